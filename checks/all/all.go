@@ -1,0 +1,6 @@
+// Package all registers every check family; import it for its side effects.
+package all
+
+import (
+	_ "github.com/ward-sec/ward/checks/supplychain" // binaries, dependencies, workflows, agent config
+)

@@ -1,0 +1,83 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// Check analyses files for one family of problems. Implementations must be
+// safe for concurrent use: Run calls Scan on many files at once.
+type Check interface {
+	// Name identifies the check in logs and in "not analysed" messages.
+	Name() string
+	// Rules lists every rule the check can report.
+	Rules() []Rule
+	// Scan analyses one file. It must honour ctx and f.Limits, read the file
+	// as bytes only, and turn malformed input into findings, not errors.
+	// An error means the check itself could not run (for example an I/O
+	// error reading the file); Run reports it as a finding.
+	Scan(ctx context.Context, f *File) (Result, error)
+}
+
+// Result is what one check found in one file.
+type Result struct {
+	Findings []Finding
+	// Analysed is true when the check understood the file's format. A binary
+	// file that no check analysed is reported as not analysed.
+	Analysed bool
+}
+
+var (
+	registryMu sync.RWMutex
+	registry   []Check
+	rulesByID  = map[string]Rule{}
+)
+
+// Register adds a check to the registry; families call it from init.
+// Registering two rules with one ID is a programming error and panics.
+func Register(c Check) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	for _, r := range c.Rules() {
+		if _, dup := rulesByID[r.ID]; dup {
+			panic(fmt.Sprintf("checks: rule %s registered twice", r.ID))
+		}
+		rulesByID[r.ID] = r
+	}
+	registry = append(registry, c)
+}
+
+// Registered returns the registered checks in registration order.
+func Registered() []Check {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	return append([]Check(nil), registry...)
+}
+
+// Rules returns every known rule (core and registered), sorted by ID.
+func Rules() []Rule {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	out := make([]Rule, 0, len(rulesByID)+len(coreRules))
+	out = append(out, coreRules...)
+	for _, r := range rulesByID {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// LookupRule finds a rule by ID.
+func LookupRule(id string) (Rule, bool) {
+	for _, r := range coreRules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	r, ok := rulesByID[id]
+	return r, ok
+}

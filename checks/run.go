@@ -1,0 +1,124 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"sync"
+)
+
+// RunOptions tunes Run.
+type RunOptions struct {
+	// Checks to run; nil means every registered check.
+	Checks []Check
+	// Concurrency is how many files are analysed at once; 0 means GOMAXPROCS.
+	Concurrency int
+	// OnFile, if set, is called after each file with its findings (for
+	// progress output). It may be called from several goroutines.
+	OnFile func(f *File, findings []Finding)
+}
+
+// Run analyses files with every check, bounded in concurrency and per-file
+// time, and returns the findings sorted by path, line and rule, fingerprinted.
+func Run(ctx context.Context, files []*File, opts RunOptions) []Finding {
+	all := opts.Checks
+	if all == nil {
+		all = Registered()
+	}
+	n := opts.Concurrency
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	results := make([][]Finding, len(files))
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results[i] = ScanFile(ctx, f, all)
+			if opts.OnFile != nil {
+				opts.OnFile(f, results[i])
+			}
+		}()
+	}
+	wg.Wait()
+	var out []Finding
+	for _, r := range results {
+		out = append(out, r...)
+	}
+	Sort(out)
+	return out
+}
+
+// ScanFile runs every check on one file within its time budget, and adds the
+// framework's own findings: check failures and binary files nobody analysed.
+func ScanFile(ctx context.Context, f *File, all []Check) []Finding {
+	lim := f.Limits.withDefaults()
+	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
+	defer cancel()
+	var out []Finding
+	analysed := false
+	for _, c := range all {
+		res, err := scanOne(ctx, c, f)
+		out = append(out, res.Findings...)
+		analysed = analysed || res.Analysed
+		if err != nil {
+			msg := fmt.Sprintf("The %s check could not finish on this file: %v.", c.Name(), err)
+			if errors.Is(err, context.DeadlineExceeded) {
+				msg = fmt.Sprintf("The %s check ran out of its time budget (%s) on this file; it was not fully analysed.", c.Name(), lim.Timeout)
+			}
+			out = append(out, Finding{RuleID: RuleCheckFailed, Severity: SeverityMedium, Path: f.Path,
+				Message: msg, Evidence: c.Name()})
+		}
+	}
+	if f.Binary && !analysed {
+		out = append(out, Finding{RuleID: RuleNotAnalysed, Severity: SeverityMedium, Path: f.Path,
+			Message:  fmt.Sprintf("Binary file (%d bytes) in a format no ward check understands: its content was not reviewed.", f.Size),
+			Evidence: "opaque"})
+	}
+	for i := range out {
+		if out[i].Path == "" {
+			out[i].Path = f.Path
+		}
+	}
+	Sort(out) // file order first: the occurrence index in fingerprints follows it
+	Fingerprint(out)
+	return out
+}
+
+// scanOne runs one check and turns a panic into an error, so that a bug in
+// one check never takes the review down.
+func scanOne(ctx context.Context, c Check, f *File) (res Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return c.Scan(ctx, f)
+}
+
+// Sort orders findings by path, line, severity (most serious first) and rule.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.StartLine != b.StartLine {
+			return a.StartLine < b.StartLine
+		}
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Offset < b.Offset
+	})
+}

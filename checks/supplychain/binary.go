@@ -1,0 +1,182 @@
+// Package supplychain holds checks for what a PR brings in from elsewhere:
+// committed executables, dependencies, GitHub Actions and agent configuration.
+package supplychain
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"debug/elf"
+	"debug/macho"
+	"debug/pe"
+	"encoding/binary"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// Rule IDs of the binary check.
+const (
+	RuleExecutable = "binary-executable"
+	RuleLFSPointer = "binary-lfs-pointer"
+)
+
+func init() { checks.Register(binaryCheck{}) }
+
+// binaryCheck recognises executables and Git LFS pointers by content.
+type binaryCheck struct{}
+
+func (binaryCheck) Name() string { return "binary" }
+
+func (binaryCheck) Rules() []checks.Rule {
+	return []checks.Rule{
+		{
+			ID:       RuleExecutable,
+			Title:    "Committed executable or shared library",
+			Severity: checks.SeverityHigh,
+			Family:   "binary",
+			Why: "A compiled executable or shared library cannot be reviewed in a pull request: whatever " +
+				"it does runs with the permissions of whoever builds, tests or imports the project. " +
+				"Prebuilt binaries are a classic way to slip a backdoor past review (xz-utils, CVE-2024-3094, " +
+				"hid its payload in committed binary test files).",
+			Fix: "Remove the binary and build it from reviewed source in CI, or fetch it at build time from " +
+				"a release you verify by checksum or signature.",
+			FixExample: "git rm --cached tools/helper.so\n" +
+				"# Makefile: build it from source instead\n" +
+				"tools/helper.so: tools/helper.c\n\t$(CC) -shared -o $@ $<",
+			References: []string{"CWE-506", "CWE-494", "CVE-2024-3094"},
+		},
+		{
+			ID:       RuleLFSPointer,
+			Title:    "Git LFS object not reviewed",
+			Severity: checks.SeverityMedium,
+			Family:   "binary",
+			Why: "The file is a Git LFS pointer: the real content lives in LFS storage and is not part of " +
+				"the diff. Model checkpoints are often stored this way, and a pickle-based checkpoint runs " +
+				"code when it is loaded.",
+			Fix: "Let ward read the object through the LFS API (the App does this when it has contents " +
+				"access), or convert the model to safetensors, which cannot carry code.",
+			FixExample: "python -c \"import torch, safetensors.torch as st; " +
+				"st.save_file(torch.load('model.pt', weights_only=True), 'model.safetensors')\"",
+			References: []string{"CWE-502"},
+		},
+	}
+}
+
+func (c binaryCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
+	head := f.Head(1024)
+	if kind, ok := executableKind(f, head); ok {
+		return checks.Result{Analysed: true, Findings: []checks.Finding{{
+			RuleID:   RuleExecutable,
+			Severity: checks.SeverityHigh,
+			Message: fmt.Sprintf("%s (%d bytes). Nobody can review what it does from the pull request; "+
+				"it runs with the rights of whoever builds or imports the project.", kind, f.Size),
+			Evidence: kind,
+		}}}, nil
+	}
+	if oid, size, ok := ParseLFSPointer(head); ok && f.Size < 1024 {
+		return checks.Result{Analysed: true, Findings: []checks.Finding{{
+			RuleID:   RuleLFSPointer,
+			Severity: checks.SeverityMedium,
+			Message: fmt.Sprintf("Git LFS pointer to a %d-byte object (sha256:%s). The artifact itself was "+
+				"not reviewed: only the pointer is in the diff.", size, shortOID(oid)),
+			Evidence: oid,
+		}}}, nil
+	}
+	return checks.Result{}, nil
+}
+
+// executableKind describes the executable format of the content, confirmed by
+// the standard library's parsers. Content with a magic number that the parser
+// rejects is still reported: a loader may accept what debug/* refuses.
+func executableKind(f *checks.File, head []byte) (string, bool) {
+	switch {
+	case bytes.HasPrefix(head, []byte("\x7fELF")):
+		ef, err := elf.NewFile(f.Content)
+		if err != nil {
+			return "Malformed ELF file (" + err.Error() + ")", true
+		}
+		return fmt.Sprintf("ELF %s for %s", elfType(ef.Type), strings.TrimPrefix(ef.Machine.String(), "EM_")), true
+	case bytes.HasPrefix(head, []byte("MZ")):
+		pf, err := pe.NewFile(f.Content)
+		if err != nil {
+			return "", false // "MZ" alone is too common in text to mean anything
+		}
+		kind := "PE executable"
+		if pf.Characteristics&pe.IMAGE_FILE_DLL != 0 {
+			kind = "PE DLL"
+		}
+		return fmt.Sprintf("%s for machine 0x%x", kind, pf.Machine), true
+	case len(head) >= 4 && isMachOMagic(binary.LittleEndian.Uint32(head)):
+		mf, err := macho.NewFile(f.Content)
+		if err != nil {
+			return "Malformed Mach-O file (" + err.Error() + ")", true
+		}
+		return fmt.Sprintf("Mach-O %s for %s", strings.ToLower(strings.TrimPrefix(mf.Type.String(), "Mach")), mf.Cpu), true
+	case bytes.HasPrefix(head, []byte{0xca, 0xfe, 0xba, 0xbe}):
+		// Java class files share this magic; only a valid fat header counts.
+		if ff, err := macho.NewFatFile(f.Content); err == nil {
+			return fmt.Sprintf("Mach-O universal binary with %d architectures", len(ff.Arches)), true
+		}
+	}
+	return "", false
+}
+
+func isMachOMagic(m uint32) bool {
+	switch m {
+	case macho.Magic32, macho.Magic64, 0xcefaedfe, 0xcffaedfe:
+		return true
+	}
+	return false
+}
+
+func elfType(t elf.Type) string {
+	switch t {
+	case elf.ET_EXEC:
+		return "executable"
+	case elf.ET_DYN:
+		return "shared object or PIE executable"
+	case elf.ET_REL:
+		return "relocatable object"
+	case elf.ET_CORE:
+		return "core dump"
+	}
+	return "file of type " + t.String()
+}
+
+// ParseLFSPointer reads a Git LFS pointer file (spec v1): its sha256 oid and
+// object size. Pointers are small text files; anything else is not one.
+func ParseLFSPointer(b []byte) (oid string, size int64, ok bool) {
+	if !bytes.HasPrefix(b, []byte("version https://git-lfs.github.com/spec/v1\n")) || len(b) > 1024 {
+		return "", 0, false
+	}
+	size = -1
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), " ")
+		switch k {
+		case "oid":
+			h, found := strings.CutPrefix(v, "sha256:")
+			if !found || len(h) != 64 {
+				return "", 0, false
+			}
+			oid = h
+		case "size":
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return "", 0, false
+			}
+			size = n
+		}
+	}
+	return oid, size, oid != "" && size >= 0
+}
+
+func shortOID(oid string) string {
+	if len(oid) > 12 {
+		return oid[:12] + "…"
+	}
+	return oid
+}
