@@ -81,3 +81,20 @@ func LookupRule(id string) (Rule, bool) {
 	r, ok := rulesByID[id]
 	return r, ok
 }
+
+// BaseReader is implemented by checks that compare a file with its base
+// version (for example dependency manifests). The review fetches the base
+// version only of the files some check asks for, to spare API calls.
+type BaseReader interface {
+	WantsBase(path string) bool
+}
+
+// WantsBase reports whether any check needs the base version of path.
+func WantsBase(all []Check, path string) bool {
+	for _, c := range all {
+		if b, ok := c.(BaseReader); ok && b.WantsBase(path) {
+			return true
+		}
+	}
+	return false
+}
