@@ -1,0 +1,341 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/google/go-github/v66/github"
+
+	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/review"
+)
+
+// CheckRunName is the name of ward's check run; make it a required check.
+const CheckRunName = "ward"
+
+// inMemoryBlobMax: blobs up to this size are downloaded whole; larger ones
+// are read in ranges, only where a check looks.
+const inMemoryBlobMax = 16 << 20
+
+// prClient implements review.GitHub for one PR with go-github.
+type prClient struct {
+	gh      *github.Client
+	owner   string
+	repo    string
+	number  int
+	botName string // "<slug>[bot]", empty if unknown
+	// newRun forces a new check run even if one is in progress (/rescan).
+	newRun bool
+	// headOverride reviews a commit that is not a PR's head (merge groups).
+	pr *review.PullRequest
+}
+
+var _ review.GitHub = (*prClient)(nil)
+
+func newPRClient(gh *github.Client, fullName string, number int, botName string) (*prClient, error) {
+	owner, repo, ok := strings.Cut(fullName, "/")
+	if !ok {
+		return nil, fmt.Errorf("repository %q is not owner/name", fullName)
+	}
+	return &prClient{gh: gh, owner: owner, repo: repo, number: number, botName: botName}, nil
+}
+
+func (c *prClient) PullRequest(ctx context.Context) (*review.PullRequest, error) {
+	if c.pr != nil {
+		return c.pr, nil
+	}
+	p, _, err := c.gh.PullRequests.Get(ctx, c.owner, c.repo, c.number)
+	if err != nil {
+		return nil, err
+	}
+	c.pr = &review.PullRequest{
+		Repo: c.owner + "/" + c.repo, Number: c.number, Title: p.GetTitle(), Body: p.GetBody(),
+		HeadSHA: p.GetHead().GetSHA(), BaseSHA: p.GetBase().GetSHA(), BaseRef: p.GetBase().GetRef(),
+		Draft: p.GetDraft(), Author: p.GetUser().GetLogin(),
+		Fork: p.GetHead().GetRepo().GetFullName() != p.GetBase().GetRepo().GetFullName(),
+	}
+	return c.pr, nil
+}
+
+// ChangedFiles pages through /pulls/N/files (GitHub stops at 3,000).
+func (c *prClient) ChangedFiles(ctx context.Context) ([]review.ChangedFile, error) {
+	var out []review.ChangedFile
+	opt := &github.ListOptions{PerPage: 100}
+	for {
+		files, resp, err := c.gh.PullRequests.ListFiles(ctx, c.owner, c.repo, c.number, opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			out = append(out, review.ChangedFile{
+				Path: f.GetFilename(), PreviousPath: f.GetPreviousFilename(), Status: f.GetStatus(),
+				BlobSHA: f.GetSHA(), Patch: f.GetPatch(), Size: -1,
+			})
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opt.Page = resp.NextPage
+	}
+}
+
+// Blob fetches a blob: whole when small, as a range-reading ReaderAt when
+// large (a 10 GB checkpoint costs the bytes the checks read).
+func (c *prClient) Blob(ctx context.Context, sha string, size int64) (*checks.Blob, error) {
+	if size < 0 || size > inMemoryBlobMax {
+		// Ask for the size first: the JSON form carries it without content
+		// for large blobs on GitHub; the fake and small blobs answer in full.
+		n, err := c.blobSize(ctx, sha)
+		if err != nil {
+			return nil, err
+		}
+		size = n
+	}
+	if size <= inMemoryBlobMax {
+		data, _, err := c.gh.Git.GetBlobRaw(ctx, c.owner, c.repo, sha)
+		if err != nil {
+			return nil, fmt.Errorf("get blob %s: %w", sha, err)
+		}
+		return &checks.Blob{Size: int64(len(data)), Content: bytes.NewReader(data)}, nil
+	}
+	return &checks.Blob{Size: size, Content: &rangeReader{ctx: ctx, c: c, sha: sha, size: size, cache: map[int64][]byte{}}}, nil
+}
+
+func (c *prClient) blobSize(ctx context.Context, sha string) (int64, error) {
+	req, err := c.gh.NewRequest(http.MethodHead, fmt.Sprintf("repos/%s/%s/git/blobs/%s", c.owner, c.repo, sha), nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Accept", "application/vnd.github.raw")
+	resp, err := c.gh.BareDo(ctx, req)
+	if err != nil {
+		return 0, fmt.Errorf("size of blob %s: %w", sha, err)
+	}
+	resp.Body.Close()
+	if resp.ContentLength < 0 {
+		return 0, fmt.Errorf("size of blob %s: no Content-Length", sha)
+	}
+	return resp.ContentLength, nil
+}
+
+// rangeReader reads a blob with HTTP Range requests in 1 MiB blocks.
+type rangeReader struct {
+	ctx   context.Context
+	c     *prClient
+	sha   string
+	size  int64
+	mu    sync.Mutex
+	cache map[int64][]byte
+}
+
+const rangeBlock = 1 << 20
+
+func (r *rangeReader) ReadAt(p []byte, off int64) (int, error) {
+	if off >= r.size {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && off+int64(n) < r.size {
+		pos := off + int64(n)
+		blk, err := r.block(pos / rangeBlock)
+		if err != nil {
+			return n, err
+		}
+		n += copy(p[n:], blk[pos%rangeBlock:])
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+func (r *rangeReader) block(i int64) ([]byte, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if b, ok := r.cache[i]; ok {
+		return b, nil
+	}
+	if len(r.cache) >= 64 {
+		clear(r.cache) // bounded memory; checks read a few regions
+	}
+	start := i * rangeBlock
+	end := min(start+rangeBlock, r.size) - 1
+	req, err := r.c.gh.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/git/blobs/%s", r.c.owner, r.c.repo, r.sha), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/vnd.github.raw")
+	req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", start, end))
+	resp, err := r.c.gh.BareDo(r.ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s bytes %d-%d: %w", r.sha, start, end, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, rangeBlock+1))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusPartialContent && int64(len(b)) != end-start+1 {
+		return nil, fmt.Errorf("read blob %s: server ignored the byte range (HTTP %d)", r.sha, resp.StatusCode)
+	}
+	r.cache[i] = b
+	return b, nil
+}
+
+// FileAt reads a file at a commit through the contents API.
+func (c *prClient) FileAt(ctx context.Context, path, ref string) ([]byte, error) {
+	rc, resp, err := c.gh.Repositories.DownloadContents(ctx, c.owner, c.repo, path, &github.RepositoryContentGetOptions{Ref: ref})
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusNotFound || strings.Contains(err.Error(), "no file named") {
+			return nil, fmt.Errorf("%s at %s: %w", path, ref, fs.ErrNotExist)
+		}
+		return nil, fmt.Errorf("get %s at %s: %w", path, ref, err)
+	}
+	defer rc.Close()
+	return io.ReadAll(io.LimitReader(rc, 1<<20))
+}
+
+// OrgConfig reads .github/ward.yml from the owner's ".github" repository.
+func (c *prClient) OrgConfig(ctx context.Context) ([]byte, error) {
+	fc, _, resp, err := c.gh.Repositories.GetContents(ctx, c.owner, ".github", review.ConfigPath, nil)
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusNotFound {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if fc == nil {
+		return nil, nil
+	}
+	s, err := fc.GetContent()
+	return []byte(s), err
+}
+
+// StartCheckRun reuses an unfinished ward run on the head SHA (a retried or
+// rescued job) or creates a new one, so each review ends in one run.
+func (c *prClient) StartCheckRun(ctx context.Context, headSHA string) (int64, error) {
+	if !c.newRun {
+		runs, _, err := c.gh.Checks.ListCheckRunsForRef(ctx, c.owner, c.repo, headSHA,
+			&github.ListCheckRunsOptions{CheckName: github.String(CheckRunName), ListOptions: github.ListOptions{PerPage: 100}})
+		if err != nil {
+			return 0, err
+		}
+		for _, r := range runs.CheckRuns {
+			if r.GetStatus() != "completed" {
+				return r.GetID(), nil
+			}
+		}
+	}
+	c.newRun = false
+	run, _, err := c.gh.Checks.CreateCheckRun(ctx, c.owner, c.repo, github.CreateCheckRunOptions{
+		Name: CheckRunName, HeadSHA: headSHA, Status: github.String("in_progress"),
+		StartedAt: &github.Timestamp{Time: now()},
+		Output: &github.CheckRunOutput{Title: github.String("Reviewing…"),
+			Summary: github.String("ward is reviewing the changed files of this pull request.")},
+	})
+	if err != nil {
+		return 0, err
+	}
+	return run.GetID(), nil
+}
+
+func (c *prClient) AddAnnotations(ctx context.Context, id int64, title, summary string, anns []review.Annotation) error {
+	_, _, err := c.gh.Checks.UpdateCheckRun(ctx, c.owner, c.repo, id, github.UpdateCheckRunOptions{
+		Name:   CheckRunName,
+		Output: &github.CheckRunOutput{Title: github.String(title), Summary: github.String(summary), Annotations: toAnnotations(anns)},
+	})
+	return err
+}
+
+func (c *prClient) CompleteCheckRun(ctx context.Context, id int64, conclusion string, out review.CheckRunOutput, actions []review.CheckRunAction) error {
+	opt := github.UpdateCheckRunOptions{
+		Name: CheckRunName, Status: github.String("completed"), Conclusion: github.String(conclusion),
+		CompletedAt: &github.Timestamp{Time: now()},
+		Output: &github.CheckRunOutput{Title: github.String(out.Title), Summary: github.String(out.Summary),
+			Annotations: toAnnotations(out.Annotations)},
+	}
+	if out.Text != "" {
+		opt.Output.Text = github.String(out.Text)
+	}
+	for _, a := range actions {
+		opt.Actions = append(opt.Actions, &github.CheckRunAction{Label: a.Label, Description: a.Description, Identifier: a.Identifier})
+	}
+	_, _, err := c.gh.Checks.UpdateCheckRun(ctx, c.owner, c.repo, id, opt)
+	return err
+}
+
+func toAnnotations(anns []review.Annotation) []*github.CheckRunAnnotation {
+	out := make([]*github.CheckRunAnnotation, 0, len(anns))
+	for _, a := range anns {
+		out = append(out, &github.CheckRunAnnotation{
+			Path: github.String(a.Path), StartLine: github.Int(a.StartLine), EndLine: github.Int(a.EndLine),
+			AnnotationLevel: github.String(a.Level), Title: github.String(a.Title), Message: github.String(a.Message),
+		})
+	}
+	return out
+}
+
+func (c *prClient) Comments(ctx context.Context) ([]review.Comment, error) {
+	var out []review.Comment
+	opt := &github.PullRequestListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		cs, resp, err := c.gh.PullRequests.ListComments(ctx, c.owner, c.repo, c.number, opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, cm := range cs {
+			login := cm.GetUser().GetLogin()
+			bot := cm.GetUser().GetType() == "Bot" && (c.botName == "" || login == c.botName)
+			out = append(out, review.Comment{ID: cm.GetID(), Path: cm.GetPath(), Line: cm.GetLine(), Body: cm.GetBody(),
+				Author: login, Bot: bot, InReplyTo: cm.GetInReplyTo()})
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opt.Page = resp.NextPage
+	}
+}
+
+func (c *prClient) CreateReview(ctx context.Context, headSHA, body string, comments []review.NewComment) error {
+	req := &github.PullRequestReviewRequest{CommitID: github.String(headSHA), Body: github.String(body), Event: github.String("COMMENT")}
+	for _, nc := range comments {
+		dc := &github.DraftReviewComment{Path: github.String(nc.Path), Body: github.String(nc.Body),
+			Line: github.Int(nc.Line), Side: github.String("RIGHT")}
+		if nc.StartLine > 0 {
+			dc.StartLine, dc.StartSide = github.Int(nc.StartLine), github.String("RIGHT")
+		}
+		req.Comments = append(req.Comments, dc)
+	}
+	_, resp, err := c.gh.PullRequests.CreateReview(ctx, c.owner, c.repo, c.number, req)
+	if err != nil && resp != nil && resp.StatusCode == http.StatusUnprocessableEntity {
+		return fmt.Errorf("%w: %v", review.ErrOutsideDiff, err)
+	}
+	return err
+}
+
+func (c *prClient) DeleteComment(ctx context.Context, id int64) error {
+	resp, err := c.gh.PullRequests.DeleteComment(ctx, c.owner, c.repo, id)
+	if resp != nil && resp.StatusCode == http.StatusNotFound {
+		return nil // already gone
+	}
+	return err
+}
+
+// isPermanent reports whether a GitHub error will not go away by retrying.
+func isPermanent(err error) bool {
+	var ge *github.ErrorResponse
+	if errors.As(err, &ge) && ge.Response != nil {
+		switch s := ge.Response.StatusCode; {
+		case s == http.StatusNotFound, s == http.StatusUnprocessableEntity, s == http.StatusGone:
+			return true
+		}
+	}
+	return false
+}

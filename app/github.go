@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bradleyfalzon/ghinstallation/v2"
+	"github.com/google/go-github/v66/github"
+)
+
+// DefaultAPIURL is github.com's REST API.
+const DefaultAPIURL = "https://api.github.com"
+
+// Clients makes GitHub clients: one for the App (JWT), one per installation
+// (installation tokens, refreshed by ghinstallation), all over one shared
+// http.Transport behind the rate-limit transport.
+type Clients struct {
+	apiURL  string
+	apps    *ghinstallation.AppsTransport
+	base    http.RoundTripper
+	mu      sync.Mutex
+	byInst  map[int64]*github.Client
+	AppSlug string // "<slug>[bot]" writes ward's comments
+}
+
+// NewClients builds the App's clients for an API URL (github.com or GHES).
+func NewClients(apiURL string, appID int64, privateKeyPEM []byte, m *Metrics) (*Clients, error) {
+	if apiURL == "" {
+		apiURL = DefaultAPIURL
+	}
+	shared := http.DefaultTransport.(*http.Transport).Clone()
+	shared.MaxIdleConnsPerHost = 32
+	base := newRateLimitTransport(shared, m)
+	apps, err := ghinstallation.NewAppsTransport(base, appID, privateKeyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("app private key: %w", err)
+	}
+	apps.BaseURL = strings.TrimRight(apiURL, "/")
+	return &Clients{apiURL: apiURL, apps: apps, base: base, byInst: map[int64]*github.Client{}}, nil
+}
+
+func (c *Clients) wrap(hc *http.Client) (*github.Client, error) {
+	gh := github.NewClient(hc)
+	if strings.TrimRight(c.apiURL, "/") == DefaultAPIURL {
+		return gh, nil
+	}
+	return gh.WithEnterpriseURLs(c.apiURL, c.apiURL)
+}
+
+// App returns a client authenticated as the App itself (JWT).
+func (c *Clients) App() (*github.Client, error) {
+	return c.wrap(&http.Client{Transport: c.apps, Timeout: 60 * time.Second})
+}
+
+// Installation returns the cached client of one installation.
+func (c *Clients) Installation(id int64) (*github.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gh, ok := c.byInst[id]; ok {
+		return gh, nil
+	}
+	tr := ghinstallation.NewFromAppsTransport(c.apps, id)
+	tr.BaseURL = c.apps.BaseURL
+	gh, err := c.wrap(&http.Client{Transport: tr, Timeout: 5 * time.Minute})
+	if err != nil {
+		return nil, err
+	}
+	c.byInst[id] = gh
+	return gh, nil
+}
+
+// LoadSlug asks GitHub for the App's slug, so ward recognises its own comments.
+func (c *Clients) LoadSlug(ctx context.Context) error {
+	gh, err := c.App()
+	if err != nil {
+		return err
+	}
+	app, _, err := gh.Apps.Get(ctx, "")
+	if err != nil {
+		return fmt.Errorf("get app: %w", err)
+	}
+	c.AppSlug = app.GetSlug()
+	return nil
+}

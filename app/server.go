@@ -1,0 +1,202 @@
+// Package app is the GitHub App: routes, webhook verification and routing,
+// installation clients, the durable job queue and its workers, comment
+// commands, and the setup page that registers the App.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/riverqueue/river"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// Config is the App's configuration (WARD_* environment variables).
+type Config struct {
+	AppID          int64
+	PrivateKeyPEM  []byte
+	WebhookSecrets [][]byte // the second one is accepted during a rotation
+	APIURL         string
+	Addr           string
+	DatabaseURL    string
+	PublicURL      string // for the setup page's manifest; default: the request's host
+	EnvFile        string // where the setup page writes credentials
+	Manifest       []byte // app.yml
+	Workers        int
+	Limits         checks.Limits
+	// PollInterval is how often idle workers look for jobs (SQLite polls).
+	PollInterval time.Duration
+	Logger       *slog.Logger
+}
+
+// Configured reports whether the App's credentials are present.
+func (c Config) Configured() bool {
+	return c.AppID != 0 && len(c.PrivateKeyPEM) > 0 && len(c.WebhookSecrets) > 0
+}
+
+// Server is a running ward App.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	store   *Store
+	metrics *Metrics
+	baseCtx context.Context
+
+	mu      sync.RWMutex
+	clients *Clients
+	secrets [][]byte
+	setup   *setupState
+}
+
+// NewServer opens the database and prepares the queue and routes.
+func NewServer(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, baseCtx: ctx, setup: newSetupState()}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &reviewWorker{s: s})
+	river.AddWorker(workers, &commandWorker{s: s})
+	store, err := OpenStore(ctx, cfg.DatabaseURL, QueueConfig{Workers: workers, MaxWorkers: cfg.Workers,
+		PollInterval: cfg.PollInterval, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	s.store = store
+	s.metrics = NewMetrics(store.QueueDepth)
+	if cfg.Configured() {
+		if err := s.configure(ctx, cfg.AppID, cfg.PrivateKeyPEM, cfg.WebhookSecrets); err != nil {
+			store.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// configure switches the server into App mode with credentials.
+func (s *Server) configure(ctx context.Context, appID int64, key []byte, secrets [][]byte) error {
+	clients, err := NewClients(s.cfg.APIURL, appID, key, s.metrics)
+	if err != nil {
+		return err
+	}
+	if err := clients.LoadSlug(ctx); err != nil {
+		s.log.Warn("could not read the App's slug; ward's comments are recognised by their marker only", "err", err)
+	}
+	s.mu.Lock()
+	s.clients, s.secrets = clients, secrets
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *Server) webhookSecrets() [][]byte {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.secrets
+}
+
+func (s *Server) githubClients() (*Clients, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.clients == nil {
+		return nil, errors.New("the GitHub App is not configured")
+	}
+	return s.clients, nil
+}
+
+// Handler returns the HTTP routes.
+func (s *Server) Handler() http.Handler {
+	r := mux.NewRouter()
+	r.HandleFunc("/webhook", s.handleWebhook).Methods(http.MethodPost)
+	r.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	}).Methods(http.MethodGet)
+	r.HandleFunc("/readyz", s.handleReady).Methods(http.MethodGet)
+	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	r.HandleFunc("/", s.handleHome).Methods(http.MethodGet)
+	r.HandleFunc("/setup/callback", s.handleSetupCallback).Methods(http.MethodGet)
+	return r
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unreachable", "error": err.Error()})
+		return
+	}
+	if _, err := s.githubClients(); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not configured: open / to register the GitHub App"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": s.store.Kind})
+}
+
+// Run serves HTTP and works the queue until ctx ends, then shuts down
+// gracefully: stop accepting, let in-flight reviews finish up to drain, and
+// leave the rest queued for the next start.
+func (s *Server) Run(ctx context.Context, drain time.Duration) error {
+	if err := s.recoverOrphans(ctx); err != nil {
+		return err
+	}
+	if err := s.store.queue.start(ctx); err != nil {
+		return fmt.Errorf("start queue: %w", err)
+	}
+	srv := &http.Server{
+		Addr:              s.cfg.Addr,
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	s.log.Info("ward is listening", "addr", s.cfg.Addr, "database", s.store.Kind, "configured", s.cfg.Configured())
+	select {
+	case err := <-errc:
+		_ = s.store.queue.stop(context.Background())
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: draining in-flight reviews", "deadline", drain)
+	sctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	_ = srv.Shutdown(sctx)
+	if err := s.store.queue.stop(sctx); err != nil {
+		s.log.Warn("reviews still running at the deadline stay queued for the next start", "err", err)
+	}
+	return s.store.Close()
+}
+
+// recoverOrphans makes jobs left "running" by a killed process runnable
+// again. Only for SQLite: one file has one ward process, so nothing else can
+// be running them. PostgreSQL replicas rely on River's rescuer instead.
+func (s *Server) recoverOrphans(ctx context.Context) error {
+	if s.store.Kind != "sqlite" {
+		return nil
+	}
+	res, err := s.store.db.ExecContext(ctx,
+		`UPDATE river_job SET state = 'available', scheduled_at = $1 WHERE state = 'running'`, time.Now().UTC())
+	if err != nil {
+		return fmt.Errorf("recover interrupted jobs: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		s.log.Info("requeued reviews interrupted by the last stop", "jobs", n)
+	}
+	return nil
+}
+
+// Store exposes the database (tests, benchmarks).
+func (s *Server) Store() *Store { return s.store }

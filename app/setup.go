@@ -1,0 +1,187 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/go-github/v66/github"
+	"go.yaml.in/yaml/v3"
+)
+
+// setupState remembers the CSRF states of manifest flows in progress.
+type setupState struct {
+	mu     sync.Mutex
+	states map[string]time.Time
+}
+
+func newSetupState() *setupState { return &setupState{states: map[string]time.Time{}} }
+
+func (s *setupState) issue() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	st := hex.EncodeToString(b)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, t := range s.states {
+		if time.Since(t) > time.Hour {
+			delete(s.states, k)
+		}
+	}
+	s.states[st] = time.Now()
+	return st
+}
+
+func (s *setupState) take(st string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.states[st]
+	delete(s.states, st)
+	return ok
+}
+
+// BuildManifest fills app.yml's URLs for a public base URL and returns the
+// JSON GitHub's manifest flow expects.
+func BuildManifest(appYML []byte, publicURL string) ([]byte, error) {
+	var m map[string]any
+	if err := yaml.Unmarshal(appYML, &m); err != nil {
+		return nil, fmt.Errorf("parse app.yml: %w", err)
+	}
+	base := strings.TrimRight(publicURL, "/")
+	hook, _ := m["hook_attributes"].(map[string]any)
+	if hook == nil {
+		hook = map[string]any{"active": true}
+	}
+	hook["url"] = base + "/webhook"
+	m["hook_attributes"] = hook
+	m["redirect_url"] = base + "/setup/callback"
+	return json.Marshal(m)
+}
+
+// webURL derives GitHub's web address from the API URL: api.github.com →
+// github.com; GHES's https://host/api/v3 → https://host.
+func webURL(apiURL string) string {
+	u := strings.TrimRight(apiURL, "/")
+	if u == DefaultAPIURL {
+		return "https://github.com"
+	}
+	return strings.TrimSuffix(u, "/api/v3")
+}
+
+var setupPage = template.Must(template.New("setup").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ward — register the GitHub App</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem}
+code{background:#f3f3f3;padding:0 .25rem}button{font-size:1rem;padding:.5rem 1rem}</style></head>
+<body><h1>ward</h1>
+<p>ward has no GitHub App credentials yet. Register the App from its manifest: GitHub creates it with
+the permissions and events ward needs, then sends you back here and ward saves the credentials to
+<code>{{.EnvFile}}</code>.</p>
+<form action="{{.Action}}" method="post">
+<input type="hidden" name="manifest" value="{{.Manifest}}">
+<p>Register on {{if .Org}}the organisation <b>{{.Org}}</b>{{else}}your personal account (add <code>?org=NAME</code> to this page's address for an organisation){{end}} at {{.Web}}.</p>
+<p>Webhooks will be sent to <code>{{.Public}}/webhook</code>; GitHub must be able to reach that address.</p>
+<button type="submit">Register the GitHub App</button>
+</form></body></html>`))
+
+var donePage = template.Must(template.New("done").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ward — registered</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .25rem}</style></head>
+<body><h1>The ward App is registered</h1>
+<p>App <b>{{.Slug}}</b> (id {{.ID}}). Its id, private key and webhook secret are saved in <code>{{.EnvFile}}</code>
+(mode 0600; keep it out of version control). ward is now serving the App; the next <code>ward serve</code> reads the same file.</p>
+<h2>Next</h2>
+<ol><li><a href="{{.Install}}">Install the App</a> on your organisation, on all repositories or the ones to protect.</li>
+<li>Open a pull request: a check run named <code>ward</code> appears on it.</li>
+<li>Make <code>ward</code> a required status check in the branch protection rules or rulesets of your default branch.</li></ol>
+</body></html>`))
+
+// handleHome serves the setup page when ward has no credentials, and a short
+// status otherwise.
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.githubClients(); err == nil {
+		writeJSON(w, http.StatusOK, map[string]string{"service": "ward", "status": "serving the GitHub App", "webhook": "/webhook"})
+		return
+	}
+	public := s.cfg.PublicURL
+	if public == "" {
+		scheme := "http"
+		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+			scheme = "https"
+		}
+		public = scheme + "://" + r.Host
+	}
+	manifest, err := BuildManifest(s.cfg.Manifest, public)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	web := webURL(s.cfg.APIURL)
+	org := r.URL.Query().Get("org")
+	action := web + "/settings/apps/new"
+	if org != "" {
+		action = web + "/organizations/" + url.PathEscape(org) + "/settings/apps/new"
+	}
+	action += "?state=" + s.setup.issue()
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = setupPage.Execute(w, map[string]any{"Action": action, "Manifest": string(manifest), "Org": org,
+		"Web": web, "Public": strings.TrimRight(public, "/"), "EnvFile": s.cfg.EnvFile})
+}
+
+// handleSetupCallback finishes the manifest flow: exchange the code for the
+// App's credentials, save them, and start serving the App.
+func (s *Server) handleSetupCallback(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.githubClients(); err == nil {
+		http.Error(w, "ward is already configured", http.StatusConflict)
+		return
+	}
+	code, state := r.URL.Query().Get("code"), r.URL.Query().Get("state")
+	if code == "" || !s.setup.take(state) {
+		http.Error(w, "unknown or expired setup request: start again from /", http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	defer cancel()
+	gh := github.NewClient(nil)
+	if strings.TrimRight(s.cfg.APIURL, "/") != DefaultAPIURL {
+		var err error
+		if gh, err = gh.WithEnterpriseURLs(s.cfg.APIURL, s.cfg.APIURL); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+	}
+	conv, _, err := gh.Apps.CompleteAppManifest(ctx, code)
+	if err != nil {
+		s.log.Error("app manifest conversion failed", "err", err)
+		http.Error(w, "GitHub did not accept the setup code: "+err.Error(), http.StatusBadGateway)
+		return
+	}
+	vars := map[string]string{
+		"WARD_APP_ID":         fmt.Sprint(conv.GetID()),
+		"WARD_PRIVATE_KEY":    conv.GetPEM(),
+		"WARD_WEBHOOK_SECRET": conv.GetWebhookSecret(),
+	}
+	if s.cfg.APIURL != DefaultAPIURL {
+		vars["WARD_GITHUB_API_URL"] = s.cfg.APIURL
+	}
+	if err := WriteEnvFile(s.cfg.EnvFile, vars); err != nil {
+		s.log.Error("could not save the App's credentials", "err", err)
+		http.Error(w, "could not save the credentials: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if err := s.configure(s.baseCtx, conv.GetID(), []byte(conv.GetPEM()), [][]byte{[]byte(conv.GetWebhookSecret())}); err != nil {
+		http.Error(w, "saved, but could not start the App: "+err.Error()+"; restart ward", http.StatusInternalServerError)
+		return
+	}
+	s.log.Info("GitHub App registered", "app_id", conv.GetID(), "slug", conv.GetSlug())
+	install := conv.GetHTMLURL() + "/installations/new"
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = donePage.Execute(w, map[string]any{"Slug": conv.GetSlug(), "ID": conv.GetID(), "EnvFile": s.cfg.EnvFile, "Install": install})
+}

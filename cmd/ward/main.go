@@ -1,0 +1,73 @@
+// Command ward reviews pull requests for the security risks AI/ML work brings
+// in. `ward serve` runs the GitHub App; `ward scan` runs the same checks locally.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	_ "github.com/ward-sec/ward/checks/all" // register every check family
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `ward reviews pull requests for the security risks AI/ML work brings in.
+
+Usage:
+  ward serve                 run the GitHub App (configured by WARD_* environment variables)
+  ward scan [flags] PATH...  scan files and directories locally
+  ward rules [--format text|markdown|json]
+                             list every rule
+  ward version               print the version
+
+Run "ward <command> -h" for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run dispatches a subcommand and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return serveCmd(ctx, args[1:], stderr)
+	case "scan":
+		return scanCmd(ctx, args[1:], stdout, stderr)
+	case "rules":
+		return rulesCmd(args[1:], stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintf(stdout, "ward %s\n", fullVersion())
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "ward: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}
+
+func fullVersion() string {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+	}
+	return v
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ward-sec/ward"
+	"github.com/ward-sec/ward/app"
+)
+
+func serveCmd(ctx context.Context, args []string, stderr io.Writer) int {
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	envFile := fl.String("env-file", envOr("WARD_ENV_FILE", ".env"), "file of WARD_* settings read at start and written by the setup page")
+	addr := fl.String("addr", "", "listen address (default $WARD_ADDR or :3000)")
+	drain := fl.Duration("drain", 30*time.Second, "on SIGTERM, how long in-flight reviews may finish")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: logLevel()}))
+	slog.SetDefault(log)
+
+	// Settings from the environment win over the env file.
+	if vars, err := app.ReadEnvFile(*envFile); err == nil {
+		for k, v := range vars {
+			if _, set := os.LookupEnv(k); !set && strings.HasPrefix(k, "WARD_") {
+				os.Setenv(k, v)
+			}
+		}
+	} else if !os.IsNotExist(err) {
+		log.Error("cannot read the env file", "file", *envFile, "err", err)
+		return 2
+	}
+	cfg, err := configFromEnv(*envFile)
+	if err != nil {
+		log.Error("invalid configuration", "err", err)
+		return 2
+	}
+	if *addr != "" {
+		cfg.Addr = *addr
+	}
+	cfg.Logger = log
+	cfg.Manifest = ward.Manifest
+	if !cfg.Configured() {
+		log.Info("no GitHub App credentials: open the setup page to register the App",
+			"url", "http://localhost"+portOf(cfg.Addr)+"/")
+	}
+	srv, err := app.NewServer(ctx, cfg)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return 1
+	}
+	if err := srv.Run(ctx, *drain); err != nil {
+		log.Error("stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// configFromEnv reads the WARD_* variables DESIGN.md lists.
+func configFromEnv(envFile string) (app.Config, error) {
+	cfg := app.Config{
+		APIURL:      envOr("WARD_GITHUB_API_URL", app.DefaultAPIURL),
+		Addr:        envOr("WARD_ADDR", ":3000"),
+		DatabaseURL: envOr("WARD_DATABASE_URL", "sqlite://ward.db"),
+		PublicURL:   os.Getenv("WARD_PUBLIC_URL"),
+		EnvFile:     envFile,
+	}
+	if v := os.Getenv("WARD_APP_ID"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return cfg, fmt.Errorf("WARD_APP_ID %q is not a number", v)
+		}
+		cfg.AppID = id
+	}
+	switch key, file := os.Getenv("WARD_PRIVATE_KEY"), os.Getenv("WARD_PRIVATE_KEY_FILE"); {
+	case key != "":
+		cfg.PrivateKeyPEM = []byte(key)
+	case file != "":
+		info, err := os.Stat(file)
+		if err != nil {
+			return cfg, fmt.Errorf("WARD_PRIVATE_KEY_FILE: %w", err)
+		}
+		if info.Mode().Perm()&0o004 != 0 {
+			return cfg, fmt.Errorf("WARD_PRIVATE_KEY_FILE %s is world-readable (mode %s): run chmod 600 %s", file, info.Mode().Perm(), file)
+		}
+		pem, err := os.ReadFile(file)
+		if err != nil {
+			return cfg, fmt.Errorf("WARD_PRIVATE_KEY_FILE: %w", err)
+		}
+		cfg.PrivateKeyPEM = pem
+	}
+	for _, name := range []string{"WARD_WEBHOOK_SECRET", "WARD_WEBHOOK_SECRET_PREVIOUS"} {
+		if v := os.Getenv(name); v != "" {
+			cfg.WebhookSecrets = append(cfg.WebhookSecrets, []byte(v))
+		}
+	}
+	if v := os.Getenv("WARD_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return cfg, fmt.Errorf("WARD_WORKERS %q: want a positive number", v)
+		}
+		cfg.Workers = n
+	}
+	partial := cfg.AppID != 0 || len(cfg.PrivateKeyPEM) > 0 || len(cfg.WebhookSecrets) > 0
+	if partial && !cfg.Configured() {
+		return cfg, fmt.Errorf("WARD_APP_ID, WARD_PRIVATE_KEY (or WARD_PRIVATE_KEY_FILE) and WARD_WEBHOOK_SECRET must be set together")
+	}
+	return cfg, nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func logLevel() slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(os.Getenv("WARD_LOG_LEVEL"))); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+func portOf(addr string) string {
+	if i := strings.LastIndex(addr, ":"); i >= 0 {
+		return addr[i:]
+	}
+	return ":" + addr
+}

@@ -1,0 +1,346 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// AnalyserVersion changes whenever a check's output for the same bytes may
+// change; it is part of the result cache key.
+const AnalyserVersion = "1"
+
+// ErrSuperseded means the PR's head moved on since the job was queued.
+var ErrSuperseded = errors.New("pull request head moved on")
+
+// Cache keeps analysis results by content, so the same checkpoint pushed to
+// many PRs is read once (invariant 6).
+type Cache interface {
+	Get(ctx context.Context, key string) ([]checks.Finding, bool)
+	Put(ctx context.Context, key string, fs []checks.Finding)
+}
+
+// Options tune one review.
+type Options struct {
+	// HeadSHA is the commit the job was queued for; empty means "current head".
+	HeadSHA string
+	Checks  []checks.Check // nil: every registered check
+	Limits  checks.Limits
+	Cache   Cache
+	// Ignores are maintainers' /ignore records for this PR.
+	Ignores []IgnoreEntry
+	// MaxFiles is GitHub's limit for the files endpoint.
+	MaxFiles int
+	// MaxInlineComments caps one review's comments; the rest go to the summary.
+	MaxInlineComments int
+	// FetchConcurrency bounds parallel blob downloads.
+	FetchConcurrency int
+	Logger           *slog.Logger
+}
+
+// Result is what one review decided and published.
+type Result struct {
+	CheckRunID int64
+	Conclusion string // success, failure or neutral
+	Findings   []checks.Finding
+	Skipped    []Skipped
+	Files      int
+	Posted     int // inline comments posted
+	Kept       int // inline comments already present and still valid
+	Removed    int // stale comments removed
+}
+
+// Skipped is a changed file the review did not analyse, and why.
+type Skipped struct {
+	Path   string
+	Reason string
+}
+
+// reviewedFile is a changed file with what the diff says about its lines.
+type reviewedFile struct {
+	ChangedFile
+	lines    Lines
+	findings []checks.Finding
+}
+
+// Run reviews one PR and publishes the result. On error the caller retries;
+// the check run it started is reused by StartCheckRun on the next attempt.
+func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
+	opts = withDefaults(opts)
+	log := opts.Logger
+	pr, err := gh.PullRequest(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("get pull request: %w", err)
+	}
+	if opts.HeadSHA != "" && pr.HeadSHA != opts.HeadSHA {
+		return nil, fmt.Errorf("%w: queued for %s, now %s", ErrSuperseded, short(opts.HeadSHA), short(pr.HeadSHA))
+	}
+	started := time.Now()
+	res := &Result{}
+	if res.CheckRunID, err = gh.StartCheckRun(ctx, pr.HeadSHA); err != nil {
+		return nil, fmt.Errorf("start check run: %w", err)
+	}
+	cfg, cfgNote := loadConfig(ctx, gh, pr)
+
+	changed, err := gh.ChangedFiles(ctx)
+	if err != nil {
+		return res, fmt.Errorf("list changed files: %w", err)
+	}
+	all := opts.Checks
+	if all == nil {
+		all = checks.Registered()
+	}
+	files, skipped := selectFiles(changed, cfg, opts.MaxFiles)
+	res.Skipped = skipped
+	res.Files = len(files)
+	if err := analyse(ctx, gh, pr, files, all, opts); err != nil {
+		return res, err
+	}
+
+	var findings []checks.Finding
+	for _, f := range files {
+		findings = append(findings, f.findings...)
+	}
+	findings = cfg.Apply(findings)
+	findings = applyIgnores(findings, opts.Ignores)
+	checks.Sort(findings)
+	res.Findings = findings
+
+	res.Conclusion = conclude(findings, cfg, len(files))
+	log.InfoContext(ctx, "review analysed", "files", len(files), "findings", len(findings),
+		"conclusion", res.Conclusion, "elapsed_ms", time.Since(started).Milliseconds())
+
+	byPath := map[string]*reviewedFile{}
+	for _, f := range files {
+		byPath[f.Path] = f
+	}
+	if err := publishComments(ctx, gh, pr, cfg, byPath, res, opts); err != nil {
+		return res, err
+	}
+	out := renderCheckRun(pr, cfg, cfgNote, res)
+	anns := annotations(findings)
+	for len(anns) > 50 {
+		if err := gh.AddAnnotations(ctx, res.CheckRunID, out.Title, out.Summary, anns[:50]); err != nil {
+			return res, fmt.Errorf("add annotations: %w", err)
+		}
+		anns = anns[50:]
+	}
+	out.Annotations = anns
+	var actions []CheckRunAction
+	if res.Conclusion == "failure" {
+		actions = []CheckRunAction{
+			{Label: "Re-run ward", Description: "Review the head commit again", Identifier: "rerun"},
+			{Label: "Explain findings", Description: "Post how to fix each rule", Identifier: "explain"},
+		}
+	}
+	if err := gh.CompleteCheckRun(ctx, res.CheckRunID, res.Conclusion, out, actions); err != nil {
+		return res, fmt.Errorf("complete check run: %w", err)
+	}
+	return res, nil
+}
+
+func withDefaults(o Options) Options {
+	if o.MaxFiles <= 0 {
+		o.MaxFiles = 3000
+	}
+	if o.MaxInlineComments <= 0 {
+		o.MaxInlineComments = 30
+	}
+	if o.FetchConcurrency <= 0 {
+		o.FetchConcurrency = 8
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// loadConfig reads ward.yml from the BASE commit (and the org defaults). A
+// broken config falls back to the defaults, which fail on high, and says so.
+func loadConfig(ctx context.Context, gh GitHub, pr *PullRequest) (Config, string) {
+	var note string
+	org := DefaultConfig()
+	if raw, err := gh.OrgConfig(ctx); err == nil && raw != nil {
+		if c, err := ParseConfig(raw); err == nil {
+			org = c
+		} else {
+			note = "The organisation's ward.yml could not be read (" + err.Error() + "); its defaults were not applied. "
+		}
+	}
+	raw, err := gh.FileAt(ctx, ConfigPath, pr.BaseSHA)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			note += fmt.Sprintf("`%s` on the base branch could not be fetched (%v); defaults were used. ", ConfigPath, err)
+		}
+		return org, note
+	}
+	repo, err := ParseConfig(raw)
+	if err != nil {
+		return org, note + fmt.Sprintf("`%s` on the base branch is invalid (%v); defaults were used. ", ConfigPath, err)
+	}
+	return Merge(org, repo, raw), note
+}
+
+// selectFiles drops removed and ignored files and applies the file cap.
+func selectFiles(changed []ChangedFile, cfg Config, max int) ([]*reviewedFile, []Skipped) {
+	var files []*reviewedFile
+	var skipped []Skipped
+	for _, c := range changed {
+		switch {
+		case c.Status == "removed":
+			continue
+		case cfg.PathIgnored(c.Path):
+			skipped = append(skipped, Skipped{c.Path, "matches `paths.ignore` in the base branch's ward.yml"})
+			continue
+		case len(files) >= max:
+			skipped = append(skipped, Skipped{c.Path, fmt.Sprintf("over the limit of %d files a review", max)})
+			continue
+		}
+		f := &reviewedFile{ChangedFile: c}
+		var err error
+		if f.lines, err = ParsePatch(c.Path, c.Patch); err != nil {
+			f.lines = Lines{} // unknown lines: every line counts, nothing is commented inline
+		}
+		files = append(files, f)
+	}
+	return files, skipped
+}
+
+// analyse fetches each file and runs the checks, with bounded concurrency.
+func analyse(ctx context.Context, gh GitHub, pr *PullRequest, files []*reviewedFile, all []checks.Check, opts Options) error {
+	tree := &prTree{ctx: ctx, gh: gh, ref: pr.HeadSHA}
+	for _, f := range files {
+		tree.paths = append(tree.paths, f.Path)
+	}
+	sort.Strings(tree.paths)
+	sem := make(chan struct{}, opts.FetchConcurrency)
+	var wg sync.WaitGroup
+	errs := make([]error, len(files))
+	for i, f := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = analyseFile(ctx, gh, pr, f, all, tree, opts)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFile, all []checks.Check, tree checks.Tree, opts Options) error {
+	key := ""
+	var base *checks.Blob
+	if f.Status != "added" && checks.WantsBase(all, f.Path) {
+		prev := f.Path
+		if f.PreviousPath != "" {
+			prev = f.PreviousPath
+		}
+		if data, err := gh.FileAt(ctx, prev, pr.BaseSHA); err == nil {
+			base = &checks.Blob{Size: int64(len(data)), Content: strings.NewReader(string(data))}
+			key = "|base:" + hashBytes(data)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("fetch base of %s: %w", f.Path, err)
+		}
+	}
+	key = AnalyserVersion + "|" + f.Path + "|" + f.BlobSHA + key
+	var findings []checks.Finding
+	cached := false
+	if opts.Cache != nil && f.BlobSHA != "" {
+		findings, cached = opts.Cache.Get(ctx, key)
+	}
+	var content []byte
+	if !cached {
+		blob, err := gh.Blob(ctx, f.BlobSHA, f.Size)
+		if err != nil {
+			return fmt.Errorf("fetch %s: %w", f.Path, err)
+		}
+		cf := &checks.File{Path: f.Path, Status: checks.Status(f.Status), Blob: *blob, Base: base, Tree: tree, Limits: opts.Limits}
+		if f.Status == "renamed" || f.Status == "copied" {
+			cf.Status = checks.StatusRenamed
+		} else if f.Status != "added" {
+			cf.Status = checks.StatusModified
+		}
+		head := cf.Head(8000)
+		cf.Binary = checks.LooksBinary(head)
+		findings = checks.ScanFile(ctx, cf, all)
+		if !cf.Binary && len(findings) > 0 && cf.Size <= cf.Limits.Effective().MaxSourceBytes {
+			if content, err = cf.ReadAll(0); err == nil {
+				findings = ApplyInline(f.Path, content, findings)
+			}
+		}
+		if opts.Cache != nil && f.BlobSHA != "" && ctx.Err() == nil {
+			opts.Cache.Put(ctx, key, findings)
+		}
+	}
+	for _, fd := range findings {
+		if f.lines.Touches(fd.StartLine, fd.EndLine) {
+			f.findings = append(f.findings, fd)
+		}
+	}
+	return nil
+}
+
+// applyIgnores marks findings silenced by maintainers' /ignore commands.
+func applyIgnores(fs []checks.Finding, ignores []IgnoreEntry) []checks.Finding {
+	for i := range fs {
+		if fs[i].Suppressed {
+			continue
+		}
+		for _, e := range ignores {
+			if (e.Rule == fs[i].RuleID || e.Rule == "*") && (e.Path == "" || MatchGlob(e.Path, fs[i].Path)) {
+				fs[i].Suppressed, fs[i].SuppressedBy = true, e.Reason
+				break
+			}
+		}
+	}
+	return fs
+}
+
+// conclude applies the gate: any unsuppressed finding at or above fail_on
+// fails; nothing reviewable is neutral.
+func conclude(fs []checks.Finding, cfg Config, files int) string {
+	for _, f := range fs {
+		if !f.Suppressed && f.Severity >= cfg.FailOn {
+			return "failure"
+		}
+	}
+	if files == 0 {
+		return "neutral"
+	}
+	return "success"
+}
+
+// prTree gives checks access to other files of the PR at the head commit.
+type prTree struct {
+	ctx   context.Context
+	gh    GitHub
+	ref   string
+	paths []string
+}
+
+func (t *prTree) Paths() []string { return t.paths }
+
+func (t *prTree) Open(ctx context.Context, path string) (*checks.Blob, error) {
+	data, err := t.gh.FileAt(ctx, path, t.ref)
+	if err != nil {
+		return nil, err
+	}
+	return &checks.Blob{Size: int64(len(data)), Content: strings.NewReader(string(data))}, nil
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
