@@ -1,0 +1,202 @@
+package pickle
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+)
+
+const probeLen = 4096
+
+// Analyze runs every pickle stream in r back to back, as repeated
+// pickle.load calls on one file would, reading r once with bounded memory.
+// The first stream is analysed whatever it looks like; later ones only if
+// they look like pickles (anything else is trailing data).
+func Analyze(ctx context.Context, r io.Reader, lim Limits) (*Result, error) {
+	lim = lim.withDefaults()
+	res := &Result{}
+	m := newMachine(ctx, lim, res, 0)
+	m.s = newSrc(r, 0, lim.MaxBytes)
+	return res, m.runStreams(true)
+}
+
+// AnalyzeReaderAt analyses a file of known size. Besides what Analyze does,
+// it resynchronises: junk before the first stream is skipped, and pickles
+// embedded after the last stream (behind data a loader skips) are found.
+func AnalyzeReaderAt(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (*Result, error) {
+	return analyze(ctx, r, size, lim.withDefaults(), 0)
+}
+
+func analyze(ctx context.Context, ra io.ReaderAt, size int64, lim Limits, depth int) (*Result, error) {
+	res := &Result{}
+	m := newMachine(ctx, lim, res, depth)
+	start := int64(0)
+	if !LooksLikePickle(readHead(ra, 0, size)) {
+		c, err := findStream(ctx, ra, 0, size, lim)
+		if err != nil || c < 0 {
+			return res, err
+		}
+		res.Skipped, start = c, c
+	}
+	for start < size {
+		m.s = newSrc(io.NewSectionReader(ra, start, size-start), start, 0)
+		if lim.MaxBytes > 0 {
+			m.s.maxBytes = lim.MaxBytes
+		}
+		if err := m.runStreams(true); err != nil {
+			return res, err
+		}
+		if res.Malformed != nil || len(res.Limits) > 0 || res.EndOffset <= start {
+			break
+		}
+		c, err := findStream(ctx, ra, res.EndOffset, size, lim)
+		if err != nil || c < 0 {
+			return res, err
+		}
+		start = c
+	}
+	return res, nil
+}
+
+// runStreams runs streams until the input ends or stops looking like pickle.
+func (m *machine) runStreams(first bool) error {
+	res := m.res
+	for {
+		if res.Streams >= m.lim.MaxStreams {
+			res.hitLimit(LimitStreams)
+			return nil
+		}
+		head := m.s.peek(probeLen)
+		if len(head) == 0 {
+			return nil
+		}
+		if !first && !LooksLikePickle(head) {
+			return nil
+		}
+		first = false
+		res.Streams++
+		err := m.runStream()
+		var perr *Error
+		switch {
+		case err == nil:
+			res.EndOffset = m.s.pos()
+			continue
+		case errors.As(err, &perr):
+			res.Malformed = perr
+		case errors.Is(err, errTruncated):
+			res.Malformed = &Error{Offset: m.s.pos(), Msg: "stream ends before its STOP opcode (truncated)"}
+		case errors.Is(err, errLimit):
+		case m.s.err != nil && !errors.Is(m.s.err, io.EOF):
+			return m.s.err
+		default:
+			return err
+		}
+		return nil
+	}
+}
+
+func readHead(ra io.ReaderAt, off, size int64) []byte {
+	n := int64(probeLen)
+	if size-off < n {
+		n = size - off
+	}
+	if n <= 0 {
+		return nil
+	}
+	b := make([]byte, n)
+	k, _ := ra.ReadAt(b, off)
+	return b[:k]
+}
+
+// LooksLikePickle is the cheap validity probe: the head decodes as pickle
+// opcodes up to a STOP, or for a whole head without error, or it imports a
+// global with identifier-like names before the data runs out. It is what
+// recognises protocol 0 and 1 pickles, which have no header.
+func LooksLikePickle(head []byte) bool {
+	ok, _ := probe(head)
+	return ok
+}
+
+func probe(head []byte) (bool, int) {
+	if len(head) == 0 {
+		return false, 0
+	}
+	if head[0] == 0x80 && (len(head) < 2 || head[1] > 5) {
+		return false, 0
+	}
+	res := &Result{}
+	m := newMachine(context.Background(), Limits{MaxOpcodes: 4096, MaxMemo: 4096, MaxStack: 4096,
+		MaxStringBytes: 1 << 16, MaxDepth: 1, MaxStreams: 1}, res, 1)
+	m.s = newSrc(bytes.NewReader(head), 0, 0)
+	m.lim.MaxDepth = 0 // never recurse from a probe
+	err := m.runStream()
+	good := 0
+	for _, g := range res.Globals {
+		if identifier(g.Module) && identifier(g.Name) {
+			good++
+		}
+	}
+	proto := head[0] == 0x80
+	switch {
+	case err == nil:
+		return m.ops >= 2 || good > 0, good
+	case errors.Is(err, errTruncated) || errors.Is(err, errLimit):
+		return good > 0 || m.ops >= 8 || proto, good
+	}
+	// an invalid opcode later in a stream with a protocol header is a
+	// malformed pickle, not another format
+	return proto && m.ops >= 4 || good > 0 && m.ops >= 8, good
+}
+
+func identifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range []byte(s) {
+		switch {
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// findStream looks for the next offset at or after from where a protocol
+// 2+ pickle that imports a global starts. It bounds its work by the file size
+// and the context.
+func findStream(ctx context.Context, ra io.ReaderAt, from, size int64, lim Limits) (int64, error) {
+	const chunk = 1 << 20
+	buf := make([]byte, chunk+probeLen)
+	end := size
+	if lim.MaxBytes > 0 && end > lim.MaxBytes {
+		end = lim.MaxBytes
+	}
+	for off := from; off < end; off += chunk {
+		if err := ctx.Err(); err != nil {
+			return -1, err
+		}
+		n, _ := ra.ReadAt(buf, off)
+		if n <= 0 {
+			return -1, nil
+		}
+		b := buf[:n]
+		for i := 0; i < n && i < chunk; {
+			j := bytes.IndexByte(b[i:], 0x80)
+			if j < 0 || i+j >= chunk {
+				break
+			}
+			p := i + j
+			if p+1 < n && b[p+1] >= 2 && b[p+1] <= 5 {
+				h := readHead(ra, off+int64(p), size)
+				if ok, good := probe(h); ok && good > 0 {
+					return off + int64(p), nil
+				}
+			}
+			i = p + 1
+		}
+	}
+	return -1, nil
+}

@@ -1,0 +1,103 @@
+package pickle
+
+import "strings"
+
+// importGlobal records one import of module.name and returns its index.
+func (m *machine) importGlobal(off int64, opcode, module, name string, unresolved bool) int32 {
+	key := module + "\x00" + name
+	if g, ok := m.globIdx[key]; ok {
+		m.res.Globals[g].Imports++
+		return g
+	}
+	m.res.Globals = append(m.res.Globals, &Global{Module: module, Name: name, Offset: off, Opcode: opcode,
+		Imports: 1, Unresolved: unresolved, Stream: m.res.Streams})
+	g := int32(len(m.res.Globals) - 1)
+	m.globIdx[key] = g
+	return g
+}
+
+// recordCall notes that global g is invoked; args are rendered for the
+// first few calls only.
+func (m *machine) recordCall(g int32, kind CallKind, off int64, args value, _ bool) {
+	gl := m.res.Globals[g]
+	gl.CallCount++
+	if len(gl.Calls) < maxCallsPerGlob {
+		a := ""
+		if kind != CallBuild || args.k != kOther {
+			a = m.renderArgs(args)
+		}
+		gl.Calls = append(gl.Calls, Call{Kind: kind, Offset: off, Args: a})
+	}
+}
+
+func (m *machine) renderArgs(args value) string {
+	if args.k == kTuple {
+		var b strings.Builder
+		m.renderItems(&b, args, 3)
+		if args.ref < 0 && args.n == 0 {
+			return ""
+		}
+		s := b.String()
+		if len(s) > maxRenderedValue {
+			s = s[:maxRenderedValue] + "…"
+		}
+		return s
+	}
+	return m.render(args, 3)
+}
+
+// call models REDUCE, NEWOBJ, INST and OBJ: it records the call on the
+// callee's global, follows getattr/__import__ so that the attribute they
+// reach becomes a global of its own, and analyses byte strings that reach
+// loaders. It returns the call's result.
+func (m *machine) call(off int64, fn, args, kwargs value, kind CallKind) value {
+	g := m.classOf(fn)
+	if fn.k == kCall {
+		// calling the result of a call: attribute the call to what produced
+		// the callable, and if that was getattr/__import__, to the target
+		g = -1
+		if fn.ref >= 0 {
+			g = m.calls[fn.ref].global
+		}
+	}
+	if g >= 0 {
+		m.recordCall(g, kind, off, args, false)
+	}
+	res := value{k: kCall, ref: -1}
+	if len(m.calls) < maxCalls {
+		m.calls = append(m.calls, callRec{fn: fn, args: args, kwargs: kwargs, global: g})
+		res.ref = int32(len(m.calls) - 1)
+	}
+	if g < 0 || fn.k != kGlobal {
+		return res
+	}
+	qual := canonicalQual(m.res.Globals[g].QualName())
+	a := m.items(args)
+	switch qual {
+	case "builtins.getattr", "operator.attrgetter":
+		if len(a) >= 2 {
+			if attr, ok := m.str(a[1]); ok {
+				if a[0].k == kGlobal && a[0].ref >= 0 {
+					t := m.res.Globals[a[0].ref]
+					mod, name := t.Module, attr
+					if t.Name != "" {
+						name = t.Name + "." + attr
+					}
+					ng := m.importGlobal(off, "getattr", mod, name, false)
+					return value{k: kGlobal, ref: ng}
+				}
+			}
+		}
+	case "builtins.__import__", "importlib.import_module":
+		if len(a) >= 1 {
+			if mod, ok := m.str(a[0]); ok {
+				ng := m.importGlobal(off, "__import__", mod, "", false)
+				return value{k: kGlobal, ref: ng}
+			}
+		}
+	}
+	if loaders[qual] && len(a) >= 1 {
+		m.nested(off, qual, a[0])
+	}
+	return res
+}

@@ -1,0 +1,390 @@
+package pickle
+
+import "strings"
+
+// Verdict is the policy's judgement of one global.
+type Verdict int
+
+// Verdicts, from harmless to dangerous.
+const (
+	Unknown Verdict = iota // not on either list: judged by how it is used
+	Allowed                // imported by legitimate ML files
+	Denied                 // a known way to run code, touch files or the network
+)
+
+// aliases maps module names that resolve to the same module (Python 2 names
+// rewritten by _compat_pickle, C accelerators, os back-ends).
+var aliases = map[string]string{
+	"__builtin__": "builtins", "__builtins__": "builtins", "exceptions": "builtins",
+	"copy_reg": "copyreg", "posix": "os", "nt": "os", "_operator": "operator",
+	"_io": "io", "_pyio": "io", "_pickle": "pickle", "cPickle": "pickle",
+	"_functools": "functools", "_codecs": "codecs", "commands": "subprocess",
+	"_posixsubprocess": "subprocess", "httplib": "http.client", "urllib2": "urllib.request",
+	"_socket": "socket", "_ctypes": "ctypes", "thread": "_thread", "Queue": "queue",
+	"StringIO": "io", "cStringIO": "io", "_collections": "collections",
+	"numpy._core.multiarray": "numpy.core.multiarray", "numpy._core": "numpy.core",
+	"numpy._core.numeric": "numpy.core.numeric", "_asyncio": "asyncio",
+}
+
+// Canonical returns the module name that module resolves to.
+func Canonical(module string) string {
+	if a, ok := aliases[module]; ok {
+		return a
+	}
+	for k, v := range aliases {
+		if strings.HasPrefix(module, k+".") {
+			return v + module[len(k):]
+		}
+	}
+	return module
+}
+
+// deny lists dangerous callables: module → names, where "*" means every
+// name in the module and its sub-modules. Each entry says what it does.
+var deny = map[string]struct {
+	names []string
+	what  string
+}{
+	"os":                               {[]string{"*"}, "runs commands or touches the file system"},
+	"pty":                              {[]string{"*"}, "spawns a shell"},
+	"subprocess":                       {[]string{"*"}, "runs a process"},
+	"popen2":                           {[]string{"*"}, "runs a process"},
+	"builtins":                         {[]string{"eval", "exec", "execfile", "compile", "open", "__import__", "getattr", "setattr", "delattr", "globals", "locals", "vars", "breakpoint", "input", "apply", "file", "reload", "memoryview.__class__"}, "evaluates code, imports modules or reaches arbitrary attributes"},
+	"runpy":                            {[]string{"*"}, "runs Python code"},
+	"pip":                              {[]string{"*"}, "installs packages (runs their setup code)"},
+	"ensurepip":                        {[]string{"*"}, "installs packages"},
+	"venv":                             {[]string{"*"}, "creates environments and runs pip"},
+	"distutils":                        {[]string{"*"}, "writes files and runs build commands"},
+	"setuptools":                       {[]string{"*"}, "runs build commands"},
+	"importlib":                        {[]string{"*"}, "imports arbitrary modules"},
+	"imp":                              {[]string{"*"}, "imports arbitrary modules"},
+	"zipimport":                        {[]string{"*"}, "imports code from archives"},
+	"pkgutil":                          {[]string{"*"}, "resolves arbitrary names"},
+	"pydoc":                            {[]string{"*"}, "resolves names and runs a pager command"},
+	"code":                             {[]string{"*"}, "runs Python code"},
+	"codeop":                           {[]string{"*"}, "compiles Python code"},
+	"timeit":                           {[]string{"*"}, "runs Python code"},
+	"cProfile":                         {[]string{"*"}, "runs Python code"},
+	"profile":                          {[]string{"*"}, "runs Python code"},
+	"trace":                            {[]string{"*"}, "runs Python code"},
+	"pdb":                              {[]string{"*"}, "runs Python code"},
+	"bdb":                              {[]string{"*"}, "runs Python code"},
+	"doctest":                          {[]string{"*"}, "runs Python code"},
+	"idlelib":                          {[]string{"*"}, "runs Python code"},
+	"lib2to3":                          {[]string{"*"}, "evaluates code"},
+	"test":                             {[]string{"*"}, "runs Python subprocesses"},
+	"_aix_support":                     {[]string{"*"}, "runs shell commands"},
+	"_osx_support":                     {[]string{"*"}, "runs shell commands"},
+	"_pyrepl":                          {[]string{"*"}, "runs commands"},
+	"uuid":                             {[]string{"_get_command_stdout", "_popen", "_find_mac", "_find_mac_near_keyword", "_ifconfig_getnode", "_ip_getnode", "_arp_getnode", "_lanscan_getnode", "_netstat_getnode"}, "runs shell commands"},
+	"ctypes":                           {[]string{"*"}, "calls native code"},
+	"io":                               {[]string{"open", "FileIO", "open_code", "TextIOWrapper", "BufferedWriter", "BufferedReader", "BufferedRandom"}, "opens files"},
+	"codecs":                           {[]string{"open", "EncodedFile"}, "opens files"},
+	"logging":                          {[]string{"FileHandler", "handlers", "config", "basicConfig", "makeLogRecord"}, "writes files"},
+	"logging.handlers":                 {[]string{"*"}, "writes files or opens connections"},
+	"logging.config":                   {[]string{"*"}, "evaluates configuration (imports and calls)"},
+	"operator":                         {[]string{"attrgetter", "methodcaller", "itemgetter", "call", "getitem", "setitem", "delitem"}, "reaches arbitrary attributes or calls methods"},
+	"functools":                        {[]string{"partial", "partialmethod", "reduce", "singledispatch", "wraps"}, "builds calls to arbitrary functions"},
+	"shutil":                           {[]string{"*"}, "copies, moves or deletes files"},
+	"tempfile":                         {[]string{"*"}, "creates files"},
+	"glob":                             {[]string{"*"}, "lists files"},
+	"fileinput":                        {[]string{"*"}, "reads files"},
+	"socket":                           {[]string{"*"}, "opens network connections"},
+	"ssl":                              {[]string{"*"}, "opens network connections"},
+	"http":                             {[]string{"*"}, "opens network connections"},
+	"urllib":                           {[]string{"*"}, "opens network connections"},
+	"requests":                         {[]string{"*"}, "makes HTTP requests"},
+	"aiohttp":                          {[]string{"*"}, "makes HTTP requests"},
+	"httpx":                            {[]string{"*"}, "makes HTTP requests"},
+	"urllib3":                          {[]string{"*"}, "makes HTTP requests"},
+	"ftplib":                           {[]string{"*"}, "opens network connections"},
+	"smtplib":                          {[]string{"*"}, "opens network connections"},
+	"telnetlib":                        {[]string{"*"}, "opens network connections"},
+	"poplib":                           {[]string{"*"}, "opens network connections"},
+	"imaplib":                          {[]string{"*"}, "runs commands or opens connections"},
+	"nntplib":                          {[]string{"*"}, "opens network connections"},
+	"xmlrpc":                           {[]string{"*"}, "opens network connections"},
+	"paramiko":                         {[]string{"*"}, "opens SSH connections"},
+	"webbrowser":                       {[]string{"*"}, "runs a browser command"},
+	"asyncio":                          {[]string{"*"}, "runs processes or opens connections"},
+	"multiprocessing":                  {[]string{"*"}, "starts processes"},
+	"concurrent":                       {[]string{"*"}, "starts workers"},
+	"_thread":                          {[]string{"*"}, "starts threads"},
+	"threading":                        {[]string{"*"}, "starts threads"},
+	"signal":                           {[]string{"*"}, "changes signal handling"},
+	"sys":                              {[]string{"*"}, "changes the interpreter (modules, hooks, exit)"},
+	"gc":                               {[]string{"*"}, "reaches arbitrary live objects"},
+	"inspect":                          {[]string{"*"}, "reaches frames and code"},
+	"types":                            {[]string{"CodeType", "FunctionType", "LambdaType", "MethodType", "ModuleType", "new_class", "SimpleNamespace.__init__"}, "builds code objects or functions"},
+	"marshal":                          {[]string{"*"}, "loads code objects"},
+	"pickle":                           {[]string{"*"}, "unpickles nested data (a second payload)"},
+	"dill":                             {[]string{"*"}, "unpickles code (dill)"},
+	"cloudpickle":                      {[]string{"*"}, "rebuilds functions from code (cloudpickle)"},
+	"shelve":                           {[]string{"*"}, "opens pickle databases"},
+	"joblib":                           {[]string{"load", "Parallel", "delayed", "Memory"}, "loads nested data or runs functions"},
+	"numpy.testing":                    {[]string{"*"}, "runs Python code"},
+	"numpy.f2py":                       {[]string{"*"}, "evaluates expressions or runs a compiler"},
+	"numpy.distutils":                  {[]string{"*"}, "runs build commands"},
+	"numpy":                            {[]string{"load", "loadtxt", "fromfile", "save", "savetxt", "ctypeslib", "memmap"}, "reads or writes files"},
+	"numpy.lib.npyio":                  {[]string{"*"}, "reads or writes files"},
+	"numpy.lib.format":                 {[]string{"read_array", "open_memmap"}, "reads files"},
+	"numpy.ctypeslib":                  {[]string{"*"}, "calls native code"},
+	"torch":                            {[]string{"load", "save", "hub", "package", "jit.load", "jit.unsupported_tensor_ops"}, "loads nested checkpoints or code"},
+	"torch.serialization":              {[]string{"*"}, "loads a nested checkpoint (a second payload)"},
+	"torch.storage":                    {[]string{"_load_from_bytes"}, "loads a nested checkpoint from bytes"},
+	"torch.hub":                        {[]string{"*"}, "downloads and runs code"},
+	"torch.jit.unsupported_tensor_ops": {[]string{"*"}, "runs code"},
+	"torch.jit.frontend":               {[]string{"*"}, "compiles code"},
+	"torch.package":                    {[]string{"*"}, "imports packaged code"},
+	"torch._inductor":                  {[]string{"*"}, "compiles and loads code"},
+	"torch._dynamo":                    {[]string{"*"}, "evaluates guard code"},
+	"torch.fx":                         {[]string{"*"}, "evaluates generated code"},
+	"torch.utils.collect_env":          {[]string{"*"}, "runs shell commands"},
+	"torch.utils.bottleneck":           {[]string{"*"}, "runs Python code"},
+	"torch.utils._config_module":       {[]string{"*"}, "loads configuration with pickle"},
+	"torch.utils.data.datapipes":       {[]string{"*"}, "decodes data with pickle"},
+	"torch.utils.cpp_extension":        {[]string{"*"}, "runs a compiler"},
+	"torch._C":                         {[]string{"_jit_pass_inline", "_import_ir_module_from_package", "import_ir_module"}, "loads code"},
+	"tensorflow":                       {[]string{"*"}, "runs TensorFlow ops (file and process access)"},
+	"keras":                            {[]string{"*"}, "rebuilds layers (Lambda layers run code)"},
+	"jinja2":                           {[]string{"*"}, "renders templates (code execution in templates)"},
+	"yaml":                             {[]string{"load", "unsafe_load", "full_load", "load_all"}, "loads YAML that can construct objects"},
+	"site":                             {[]string{"*"}, "changes import paths"},
+	"copyreg":                          {[]string{"add_extension", "remove_extension", "clear_extension_cache", "dispatch_table"}, "changes how pickles resolve names"},
+	"bz2":                              {[]string{"open", "BZ2File"}, "opens files"},
+	"gzip":                             {[]string{"open", "GzipFile"}, "opens files"},
+	"lzma":                             {[]string{"open", "LZMAFile"}, "opens files"},
+	"zipfile":                          {[]string{"*"}, "reads or writes archives"},
+	"tarfile":                          {[]string{"*"}, "reads or writes archives"},
+	"sqlite3":                          {[]string{"*"}, "opens databases"},
+	"pathlib":                          {[]string{"Path.write_text", "Path.write_bytes", "Path.unlink", "Path.open", "Path.read_text", "Path.read_bytes", "Path.rename", "Path.touch", "Path.mkdir", "Path.rmdir", "PosixPath.write_text", "PosixPath.unlink", "PosixPath.open"}, "touches files"},
+	"dbm":                              {[]string{"*"}, "opens files"},
+	"mailbox":                          {[]string{"*"}, "opens files"},
+	"smtpd":                            {[]string{"*"}, "opens network services"},
+	"socketserver":                     {[]string{"*"}, "opens network services"},
+	"wsgiref":                          {[]string{"*"}, "opens network services"},
+	"xml.sax":                          {[]string{"*"}, "parses external entities"},
+	"cgi":                              {[]string{"*"}, "web handlers"},
+	"platform":                         {[]string{"popen", "_syscmd_file", "_syscmd_ver", "architecture", "libc_ver"}, "runs shell commands"},
+	"ctypes.util":                      {[]string{"*"}, "runs shell commands"},
+	"nturl2path":                       {[]string{"*"}, "opens URLs"},
+	"antigravity":                      {[]string{"*"}, "opens a browser"},
+	"this":                             {[]string{"*"}, "prints text"},
+	"mock":                             {[]string{"*"}, "calls arbitrary targets"},
+	"unittest":                         {[]string{"*"}, "calls arbitrary targets"},
+}
+
+// loaders deserialise their argument: a byte string reaching one is a second
+// payload, analysed recursively.
+var loaders = map[string]bool{
+	"pickle.loads": true, "pickle.load": true, "pickle._loads": true, "pickle.Unpickler": true,
+	"dill.loads": true, "cloudpickle.loads": true, "joblib.load": true,
+	"torch.load": true, "torch.serialization.load": true, "torch.serialization._load": true,
+	"torch.storage._load_from_bytes": true, "marshal.loads": true, "numpy.load": true,
+}
+
+// decoders turn their first argument into bytes that may feed a loader.
+var decoders = map[string]string{
+	"base64.b64decode": "base64", "base64.standard_b64decode": "base64", "base64.urlsafe_b64decode": "base64url",
+	"base64.decodebytes": "base64", "base64.decodestring": "base64", "binascii.a2b_base64": "base64",
+	"base64.b32decode": "base32", "base64.b16decode": "hex", "binascii.a2b_hex": "hex", "binascii.unhexlify": "hex",
+	"builtins.bytes.fromhex": "hex", "builtins.bytearray.fromhex": "hex", "base64.a85decode": "ascii85", "base64.b85decode": "base85",
+	"zlib.decompress": "zlib", "gzip.decompress": "gzip", "bz2.decompress": "bz2", "lzma.decompress": "lzma",
+	"codecs.encode": "latin1", "codecs.decode": "codec", "builtins.bytes": "bytes", "builtins.bytearray": "bytes",
+	"io.BytesIO": "bytes",
+}
+
+// allow lists the exact globals legitimate checkpoints import: PyTorch's
+// weights_only set, NumPy reconstructors and dtypes, and plain containers.
+var allow = map[string]bool{}
+
+func init() {
+	for _, n := range []string{
+		"collections.OrderedDict", "collections.defaultdict", "collections.deque", "collections.Counter",
+		"builtins.set", "builtins.frozenset", "builtins.bytearray", "builtins.slice", "builtins.complex",
+		"builtins.range", "builtins.int", "builtins.float", "builtins.str", "builtins.bytes", "builtins.list",
+		"builtins.dict", "builtins.tuple", "builtins.bool", "builtins.object", "builtins.Ellipsis", "builtins.NotImplemented",
+		"copyreg._reconstructor", "copyreg.__newobj__", "codecs.encode",
+		"datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta", "datetime.timezone",
+		"decimal.Decimal", "fractions.Fraction", "uuid.UUID", "enum.Enum",
+		"pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePosixPath", "pathlib.PureWindowsPath", "pathlib.Path",
+		"argparse.Namespace", "types.SimpleNamespace", "re._compile",
+		"torch._utils._rebuild_tensor", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor_v3",
+		"torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state",
+		"torch._utils._rebuild_sparse_tensor", "torch._utils._rebuild_sparse_csr_tensor",
+		"torch._utils._rebuild_qtensor", "torch._utils._rebuild_meta_tensor_no_storage",
+		"torch._utils._rebuild_nested_tensor", "torch._utils._rebuild_device_tensor_from_numpy",
+		"torch._utils._rebuild_wrapper_subclass", "torch._utils._rebuild_xla_tensor",
+		"torch._utils._rebuild_mlc_tensor", "torch._utils._rebuild_device_tensor_from_cpu_tensor",
+		"torch._tensor._rebuild_from_type", "torch._tensor._rebuild_from_type_v2",
+		"torch.nn.parameter.Parameter", "torch.nn.parameter.Buffer", "torch.Tensor", "torch.Size", "torch.device",
+		"torch.storage.UntypedStorage", "torch.storage.TypedStorage", "torch.storage._TypedStorage",
+		"torch.serialization._get_layout", "torch.per_tensor_affine", "torch.per_channel_affine",
+		"torch.per_tensor_symmetric", "torch.per_channel_symmetric", "torch.per_channel_affine_float_qparams",
+		"torch.strided", "torch.sparse_coo", "torch.sparse_csr", "torch._mkldnn", "torch.contiguous_format",
+		"torch.channels_last", "torch.preserve_format", "torch.channels_last_3d", "torch.memory_format",
+		"torch.amp.grad_scaler._refresh_per_optimizer_state", "torch.optim.optimizer._RequiredParameter",
+		"numpy.core.multiarray._reconstruct", "numpy.core.multiarray.scalar", "numpy.ndarray", "numpy.dtype",
+		"numpy.core.numeric._frombuffer", "numpy.ma.core._mareconstruct", "numpy.random._pickle.__randomstate_ctor",
+		"numpy.random._pickle.__bit_generator_ctor", "numpy.random._pickle.__generator_ctor",
+		"numpy.random._pickle.__bit_generator_ctor", "numpy.random.mtrand._rand", "numpy.core.multiarray._frombuffer",
+		"joblib.numpy_pickle.NumpyArrayWrapper", "joblib.numpy_pickle.NDArrayWrapper",
+		"joblib.numpy_pickle_compat.NDArrayWrapper", "joblib.numpy_pickle_compat.ZNDArrayWrapper",
+		"scipy.sparse._csr.csr_matrix", "scipy.sparse._csc.csc_matrix", "scipy.sparse._coo.coo_matrix",
+		"scipy.sparse.csr.csr_matrix", "scipy.sparse.csc.csc_matrix",
+		"_codecs.encode", "tokenizers.Tokenizer", "tokenizers.AddedToken", "pandas.core.frame.DataFrame",
+		"pandas.core.series.Series", "pandas._libs.internals._unpickle_block", "pandas.core.internals.managers.BlockManager",
+		"pandas.core.indexes.base._new_Index", "pandas.core.indexes.base.Index", "pandas.core.indexes.range.RangeIndex",
+		"pandas._libs.arrays.__pyx_unpickle_NDArrayBacked", "pandas.core.internals.managers.SingleBlockManager",
+		"pandas.core.internals.blocks.new_block", "pandas._libs.internals.BlockPlacement",
+		"torch.jit._pickle.restore_type_tag", "torch.jit._pickle.build_intlist", "torch.jit._pickle.build_tensorlist",
+		"torch.jit._pickle.build_doublelist", "torch.jit._pickle.build_boollist", "torch.jit._pickle.build_tensor_from_id",
+	} {
+		allow[n] = true
+	}
+	for _, t := range []string{"Float", "Double", "Half", "BFloat16", "Long", "Int", "Short", "Char", "Byte",
+		"Bool", "ComplexFloat", "ComplexDouble", "QUInt8", "QInt8", "QInt32", "QUInt4x2", "QUInt2x4"} {
+		allow["torch."+t+"Storage"] = true
+		allow["torch.cuda."+t+"Storage"] = true
+	}
+	for _, t := range []string{"float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8",
+		"uint8", "bool", "complex64", "complex128", "qint8", "quint8", "qint32", "float", "double", "half",
+		"long", "int", "short", "cfloat", "cdouble", "float8_e4m3fn", "float8_e5m2", "uint16", "uint32", "uint64"} {
+		allow["torch."+t] = true
+	}
+	for _, t := range []string{"float64", "float32", "float16", "int64", "int32", "int16", "int8", "uint8", "uint16",
+		"uint32", "uint64", "bool_", "complex64", "complex128", "object_", "str_", "bytes_", "longlong", "ulonglong"} {
+		allow["numpy."+t] = true
+		allow["numpy.dtypes."+strings.Title(strings.TrimSuffix(t, "_"))+"DType"] = true
+	}
+}
+
+// classPrefixes are packages whose classes real checkpoints instantiate; a
+// capitalised name (a class) in one of them is allowed.
+var classPrefixes = []string{
+	"sklearn.", "xgboost.", "lightgbm.", "catboost.", "transformers.", "tokenizers.", "scipy.sparse.",
+	"scipy.stats._distn_infrastructure.", "torch.nn.modules.", "torch.optim.", "torch.nn.utils.",
+	"torch.distributions.", "torch.ao.quantization.", "torch.nn.quantized.", "sentencepiece.",
+	"pandas.core.", "numpy.random.", "torchvision.models.", "timm.models.", "peft.",
+}
+
+// classExcluded are sub-modules under allowed prefixes that hold test or
+// helper code, never model classes.
+var classExcluded = []string{".tests", "._testing", ".testing", ".externals", ".utils._show_versions", ".cli"}
+
+// Classify judges a global the way find_class would resolve it: module and
+// dotted name, with module aliases. It returns what a denied global does.
+func Classify(module, name string) (Verdict, string) {
+	mod := Canonical(module)
+	if what, ok := denied(mod, name); ok {
+		return Denied, what
+	}
+	if !strings.Contains(name, ".") {
+		if allow[mod+"."+name] {
+			return Allowed, ""
+		}
+		if isClassName(name) {
+			for _, p := range classPrefixes {
+				if strings.HasPrefix(mod+".", p) && !excluded(mod) {
+					return Allowed, ""
+				}
+			}
+		}
+	}
+	return Unknown, ""
+}
+
+func excluded(mod string) bool {
+	for _, e := range classExcluded {
+		if strings.Contains(mod+".", e+".") {
+			return true
+		}
+	}
+	return false
+}
+
+func isClassName(n string) bool {
+	if n == "" || n[0] < 'A' || n[0] > 'Z' {
+		return false
+	}
+	for _, c := range n {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// denied checks every way a dotted name can resolve: the module itself and
+// its parents, attributes of a denied object, and modules reached through an
+// attribute (("pathlib", "os.system") is os.system).
+func denied(mod, name string) (string, bool) {
+	mc := strings.Split(mod, ".")
+	nc := []string{}
+	if name != "" {
+		nc = strings.Split(name, ".")
+	}
+	check := func(m string, n []string) (string, bool) {
+		m = Canonical(m)
+		// the module or a parent package denied as a whole
+		parts := strings.Split(m, ".")
+		for i := len(parts); i >= 1; i-- {
+			p := strings.Join(parts[:i], ".")
+			if d, ok := deny[p]; ok {
+				for _, x := range d.names {
+					if x == "*" {
+						return d.what, true
+					}
+					if i == len(parts) {
+						for j := 1; j <= len(n); j++ {
+							if x == strings.Join(n[:j], ".") {
+								return d.what, true
+							}
+						}
+					} else if x == parts[i] {
+						return d.what, true
+					}
+				}
+			}
+		}
+		return "", false
+	}
+	if w, ok := check(mod, nc); ok {
+		return w, true
+	}
+	// sub-modules reached as attributes: ("torch", "serialization.load")
+	for j := 1; j < len(nc); j++ {
+		if w, ok := check(mod+"."+strings.Join(nc[:j], "."), nc[j:]); ok {
+			return w, true
+		}
+	}
+	// attribute traversal: mod.n1…nk where some n_i is a module alias
+	for i := 0; i < len(nc)-1; i++ {
+		m := strings.Join(nc[:i+1], ".")
+		if w, ok := check(m, nc[i+1:]); ok {
+			return w, true
+		}
+		for s := 1; s <= i; s++ {
+			if w, ok := check(strings.Join(nc[s:i+1], "."), nc[i+1:]); ok {
+				return w, true
+			}
+		}
+	}
+	// the module path itself may reach a denied module through a package
+	// attribute of the same name (rare, but cheap to check)
+	_ = mc
+	return "", false
+}
+
+// IsLoader reports whether the global deserialises its argument.
+func IsLoader(qual string) bool { return loaders[canonicalQual(qual)] }
+
+func canonicalQual(q string) string {
+	i := strings.LastIndexByte(q, '.')
+	if i < 0 {
+		return q
+	}
+	// keep multi-part names (builtins.bytes.fromhex) by trying the longest
+	// module that has an alias first
+	return Canonical(q[:i]) + q[i:]
+}

@@ -1,0 +1,231 @@
+package pickle
+
+import (
+	"strconv"
+	"strings"
+)
+
+// kind is the abstract type of a value on the machine's stack.
+type kind uint8
+
+const (
+	kNone kind = iota + 1
+	kBool
+	kInt
+	kFloat
+	kStr
+	kBytes
+	kGlobal // ref: index of a Global
+	kCall   // ref: index of a call record (-1: untracked)
+	kTuple  // ref: index of a seq (-1: untracked)
+	kList
+	kDict
+	kSet
+	kFrozen
+	kPers // result of persistent_load
+	kOther
+	kindCount
+)
+
+// value is one abstract object: 16 bytes, no pointers, so stacks and memos
+// of millions of values cost the garbage collector nothing.
+type value struct {
+	k   kind
+	ref int32 // index into a side table, -1 when unknown
+	n   int64 // int value, string length
+}
+
+var noValue = value{k: kOther, ref: -1}
+
+// seq holds the first items of a container (dict: key, value pairs).
+type seq struct {
+	items []value
+	full  bool // more items than were kept
+}
+
+// callRec is one invocation recorded for argument resolution.
+type callRec struct {
+	fn     value
+	args   value
+	kwargs value
+	global int32 // index of the callee's Global, -1 when unknown
+}
+
+const (
+	maxSeqItems      = 48      // items kept per container
+	maxTrackedItems  = 1 << 20 // items kept in all containers of one analysis
+	maxCalls         = 1 << 20
+	maxCallsPerGlob  = 8
+	maxRenderedValue = 240
+)
+
+func (m *machine) isContainer(k kind) bool {
+	return k == kTuple || k == kList || k == kDict || k == kSet || k == kFrozen
+}
+
+// newSeq makes a container value holding items (copied, bounded).
+func (m *machine) newSeq(k kind, items []value) value {
+	if m.trackedItems >= maxTrackedItems {
+		return value{k: k, ref: -1}
+	}
+	n := len(items)
+	full := false
+	if n > maxSeqItems {
+		n, full = maxSeqItems, true
+	}
+	var it []value
+	if n > 0 {
+		it = make([]value, n)
+		copy(it, items[:n])
+	}
+	m.trackedItems += n + 1
+	m.seqs = append(m.seqs, seq{items: it, full: full})
+	return value{k: k, ref: int32(len(m.seqs) - 1), n: int64(len(items))}
+}
+
+// extend adds items to a tracked container.
+func (m *machine) extend(v value, items []value) {
+	if v.ref < 0 || int(v.ref) >= len(m.seqs) {
+		return
+	}
+	s := &m.seqs[v.ref]
+	for _, it := range items {
+		if len(s.items) >= maxSeqItems || m.trackedItems >= maxTrackedItems {
+			s.full = true
+			return
+		}
+		s.items = append(s.items, it)
+		m.trackedItems++
+	}
+}
+
+func (m *machine) items(v value) []value {
+	if !m.isContainer(v.k) || v.ref < 0 || int(v.ref) >= len(m.seqs) {
+		return nil
+	}
+	return m.seqs[v.ref].items
+}
+
+// addString keeps s for name and argument resolution, within the budget.
+func (m *machine) addString(k kind, b []byte) value {
+	if m.strBytes+int64(len(b)) > m.lim.MaxStringBytes {
+		m.strOver = true
+		return value{k: k, ref: -1, n: int64(len(b))}
+	}
+	m.strBytes += int64(len(b))
+	m.strs = append(m.strs, string(b))
+	return value{k: k, ref: int32(len(m.strs) - 1), n: int64(len(b))}
+}
+
+func (m *machine) str(v value) (string, bool) {
+	if (v.k != kStr && v.k != kBytes) || v.ref < 0 || int(v.ref) >= len(m.strs) {
+		return "", false
+	}
+	return m.strs[v.ref], true
+}
+
+// render shows a value the way Python's repr would, shortened.
+func (m *machine) render(v value, depth int) string {
+	var b strings.Builder
+	m.renderTo(&b, v, depth)
+	s := b.String()
+	if len(s) > maxRenderedValue {
+		s = s[:maxRenderedValue] + "…"
+	}
+	return s
+}
+
+func (m *machine) renderTo(b *strings.Builder, v value, depth int) {
+	if b.Len() > maxRenderedValue {
+		return
+	}
+	switch v.k {
+	case kNone:
+		b.WriteString("None")
+	case kBool:
+		if v.n != 0 {
+			b.WriteString("True")
+		} else {
+			b.WriteString("False")
+		}
+	case kInt:
+		if v.ref < 0 {
+			b.WriteString("<big int>")
+		} else {
+			b.WriteString(strconv.FormatInt(v.n, 10))
+		}
+	case kFloat:
+		b.WriteString("<float>")
+	case kStr, kBytes:
+		s, ok := m.str(v)
+		if !ok {
+			b.WriteString("<" + strconv.FormatInt(v.n, 10) + "-byte string>")
+			return
+		}
+		if len(s) > maxRenderedValue {
+			s = s[:maxRenderedValue]
+		}
+		q := strconv.Quote(s)
+		q = "'" + strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`) + "'"
+		if v.k == kBytes {
+			b.WriteString("b")
+		}
+		b.WriteString(q)
+	case kGlobal:
+		if int(v.ref) < len(m.res.Globals) && v.ref >= 0 {
+			b.WriteString(m.res.Globals[v.ref].QualName())
+		} else {
+			b.WriteString("<global>")
+		}
+	case kCall:
+		if v.ref < 0 || depth <= 0 {
+			b.WriteString("<object>")
+			return
+		}
+		c := m.calls[v.ref]
+		m.renderTo(b, c.fn, depth-1)
+		b.WriteString("(")
+		m.renderItems(b, c.args, depth-1)
+		b.WriteString(")")
+	case kTuple, kList, kSet, kFrozen, kDict:
+		open, close := "(", ")"
+		switch v.k {
+		case kList:
+			open, close = "[", "]"
+		case kSet, kFrozen, kDict:
+			open, close = "{", "}"
+		}
+		b.WriteString(open)
+		if depth > 0 {
+			m.renderItems(b, v, depth-1)
+		} else {
+			b.WriteString("…")
+		}
+		b.WriteString(close)
+	case kPers:
+		b.WriteString("<persistent object>")
+	default:
+		b.WriteString("<object>")
+	}
+}
+
+func (m *machine) renderItems(b *strings.Builder, v value, depth int) {
+	if v.ref < 0 && m.isContainer(v.k) {
+		b.WriteString("…")
+		return
+	}
+	its := m.items(v)
+	for i, it := range its {
+		if i > 0 {
+			if v.k == kDict && i%2 == 1 {
+				b.WriteString(": ")
+			} else {
+				b.WriteString(", ")
+			}
+		}
+		m.renderTo(b, it, depth)
+	}
+	if v.ref >= 0 && int(v.ref) < len(m.seqs) && m.seqs[v.ref].full {
+		b.WriteString(", …")
+	}
+}
