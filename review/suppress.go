@@ -17,6 +17,9 @@ type InlineSuppression struct {
 	Line   int
 	Rule   string
 	Reason string
+	// Standalone is true when the comment is alone on its line: it then
+	// covers the next line. A trailing comment covers only its own line.
+	Standalone bool
 }
 
 // ParseInlineSuppressions finds ward:ignore comments in text content.
@@ -25,12 +28,15 @@ func ParseInlineSuppressions(content []byte) []InlineSuppression {
 	sc := bufio.NewScanner(bytes.NewReader(content))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for n := 1; sc.Scan(); n++ {
-		m := inlineIgnore.FindStringSubmatch(sc.Text())
-		if m == nil {
+		text := sc.Text()
+		loc := inlineIgnore.FindStringSubmatchIndex(text)
+		if loc == nil {
 			continue
 		}
+		m := inlineIgnore.FindStringSubmatch(text)
 		reason := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(m[2]), "*/->#"))
-		out = append(out, InlineSuppression{Line: n, Rule: m[1], Reason: reason})
+		before := strings.Trim(text[:loc[0]], " \t#/*-<!;%")
+		out = append(out, InlineSuppression{Line: n, Rule: m[1], Reason: reason, Standalone: before == ""})
 	}
 	return out
 }
@@ -58,7 +64,7 @@ func ApplyInline(path string, content []byte, fs []checks.Finding) []checks.Find
 			if f.Suppressed || f.Path != path || f.StartLine == 0 {
 				continue
 			}
-			if (s.Rule == f.RuleID || s.Rule == "*") && (s.Line == f.StartLine || s.Line == f.StartLine-1) {
+			if (s.Rule == f.RuleID || s.Rule == "*") && (s.Line == f.StartLine || s.Standalone && s.Line == f.StartLine-1) {
 				f.Suppressed, f.SuppressedBy = true, "inline: "+s.Reason
 			}
 		}

@@ -1,0 +1,244 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// lineCheck reports every line containing "BAD" (high) or "MEH" (low), so
+// tests control findings by content.
+type lineCheck struct{}
+
+func (lineCheck) Name() string { return "line" }
+func (lineCheck) Rules() []checks.Rule {
+	return []checks.Rule{{ID: "test-bad", Title: "Bad line", Severity: checks.SeverityHigh}}
+}
+func (lineCheck) Scan(_ context.Context, f *checks.File) (checks.Result, error) {
+	b, err := f.ReadAll(0)
+	if err != nil {
+		return checks.Result{}, err
+	}
+	var out []checks.Finding
+	for i, l := range strings.Split(string(b), "\n") {
+		sev := checks.Severity(0)
+		switch {
+		case strings.Contains(l, "BAD"):
+			sev = checks.SeverityHigh
+		case strings.Contains(l, "MEH"):
+			sev = checks.SeverityLow
+		default:
+			continue
+		}
+		fd := checks.Finding{RuleID: "test-bad", Severity: sev, Path: f.Path, StartLine: i + 1, EndLine: i + 1,
+			Message: "bad line", Evidence: strings.TrimSpace(l)}
+		if strings.Contains(l, "FIXME") {
+			fd.Suggestion = &checks.Suggestion{StartLine: i + 1, EndLine: i + 1, Replacement: strings.ReplaceAll(l, "BAD", "GOOD")}
+		}
+		out = append(out, fd)
+	}
+	return checks.Result{Findings: out, Analysed: true}, nil
+}
+
+func newFake(content string, patch string) *fakeGitHub {
+	return &fakeGitHub{
+		PR:      PullRequest{Repo: "o/r", Number: 1, HeadSHA: "head1", BaseSHA: "base1"},
+		Files:   []ChangedFile{{Path: "a.py", Status: "modified", BlobSHA: "blob-a", Patch: patch}},
+		Blobs:   map[string][]byte{"blob-a": []byte(content)},
+		FilesAt: map[string]map[string][]byte{},
+	}
+}
+
+func runReview(t *testing.T, gh *fakeGitHub, opts Options) *Result {
+	t.Helper()
+	opts.Checks = []checks.Check{lineCheck{}}
+	res, err := Run(context.Background(), gh, opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return res
+}
+
+func TestOnlyChangedLinesCount(t *testing.T) {
+	// Line 1 has BAD but is context; line 3 is added and BAD.
+	content := "x = BAD\ny = 1\nz = BAD\n"
+	patch := "@@ -1,2 +1,3 @@\n x = BAD\n y = 1\n+z = BAD"
+	gh := newFake(content, patch)
+	res := runReview(t, gh, Options{})
+	if len(res.Findings) != 1 || res.Findings[0].StartLine != 3 {
+		t.Fatalf("findings = %+v, want one on line 3", res.Findings)
+	}
+	if res.Conclusion != "failure" {
+		t.Errorf("conclusion = %s, want failure", res.Conclusion)
+	}
+	if len(gh.Reviews) != 1 || len(gh.Reviews[0].Comments) != 1 || gh.Reviews[0].Comments[0].Line != 3 {
+		t.Fatalf("reviews = %+v, want one comment on line 3", gh.Reviews)
+	}
+}
+
+func TestHeadConfigHasNoEffect(t *testing.T) {
+	content := "z = BAD\n"
+	patch := "@@ -0,0 +1 @@\n+z = BAD"
+	gh := newFake(content, patch)
+	gh.Files = append(gh.Files, ChangedFile{Path: ConfigPath, Status: "added", BlobSHA: "cfg", Patch: "@@ -0,0 +1 @@\n+fail_on: none"})
+	gh.Blobs["cfg"] = []byte("fail_on: none\n")
+	gh.FilesAt["head1"] = map[string][]byte{ConfigPath: []byte("fail_on: none\n")}
+	res := runReview(t, gh, Options{})
+	if res.Conclusion != "failure" {
+		t.Fatalf("conclusion = %s: the head branch's ward.yml must not weaken the gate", res.Conclusion)
+	}
+	// The same config on the base branch is honoured.
+	gh = newFake(content, patch)
+	gh.FilesAt["base1"] = map[string][]byte{ConfigPath: []byte("fail_on: none\n")}
+	if res := runReview(t, gh, Options{}); res.Conclusion != "success" {
+		t.Fatalf("conclusion with base config fail_on: none = %s, want success", res.Conclusion)
+	}
+}
+
+func TestConfigIgnoreAndInlineSuppression(t *testing.T) {
+	content := "a = BAD  # ward:ignore test-bad generated fixture\nb = BAD # ward:ignore test-bad\n"
+	patch := "@@ -0,0 +1,2 @@\n+a = BAD  # ward:ignore test-bad generated fixture\n+b = BAD # ward:ignore test-bad"
+	gh := newFake(content, patch)
+	res := runReview(t, gh, Options{})
+	var suppressed, bad, noReason int
+	for _, f := range res.Findings {
+		switch {
+		case f.RuleID == checks.RuleBadSuppression:
+			noReason++
+		case f.Suppressed:
+			suppressed++
+		default:
+			bad++
+		}
+	}
+	if suppressed != 1 || bad != 1 || noReason != 1 {
+		t.Fatalf("suppressed=%d unsuppressed=%d no-reason=%d; want 1 each: %+v", suppressed, bad, noReason, res.Findings)
+	}
+	out := gh.run(res.CheckRunID).Output.Summary
+	if !strings.Contains(out, "Ignored, with reasons") || !strings.Contains(out, "generated fixture") {
+		t.Errorf("summary does not list the suppression:\n%s", out)
+	}
+}
+
+func TestAnnotationsInBatchesAndSummaryCut(t *testing.T) {
+	var b, p strings.Builder
+	n := 130
+	fmt.Fprintf(&p, "@@ -0,0 +1,%d @@\n", n)
+	for i := 0; i < n; i++ {
+		line := fmt.Sprintf("v%d = BAD %s", i, strings.Repeat("x", 900))
+		b.WriteString(line + "\n")
+		p.WriteString("+" + line + "\n")
+	}
+	gh := newFake(b.String(), p.String())
+	res := runReview(t, gh, Options{})
+	run := gh.run(res.CheckRunID)
+	if len(run.Annotations) != n {
+		t.Fatalf("annotations = %d, want %d", len(run.Annotations), n)
+	}
+	for _, c := range gh.AnnCalls {
+		if c > 50 {
+			t.Fatalf("a request carried %d annotations", c)
+		}
+	}
+	if len(gh.Reviews[0].Comments) > 30 {
+		t.Errorf("inline comments = %d, want at most 30", len(gh.Reviews[0].Comments))
+	}
+	big := strings.Repeat("line\n", 20000)
+	if got := truncate(big, MaxSummary); len([]rune(got)) > MaxSummary || !strings.Contains(got, "cut here") {
+		t.Errorf("truncate: len %d, note present %v", len([]rune(got)), strings.Contains(got, "cut here"))
+	}
+}
+
+func TestSecondPushKeepsCommentsAndRemovesStale(t *testing.T) {
+	content := "z = BAD one\nw = BAD two\n"
+	patch := "@@ -0,0 +1,2 @@\n+z = BAD one\n+w = BAD two"
+	gh := newFake(content, patch)
+	first := runReview(t, gh, Options{})
+	if first.Posted != 2 {
+		t.Fatalf("posted %d, want 2", first.Posted)
+	}
+	// Existing comments as GitHub returns them; the second push inserts a
+	// line above (fingerprints must not move) and fixes "two".
+	for i, c := range gh.Reviews[0].Comments {
+		gh.Existing = append(gh.Existing, Comment{ID: int64(i + 1), Path: c.Path, Line: c.Line, Body: c.Body, Bot: true})
+	}
+	gh.Existing = append(gh.Existing, Comment{ID: 9, Body: "won't fix, see #12", Author: "dev", InReplyTo: 1})
+	gh.PR.HeadSHA = "head2"
+	gh.Blobs["blob-a"] = []byte("import os\nz = BAD one\nw = GOOD two\n")
+	gh.Files[0].Patch = "@@ -0,0 +1,3 @@\n+import os\n+z = BAD one\n+w = GOOD two"
+	second := runReview(t, gh, Options{})
+	if second.Posted != 0 || second.Kept != 1 {
+		t.Fatalf("second push posted %d kept %d; want 0 and 1", second.Posted, second.Kept)
+	}
+	if len(gh.Deleted) != 1 || gh.Deleted[0] != 2 {
+		t.Fatalf("deleted %v, want the stale comment 2", gh.Deleted)
+	}
+}
+
+func TestRepliedStaleCommentStays(t *testing.T) {
+	gh := newFake("ok\n", "@@ -0,0 +1 @@\n+ok")
+	gh.Existing = []Comment{{ID: 1, Body: "x <!-- ward:fingerprint:abc -->", Bot: true}, {ID: 2, Body: "why?", InReplyTo: 1}}
+	runReview(t, gh, Options{})
+	if len(gh.Deleted) != 0 {
+		t.Fatalf("deleted %v; a comment with a human reply must stay", gh.Deleted)
+	}
+}
+
+func TestSuggestionOnlyWhenExact(t *testing.T) {
+	gh := newFake("a = BAD FIXME\n", "@@ -0,0 +1 @@\n+a = BAD FIXME")
+	runReview(t, gh, Options{})
+	body := gh.Reviews[0].Comments[0].Body
+	if !strings.Contains(body, "```suggestion\na = GOOD FIXME\n```") {
+		t.Fatalf("comment lacks the suggestion:\n%s", body)
+	}
+}
+
+func TestNoFilesIsNeutral(t *testing.T) {
+	gh := newFake("", "")
+	gh.Files = []ChangedFile{{Path: "gone.py", Status: "removed"}}
+	if res := runReview(t, gh, Options{}); res.Conclusion != "neutral" {
+		t.Fatalf("conclusion = %s, want neutral", res.Conclusion)
+	}
+}
+
+func TestDraftHoldsComments(t *testing.T) {
+	gh := newFake("a = BAD\n", "@@ -0,0 +1 @@\n+a = BAD")
+	gh.PR.Draft = true
+	res := runReview(t, gh, Options{})
+	if res.Conclusion != "failure" || len(gh.Reviews) != 0 {
+		t.Fatalf("draft: conclusion %s, reviews %d; want failure and no review", res.Conclusion, len(gh.Reviews))
+	}
+}
+
+func TestSupersededHeadIsSkipped(t *testing.T) {
+	gh := newFake("a\n", "@@ -0,0 +1 @@\n+a")
+	_, err := Run(context.Background(), gh, Options{HeadSHA: "old", Checks: []checks.Check{lineCheck{}}})
+	if err == nil || !strings.Contains(err.Error(), "moved on") {
+		t.Fatalf("err = %v, want ErrSuperseded", err)
+	}
+	if gh.nextRun != 0 {
+		t.Fatal("a check run was created for a superseded head")
+	}
+}
+
+type memCache map[string][]checks.Finding
+
+func (m memCache) Get(_ context.Context, k string) ([]checks.Finding, bool) { f, ok := m[k]; return f, ok }
+func (m memCache) Put(_ context.Context, k string, f []checks.Finding)      { m[k] = f }
+
+func TestResultCacheReadsContentOnce(t *testing.T) {
+	cache := memCache{}
+	for i := 0; i < 3; i++ {
+		gh := newFake("a = BAD\n", "@@ -0,0 +1 @@\n+a = BAD")
+		res := runReview(t, gh, Options{Cache: cache})
+		if res.Conclusion != "failure" {
+			t.Fatalf("run %d: conclusion %s", i, res.Conclusion)
+		}
+		if want := map[bool]int{true: 1, false: 0}[i == 0]; gh.BlobReads != want {
+			t.Fatalf("run %d read the blob %d times, want %d", i, gh.BlobReads, want)
+		}
+	}
+}
