@@ -1,0 +1,32 @@
+package secrets
+
+import (
+	"path"
+	"strings"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// envTemplates are the .env variants meant to be committed: placeholders only.
+var envTemplates = map[string]bool{".env.example": true, ".env.sample": true, ".env.template": true}
+
+// isEnvFile reports whether p is a .env file that should not be committed:
+// ".env" or ".env.<anything>" other than the template names.
+func isEnvFile(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	if envTemplates[base] {
+		return false
+	}
+	return base == ".env" || (strings.HasPrefix(base, ".env.") && len(base) > len(".env."))
+}
+
+func envFileFinding(p string) checks.Finding {
+	return checks.Finding{
+		RuleID:   RuleEnvFile,
+		Severity: checks.SeverityMedium,
+		Message: "`" + path.Base(p) + "` is an environment file: by convention it holds local credentials and " +
+			"is kept out of version control. Once committed, every value in it stays in the history; " +
+			"any secret ward recognises in it is reported separately.",
+		Evidence: path.Base(p),
+	}
+}

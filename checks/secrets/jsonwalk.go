@@ -1,0 +1,189 @@
+package secrets
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Bounds of the JSON walk. A file over them is reported as not fully scanned.
+const (
+	maxJSONDepth  = 512
+	maxJSONTokens = 20_000_000
+)
+
+// jsonText is the text that a JSON document's string values make, with the
+// line of the JSON source each of its lines came from. Object members become
+// "key = value" lines, so that rules that need a name next to the value
+// (generic-api-key, mistral-api-key) see one. Consecutive strings of an
+// array are joined the way Jupyter joins a cell's "source" or an output's
+// "text" lines. Escapes are decoded, so "\u0073k-…" is seen as "sk-…".
+type jsonText struct {
+	Text string
+	// JSONLine[i] is the 1-based line of the JSON text that line i+1 of Text
+	// came from. JSON strings cannot span lines, so this is exact.
+	JSONLine []int
+}
+
+// Line maps a 1-based line of Text to a 1-based line of the JSON source.
+func (t jsonText) Line(textLine int) int {
+	if textLine < 1 || textLine > len(t.JSONLine) {
+		return 0
+	}
+	return t.JSONLine[textLine-1]
+}
+
+type jsonFrame struct {
+	object    bool
+	expectKey bool
+	key       string
+}
+
+// walkJSON builds the jsonText of raw. On malformed input or a bound it
+// returns what it read so far and an error saying where it stopped.
+func walkJSON(ctx context.Context, raw []byte) (jsonText, error) {
+	w := &textWriter{atLineStart: true}
+	newlines := newlineOffsets(raw)
+	lineAt := func(off int64) int {
+		return sort.Search(len(newlines), func(i int) bool { return newlines[i] >= off }) + 1
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var stack []jsonFrame
+	valueDone := func() {
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].expectKey = true
+		}
+	}
+	for tokens := 0; ; tokens++ {
+		if tokens%4096 == 0 && ctx.Err() != nil {
+			return w.result(), ctx.Err()
+		}
+		if tokens >= maxJSONTokens {
+			return w.result(), fmt.Errorf("more than %d JSON tokens (limit)", maxJSONTokens)
+		}
+		before := dec.InputOffset()
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			if len(stack) > 0 {
+				// Token reports a plain EOF inside an unclosed value.
+				return w.result(), fmt.Errorf("invalid JSON: unexpected end of file inside %d unclosed value(s)", len(stack))
+			}
+			return w.result(), nil
+		}
+		if err != nil {
+			return w.result(), fmt.Errorf("invalid JSON near line %d: %w", lineAt(dec.InputOffset()), err)
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				if len(stack) >= maxJSONDepth {
+					return w.result(), fmt.Errorf("JSON nested deeper than %d levels (limit)", maxJSONDepth)
+				}
+				stack = append(stack, jsonFrame{object: t == '{', expectKey: t == '{'})
+			case '}', ']':
+				if len(stack) > 0 {
+					stack = stack[:len(stack)-1]
+				}
+				w.endLine()
+				valueDone()
+			}
+		case string:
+			top := len(stack) - 1
+			if top >= 0 && stack[top].object && stack[top].expectKey {
+				stack[top].key = t
+				stack[top].expectKey = false
+				continue
+			}
+			line := lineAt(stringStart(raw, before))
+			switch {
+			case top >= 0 && stack[top].object:
+				if !skippedKey(stack[top].key) {
+					w.endLine()
+					w.write(stack[top].key+" = "+t, line)
+					w.endLine()
+				}
+			default: // an array element or a top-level string
+				if top < 1 || !stack[top-1].object || !skippedKey(stack[top-1].key) {
+					w.write(t, line)
+				}
+			}
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
+}
+
+// skippedKey is true for members whose values are encoded binary data
+// (notebook image outputs), not text anyone reads or writes keys into.
+func skippedKey(key string) bool {
+	return strings.HasPrefix(key, "image/") || key == "application/pdf"
+}
+
+// stringStart finds the opening quote of the string token that starts after
+// offset: only white space, commas and colons separate JSON tokens.
+func stringStart(raw []byte, offset int64) int64 {
+	for i := offset; i < int64(len(raw)); i++ {
+		switch raw[i] {
+		case '"':
+			return i
+		case ' ', '\t', '\r', '\n', ',', ':':
+		default:
+			return i
+		}
+	}
+	return offset
+}
+
+func newlineOffsets(raw []byte) []int64 {
+	var out []int64
+	for i, b := range raw {
+		if b == '\n' {
+			out = append(out, int64(i))
+		}
+	}
+	return out
+}
+
+// textWriter accumulates text and the source line of each of its lines.
+type textWriter struct {
+	b           strings.Builder
+	lines       []int
+	atLineStart bool
+}
+
+func (w *textWriter) write(s string, line int) {
+	for len(s) > 0 {
+		if w.atLineStart {
+			w.lines = append(w.lines, line)
+			w.atLineStart = false
+		}
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			w.b.WriteString(s)
+			return
+		}
+		w.b.WriteString(s[:i+1])
+		s = s[i+1:]
+		w.atLineStart = true
+	}
+}
+
+// endLine ends the current line if anything is on it.
+func (w *textWriter) endLine() {
+	if !w.atLineStart {
+		w.b.WriteByte('\n')
+		w.atLineStart = true
+	}
+}
+
+func (w *textWriter) result() jsonText {
+	return jsonText{Text: w.b.String(), JSONLine: w.lines}
+}
