@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite: vet, every package's tests, then each fuzz target
+# briefly (FUZZTIME, default 5s). PostgreSQL tests run when
+# WARD_TEST_POSTGRES_URL is set (.ci/run starts a server); otherwise they skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FUZZTIME=${FUZZTIME:-5s}
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test"
+go test -count=1 -timeout 20m ./...
+
+echo "== fuzz (${FUZZTIME} each)"
+while IFS= read -r file; do
+  pkg="./$(dirname "$file")"
+  for target in $(grep -oE '^func (Fuzz[A-Za-z0-9_]+)' "$file" | awk '{print $2}'); do
+    echo "-- $pkg $target"
+    go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg" > /tmp/ward-fuzz.log 2>&1 || { cat /tmp/ward-fuzz.log; exit 1; }
+    tail -n 1 /tmp/ward-fuzz.log
+  done
+done < <(grep -rl --include='*_test.go' '^func Fuzz' . | sort)
+echo "== all tests passed"
