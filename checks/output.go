@@ -131,7 +131,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 			WithLevel(f.Severity.SARIFLevel()).
 			WithMessage(sarif.NewTextMessage(msg)).
 			AddLocation(sarif.NewLocationWithPhysicalLocation(loc)).
-			AddPartialFingerprint("wardFingerprint/v1", f.Fingerprint).
+			WithPartialFingerprints(map[string]string{"wardFingerprint/v1": f.Fingerprint}).
 			WithProperties(props)
 		if f.Suppressed {
 			res.AddSuppression(sarif.NewSuppression().WithKind("external").WithJustification(f.SuppressedBy))
