@@ -7,10 +7,11 @@ import (
 	"golang.org/x/mod/modfile"
 )
 
-// ParseGoMod reads go.mod with golang.org/x/mod: requirements (indirect
-// ones count as resolved, not declared) and replace directives.
+// ParseGoMod reads go.mod with golang.org/x/mod (strict Parse: ParseLax
+// would drop replace directives): requirements (indirect ones count as
+// resolved, not declared) and replace directives.
 func ParseGoMod(src string) (*Manifest, error) {
-	f, err := modfile.ParseLax("go.mod", []byte(src), nil)
+	f, err := modfile.Parse("go.mod", []byte(src), nil)
 	if err != nil {
 		return nil, fmt.Errorf("parse go.mod: %w", err)
 	}

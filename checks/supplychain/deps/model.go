@@ -97,6 +97,10 @@ type Replace struct {
 type Resolved struct {
 	Name, URL string
 	Line      int
+	// Foreign is set where the format marks registry packages differently
+	// (pnpm's integrity-only resolution, yarn 2's npm: protocol), so any
+	// URL at all means the package bypassed the registry.
+	Foreign bool
 }
 
 // Manifest is what one parsed file declares.

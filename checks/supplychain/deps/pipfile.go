@@ -13,7 +13,7 @@ func ParsePipfile(src string) (*Manifest, error) {
 	if err := toml.Unmarshal([]byte(src), &doc); err != nil {
 		return nil, fmt.Errorf("parse Pipfile: %w", err)
 	}
-	m := &Manifest{Format: "Pipfile", App: true}
+	m := &Manifest{Format: "Pipfile"} // Pipfile.lock pins; loose ranges are normal here
 	loc := newLocator(src)
 	for _, sec := range []string{"packages", "dev-packages"} {
 		from := loc.section(sec)
@@ -53,9 +53,15 @@ func ParsePipfile(src string) (*Manifest, error) {
 		m.Indexes = append(m.Indexes, Index{Eco: PyPI, Kind: "pipfile-source", Name: name, URL: u,
 			// Pipenv looks only at the first source unless a package names
 			// its index, or install_search_all_sources turns that off.
-			Confusable: searchAll && len(sources) > 1,
+			Confusable: searchAll && len(sources) > 1 && !isPublicPyPI(u),
 			Insecure:   isHTTP(u) || (hasVerify && !verify),
 			Line:       loc.quoted(u, from), Text: sourceText(name, u, "")})
 	}
 	return m, nil
+}
+
+// isPublicPyPI reports whether an index URL is the public PyPI index itself.
+func isPublicPyPI(u string) bool {
+	h := hostOf(u)
+	return h == "pypi.org" || h == "pypi.python.org"
 }

@@ -42,7 +42,7 @@ func ParsePnpmLock(src string) (*Manifest, error) {
 			if strings.HasPrefix(u, "file:") {
 				d.Source, d.URL = FromPath, u
 			} else {
-				m.Resolved = append(m.Resolved, Resolved{Name: name, URL: u, Line: k.Line})
+				m.Resolved = append(m.Resolved, Resolved{Name: name, URL: u, Line: k.Line, Foreign: true})
 			}
 		}
 		m.Deps = append(m.Deps, d)

@@ -102,7 +102,8 @@ func (r *reviewer) lineText(n int) string {
 // dependency applies the per-dependency rules.
 func (r *reviewer) dependency(d Dep) {
 	_, existed := r.baseDeps[d.Key()]
-	if r.base != nil && !d.Lock && !existed && r.head.Format != "constraints" {
+	unnamedLocal := d.Source == FromPath && d.Name == d.URL && localInsideRepo(r.path, d.URL) // "-e ."
+	if r.base != nil && !d.Lock && !existed && r.head.Format != "constraints" && !unnamedLocal {
 		r.add(checks.Finding{RuleID: RuleNewDependency, Severity: checks.SeverityInfo, StartLine: d.Line, EndLine: d.Line,
 			Message:  fmt.Sprintf("New %s dependency %s%s. Confirm it is the package you meant.", d.Eco, d.Name, describeSpec(d)),
 			Evidence: d.Name})
@@ -278,6 +279,8 @@ func (r *reviewer) resolved() {
 			why = "over plain HTTP"
 		case sourceOfURL(rs.URL) == FromVCS:
 			why = "from a git repository"
+		case rs.Foreign:
+			why = "from " + h + ", not from the registry"
 		case len(hosts) > 1 && h != main:
 			why = fmt.Sprintf("from %s while the rest of the lock file uses %s", h, main)
 		default:
@@ -287,8 +290,12 @@ func (r *reviewer) resolved() {
 			Message:  fmt.Sprintf("%s is fetched %s (%s). An edited lock file can swap a package without touching the manifest.", rs.Name, why, rs.URL),
 			Evidence: rs.Name + " " + rs.URL})
 	}
+	listed := map[string]bool{}
+	for _, rs := range r.head.Resolved {
+		listed[rs.Name] = true
+	}
 	for _, d := range r.head.Deps {
-		if d.Lock && d.Source == FromVCS && r.inScope(d) && !strings.Contains(d.URL, "://") {
+		if d.Lock && d.Source == FromVCS && r.inScope(d) && !listed[d.Name] {
 			r.add(checks.Finding{RuleID: RuleNonRegistry, Severity: checks.SeverityMedium, StartLine: d.Line, EndLine: d.Line,
 				Message:  fmt.Sprintf("%s is fetched from version control (%s), not from the registry.", d.Name, d.URL),
 				Evidence: d.Name + " " + d.URL})

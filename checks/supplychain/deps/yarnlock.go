@@ -135,7 +135,7 @@ func parseYarnBerry(src string) (*Manifest, error) {
 		case proto != "":
 			d.Source, d.URL = sourceOfURL(proto), proto
 			if d.Source == FromURL {
-				m.Resolved = append(m.Resolved, Resolved{Name: name, URL: proto, Line: k.Line})
+				m.Resolved = append(m.Resolved, Resolved{Name: name, URL: proto, Line: k.Line, Foreign: true})
 			}
 		}
 		if name != "" {

@@ -49,7 +49,7 @@ func Rank(r io.Reader, eco string, n int) ([]string, string, error) {
 		return nil, "", fmt.Errorf("no column %q in header %q", rc.name, sc.Text())
 	}
 	var es []entry
-	seen := map[string]bool{}
+	seen := map[string]int{} // name → index in es; a name listed twice keeps its best value
 	for sc.Scan() {
 		fields := strings.Split(sc.Text(), "\t")
 		if len(fields) <= col || fields[0] == "" {
@@ -60,10 +60,13 @@ func Rank(r io.Reader, eco string, n int) ([]string, string, error) {
 			continue
 		}
 		name := strings.ToLower(strings.TrimSpace(fields[0]))
-		if seen[name] {
+		if i, dup := seen[name]; dup {
+			if (v > es[i].value) == rc.largerWins {
+				es[i].value = v
+			}
 			continue
 		}
-		seen[name] = true
+		seen[name] = len(es)
 		es = append(es, entry{name, v})
 	}
 	if err := sc.Err(); err != nil {

@@ -28,6 +28,7 @@ func TestRankAndWrite(t *testing.T) {
 			name: "npm by downloads, cut at n",
 			eco:  "npm",
 			tsv: "name\tversion\tdownloads_a_month\tsummary\n" +
+				"MS\t0.0.1\t10\tan upper-case namesake listed first\n" +
 				"ms\t2.1.3\t1516881960\t\n" +
 				"semver\t7.8.6\t2399072936\tparser\n" +
 				"tiny\t1.0.0\t12\t\n",

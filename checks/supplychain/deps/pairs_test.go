@@ -1,0 +1,294 @@
+package deps
+
+import "testing"
+
+// pairWants holds the exact findings for each fixture pair, by mode: "PR"
+// compares head with base, "scan" has no base (ward scan, or a new file).
+// Lines are "LINE RULE SEVERITY EVIDENCE", sorted.
+var pairWants = map[string]map[string][]string{
+	"requirements": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"1 deps-dependency-confusion high extra-index-url https://pkgs.internal.example/simple",
+			"12 deps-new-dependency info ourpkg",
+			"13 deps-loose-pin low pandas",
+			"13 deps-new-dependency info pandas",
+			"14 deps-insecure-index medium trusted-host pkgs.internal.example",
+			"4 deps-new-dependency info reqeusts",
+			"4 deps-typosquat high reqeusts ~ requests",
+			"5 deps-malicious-package critical torchtriton@3.0.0",
+			"5 deps-new-dependency info torchtriton",
+			"6 deps-new-dependency info transformers",
+			"8 deps-direct-source medium mylib git+https://github.com/someone/mylib@main",
+			"8 deps-new-dependency info mylib",
+			"9 deps-loose-pin low langchain-utils-pro",
+			"9 deps-new-dependency info langchain-utils-pro",
+			"9 deps-unknown-package low langchain-utils-pro",
+		},
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"1 deps-dependency-confusion high extra-index-url https://pkgs.internal.example/simple",
+			"13 deps-loose-pin low pandas",
+			"14 deps-insecure-index medium trusted-host pkgs.internal.example",
+			"4 deps-typosquat high reqeusts ~ requests",
+			"5 deps-malicious-package critical torchtriton@3.0.0",
+			"8 deps-direct-source medium mylib git+https://github.com/someone/mylib@main",
+			"9 deps-loose-pin low langchain-utils-pro",
+			"9 deps-unknown-package low langchain-utils-pro",
+		},
+	},
+	"pep621-uv": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"10 deps-new-dependency info rich",
+			"13 deps-new-dependency info pytset",
+			"13 deps-typosquat high pytset ~ pytest",
+			"16 deps-dependency-confusion high uv-index-strategy unsafe-best-match",
+			"25 deps-dependency-confusion high uv-index https://pkgs.internal.example/simple",
+			"29 deps-direct-source medium ourlib https://github.com/ourorg/ourlib",
+			"29 deps-new-dependency info ourlib",
+			"6 deps-new-dependency info tranformers",
+			"6 deps-typosquat high tranformers ~ transformers",
+		},
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"13 deps-typosquat high pytset ~ pytest",
+			"16 deps-dependency-confusion high uv-index-strategy unsafe-best-match",
+			"25 deps-dependency-confusion high uv-index https://pkgs.internal.example/simple",
+			"29 deps-direct-source medium ourlib https://github.com/ourorg/ourlib",
+			"6 deps-typosquat high tranformers ~ transformers",
+		},
+	},
+	"poetry": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"10 deps-direct-source medium fork https://github.com/x/fork.git",
+			"10 deps-new-dependency info fork",
+			"13 deps-new-dependency info pytest",
+			"22 deps-dependency-confusion high poetry-source https://pkgs.internal.example/simple",
+			"8 deps-new-dependency info numpyy",
+			"8 deps-typosquat high numpyy ~ numpy",
+			"9 deps-new-dependency info private-lib",
+		},
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"10 deps-direct-source medium fork https://github.com/x/fork.git",
+			"22 deps-dependency-confusion high poetry-source https://pkgs.internal.example/simple",
+			"8 deps-typosquat high numpyy ~ numpy",
+		},
+	},
+	"pdm": {
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"15 deps-unknown-package low openai-helper",
+			"7 deps-dependency-confusion high pdm-source https://pkgs.internal.example/simple",
+		},
+	},
+	"pipfile": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"16 deps-new-dependency info djanga",
+			"16 deps-typosquat high djanga ~ django",
+			"17 deps-direct-source medium mylocal ../../outside",
+			"17 deps-new-dependency info mylocal",
+			"18 deps-new-dependency info inrepo",
+			"8 deps-dependency-confusion high pipfile-source http://pkgs.internal.example/simple",
+			"8 deps-insecure-index medium pipfile-source http://pkgs.internal.example/simple",
+		},
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"16 deps-typosquat high djanga ~ django",
+			"17 deps-direct-source medium mylocal ../../outside",
+			"8 deps-dependency-confusion high pipfile-source http://pkgs.internal.example/simple",
+			"8 deps-insecure-index medium pipfile-source http://pkgs.internal.example/simple",
+		},
+	},
+	"setupcfg": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"11 deps-new-dependency info torch",
+			"7 deps-new-dependency info urlib3",
+			"7 deps-typosquat high urlib3 ~ urllib3",
+			"8 deps-direct-source medium evil https://example.com/evil-1.0.tar.gz",
+			"8 deps-new-dependency info evil",
+		},
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"7 deps-typosquat high urlib3 ~ urllib3",
+			"8 deps-direct-source medium evil https://example.com/evil-1.0.tar.gz",
+		},
+	},
+	"conda": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"10 deps-loose-pin low torchtriton",
+			"10 deps-malicious-package critical torchtriton@any version",
+			"10 deps-new-dependency info torchtriton",
+			"11 deps-new-dependency info requests",
+			"6 deps-new-dependency info numpy",
+			"9 deps-dependency-confusion high extra-index-url https://pkgs.internal.example/simple",
+		},
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"10 deps-loose-pin low torchtriton",
+			"10 deps-malicious-package critical torchtriton@any version",
+			"9 deps-dependency-confusion high extra-index-url https://pkgs.internal.example/simple",
+		},
+	},
+	"packagejson": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"10 deps-new-dependency info expresss",
+			"10 deps-typosquat high expresss ~ express",
+			"11 deps-malicious-package critical nx@21.5.0",
+			"11 deps-new-dependency info nx",
+			"12 deps-direct-source medium mylib github:someone/mylib#main",
+			"12 deps-new-dependency info mylib",
+			"13 deps-new-dependency info local",
+			"14 deps-new-dependency info lodash",
+			"17 deps-new-dependency info types-node",
+			"17 deps-typosquat high types-node ~ @types/node",
+			"18 deps-new-dependency info @typse/node",
+			"18 deps-typosquat high @typse/node ~ @types/node",
+			"6 deps-install-script medium postinstall: node scripts/setup.js",
+		},
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"10 deps-typosquat high expresss ~ express",
+			"11 deps-malicious-package critical nx@21.5.0",
+			"12 deps-direct-source medium mylib github:someone/mylib#main",
+			"17 deps-typosquat high types-node ~ @types/node",
+			"18 deps-typosquat high @typse/node ~ @types/node",
+			"6 deps-install-script medium postinstall: node scripts/setup.js",
+		},
+	},
+	"packagelock": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"24 deps-install-script medium esbuild@0.24.0",
+			"30 deps-malicious-package critical nx@21.6.0",
+			"35 deps-nonregistry-resolved medium evil-pkg https://evil.example.com/evil-pkg-1.0.0.tgz",
+			"40 deps-nonregistry-resolved medium mygit git+ssh://git@github.com/x/mygit.git#0123456789abcdef0123456789abcdef01234567",
+		},
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"30 deps-malicious-package critical nx@21.6.0",
+			"35 deps-nonregistry-resolved medium evil-pkg https://evil.example.com/evil-pkg-1.0.0.tgz",
+			"40 deps-nonregistry-resolved medium mygit git+ssh://git@github.com/x/mygit.git#0123456789abcdef0123456789abcdef01234567",
+		},
+	},
+	"yarnv1": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"18 deps-nonregistry-resolved medium lodash http://registry.example.org/lodash/-/lodash-4.17.21.tgz#2222222222222222222222222222222222222222",
+			"22 deps-malicious-package critical nx@21.7.0",
+			"26 deps-nonregistry-resolved medium evil https://evil.example.com/evil-1.0.0.tgz",
+		},
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"18 deps-nonregistry-resolved medium lodash http://registry.example.org/lodash/-/lodash-4.17.21.tgz#2222222222222222222222222222222222222222",
+			"22 deps-malicious-package critical nx@21.7.0",
+			"26 deps-nonregistry-resolved medium evil https://evil.example.com/evil-1.0.0.tgz",
+		},
+	},
+	"yarnberry": {
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"15 deps-nonregistry-resolved medium mylib https://evil.example.com/mylib-1.0.0.tgz",
+			"21 deps-nonregistry-resolved medium gitdep git+https://github.com/x/gitdep.git#commit=0123456789abcdef0123456789abcdef01234567",
+		},
+	},
+	"pnpm": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"17 deps-nonregistry-resolved medium evil https://evil.example.com/evil-1.0.0.tgz",
+			"20 deps-nonregistry-resolved medium gitdep https://github.com/x/gitdep.git",
+			"23 deps-install-script medium nx@20.9.0",
+			"23 deps-malicious-package critical nx@20.9.0",
+		},
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"17 deps-nonregistry-resolved medium evil https://evil.example.com/evil-1.0.0.tgz",
+			"20 deps-nonregistry-resolved medium gitdep https://github.com/x/gitdep.git",
+			"23 deps-malicious-package critical nx@20.9.0",
+		},
+	},
+	"gomod": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"11 deps-go-replace medium github.com/pkg/errors => github.com/someone/errors v0.9.2",
+			"15 deps-go-replace medium example.com/other => ../../other",
+			"7 deps-new-dependency info golang.org/x/text",
+		},
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"11 deps-go-replace medium github.com/pkg/errors => github.com/someone/errors v0.9.2",
+			"15 deps-go-replace medium example.com/other => ../../other",
+		},
+	},
+	"npmrc": {
+		"PR": {
+			"1 deps-dependency-confusion high npm-registry https://npm.internal.example/",
+			"3 deps-insecure-index medium npm-scope-registry http://npm.insecure.example/",
+			"4 deps-insecure-index medium strict-ssl false",
+		},
+		"scan": {
+			"1 deps-dependency-confusion high npm-registry https://npm.internal.example/",
+			"3 deps-insecure-index medium npm-scope-registry http://npm.insecure.example/",
+			"4 deps-insecure-index medium strict-ssl false",
+		},
+	},
+}
+
+// TestPairs scans a head version of each format against its base (when the
+// fixture has one) and in scan mode (no base), with the embedded floor only.
+func TestPairs(t *testing.T) {
+	tests := []struct{ name, path, head, base string }{
+		{"requirements", "requirements.txt", "pairs/requirements/head.txt", "pairs/requirements/base.txt"},
+		{"pep621-uv", "pyproject.toml", "pairs/pep621-uv/head.toml", "pairs/pep621-uv/base.toml"},
+		{"poetry", "pyproject.toml", "pairs/poetry/head.toml", "pairs/poetry/base.toml"},
+		{"pdm", "pyproject.toml", "pairs/pdm/head.toml", ""},
+		{"pipfile", "Pipfile", "pairs/pipfile/head", "pairs/pipfile/base"},
+		{"setupcfg", "setup.cfg", "pairs/setupcfg/head.cfg", "pairs/setupcfg/base.cfg"},
+		{"conda", "environment.yml", "pairs/conda/head.yml", "pairs/conda/base.yml"},
+		{"packagejson", "package.json", "pairs/packagejson/head.json", "pairs/packagejson/base.json"},
+		{"packagelock", "package-lock.json", "pairs/packagelock/head.json", "pairs/packagelock/base.json"},
+		{"yarnv1", "yarn.lock", "pairs/yarnv1/head.lock", "pairs/yarnv1/base.lock"},
+		{"yarnberry", "yarn.lock", "pairs/yarnberry/head.lock", ""},
+		{"pnpm", "pnpm-lock.yaml", "pairs/pnpm/head.yaml", "pairs/pnpm/base.yaml"},
+		{"gomod", "go.mod", "pairs/gomod/head.mod", "pairs/gomod/base.mod"},
+		{"npmrc", ".npmrc", "pairs/npmrc/head", "pairs/npmrc/base"},
+	}
+	c := New("", "")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			head := readTestdata(t, tt.head)
+			if tt.base != "" {
+				got := scan(t, c, file(tt.path, head, readTestdata(t, tt.base)))
+				diffLines(t, "PR", got, pairWants[tt.name]["PR"])
+			}
+			got := scan(t, c, file(tt.path, head, nil))
+			diffLines(t, "scan", got, pairWants[tt.name]["scan"])
+		})
+	}
+}
+
+// TestUnchangedManifestIsQuiet: a PR that leaves every dependency alone
+// reports nothing but the OSV status, whatever the manifest holds.
+func TestUnchangedManifestIsQuiet(t *testing.T) {
+	c := New("", "")
+	for _, p := range []struct{ path, rel string }{
+		{"requirements.txt", "pairs/requirements/head.txt"},
+		{"package.json", "pairs/packagejson/head.json"},
+		{"pyproject.toml", "pairs/pep621-uv/head.toml"},
+		{"go.mod", "pairs/gomod/head.mod"},
+		{"yarn.lock", "pairs/yarnv1/head.lock"},
+		{".npmrc", "pairs/npmrc/head"},
+	} {
+		b := readTestdata(t, p.rel)
+		got := scan(t, c, file(p.path, b, b), RuleOSVFloorOnly)
+		if len(got) != 0 {
+			t.Errorf("%s unchanged: %q", p.path, got)
+		}
+	}
+}
