@@ -1,0 +1,338 @@
+package code
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// taint says where a value may come from.
+type taint uint8
+
+const (
+	tLLM     taint = 1 << iota // the output of a language model
+	tRequest                   // HTTP request input
+	tSecret                    // a secret (an environment variable named like one)
+)
+
+// val is what the data-flow step knows about a variable at a point of its
+// function: its taint, whether it only ever held literals, the expression
+// last assigned, and the constructor it came from (for method resolution).
+type val struct {
+	t     taint
+	konst bool
+	value *node
+	ctor  string
+}
+
+// ctx is the state of one pass over one scope's events.
+type ctx struct {
+	u      *unit
+	file   *checks.File
+	s      *scope
+	env    map[string]val
+	module map[string]val
+	hits   []*hit
+	cur    *rule
+	// scopeCalls caches the canonical callee names of the current scope.
+	scopeCalls map[string]bool
+}
+
+func (c *ctx) lookup(key string) (val, bool) {
+	if v, ok := c.env[key]; ok {
+		return v, true
+	}
+	if c.module != nil {
+		v, ok := c.module[key]
+		return v, ok
+	}
+	return val{}, false
+}
+
+// dotted returns "a.b.c" for an identifier or an attribute chain of
+// identifiers (the keys under which the environment holds variables).
+func dotted(n *node) string {
+	switch {
+	case n == nil:
+		return ""
+	case n.kind == kIdent:
+		return n.name
+	case n.kind == kAttr:
+		if b := dotted(n.obj); b != "" {
+			return b + "." + n.name
+		}
+	}
+	return ""
+}
+
+// name resolves an expression to a canonical dotted name: imports are
+// followed (t.load with `import torch as t` is torch.load), variables built
+// by a constructor read as that call (client.chat... with client =
+// OpenAI() is openai.OpenAI().chat...). Unknown roots keep their spelling.
+func (c *ctx) name(n *node) string {
+	return c.nameDepth(n, 0)
+}
+
+func (c *ctx) nameDepth(n *node, d int) string {
+	if n == nil || d > 32 {
+		return ""
+	}
+	switch n.kind {
+	case kIdent:
+		if v, ok := c.lookup(n.name); ok {
+			if v.ctor != "" {
+				return v.ctor + "()"
+			}
+			return n.name
+		}
+		if imp, ok := c.u.imports[n.name]; ok {
+			return imp
+		}
+		return n.name
+	case kAttr:
+		if v, ok := c.lookup(dotted(n)); ok && v.ctor != "" {
+			return v.ctor + "()"
+		}
+		if b := c.nameDepth(n.obj, d+1); b != "" {
+			return b + "." + n.name
+		}
+	case kCall:
+		if b := c.nameDepth(n.obj, d+1); b != "" {
+			return b + "()"
+		}
+	case kIndex:
+		if b := c.nameDepth(n.obj, d+1); b != "" {
+			return b + "[]"
+		}
+	case kStr:
+		return `""`
+	}
+	return ""
+}
+
+// callee is the canonical name of a call's function.
+func (c *ctx) callee(call *node) string {
+	if call == nil || call.kind != kCall {
+		return ""
+	}
+	return c.name(call.obj)
+}
+
+// ctorOf is the constructor a value was made by, for method resolution.
+func (c *ctx) ctorOf(v *node) string {
+	if v == nil {
+		return ""
+	}
+	switch v.kind {
+	case kCall:
+		return c.name(v.obj)
+	case kIdent:
+		if x, ok := c.lookup(v.name); ok {
+			return x.ctor
+		}
+	}
+	return ""
+}
+
+// konst reports whether an expression is made of literals only (directly or
+// through variables that only ever held literals in this function).
+func (c *ctx) konst(n *node) bool {
+	return c.konstDepth(n, 0)
+}
+
+func (c *ctx) konstDepth(n *node, d int) bool {
+	if n == nil || d > 32 {
+		return false
+	}
+	switch n.kind {
+	case kStr, kNum, kTrue, kFalse, kNone:
+		return true
+	case kIdent:
+		v, ok := c.lookup(n.name)
+		return ok && v.konst
+	case kAttr:
+		v, ok := c.lookup(dotted(n))
+		return ok && v.konst
+	case kConcat, kFormat, kList:
+		for _, a := range n.args {
+			if !c.konstDepth(a, d+1) {
+				return false
+			}
+		}
+		return true
+	case kDict:
+		for _, k := range n.kw {
+			if !c.konstDepth(k.val, d+1) {
+				return false
+			}
+		}
+		return len(n.args) == 0
+	}
+	return false
+}
+
+// taintOf follows a value back through assignments, attribute and index
+// access, string building, JSON decoding and methods on tainted receivers.
+func (c *ctx) taintOf(n *node) taint { return c.taintDepth(n, 0) }
+
+func (c *ctx) taintDepth(n *node, d int) taint {
+	if n == nil || d > 32 {
+		return 0
+	}
+	switch n.kind {
+	case kIdent:
+		var t taint
+		if v, ok := c.lookup(n.name); ok {
+			t = v.t
+		}
+		if c.s.taintedParam(n.name) {
+			t |= tRequest
+		}
+		return t
+	case kAttr:
+		if c.isRequestInput(n) {
+			return tRequest
+		}
+		if c.isSecretEnv(n) {
+			return tSecret
+		}
+		if v, ok := c.lookup(dotted(n)); ok && n.obj.kind != kCall {
+			return v.t
+		}
+		return c.taintDepth(n.obj, d+1)
+	case kIndex:
+		if c.isSecretEnv(n) {
+			return tSecret
+		}
+		return c.taintDepth(n.obj, d+1)
+	case kCall:
+		var t taint
+		if c.isLLMCall(n) {
+			t |= tLLM
+		}
+		if c.isSecretEnv(n) {
+			t |= tSecret
+		}
+		name := c.callee(n)
+		if name == "github.com/gorilla/mux.Vars" {
+			t |= tRequest
+		}
+		if n.obj != nil && n.obj.kind == kAttr {
+			t |= c.taintDepth(n.obj.obj, d+1) // a method of a tainted value
+			if argPropagatingMethods[n.obj.name] {
+				for _, a := range n.args {
+					t |= c.taintDepth(a, d+1)
+				}
+			}
+		}
+		if argPropagatingFuncs[name] {
+			for _, a := range n.args {
+				t |= c.taintDepth(a, d+1)
+			}
+		}
+		return t
+	case kConcat, kFormat, kList, kDict, kOther:
+		var t taint
+		for _, a := range n.args {
+			t |= c.taintDepth(a, d+1)
+		}
+		for _, k := range n.kw {
+			t |= c.taintDepth(k.val, d+1)
+		}
+		return t
+	}
+	return 0
+}
+
+// Functions and methods that return (a transformation of) their arguments.
+var argPropagatingFuncs = map[string]bool{
+	"json.loads": true, "JSON.parse": true, "str": true, "repr": true, "String": true,
+	"textwrap.dedent": true, "fmt.Sprintf": true, "fmt.Sprint": true, "strings.Join": true,
+	"strings.TrimSpace": true, "strings.ToLower": true, "strings.ReplaceAll": true,
+	"encoding/json.Unmarshal": true, "bytes": true, "Buffer.from": true, "decodeURIComponent": true,
+	"html.unescape": true, "base64.b64decode": true, "urllib.parse.unquote": true,
+}
+
+var argPropagatingMethods = map[string]bool{
+	"join": true, "format": true, "concat": true, "replace": true, "replaceAll": true,
+}
+
+var pyRequestAttrs = set("args", "form", "values", "json", "data", "files", "cookies", "headers",
+	"GET", "POST", "FILES", "COOKIES", "META", "body", "query_params", "path_params", "get_json",
+	"get_data", "view_args", "stream", "query_string", "path", "full_path", "url")
+
+var jsRequestAttrs = set("query", "body", "params", "headers", "cookies", "url", "originalUrl", "path",
+	"hostname", "get", "header", "param", "files", "file", "searchParams", "json", "formData", "text")
+
+var goRequestAttrs = map[string]map[string]bool{
+	"http": set("URL", "Form", "PostForm", "Header", "Body", "FormValue", "PostFormValue", "PathValue",
+		"Cookie", "Cookies", "MultipartForm", "RequestURI", "FormFile"),
+	"gin": set("Query", "Param", "PostForm", "GetHeader", "DefaultQuery", "DefaultPostForm", "QueryArray",
+		"GetQuery", "GetPostForm", "Params", "Request", "BindJSON", "ShouldBindJSON", "FormFile"),
+	"echo": set("QueryParam", "Param", "FormValue", "QueryParams", "FormParams", "Request"),
+}
+
+func set(xs ...string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+// isRequestInput reports an attribute that reads HTTP request input:
+// request.args (Flask), request.GET (Django), req.body (Express),
+// r.URL / r.FormValue (net/http), c.Query (gin).
+func (c *ctx) isRequestInput(n *node) bool {
+	root, first := n, ""
+	for root != nil && (root.kind == kAttr || root.kind == kCall || root.kind == kIndex) {
+		if root.kind == kAttr {
+			first = root.name
+		}
+		root = root.obj
+	}
+	if root == nil || root.kind != kIdent || first == "" {
+		return false
+	}
+	switch c.u.lang {
+	case python:
+		if root.name != "request" || !pyRequestAttrs[first] {
+			return false
+		}
+		imp := c.u.imports["request"]
+		return c.s.reqObj("request") != "" || strings.HasPrefix(imp, "flask") ||
+			strings.HasPrefix(imp, "quart") || strings.HasPrefix(imp, "sanic") || strings.HasPrefix(imp, "werkzeug")
+	case golang:
+		fw := c.s.reqObj(root.name)
+		return fw != "" && goRequestAttrs[fw][first]
+	default:
+		if c.s.reqObj(root.name) != "" && jsRequestAttrs[first] {
+			return true
+		}
+		// Koa and friends: ctx.request.body, ctx.query, ctx.params
+		return root.name == "ctx" && c.s.hasParam("ctx") && (first == "request" || first == "query" || first == "params")
+	}
+}
+
+var secretName = regexp.MustCompile(`(?i)(api_?key|apikey|token|secret|passw|pwd|credential|private_?key|access_?key)`)
+
+// isSecretEnv reports reading an environment variable named like a secret:
+// os.environ["OPENAI_API_KEY"], os.getenv("DB_PASSWORD"),
+// process.env.STRIPE_SECRET, os.Getenv("TOKEN").
+func (c *ctx) isSecretEnv(n *node) bool {
+	switch n.kind {
+	case kIndex:
+		return c.name(n.obj) == "os.environ" && len(n.args) == 1 && n.args[0] != nil &&
+			n.args[0].kind == kStr && secretName.MatchString(n.args[0].str)
+	case kAttr:
+		return c.name(n.obj) == "process.env" && secretName.MatchString(n.name)
+	case kCall:
+		switch c.callee(n) {
+		case "os.getenv", "os.environ.get", "os.Getenv", "os.LookupEnv":
+			a := n.arg(0, "key")
+			return a != nil && a.kind == kStr && secretName.MatchString(a.str)
+		}
+	}
+	return false
+}

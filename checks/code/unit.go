@@ -1,0 +1,97 @@
+package code
+
+// lang is a source language ward's code rules understand.
+type lang uint8
+
+const (
+	langNone lang = iota
+	python
+	javascript
+	typescript
+	tsx
+	golang
+)
+
+func (l lang) String() string {
+	return [...]string{"none", "python", "javascript", "typescript", "tsx", "go"}[l]
+}
+
+// isJS is true for the JavaScript family (JS, TS, TSX share the rules).
+func (l lang) isJS() bool { return l == javascript || l == typescript || l == tsx }
+
+// evKind is what an event in a function body is.
+type evKind uint8
+
+const (
+	evAssign evKind = iota // targets = value
+	evCall                 // a call expression
+	evFor                  // for targets in value
+)
+
+// event is one assignment or call, in source order within its scope.
+type event struct {
+	kind    evKind
+	sb      int
+	targets []*node // kIdent, kAttr, kIndex; destructured names are kIdent
+	value   *node
+	aug     bool // x += value
+	call    *node
+}
+
+// scope is a function body (or the module top level) with its events.
+type scope struct {
+	sb, eb int
+	parent *scope
+	// params are the function's parameter names; tainted ones come from
+	// request input (route handler parameters); reqObjs are parameters that
+	// are request objects (Django request, Express req, Go *http.Request).
+	params   []string
+	tainted  map[string]bool
+	reqObjs  map[string]string // name -> framework ("http", "gin", "echo", "django", "express")
+	events   []event
+	isModule bool
+}
+
+// unit is one parsed source file in ward's expression form.
+type unit struct {
+	path    string
+	lang    lang
+	src     []byte
+	imports map[string]string // local name -> canonical dotted name
+	module  *scope
+	scopes  []*scope
+	// flagStrings are string literals that look like CLI flags, for
+	// rules such as --trust-remote-code in scripted command lines.
+	flagStrings []*node
+	// broken is true when the parser could not make sense of the file.
+	broken bool
+}
+
+func (s *scope) hasParam(name string) bool {
+	for p := s; p != nil; p = p.parent {
+		for _, q := range p.params {
+			if q == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *scope) reqObj(name string) string {
+	for p := s; p != nil; p = p.parent {
+		if f, ok := p.reqObjs[name]; ok {
+			return f
+		}
+	}
+	return ""
+}
+
+func (s *scope) taintedParam(name string) bool {
+	for p := s; p != nil; p = p.parent {
+		if p.tainted[name] {
+			return true
+		}
+	}
+	return false
+}
