@@ -1,0 +1,70 @@
+package fakegithub
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-github/v66/github"
+)
+
+// maxCompareFiles is how many files the compare API lists at most.
+const maxCompareFiles = 300
+
+// handleCompare is GET /repos/{o}/{r}/compare/{base}...{head}: the diff from
+// the merge base to head (what a merge group adds to its base).
+func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request, rp *repo) {
+	baseRef, headRef, ok := strings.Cut(r.PathValue("basehead"), "...")
+	if !ok {
+		notFound(w)
+		return
+	}
+	base, head := commitSHA(rp.gitDir, baseRef), commitSHA(rp.gitDir, headRef)
+	if base == "" || head == "" {
+		writeError(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	files, err := diffFiles(rp.gitDir, base, head, s.opts.MaxPatchBytes, s.opts.MaxPatchLines)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	mb, _ := git(rp.gitDir, "merge-base", base, head)
+	count := func(rng string) int {
+		out, _ := git(rp.gitDir, "rev-list", "--count", rng)
+		n, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+		return n
+	}
+	ahead, behind := count(base+".."+head), count(head+".."+base)
+	status := "diverged"
+	switch {
+	case ahead == 0 && behind == 0:
+		status = "identical"
+	case behind == 0:
+		status = "ahead"
+	case ahead == 0:
+		status = "behind"
+	}
+	var commits []*github.RepositoryCommit
+	if out, err := git(rp.gitDir, "rev-list", "--reverse", base+".."+head); err == nil {
+		for _, sha := range strings.Fields(string(out)) {
+			commits = append(commits, &github.RepositoryCommit{SHA: github.String(sha),
+				Commit: &github.Commit{Message: github.String(commitMessage(rp.gitDir, sha))}})
+		}
+	}
+	if len(files) > maxCompareFiles {
+		files = files[:maxCompareFiles]
+	}
+	out := &github.CommitsComparison{
+		Status: github.String(status), AheadBy: github.Int(ahead), BehindBy: github.Int(behind), TotalCommits: github.Int(len(commits)),
+		BaseCommit:      &github.RepositoryCommit{SHA: github.String(base)},
+		MergeBaseCommit: &github.RepositoryCommit{SHA: github.String(strings.TrimSpace(string(mb)))},
+		Commits:         paginate(w, r, commits),
+		URL:             github.String(fmt.Sprintf("%s/repos/%s/compare/%s...%s", s.ts.URL, rp.fullName(), baseRef, headRef)),
+	}
+	for _, f := range files {
+		out.Files = append(out.Files, s.fileJSON(rp, f, head))
+	}
+	writeJSON(w, http.StatusOK, out)
+}

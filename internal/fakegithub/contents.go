@@ -1,0 +1,164 @@
+package fakegithub
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+const (
+	// contentsJSONLimit: above this the contents API returns no content in
+	// its JSON (encoding "none"); the raw media type still works.
+	contentsJSONLimit = 1 << 20
+	// apiFileLimit: the contents and blob APIs refuse files above 100 MB.
+	apiFileLimit = 100 << 20
+)
+
+// wantsRaw reports whether Accept asks for application/vnd.github.raw (also
+// the v3 and +json spellings).
+func wantsRaw(r *http.Request) bool {
+	a := r.Header.Get("Accept")
+	return strings.Contains(a, "application/vnd.github.raw") || strings.Contains(a, "application/vnd.github.v3.raw")
+}
+
+// base64Lines encodes like GitHub: base64 broken into 60-character lines.
+func base64Lines(b []byte) string {
+	enc := base64.StdEncoding.EncodeToString(b)
+	var sb strings.Builder
+	for len(enc) > 60 {
+		sb.WriteString(enc[:60])
+		sb.WriteByte('\n')
+		enc = enc[60:]
+	}
+	sb.WriteString(enc)
+	sb.WriteByte('\n')
+	return sb.String()
+}
+
+// serveRaw answers raw bytes, honouring Range requests.
+func serveRaw(w http.ResponseWriter, r *http.Request, name string, b []byte) {
+	w.Header().Set("Content-Type", "application/octet-stream")
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+}
+
+// handleBlob is GET /repos/{o}/{r}/git/blobs/{sha}.
+func (s *Server) handleBlob(w http.ResponseWriter, r *http.Request, rp *repo) {
+	sha := r.PathValue("sha")
+	if len(sha) != 40 || objectType(rp.gitDir, sha) != "blob" {
+		notFound(w)
+		return
+	}
+	b, err := readBlob(rp.gitDir, sha)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	if len(b) > apiFileLimit {
+		writeError(w, http.StatusForbidden, "This API returns blobs up to 100 MB in size. The requested blob is too large to fetch via the API, but you can use the Git Data API to retrieve it.")
+		return
+	}
+	if wantsRaw(r) {
+		serveRaw(w, r, sha, b)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"sha": sha, "node_id": "B_" + sha, "size": len(b), "encoding": "base64", "content": base64Lines(b),
+		"url": fmt.Sprintf("%s/repos/%s/git/blobs/%s", s.ts.URL, rp.fullName(), sha),
+	})
+}
+
+// handleContents is GET /repos/{o}/{r}/contents/{path...}?ref=.
+func (s *Server) handleContents(w http.ResponseWriter, r *http.Request, rp *repo) {
+	p := strings.Trim(r.PathValue("path"), "/")
+	ref := r.URL.Query().Get("ref")
+	if ref == "" {
+		ref = rp.defaultBranch
+	}
+	commit := commitSHA(rp.gitDir, ref)
+	if commit == "" {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("No commit found for the ref %s", ref))
+		return
+	}
+	obj := commit + ":" + p
+	switch objectType(rp.gitDir, obj) {
+	case "blob":
+		sha, _ := revParse(rp.gitDir, obj)
+		b, err := readBlob(rp.gitDir, sha)
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		if len(b) > apiFileLimit {
+			writeError(w, http.StatusForbidden, "This API returns blobs up to 100 MB in size.")
+			return
+		}
+		if wantsRaw(r) {
+			serveRaw(w, r, path.Base(p), b)
+			return
+		}
+		out := s.contentEntry(rp, commit, p, "file", sha, int64(len(b)))
+		if len(b) <= contentsJSONLimit {
+			out["encoding"], out["content"] = "base64", base64Lines(b)
+		} else {
+			out["encoding"], out["content"] = "none", ""
+		}
+		writeJSON(w, http.StatusOK, out)
+	case "tree":
+		entries, err := lsTree(rp.gitDir, obj)
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		list := make([]map[string]any, 0, len(entries))
+		for _, e := range entries {
+			typ := map[string]string{"blob": "file", "tree": "dir", "commit": "submodule"}[e.typ]
+			if e.mode == "120000" {
+				typ = "symlink"
+			}
+			list = append(list, s.contentEntry(rp, commit, path.Join(p, e.name), typ, e.sha, e.size))
+		}
+		writeJSON(w, http.StatusOK, list)
+	default:
+		notFound(w)
+	}
+}
+
+func (s *Server) contentEntry(rp *repo, commit, p, typ, sha string, size int64) map[string]any {
+	self := fmt.Sprintf("%s/repos/%s/contents/%s?ref=%s", s.ts.URL, rp.fullName(), p, commit)
+	git := fmt.Sprintf("%s/repos/%s/git/blobs/%s", s.ts.URL, rp.fullName(), sha)
+	html := fmt.Sprintf("%s/%s/blob/%s/%s", s.ts.URL, rp.fullName(), commit, p)
+	out := map[string]any{
+		"type": typ, "name": path.Base(p), "path": p, "sha": sha, "size": size,
+		"url": self, "git_url": git, "html_url": html,
+		"_links": map[string]string{"self": self, "git": git, "html": html},
+	}
+	if typ == "file" {
+		out["download_url"] = fmt.Sprintf("%s/_raw/%s/%s/%s", s.ts.URL, rp.fullName(), commit, p)
+	}
+	return out
+}
+
+// handleRawDownload serves download_url: GET /_raw/{owner}/{repo}/{ref}/{path...}
+// with the installation token in the Authorization header.
+func (s *Server) handleRawDownload(w http.ResponseWriter, r *http.Request, rp *repo) {
+	commit := commitSHA(rp.gitDir, r.PathValue("ref"))
+	if commit == "" {
+		notFound(w)
+		return
+	}
+	obj := commit + ":" + r.PathValue("path")
+	if objectType(rp.gitDir, obj) != "blob" {
+		notFound(w)
+		return
+	}
+	b, err := git(rp.gitDir, "cat-file", "blob", obj)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	serveRaw(w, r, path.Base(r.PathValue("path")), b)
+}
