@@ -200,3 +200,23 @@ func findStream(ctx context.Context, ra io.ReaderAt, from, size int64, lim Limit
 	}
 	return -1, nil
 }
+
+// StrictProbe asks for stronger evidence than LooksLikePickle: the head
+// reaches a STOP, or imports a global with identifier-like names. Archive
+// members that hold raw tensor data pass LooksLikePickle by chance far more
+// often than this.
+func StrictProbe(head []byte) bool {
+	ok, good := probe(head)
+	if !ok {
+		return false
+	}
+	if good > 0 {
+		return true
+	}
+	res := &Result{}
+	m := newMachine(context.Background(), Limits{MaxOpcodes: 4096, MaxMemo: 4096, MaxStack: 4096,
+		MaxStringBytes: 1 << 16, MaxDepth: 1, MaxStreams: 1}, res, 1)
+	m.s = newSrc(bytes.NewReader(head), 0, 0)
+	m.lim.MaxDepth = 0
+	return m.runStream() == nil
+}

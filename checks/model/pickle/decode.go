@@ -287,3 +287,54 @@ func (m *machine) nested(off int64, loader string, arg value) {
 		p.Result = r
 	}
 }
+
+const maxEmbedded = 64
+
+// embeddedCandidate is a cheap test for a string or bytes constant that
+// may hold a pickle: raw, base64 or hex encoded, or protocol 0 text.
+func embeddedCandidate(b []byte) bool {
+	switch {
+	case b[0] == 0x80 && b[1] >= 2 && b[1] <= 5:
+		return true
+	case b[0] == 'g' && b[1] == 'A' && (b[2] == 'I' || b[2] == 'M' || b[2] == 'S' || b[2] == 'U'):
+		return true
+	case b[0] == '8' && b[1] == '0' && b[2] == '0' && b[3] >= '2' && b[3] <= '5':
+		return true
+	case b[0] == 'c' && bytes.IndexByte(b[:min(len(b), 128)], '\n') > 0:
+		return true
+	}
+	return false
+}
+
+// embeddedPayload analyses a pickle hidden in a data constant: nothing in
+// this stream loads it, but an application that unpickles the field does.
+func (m *machine) embeddedPayload(b []byte) {
+	m.embedded++
+	off := m.s.pos()
+	data, chain := b, ""
+	switch {
+	case b[0] == 'g':
+		if d, ok := decodeWith("base64", b, "", m.lim.MaxStringBytes); ok {
+			data, chain = d, "base64"
+		}
+	case b[0] == '8':
+		if d, ok := decodeWith("hex", b, "", m.lim.MaxStringBytes); ok {
+			data, chain = d, "hex"
+		}
+	}
+	if m.depth+1 > m.lim.MaxDepth {
+		return
+	}
+	if len(data) < 4 || !StrictProbe(data[:min(len(data), probeLen)]) {
+		return
+	}
+	r, err := analyze(m.ctx, bytes.NewReader(data), int64(len(data)), m.lim, m.depth+1)
+	if err != nil || len(r.Globals) == 0 && len(r.Payloads) == 0 {
+		return
+	}
+	m.res.Payloads = append(m.res.Payloads, &Payload{Loader: EmbeddedLoader, Offset: off, Chain: chain, Data: data, Result: r})
+}
+
+// EmbeddedLoader is the Loader of a payload found in a data constant rather
+// than passed to a loader.
+const EmbeddedLoader = "(embedded in data)"

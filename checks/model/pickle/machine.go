@@ -33,6 +33,7 @@ type machine struct {
 	calls        []callRec
 	globIdx      map[string]int32
 	overrides    map[string]value
+	embedded     int // embedded payload candidates examined
 	stream       int
 	ops          int64 // opcodes in the current stream
 

@@ -114,6 +114,9 @@ func (m *machine) addString(k kind, b []byte) value {
 	}
 	m.strBytes += int64(len(b))
 	m.strs = append(m.strs, string(b))
+	if len(b) >= 8 && m.embedded < maxEmbedded && embeddedCandidate(b) {
+		m.embeddedPayload(b)
+	}
 	return value{k: k, ref: int32(len(m.strs) - 1), n: int64(len(b))}
 }
 

@@ -1,0 +1,293 @@
+package model
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"compress/flate"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/bodgit/sevenzip"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// maxCRCCheck bounds the members whose CRC ward verifies (it reads them twice).
+const maxCRCCheck = 64 << 20
+
+// scanZip analyses every member of a zip archive whose content is a pickle
+// or a nested archive. Stored members are read through the ReaderAt (only
+// their first bytes, unless they are pickles), so a multi-gigabyte PyTorch
+// checkpoint costs its central directory and data.pkl.
+func (s *scanner) scanZip(w where, r io.ReaderAt, size int64) {
+	entries, truncated, err := readZipDir(r, size, s.lim.MaxMembers-s.members)
+	if err != nil {
+		s.add(checks.Finding{RuleID: RuleArchiveIntegrity, Severity: checks.SeverityHigh,
+			Message: fmt.Sprintf("%sZip archive with a broken central directory (%v): members that other readers "+
+				"may still extract were not analysed.", w.prefix(), err),
+			Evidence: w.member + ": central directory"})
+		if len(entries) == 0 {
+			return
+		}
+	}
+	if truncated {
+		s.limit(w, checks.SeverityHigh, fmt.Sprintf("more than %d archive members", s.lim.MaxMembers))
+	}
+	s.members += len(entries)
+	loader := w.loader
+	if isTorchZip(entries) {
+		loader = "torch.load"
+	} else if isNpz(entries) {
+		loader = "numpy.load(allow_pickle=True)"
+	}
+	seen := map[string]string{}
+	for i := range entries {
+		if s.ctx.Err() != nil {
+			s.limit(w, checks.SeverityHigh, "time limit reached")
+			return
+		}
+		z := &entries[i]
+		mw := w.in(z.name)
+		mw.loader = loader
+		s.checkName(mw, z.name)
+		if z.localName != "" && z.localName != z.name {
+			s.checkName(mw, z.localName)
+		}
+		// miniz (PyTorch) looks names up case-insensitively
+		key := strings.ToLower(z.name)
+		if prev, dup := seen[key]; dup {
+			s.add(checks.Finding{RuleID: RuleArchiveIntegrity, Severity: checks.SeverityHigh,
+				Message: fmt.Sprintf("%sTwo members resolve to the same name (%q and %q) under PyTorch's "+
+					"case-insensitive lookup: torch.load and other tools may read different ones. Both were analysed.",
+					w.prefix(), prev, z.name),
+				Evidence: w.member + ": duplicate " + key})
+		}
+		seen[key] = z.name
+		for _, d := range z.disagreements() {
+			sev := checks.SeverityMedium
+			if strings.Contains(d, "names it") {
+				sev = checks.SeverityHigh
+			}
+			s.add(checks.Finding{RuleID: RuleArchiveIntegrity, Severity: sev,
+				Message: fmt.Sprintf("%sThe zip headers disagree: %s. Readers that trust different headers "+
+					"(Python's zipfile, PyTorch's miniz) see different content.", mw.prefix(), d),
+				Evidence: mw.member + ": " + d})
+		}
+		if z.isDir() || z.localErr != "" {
+			continue
+		}
+		s.scanMember(mw, r, size, z)
+	}
+}
+
+func (s *scanner) checkName(w where, name string) {
+	n := strings.ReplaceAll(name, "\\", "/")
+	bad := strings.HasPrefix(n, "/") || len(n) > 1 && n[1] == ':' || n == ".."
+	for _, part := range strings.Split(n, "/") {
+		if part == ".." {
+			bad = true
+		}
+	}
+	if bad {
+		s.add(checks.Finding{RuleID: RulePathTraversal, Severity: checks.SeverityHigh,
+			Message: fmt.Sprintf("%sMember name %q escapes the extraction folder: extracting the archive writes "+
+				"outside it.", w.prefix(), name),
+			Evidence: w.member + ": " + name})
+	}
+}
+
+func isTorchZip(es []zipEntry) bool {
+	for _, e := range es {
+		if path.Base(e.name) == "data.pkl" || strings.HasSuffix(e.name, "/version") {
+			return true
+		}
+	}
+	return false
+}
+
+func isNpz(es []zipEntry) bool {
+	for _, e := range es {
+		if !strings.HasSuffix(e.name, ".npy") {
+			return false
+		}
+	}
+	return len(es) > 0
+}
+
+// scanMember sniffs one member and analyses it if it is a pickle or a
+// nested container.
+func (s *scanner) scanMember(w where, r io.ReaderAt, size int64, z *zipEntry) {
+	csize := int64(z.csize)
+	if z.dataOff+csize > size {
+		csize = size - z.dataOff
+	}
+	sec := io.NewSectionReader(r, z.dataOff, csize)
+	method := z.method
+	if method == 0 && z.localMethod == 0 || method == 0 && z.localErr != "" {
+		head := readAtMost(sec, 0, 4096, csize)
+		f := sniff(head, true)
+		if f == fUnknown && !zipAtEnd(sec, csize) {
+			s.unreadable(w, z, head)
+			return
+		}
+		s.scanAt(w, sec, csize, true)
+		s.checkCRC(w, z, func() io.Reader { return io.NewSectionReader(r, z.dataOff, csize) })
+		return
+	}
+	open := func() (io.Reader, func(), error) {
+		cr := &countingReader{r: io.NewSectionReader(r, z.dataOff, csize)}
+		var d io.Reader
+		closeFn := func() {}
+		switch z.method {
+		case 0:
+			d = cr
+		case 8:
+			fr := flate.NewReader(cr)
+			d, closeFn = fr, func() { fr.Close() }
+		case 12:
+			d = bzip2.NewReader(cr)
+		case 93:
+			zr, err := zstd.NewReader(cr, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(256<<20))
+			if err != nil {
+				return nil, nil, err
+			}
+			d, closeFn = zr, zr.Close
+		default:
+			return nil, nil, fmt.Errorf("compression method %d is not supported", z.method)
+		}
+		return &boundedReader{s: s, r: d, in: cr, limit: int64(z.usize)}, closeFn, nil
+	}
+	d, closeFn, err := open()
+	if err != nil {
+		s.limit(w, checks.SeverityHigh, err.Error())
+		return
+	}
+	br := bufio.NewReaderSize(d, 64<<10)
+	head, _ := br.Peek(4096)
+	if sniff(head, true) == fUnknown {
+		closeFn()
+		s.unreadable(w, z, head)
+		return
+	}
+	s.scanStream(w, br, true)
+	closeFn()
+	s.checkCRC(w, z, func() io.Reader {
+		d, c, err := open()
+		if err != nil {
+			return bytes.NewReader(nil)
+		}
+		return &closingReader{d, c}
+	})
+}
+
+type closingReader struct {
+	r io.Reader
+	c func()
+}
+
+func (c *closingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err != nil {
+		c.c()
+	}
+	return n, err
+}
+
+// unreadable reports encrypted members, which cannot be analysed (benign
+// data members are simply skipped).
+func (s *scanner) unreadable(w where, z *zipEntry, head []byte) {
+	if z.encrypted() {
+		s.add(checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityMedium,
+			Message: fmt.Sprintf("%sEncrypted archive member: its content could not be analysed. PyTorch's loader "+
+				"refuses encrypted members, but tools that know the password can extract and load it.", w.prefix()),
+			Evidence: w.member + ": encrypted"})
+	}
+}
+
+// checkCRC verifies a member ward analysed against the central directory's
+// CRC-32 (a mismatch means some reader sees other bytes, or none).
+func (s *scanner) checkCRC(w where, z *zipEntry, open func() io.Reader) {
+	if z.usize > maxCRCCheck || z.encrypted() {
+		return
+	}
+	h := crc32.NewIEEE()
+	n, err := io.Copy(h, io.LimitReader(open(), maxCRCCheck+1))
+	if err != nil && !errors.Is(err, io.EOF) {
+		return
+	}
+	if uint64(n) == z.usize && h.Sum32() != z.crc {
+		s.add(checks.Finding{RuleID: RuleArchiveIntegrity, Severity: checks.SeverityMedium,
+			Message: fmt.Sprintf("%sCRC-32 mismatch (central directory 0x%08x, content 0x%08x): strict readers "+
+				"refuse the member, lenient ones (PyTorch) load it anyway. It was analysed.", w.prefix(), z.crc, h.Sum32()),
+			Evidence: w.member + ": crc"})
+	}
+}
+
+// scanTar analyses every regular member of a tar stream (PyTorch's legacy
+// tar format: sys_info, pickle, storages, tensors).
+func (s *scanner) scanTar(w where, r io.Reader) {
+	tr := tar.NewReader(r)
+	for {
+		if s.ctx.Err() != nil {
+			s.limit(w, checks.SeverityHigh, "time limit reached")
+			return
+		}
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			s.readError(w, fmt.Errorf("tar: %w", err))
+			return
+		}
+		s.members++
+		if s.members > s.lim.MaxMembers {
+			s.limit(w, checks.SeverityHigh, fmt.Sprintf("more than %d archive members", s.lim.MaxMembers))
+			return
+		}
+		mw := w.in(hdr.Name)
+		s.checkName(mw, hdr.Name)
+		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA {
+			continue
+		}
+		s.scanStream(mw, tr, true)
+	}
+}
+
+// scan7z analyses the members of a 7z archive.
+func (s *scanner) scan7z(w where, r io.ReaderAt, size int64) {
+	zr, err := sevenzip.NewReader(r, size)
+	if err != nil {
+		s.add(checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
+			Message:  fmt.Sprintf("%s7z archive that could not be opened (%v): its members were not analysed.", w.prefix(), err),
+			Evidence: w.member + ": 7z"})
+		return
+	}
+	for _, f := range zr.File {
+		s.members++
+		if s.members > s.lim.MaxMembers {
+			s.limit(w, checks.SeverityHigh, fmt.Sprintf("more than %d archive members", s.lim.MaxMembers))
+			return
+		}
+		mw := w.in(f.Name)
+		s.checkName(mw, f.Name)
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			s.readError(mw, err)
+			continue
+		}
+		cr := &countingReader{r: rc}
+		s.scanStream(mw, &boundedReader{s: s, r: cr, in: &countingReader{n: int64(f.FileInfo().Size()) / s.lim.MaxCompressionRatio}, limit: -1}, true)
+		rc.Close()
+	}
+}

@@ -1,0 +1,203 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/pickle"
+)
+
+// directCall is true for call kinds that run the global with arguments;
+// NEWOBJ and BUILD only allocate an instance and set its state.
+func directCall(k pickle.CallKind) bool {
+	switch k {
+	case pickle.CallReduce, pickle.CallInst, pickle.CallObj:
+		return true
+	}
+	return false
+}
+
+// reportPickle turns a pickle analysis into findings.
+func (s *scanner) reportPickle(w where, res *pickle.Result, err error, member bool) {
+	if res == nil {
+		res = &pickle.Result{}
+	}
+	for _, g := range res.Globals {
+		s.reportGlobal(w, res, g)
+	}
+	for _, p := range res.Payloads {
+		if p.Result == nil {
+			continue
+		}
+		how := p.Loader
+		if p.Chain != "" {
+			how = p.Chain + " → " + p.Loader
+		}
+		nw := w
+		nw.member = fmt.Sprintf("%snested payload (%s at offset %d)", w.prefix(), how, p.Offset)
+		nw.loader = p.Loader
+		s.reportPickle(nw, p.Result, nil, false)
+	}
+	if res.Malformed != nil && (!member || len(res.Globals) > 0) {
+		s.add(checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityHigh, Offset: res.Malformed.Offset,
+			Message: fmt.Sprintf("%sMalformed pickle at offset %d: %s. %s runs every opcode before the error, so "+
+				"anything above it has already executed when loading fails.", w.prefix(), res.Malformed.Offset,
+				res.Malformed.Msg, firstLoader(w.loader)),
+			Evidence: w.member + ": " + res.Malformed.Msg})
+	}
+	for _, l := range res.Limits {
+		s.limit(w, checks.SeverityHigh, "pickle "+string(l)+" limit reached")
+	}
+	if err != nil {
+		s.readError(w, err)
+	}
+}
+
+func firstLoader(l string) string {
+	if i := strings.Index(l, ","); i > 0 {
+		return "The unpickler"
+	}
+	return l
+}
+
+func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
+	qual := g.QualName()
+	verdict, what := pickle.Classify(g.Module, g.Name)
+	if g.Unresolved {
+		verdict, what = pickle.Unknown, ""
+	}
+	direct := false
+	for _, c := range g.Calls {
+		direct = direct || directCall(c.Kind)
+	}
+	if g.CallCount > len(g.Calls) && !direct && g.Called() {
+		direct = true // calls beyond the recorded ones may be direct
+	}
+	for _, mut := range g.Mutated {
+		s.add(checks.Finding{RuleID: RuleMutatesGlobal, Severity: checks.SeverityCritical, Offset: mut.Offset,
+			Message: fmt.Sprintf("%sOverwrites attributes of %s while loading (BUILD at offset %d sets %s). Later "+
+				"imports of those names yield the values the pickle chose: an allowed name can turn into eval or os.system.",
+				w.prefix(), qual, mut.Offset, mut.Args),
+			Evidence: w.member + ": " + qual + " mutated"})
+	}
+	if verdict == pickle.Allowed && len(g.Mutated) == 0 {
+		return
+	}
+	if verdict == pickle.Denied && pickle.IsLoader(qual) && nestedClean(res, g) && benignNestedLoader(qual) {
+		return // torch's own pickling of storages: _load_from_bytes of a clean legacy checkpoint
+	}
+	call := describeCalls(g)
+	imp := fmt.Sprintf("imported at offset %d by %s", g.Offset, g.Opcode)
+	when := "when unpickled (" + w.loader + ")"
+	switch {
+	case verdict == pickle.Denied:
+		msg := ""
+		if g.Called() {
+			msg = fmt.Sprintf("%sCalls %s %s — %s %s. %s.", w.prefix(), call, when, qual, what, capitalise(imp))
+		} else {
+			msg = fmt.Sprintf("%sImports %s %s (%s) — it %s; importing it has no legitimate use in a model file.",
+				w.prefix(), qual, when, imp, what)
+		}
+		s.add(checks.Finding{RuleID: RuleDangerousGlobal, Severity: checks.SeverityCritical, Offset: callOffset(g),
+			Message:  msg + " Anyone who loads this file runs it with their own permissions.",
+			Evidence: w.member + ": " + qual})
+	case direct || g.Unresolved && g.Called():
+		name := qual
+		if g.Unresolved {
+			name = "a global whose name could not be resolved statically (" + qual + ")"
+		}
+		s.add(checks.Finding{RuleID: RuleUnknownCall, Severity: checks.SeverityHigh, Offset: callOffset(g),
+			Message: fmt.Sprintf("%sCalls %s %s. %s is not a function legitimate checkpoints call; loading the "+
+				"file runs it with these arguments. %s.", w.prefix(), describeCallsNamed(g, name), when, name, imp),
+			Evidence: w.member + ": " + qual})
+	case g.Unresolved:
+		s.add(checks.Finding{RuleID: RuleUnknownCall, Severity: checks.SeverityHigh, Offset: g.Offset,
+			Message: fmt.Sprintf("%sImports a global whose name could not be resolved statically (%s, %s) %s: "+
+				"ward cannot tell what it is, so it is treated as code execution.", w.prefix(), qual, imp, when),
+			Evidence: w.member + ": " + qual})
+	default:
+		how := "imports"
+		if g.Called() {
+			how = "instantiates (without arguments)"
+		}
+		s.add(checks.Finding{RuleID: RuleUnknownGlobal, Severity: checks.SeverityMedium, Offset: g.Offset,
+			Message: fmt.Sprintf("%s%s %s %s (%s). It is outside the set of globals legitimate checkpoints use; "+
+				"torch.load(weights_only=True) refuses it and its module's import-time code runs on load.",
+				w.prefix(), capitalise(how), qual, when, imp),
+			Evidence: w.member + ": " + qual})
+	}
+}
+
+func benignNestedLoader(qual string) bool {
+	return qual == "torch.storage._load_from_bytes"
+}
+
+// nestedClean reports whether every payload g received was resolved and
+// analysed without findings above medium.
+func nestedClean(res *pickle.Result, g *pickle.Global) bool {
+	n := 0
+	for _, p := range res.Payloads {
+		if p.Loader != pickleCanon(g.QualName()) {
+			continue
+		}
+		n++
+		if p.Result == nil || p.Result.Malformed != nil || len(p.Result.Limits) > 0 {
+			return false
+		}
+		for _, ng := range p.Result.Globals {
+			if v, _ := pickle.Classify(ng.Module, ng.Name); v != pickle.Allowed || ng.Unresolved || len(ng.Mutated) > 0 {
+				return false
+			}
+		}
+	}
+	return n > 0 && n >= g.CallCount
+}
+
+func pickleCanon(q string) string {
+	i := strings.LastIndexByte(q, '.')
+	if i < 0 {
+		return q
+	}
+	return pickle.Canonical(q[:i]) + q[i:]
+}
+
+func callOffset(g *pickle.Global) int64 {
+	if len(g.Calls) > 0 {
+		return g.Calls[0].Offset
+	}
+	return g.Offset
+}
+
+func describeCalls(g *pickle.Global) string { return describeCallsNamed(g, g.QualName()) }
+
+// describeCallsNamed renders "os.system('id') (REDUCE at offset 71)" for
+// the first calls of g.
+func describeCallsNamed(g *pickle.Global, name string) string {
+	var parts []string
+	for i, c := range g.Calls {
+		if i == 3 {
+			break
+		}
+		if c.Kind == pickle.CallBuild {
+			parts = append(parts, fmt.Sprintf("%s.__setstate__(%s) (BUILD at offset %d)", name, c.Args, c.Offset))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s(%s) (%s at offset %d)", name, c.Args, c.Kind, c.Offset))
+	}
+	if len(parts) == 0 {
+		return name
+	}
+	s := strings.Join(parts, ", ")
+	if g.CallCount > 3 {
+		s += fmt.Sprintf(" and %d more call(s)", g.CallCount-3)
+	}
+	return s
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

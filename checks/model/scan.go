@@ -1,0 +1,173 @@
+package model
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/pickle"
+)
+
+// scanner analyses one file and everything nested in it.
+type scanner struct {
+	ctx          context.Context
+	path         string
+	lim          checks.Limits
+	findings     []checks.Finding
+	decompressed int64 // bytes out of all decompressors so far
+	members      int
+}
+
+// where is the location of a piece of content inside the file, and how a
+// user would load it.
+type where struct {
+	member string // "archive/data.pkl", "a.tar.gz → model.pkl"; "" for the file itself
+	loader string // "torch.load", "joblib.load", …
+	depth  int
+}
+
+func (w where) in(member string) where {
+	if w.member != "" {
+		member = w.member + " → " + member
+	}
+	return where{member: member, loader: w.loader, depth: w.depth + 1}
+}
+
+func (w where) prefix() string {
+	if w.member == "" {
+		return ""
+	}
+	return w.member + ": "
+}
+
+const defaultLoaders = "pickle.load, joblib.load or torch.load"
+
+// ScanReaderAt analyses content of the given size as a model artifact and
+// returns its findings (Path set to path). It reads only what it needs: for a
+// zip checkpoint, the central directory and the pickle members.
+func ScanReaderAt(ctx context.Context, path string, r io.ReaderAt, size int64, lim checks.Limits) []checks.Finding {
+	fs, _ := Analyse(ctx, path, r, size, lim)
+	return fs
+}
+
+// Analyse is ScanReaderAt that also reports whether the content was in a
+// format this package understands.
+func Analyse(ctx context.Context, path string, r io.ReaderAt, size int64, lim checks.Limits) ([]checks.Finding, bool) {
+	s := &scanner{ctx: ctx, path: path, lim: lim.Effective()}
+	ok := s.scanAt(where{loader: defaultLoaders}, r, size, false)
+	for i := range s.findings {
+		s.findings[i].Path = path
+	}
+	return s.findings, ok
+}
+
+func (s *scanner) add(f checks.Finding) { s.findings = append(s.findings, f) }
+
+func (s *scanner) pickleLimits() pickle.Limits {
+	return pickle.Limits{MaxOpcodes: s.lim.MaxOpcodes, MaxMemo: s.lim.MaxMemo, MaxDepth: s.lim.MaxDepth,
+		MaxBytes: s.lim.MaxFileBytes}
+}
+
+// limit reports a bound that stopped the analysis.
+func (s *scanner) limit(w where, sev checks.Severity, what string) {
+	s.add(checks.Finding{RuleID: RuleNotAnalysed, Severity: sev,
+		Message: fmt.Sprintf("%sNot fully analysed: %s. The part ward did not read may contain code that runs "+
+			"when the file is loaded.", w.prefix(), what),
+		Evidence: w.member + ": " + what})
+}
+
+// scanAt recognises the content's format and analyses it. strict asks for
+// strong evidence before treating content as a pickle (archive members).
+func (s *scanner) scanAt(w where, r io.ReaderAt, size int64, strict bool) bool {
+	if w.depth > s.lim.MaxDepth {
+		s.limit(w, checks.SeverityHigh, fmt.Sprintf("archive nesting deeper than %d levels", s.lim.MaxDepth))
+		return true
+	}
+	head := readAtMost(r, 0, 4096, size)
+	f := sniff(head, strict)
+	if f == fUnknown && zipAtEnd(r, size) {
+		f = fZip
+	}
+	switch f {
+	case fUnknown:
+		return false
+	case fPickle:
+		s.scanPickleAt(w, r, size, strict)
+	case fZip:
+		s.scanZip(w, r, size)
+	case fTar:
+		s.scanTar(w, io.NewSectionReader(r, 0, size))
+	case f7z:
+		s.scan7z(w, r, size)
+	case fNpy:
+		s.scanNpy(w, r, size)
+	default:
+		s.scanCompressed(w, f, io.NewSectionReader(r, 0, size), size)
+	}
+	return true
+}
+
+func (s *scanner) scanPickleAt(w where, r io.ReaderAt, size int64, strict bool) {
+	res, err := pickle.AnalyzeReaderAt(s.ctx, r, size, s.pickleLimits())
+	s.reportPickle(w, res, err, strict)
+}
+
+// scanStream analyses content that can only be read once (a decompressed
+// stream, a tar or 7z member): pickles are analysed as they stream; other
+// formats are buffered, within the decompression budget, and re-dispatched.
+func (s *scanner) scanStream(w where, r io.Reader, strict bool) bool {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(4096)
+	f := sniff(head, strict)
+	switch f {
+	case fUnknown:
+		return false
+	case fPickle:
+		res, err := pickle.Analyze(s.ctx, br, s.pickleLimits())
+		s.reportPickle(w, res, err, strict)
+		return true
+	case fTar:
+		s.scanTar(w, br)
+		return true
+	}
+	if f.compressed() {
+		s.scanCompressed(w, f, br, -1)
+		return true
+	}
+	// zip, 7z, npy need random access: buffer them
+	max := s.lim.MaxDecompressedBytes
+	if max > 512<<20 {
+		max = 512 << 20
+	}
+	buf, err := io.ReadAll(io.LimitReader(br, max+1))
+	if err != nil && !errors.Is(err, io.EOF) {
+		s.readError(w, err)
+		return true
+	}
+	if int64(len(buf)) > max {
+		s.limit(w, checks.SeverityHigh, fmt.Sprintf("nested %s larger than %d bytes", f, max))
+		return true
+	}
+	return s.scanAt(w, bytes.NewReader(buf), int64(len(buf)), strict)
+}
+
+// readError turns an I/O or bound error while reading nested content into
+// a finding.
+func (s *scanner) readError(w where, err error) {
+	var b *boundError
+	if errors.As(err, &b) {
+		s.limit(w, checks.SeverityHigh, b.Error())
+		return
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		s.limit(w, checks.SeverityHigh, "time limit reached")
+		return
+	}
+	s.add(checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
+		Message:  fmt.Sprintf("%sCould not be read to the end (%v): the unread part was not analysed.", w.prefix(), err),
+		Evidence: w.member + ": unreadable"})
+}

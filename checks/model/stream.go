@@ -1,0 +1,120 @@
+package model
+
+import (
+	"compress/bzip2"
+	"compress/gzip"
+	"compress/zlib"
+	"fmt"
+	"io"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
+	"github.com/ulikunitz/xz"
+	"github.com/ulikunitz/xz/lzma"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// boundError is a decompression bound being hit.
+type boundError struct{ what string }
+
+func (b *boundError) Error() string { return b.what }
+
+// countingReader counts bytes read from the compressed side.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// boundedReader enforces the decompressed-bytes budget of the whole file
+// and the compression ratio of one stream (zip bombs).
+type boundedReader struct {
+	s     *scanner
+	r     io.Reader
+	in    *countingReader
+	out   int64
+	limit int64 // declared size when known, else -1
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.out += int64(n)
+	b.s.decompressed += int64(n)
+	if b.s.decompressed > b.s.lim.MaxDecompressedBytes {
+		return n, &boundError{fmt.Sprintf("more than %d decompressed bytes", b.s.lim.MaxDecompressedBytes)}
+	}
+	if b.out > 1<<20 && b.out > b.s.lim.MaxCompressionRatio*(b.in.n+1) {
+		return n, &boundError{fmt.Sprintf("compression ratio over %d:1 (a zip bomb?)", b.s.lim.MaxCompressionRatio)}
+	}
+	if b.limit >= 0 && b.out > b.limit {
+		return n, &boundError{fmt.Sprintf("more data than the declared %d bytes", b.limit)}
+	}
+	return n, err
+}
+
+// decompressor opens a stream of format f.
+func decompressor(f format, r io.Reader) (io.Reader, func(), error) {
+	nop := func() {}
+	switch f {
+	case fGzip:
+		z, err := gzip.NewReader(r)
+		return z, nop, err
+	case fBzip2:
+		return bzip2.NewReader(r), nop, nil
+	case fXz:
+		z, err := xz.NewReader(r)
+		return z, nop, err
+	case fLzma:
+		z, err := lzma.NewReader(r)
+		return z, nop, err
+	case fZlib:
+		z, err := zlib.NewReader(r)
+		return z, nop, err
+	case fZstd:
+		z, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(256<<20))
+		if err != nil {
+			return nil, nop, err
+		}
+		return z, z.Close, nil
+	case fLz4:
+		return lz4.NewReader(r), nop, nil
+	}
+	return nil, nop, fmt.Errorf("no decompressor for %s", f)
+}
+
+// scanCompressed analyses a compressed stream (joblib writes zlib, gzip,
+// bz2, xz, lzma and lz4 files) and what it holds.
+func (s *scanner) scanCompressed(w where, f format, r io.Reader, size int64) {
+	cr := &countingReader{r: r}
+	d, closeFn, err := decompressor(f, cr)
+	if err != nil {
+		s.add(checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
+			Message:  fmt.Sprintf("%sLooks like a %s stream but could not be opened (%v): its content was not analysed.", w.prefix(), f, err),
+			Evidence: w.member + ": " + f.String()})
+		return
+	}
+	defer closeFn()
+	br := &boundedReader{s: s, r: d, in: cr, limit: -1}
+	inner := w
+	if w.loader == defaultLoaders {
+		inner.loader = "joblib.load"
+	}
+	inner.member = w.member
+	if inner.member == "" {
+		inner.member = "(" + f.String() + " stream)"
+	} else {
+		inner.member += " (" + f.String() + ")"
+	}
+	ok := s.scanStream(inner, br, false)
+	if br.s.decompressed > s.lim.MaxDecompressedBytes {
+		return // reported by the reader error path
+	}
+	_ = ok
+	_ = size
+}
