@@ -308,7 +308,8 @@ func (q *riverQueue[TTx]) insert(ctx context.Context, job river.JobArgs) error {
 func (q *riverQueue[TTx]) cancelOlderReviews(ctx context.Context, repo string, pr int, headSHA string) (int, error) {
 	res, err := q.client.JobList(ctx, river.NewJobListParams().Kinds(ReviewArgs{}.Kind()).
 		States(rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStateRetryable, rivertype.JobStateRunning).
-		First(1000))
+		Where("args->>'repo' = @repo AND CAST(args->>'pr' AS INTEGER) = @pr", river.NamedArgs{"repo": repo, "pr": pr}).
+		First(100))
 	if err != nil {
 		return 0, fmt.Errorf("list reviews: %w", err)
 	}

@@ -149,6 +149,9 @@ func routeEvent(payload any, delivery string, log *slog.Logger) (jobs []river.Jo
 		if a.InstallationID == 0 || a.HeadSHA == "" {
 			return nil, nil, "payload without installation or head SHA"
 		}
+		if e.GetAction() == "opened" {
+			return []river.JobArgs{a}, nil, "" // nothing older to cancel
+		}
 		return []river.JobArgs{a}, &a, ""
 	case *github.IssueCommentEvent:
 		if !e.GetIssue().IsPullRequest() {
