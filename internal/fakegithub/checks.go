@@ -24,18 +24,18 @@ const (
 )
 
 type checkRun struct {
-	id                            int64
-	repo                          string
-	name, headSHA                 string
-	externalID, detailsURL        string
-	status, conclusion            string
-	startedAt, completedAt        time.Time
-	hasOutput                     bool
-	title, summary, text          string
-	annotations                   []Annotation
-	actions                       []Action
-	suiteID                       int64
-	writes                        int
+	id                     int64
+	repo                   string
+	name, headSHA          string
+	externalID, detailsURL string
+	status, conclusion     string
+	startedAt, completedAt time.Time
+	hasOutput              bool
+	title, summary, text   string
+	annotations            []Annotation
+	actions                []Action
+	suiteID                int64
+	writes                 int
 }
 
 // Annotation is a check-run annotation as stored by the fake.

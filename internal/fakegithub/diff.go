@@ -44,7 +44,15 @@ func diffFiles(dir, base, head string, maxBytes, maxLines int) ([]prFile, error)
 		if err != nil || len(parsed) != 1 {
 			return nil, fmt.Errorf("parse diff section: %v", err)
 		}
-		files = append(files, fileFromDiff(parsed[0], section, maxBytes, maxLines))
+		pf := fileFromDiff(parsed[0], section, maxBytes, maxLines)
+		if pf.sha == "" { // pure renames and mode changes have no index line
+			rev := head + ":" + pf.filename
+			if pf.status == "removed" {
+				rev = base + ":" + pf.filename
+			}
+			pf.sha, _ = revParse(dir, rev)
+		}
+		files = append(files, pf)
 	}
 	return files, nil
 }

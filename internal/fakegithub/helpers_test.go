@@ -1,8 +1,9 @@
 package fakegithub
 
 import (
-	"errors"
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"os/exec"
@@ -148,3 +149,5 @@ func statusOf(err error) int {
 }
 
 var ctx = context.Background()
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

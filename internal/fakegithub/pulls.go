@@ -194,7 +194,7 @@ func (s *Server) pullJSONLocked(rp *repo, p *pull) *github.PullRequest {
 		ID: github.Int64(int64(rp.id)*100000 + int64(p.number)), NodeID: github.String(fmt.Sprintf("PR_%d_%d", rp.id, p.number)),
 		Number: github.Int(p.number), State: github.String(p.state), Locked: github.Bool(false),
 		Title: github.String(p.title), Body: github.String(p.body),
-		User:  s.userJSONLocked(p.author), Draft: github.Bool(p.draft), Merged: github.Bool(p.merged),
+		User: s.userJSONLocked(p.author), Draft: github.Bool(p.draft), Merged: github.Bool(p.merged),
 		CreatedAt: &github.Timestamp{Time: p.created}, UpdatedAt: &github.Timestamp{Time: p.updated},
 		Additions: github.Int(adds), Deletions: github.Int(dels), ChangedFiles: github.Int(len(p.files)),
 		Commits: github.Int(1), URL: github.String(api), HTMLURL: github.String(html),
