@@ -103,13 +103,13 @@ func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
 			Message:  msg + " Anyone who loads this file runs it with their own permissions.",
 			Evidence: w.member + ": " + qual})
 	case direct || g.Unresolved && g.Called():
-		name := qual
+		why := qual + " is not a function legitimate checkpoints call"
 		if g.Unresolved {
-			name = "a global whose name could not be resolved statically (" + qual + ")"
+			why = "Its name could not be resolved statically, so ward cannot tell what it is"
 		}
 		s.add(checks.Finding{RuleID: RuleUnknownCall, Severity: checks.SeverityHigh, Offset: callOffset(g),
-			Message: fmt.Sprintf("%sCalls %s %s. %s is not a function legitimate checkpoints call; loading the "+
-				"file runs it with these arguments. %s.", w.prefix(), describeCallsNamed(g, name), when, name, imp),
+			Message: fmt.Sprintf("%sCalls %s %s. %s; loading the file runs it with these arguments. %s.",
+				w.prefix(), describeCalls(g), when, why, capitalise(imp)),
 			Evidence: w.member + ": " + qual})
 	case g.Unresolved:
 		s.add(checks.Finding{RuleID: RuleUnknownCall, Severity: checks.SeverityHigh, Offset: g.Offset,

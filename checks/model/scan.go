@@ -44,6 +44,10 @@ func (w where) prefix() string {
 	return w.member + ": "
 }
 
+// resyncWindow bounds the search for a pickle behind junk in files of no
+// known format.
+const resyncWindow = 64 << 20
+
 const defaultLoaders = "pickle.load, joblib.load or torch.load"
 
 // ScanReaderAt analyses content of the given size as a model artifact and
@@ -94,6 +98,22 @@ func (s *scanner) scanAt(w where, r io.ReaderAt, size int64, strict bool) bool {
 	}
 	switch f {
 	case fUnknown:
+		if w.depth == 0 && !strict {
+			// junk before a pickle: a loader that seeks past a header runs it
+			if off, err := pickle.FindStream(s.ctx, r, 0, size, resyncWindow); err == nil && off > 0 {
+				s.scanPickleAt(w, io.NewSectionReader(r, off, size-off), size-off, strict)
+				for i := range s.findings {
+					if s.findings[i].Offset >= 0 {
+						s.findings[i].Offset += off
+					}
+				}
+				s.findings = append(s.findings, checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityHigh,
+					Offset: off, Evidence: "junk before pickle",
+					Message: fmt.Sprintf("A pickle stream starts at offset %d behind %d bytes that are not pickle: "+
+						"a loader that skips a header runs it, while scanners that start at byte 0 see nothing.", off, off)})
+				return true
+			}
+		}
 		return false
 	case fPickle:
 		s.scanPickleAt(w, r, size, strict)

@@ -146,7 +146,7 @@ func probe(head []byte) (bool, int) {
 	}
 	// an invalid opcode later in a stream with a protocol header is a
 	// malformed pickle, not another format
-	return proto && m.ops >= 4 || good > 0 && m.ops >= 8, good
+	return proto && m.ops >= 4 || good > 0 && m.ops >= 4, good
 }
 
 func identifier(s string) bool {
@@ -162,6 +162,12 @@ func identifier(s string) bool {
 		}
 	}
 	return true
+}
+
+// FindStream returns the offset of the first protocol 2+ pickle stream that
+// imports a global at or after from, or -1; it reads at most max bytes.
+func FindStream(ctx context.Context, ra io.ReaderAt, from, size, max int64) (int64, error) {
+	return findStream(ctx, ra, from, size, Limits{MaxBytes: max})
 }
 
 // findStream looks for the next offset at or after from where a protocol

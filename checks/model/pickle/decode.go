@@ -273,6 +273,14 @@ func (m *machine) nested(off int64, loader string, arg value) {
 	if !ok {
 		return
 	}
+	// the same bytes were already analysed as an embedded constant: keep
+	// only this, more precise, payload
+	for i, q := range m.res.Payloads {
+		if q.Loader == EmbeddedLoader && bytes.Equal(q.Data, data) {
+			m.res.Payloads = append(m.res.Payloads[:i], m.res.Payloads[i+1:]...)
+			break
+		}
+	}
 	p.Data = data
 	p.Chain = strings.Join(chain, " → ")
 	if m.depth+1 > m.lim.MaxDepth {
@@ -296,7 +304,7 @@ func embeddedCandidate(b []byte) bool {
 	switch {
 	case b[0] == 0x80 && b[1] >= 2 && b[1] <= 5:
 		return true
-	case b[0] == 'g' && b[1] == 'A' && (b[2] == 'I' || b[2] == 'M' || b[2] == 'S' || b[2] == 'U'):
+	case b[0] == 'g' && b[1] == 'A' && b[2] >= 'I' && b[2] <= 'X':
 		return true
 	case b[0] == '8' && b[1] == '0' && b[2] == '0' && b[3] >= '2' && b[3] <= '5':
 		return true
