@@ -82,3 +82,5 @@ func diffLines(t *testing.T, name string, got, want []string) {
 		t.Errorf("%s findings:\n got:\n  %s\n want:\n  %s", name, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
+
+func readFileOK(rel string) ([]byte, error) { return os.ReadFile(filepath.Join("testdata", rel)) }

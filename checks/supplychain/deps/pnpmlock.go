@@ -50,25 +50,32 @@ func ParsePnpmLock(src string) (*Manifest, error) {
 	return m, nil
 }
 
-// pnpmKey reads a packages key: "/name/1.0.0" (v5), "/name@1.0.0(peer@2)"
+// pnpmKey reads a packages key: "/name/1.0.0_peer" (v5), "/name@1.0.0(peer@2)"
 // (v6) or "name@1.0.0" (v9), scoped names included.
 func pnpmKey(key string) (name, version string) {
 	key = strings.TrimPrefix(key, "/")
-	if i := strings.IndexByte(key, '('); i >= 0 {
-		key = key[:i]
+	scope := ""
+	if strings.HasPrefix(key, "@") {
+		i := strings.IndexByte(key, '/')
+		if i < 0 {
+			return "", ""
+		}
+		scope, key = key[:i+1], key[i+1:]
 	}
-	at := strings.LastIndex(key, "@")
-	if at > 0 {
-		return key[:at], key[at+1:]
-	}
-	// v5: the version is the last path segment.
-	slash := strings.LastIndex(key, "/")
-	if slash <= 0 {
+	slash, at := strings.IndexByte(key, '/'), strings.IndexByte(key, '@')
+	switch {
+	case slash > 0 && (at < 0 || slash < at): // v5: name/version[_peers]
+		name, version = key[:slash], key[slash+1:]
+		if i := strings.IndexByte(version, '_'); i >= 0 {
+			version = version[:i]
+		}
+	case at > 0: // v6 and v9: name@version[(peers)]
+		name, version = key[:at], key[at+1:]
+		if i := strings.IndexByte(version, '('); i >= 0 {
+			version = version[:i]
+		}
+	default:
 		return "", ""
 	}
-	name, version = key[:slash], key[slash+1:]
-	if i := strings.IndexByte(version, '_'); i >= 0 {
-		version = version[:i]
-	}
-	return name, version
+	return scope + name, version
 }

@@ -101,7 +101,7 @@ func oneEdit(n, t string, ml bool) (Squat, bool) {
 	if len(t) < minEditTargetLen && !(ml && len(t) == 4 && len(n) == 4) {
 		return Squat{}, false
 	}
-	if edlib.OSADamerauLevenshteinDistance(n, t) != 1 {
+	if !withinOneEdit(n, t) || edlib.OSADamerauLevenshteinDistance(n, t) != 1 {
 		return Squat{}, false
 	}
 	if len(n) == len(t) && isAdjacentSwap(n, t) {
@@ -185,6 +185,35 @@ func contains(l []string, s string) bool {
 		if x == s {
 			return true
 		}
+	}
+	return false
+}
+
+// withinOneEdit is a cheap allocation-free pre-filter for OSA distance ≤ 1:
+// one substitution, insertion, deletion or adjacent transposition.
+func withinOneEdit(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	switch len(a) - len(b) {
+	case 0:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		if i == len(a) {
+			return true
+		}
+		if a[i+1:] == b[i+1:] {
+			return true
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case 1:
+		i := 0
+		for i < len(b) && a[i] == b[i] {
+			i++
+		}
+		return a[i+1:] == b[i:]
 	}
 	return false
 }
