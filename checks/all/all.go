@@ -2,5 +2,6 @@
 package all
 
 import (
+	_ "github.com/ward-sec/ward/checks/model"       // model artifacts: pickle, PyTorch, joblib, NumPy, archives
 	_ "github.com/ward-sec/ward/checks/supplychain" // binaries, dependencies, workflows, agent config
 )
