@@ -1,8 +1,11 @@
 package code
 
 import (
+	"bytes"
+	"errors"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"path"
 	"strconv"
@@ -15,7 +18,8 @@ func parseGo(name string, src []byte) *unit {
 	u.module = &scope{sb: 0, eb: len(src) + 1, isModule: true}
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution|parser.ParseComments)
-	if file == nil || (err != nil && (file.Name == nil || len(file.Decls) == 0 && len(src) > 200)) {
+	if file == nil || err != nil && (file.Name == nil || !file.Package.IsValid() || file.Name.Name == "_" ||
+		tooManyErrors(err, src)) {
 		u.broken = true
 		return u
 	}
@@ -77,6 +81,16 @@ func parseGo(name string, src []byte) *unit {
 		sortEvents(s)
 	}
 	return u
+}
+
+// tooManyErrors is the Go counterpart of brokenTree: more than one syntax
+// error per four lines means the AST is not worth analysing.
+func tooManyErrors(err error, src []byte) bool {
+	var list scanner.ErrorList
+	if !errors.As(err, &list) {
+		return true
+	}
+	return len(list) >= 10 && len(list)*4 > bytes.Count(src, []byte("\n"))+1
 }
 
 // goPackageName guesses a package's name from its import path, the way

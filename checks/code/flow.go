@@ -219,7 +219,7 @@ func (c *ctx) taintDepth(n *node, d int) taint {
 			t |= tRequest
 		}
 		if n.obj != nil && n.obj.kind == kAttr {
-			t |= c.taintDepth(n.obj.obj, d+1) // a method of a tainted value
+			t |= c.taintDepth(n.obj, d+1) // a method of a tainted value (or of the request)
 			if argPropagatingMethods[n.obj.name] {
 				for _, a := range n.args {
 					t |= c.taintDepth(a, d+1)

@@ -41,7 +41,7 @@ var factsQuery = map[lang]string{
 	javascript: jsFacts + `(jsx_attribute) @jsx
 `,
 	typescript: jsFacts,
-	tsx:        jsFacts + `(jsx_attribute) @jsx
+	tsx: jsFacts + `(jsx_attribute) @jsx
 `,
 }
 

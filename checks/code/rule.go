@@ -12,12 +12,12 @@ import (
 // point of the call or assignment, in source order.
 type rule struct {
 	checks.Rule
-	langs    []lang                                // nil means every language
-	onCall   func(c *ctx, call *node)              // every call expression
-	onAssign func(c *ctx, target, value *node)     // every assignment target
-	onDict   func(c *ctx, d *node)                 // every dict / object / composite literal
-	onUnit   func(c *ctx)                          // once per file
-	applies  func(u *unit) bool                    // optional cheap file filter
+	langs    []lang                            // nil means every language
+	onCall   func(c *ctx, call *node)          // every call expression
+	onAssign func(c *ctx, target, value *node) // every assignment target
+	onDict   func(c *ctx, d *node)             // every dict / object / composite literal
+	onUnit   func(c *ctx)                      // once per file
+	applies  func(u *unit) bool                // optional cheap file filter
 }
 
 var codeRules []*rule

@@ -12,31 +12,29 @@ const RuleInsecureRandom = "code-insecure-random-token"
 
 var tokenName = regexp.MustCompile(`(?i)(token|secret|nonce|otp|salt|session_?id|sessionid|api_?key|apikey|passw|reset_?code|verif\w*_?code|csrf|invite_?code)`)
 
-func init() {
-	register(&rule{
-		Rule: checks.Rule{
-			ID: RuleInsecureRandom, Title: "Non-cryptographic randomness used for a token or secret", Severity: checks.SeverityMedium,
-			Why: "random, Math.random and math/rand are predictable: their state can be recovered from a few " +
-				"outputs, so tokens, reset codes, session ids or keys made with them can be guessed.",
-			Fix:        "Use the platform's cryptographic generator: secrets (Python), crypto.randomBytes/randomUUID (Node), crypto/rand (Go).",
-			FixExample: "reset_token = secrets.token_urlsafe(32)",
-			References: []string{"CWE-338", "CWE-330"},
-		},
-		onAssign: func(c *ctx, target, value *node) {
-			name := target.name
-			if target.kind == kIndex && len(target.args) == 1 && target.args[0] != nil && target.args[0].kind == kStr {
-				name = target.args[0].str
-			}
-			if name == "" || !tokenName.MatchString(name) || strings.Contains(strings.ToLower(name), "max_tokens") ||
-				strings.Contains(strings.ToLower(name), "num_tokens") || strings.Contains(strings.ToLower(name), "token_count") {
-				return
-			}
-			if gen := c.insecureRandom(value); gen != "" {
-				c.report(target, name+" is made with "+gen+", which is predictable: use a cryptographic generator.")
-			}
-		},
-	})
-}
+var _ = register(&rule{
+	Rule: checks.Rule{
+		ID: RuleInsecureRandom, Title: "Non-cryptographic randomness used for a token or secret", Severity: checks.SeverityMedium,
+		Why: "random, Math.random and math/rand are predictable: their state can be recovered from a few " +
+			"outputs, so tokens, reset codes, session ids or keys made with them can be guessed.",
+		Fix:        "Use the platform's cryptographic generator: secrets (Python), crypto.randomBytes/randomUUID (Node), crypto/rand (Go).",
+		FixExample: "reset_token = secrets.token_urlsafe(32)",
+		References: []string{"CWE-338", "CWE-330"},
+	},
+	onAssign: func(c *ctx, target, value *node) {
+		name := target.name
+		if target.kind == kIndex && len(target.args) == 1 && target.args[0] != nil && target.args[0].kind == kStr {
+			name = target.args[0].str
+		}
+		if name == "" || !tokenName.MatchString(name) || strings.Contains(strings.ToLower(name), "max_tokens") ||
+			strings.Contains(strings.ToLower(name), "num_tokens") || strings.Contains(strings.ToLower(name), "token_count") {
+			return
+		}
+		if gen := c.insecureRandom(value); gen != "" {
+			c.report(target, name+" is made with "+gen+", which is predictable: use a cryptographic generator.")
+		}
+	},
+})
 
 // insecureRandom returns the name of a non-cryptographic generator used in
 // the expression, or "".

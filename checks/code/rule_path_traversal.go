@@ -5,25 +5,26 @@ import "github.com/ward-sec/ward/checks"
 // RulePathTraversal is request input used as a file path.
 const RulePathTraversal = "code-path-traversal"
 
+var _ = register(&rule{
+	Rule: checks.Rule{
+		ID: RulePathTraversal, Title: "Request input used as a file path", Severity: checks.SeverityHigh,
+		Why: "A file name from the request can contain ../ or be absolute, reading or overwriting any file the " +
+			"process can reach (configuration, keys, source).",
+		Fix: "Reduce the name to a base name (secure_filename, path.basename, filepath.Base), join it to a " +
+			"fixed directory and check the result stays inside it.",
+		FixExample: "name = secure_filename(request.args[\"name\"])\nreturn send_from_directory(UPLOAD_DIR, name)",
+		References: []string{"CWE-22", "CWE-73"},
+	},
+	onCall: func(c *ctx, call *node) {
+		p := c.pathSink(call)
+		if p != nil && c.taintOf(p)&tRequest != 0 {
+			c.report(call, "Request input is used as a file path in "+c.callee(call)+": ../ in it reaches files "+
+				"outside the intended directory.")
+		}
+	},
+})
+
 func init() {
-	register(&rule{
-		Rule: checks.Rule{
-			ID: RulePathTraversal, Title: "Request input used as a file path", Severity: checks.SeverityHigh,
-			Why: "A file name from the request can contain ../ or be absolute, reading or overwriting any file the " +
-				"process can reach (configuration, keys, source).",
-			Fix: "Reduce the name to a base name (secure_filename, path.basename, filepath.Base), join it to a " +
-				"fixed directory and check the result stays inside it.",
-			FixExample: "name = secure_filename(request.args[\"name\"])\nreturn send_from_directory(UPLOAD_DIR, name)",
-			References: []string{"CWE-22", "CWE-73"},
-		},
-		onCall: func(c *ctx, call *node) {
-			p := c.pathSink(call)
-			if p != nil && c.taintOf(p)&tRequest != 0 {
-				c.report(call, "Request input is used as a file path in "+c.callee(call)+": ../ in it reaches files "+
-					"outside the intended directory.")
-			}
-		},
-	})
 	for _, f := range []string{"os.path.join", "posixpath.join", "path.join", "path.resolve", "path/filepath.Join",
 		"pathlib.Path", "path.normalize", "os.path.abspath", "os.path.normpath", "path/filepath.Clean"} {
 		argPropagatingFuncs[f] = true

@@ -9,27 +9,25 @@ import (
 // RuleSSRF is request input used as a URL for a server-side request.
 const RuleSSRF = "code-ssrf"
 
-func init() {
-	register(&rule{
-		Rule: checks.Rule{
-			ID: RuleSSRF, Title: "Request input used as the URL of a server-side request", Severity: checks.SeverityHigh,
-			Why: "When a caller chooses the URL the server fetches, they reach what only the server can: cloud " +
-				"metadata endpoints (credentials), internal services and admin ports (SSRF).",
-			Fix: "Fix the host in code and let input choose only a path or an id; or check the URL's scheme and " +
-				"host against an allow-list after resolving it, and block private address ranges.",
-			FixExample: "if urlparse(url).hostname not in ALLOWED_HOSTS:\n    abort(400)\nrequests.get(url, timeout=5)",
-			References: []string{"CWE-918"},
-		},
-		onCall: func(c *ctx, call *node) {
-			u := c.urlSink(call)
-			if u == nil || c.taintOf(u)&tRequest == 0 || fixedHost(u) {
-				return
-			}
-			c.report(call, "Request input decides the URL fetched by "+c.callee(call)+": callers can reach internal "+
-				"services and cloud metadata.")
-		},
-	})
-}
+var _ = register(&rule{
+	Rule: checks.Rule{
+		ID: RuleSSRF, Title: "Request input used as the URL of a server-side request", Severity: checks.SeverityHigh,
+		Why: "When a caller chooses the URL the server fetches, they reach what only the server can: cloud " +
+			"metadata endpoints (credentials), internal services and admin ports (SSRF).",
+		Fix: "Fix the host in code and let input choose only a path or an id; or check the URL's scheme and " +
+			"host against an allow-list after resolving it, and block private address ranges.",
+		FixExample: "if urlparse(url).hostname not in ALLOWED_HOSTS:\n    abort(400)\nrequests.get(url, timeout=5)",
+		References: []string{"CWE-918"},
+	},
+	onCall: func(c *ctx, call *node) {
+		u := c.urlSink(call)
+		if u == nil || c.taintOf(u)&tRequest == 0 || fixedHost(u) {
+			return
+		}
+		c.report(call, "Request input decides the URL fetched by "+c.callee(call)+": callers can reach internal "+
+			"services and cloud metadata.")
+	},
+})
 
 var httpVerbs = set("get", "post", "put", "delete", "head", "patch", "options", "request", "stream")
 

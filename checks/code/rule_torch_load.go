@@ -2,7 +2,6 @@ package code
 
 import (
 	"context"
-	"io/fs"
 	"path"
 	"regexp"
 	"strconv"
@@ -14,46 +13,44 @@ import (
 // RuleTorchLoad is torch.load without weights_only=True.
 const RuleTorchLoad = "code-torch-load-unsafe"
 
-func init() {
-	register(&rule{
-		Rule: checks.Rule{
-			ID: RuleTorchLoad, Title: "torch.load without weights_only=True", Severity: checks.SeverityHigh,
-			Why: "torch.load unpickles the file. A checkpoint downloaded from a hub, a bucket or a PR can carry a " +
-				"pickle payload that runs arbitrary code the moment it is loaded. With weights_only=True, " +
-				"PyTorch only accepts tensors and plain containers. PyTorch 2.6 made weights_only=True the " +
-				"default; weights_only=False switches the protection off explicitly.",
-			Fix:        "Pass weights_only=True (and convert old checkpoints to safetensors where you can).",
-			FixExample: "state = torch.load(path, map_location=\"cpu\", weights_only=True)",
-			References: []string{"CWE-502", "LLM03:2025", "CVE-2025-32434"},
-		},
-		langs: pyOnly,
-		onCall: func(c *ctx, call *node) {
-			if c.callee(call) != "torch.load" {
-				return
+var _ = register(&rule{
+	Rule: checks.Rule{
+		ID: RuleTorchLoad, Title: "torch.load without weights_only=True", Severity: checks.SeverityHigh,
+		Why: "torch.load unpickles the file. A checkpoint downloaded from a hub, a bucket or a PR can carry a " +
+			"pickle payload that runs arbitrary code the moment it is loaded. With weights_only=True, " +
+			"PyTorch only accepts tensors and plain containers. PyTorch 2.6 made weights_only=True the " +
+			"default; weights_only=False switches the protection off explicitly.",
+		Fix:        "Pass weights_only=True (and convert old checkpoints to safetensors where you can).",
+		FixExample: "state = torch.load(path, map_location=\"cpu\", weights_only=True)",
+		References: []string{"CWE-502", "LLM03:2025", "CVE-2025-32434"},
+	},
+	langs: pyOnly,
+	onCall: func(c *ctx, call *node) {
+		if c.callee(call) != "torch.load" {
+			return
+		}
+		wo := call.kwarg("weights_only")
+		switch {
+		case wo == nil:
+			h := c.report(call, "torch.load unpickles this file without weights_only=True: a malicious "+
+				"checkpoint runs code on the machine that loads it.")
+			if e, ok := c.addKeyword(call, "weights_only=True"); ok {
+				h.sugg = c.suggest(call, e)
 			}
-			wo := call.kwarg("weights_only")
-			switch {
-			case wo == nil:
-				h := c.report(call, "torch.load unpickles this file without weights_only=True: a malicious "+
-					"checkpoint runs code on the machine that loads it.")
-				if e, ok := c.addKeyword(call, "weights_only=True"); ok {
-					h.sugg = c.suggest(call, e)
-				}
-				if c.torchSafeByDefault() {
-					h.sev = checks.SeverityLow
-					h.msg = "torch.load without weights_only: the repository pins torch>=2.6, where weights_only=True " +
-						"is the default, so this is safe today; pass it explicitly so that a downgrade or a " +
-						"copy of this code elsewhere stays safe."
-				}
-			case wo.isFalse():
-				h := c.report(call, "torch.load with weights_only=False explicitly allows arbitrary pickle objects: "+
-					"a malicious checkpoint runs code on the machine that loads it.")
-				h.sev = checks.SeverityCritical
-				h.sugg = c.suggest(call, replaceNode(wo, "True"))
+			if c.torchSafeByDefault() {
+				h.sev = checks.SeverityLow
+				h.msg = "torch.load without weights_only: the repository pins torch>=2.6, where weights_only=True " +
+					"is the default, so this is safe today; pass it explicitly so that a downgrade or a " +
+					"copy of this code elsewhere stays safe."
 			}
-		},
-	})
-}
+		case wo.isFalse():
+			h := c.report(call, "torch.load with weights_only=False explicitly allows arbitrary pickle objects: "+
+				"a malicious checkpoint runs code on the machine that loads it.")
+			h.sev = checks.SeverityCritical
+			h.sugg = c.suggest(call, replaceNode(wo, "True"))
+		}
+	},
+})
 
 var torchPin = regexp.MustCompile(`(?m)^[\s"']*torch\s*(?:\[[^\]]*\])?\s*(==|>=|~=|===)\s*v?(\d+)\.(\d+)`)
 
@@ -67,6 +64,9 @@ func (c *ctx) torchSafeByDefault() bool {
 	read := 0
 	for _, p := range c.file.Tree.Paths() {
 		base := path.Base(p)
+		if dir := path.Dir(p); dir != "." && !strings.HasPrefix(path.Dir(c.file.Path)+"/", dir+"/") {
+			continue // a manifest of another project in the same repository
+		}
 		if !(strings.HasPrefix(base, "requirements") && strings.HasSuffix(base, ".txt") ||
 			strings.HasPrefix(base, "constraints") && strings.HasSuffix(base, ".txt") ||
 			base == "pyproject.toml" || base == "setup.cfg") {
@@ -77,9 +77,6 @@ func (c *ctx) torchSafeByDefault() bool {
 		}
 		blob, err := c.file.Tree.Open(context.Background(), p)
 		if err != nil {
-			if !strings.Contains(err.Error(), fs.ErrNotExist.Error()) {
-				continue
-			}
 			continue
 		}
 		b, err := blob.ReadAll(1<<20, c.file.Limits)

@@ -1,0 +1,29 @@
+import os
+import subprocess
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/convert")
+def convert():
+    name = request.args["name"]
+    # ruleid: code-command-injection
+    os.system("convert " + name + " out.png")
+    # ruleid: code-command-injection
+    subprocess.run(f"gzip {name}", shell=True)
+    # ruleid: code-command-injection
+    subprocess.Popen([request.args["tool"], "--version"])
+    # ok: code-command-injection
+    subprocess.run(["convert", name, "out.png"], check=True)
+    return "ok"
+
+
+def backup(dest):
+    # ruleid: code-command-injection
+    os.popen("tar czf %s /srv" % dest)
+    cmd = "make clean"
+    # ok: code-command-injection
+    os.system(cmd)
+    # ok: code-command-injection
+    subprocess.call("ls -l", shell=True)

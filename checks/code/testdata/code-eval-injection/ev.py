@@ -1,0 +1,24 @@
+import ast
+from flask import request
+
+
+def calc(expr):
+    # ruleid: code-eval-injection
+    return eval(expr)
+
+
+def run_hook(source):
+    # ruleid: code-eval-injection
+    exec(compile(source, "<hook>", "exec"))
+
+
+def handler():
+    # ruleid: code-eval-injection
+    exec(request.form["code"])
+    # ok: code-eval-injection
+    value = ast.literal_eval(request.form["value"])
+    # ok: code-eval-injection
+    eval("1 + 2")
+    # ok: code-eval-injection
+    exec("import this")
+    return value

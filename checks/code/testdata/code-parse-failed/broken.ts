@@ -1,0 +1,3 @@
+// ruleid-file: code-parse-failed
+<?php echo $x; ?> }}}} ))))) ]]]] :::: @@@@ #### $$$ %%% ^^^ &&& ***
+function (((( {{{{ } } } ) ) )

@@ -1,0 +1,6 @@
+package partial
+
+// ok: code-parse-failed
+func F() int {
+	return 1 +
+}

@@ -1,0 +1,24 @@
+import subprocess
+from transformers import AutoModelForCausalLM, pipeline
+from datasets import load_dataset
+from vllm import LLM
+
+REV = "3f5c1a9e0b1d2c3e4f5a6b7c8d9e0f1a2b3c4d5e"
+# ruleid: code-trust-remote-code
+model = AutoModelForCausalLM.from_pretrained("org/model", revision=REV, trust_remote_code=True)
+# ruleid: code-trust-remote-code
+pipe = pipeline("text-generation", model="./local", trust_remote_code=True)
+# ruleid: code-trust-remote-code
+ds = load_dataset("./data", trust_remote_code=True)
+# ruleid: code-trust-remote-code
+llm = LLM(model="./weights", trust_remote_code=True)
+# ruleid: code-trust-remote-code
+subprocess.run(["vllm", "serve", "./weights", "--trust-remote-code"], check=True)
+# ruleid: code-trust-remote-code
+emb = AutoModelForCausalLM.from_pretrained("./local", model_kwargs={"trust_remote_code": True})
+# ok: code-trust-remote-code
+m2 = AutoModelForCausalLM.from_pretrained("./local", trust_remote_code=False)
+# ok: code-trust-remote-code
+m3 = AutoModelForCausalLM.from_pretrained("./local")
+# ok: code-trust-remote-code
+subprocess.run(["vllm", "serve", "./weights"], check=True)
