@@ -130,7 +130,14 @@ func probe(head []byte) (bool, int) {
 		MaxStringBytes: 1 << 16, MaxDepth: 1, MaxStreams: 1}, res, 1)
 	m.s = newSrc(bytes.NewReader(head), 0, 0)
 	m.lim.MaxDepth = 0 // never recurse from a probe
+	m.seen = new([256]bool)
 	err := m.runStream()
+	distinct := 0
+	for _, b := range m.seen {
+		if b {
+			distinct++
+		}
+	}
 	good := 0
 	for _, g := range res.Globals {
 		if identifier(g.Module) && identifier(g.Name) {
@@ -142,7 +149,7 @@ func probe(head []byte) (bool, int) {
 	case err == nil:
 		return m.ops >= 2 || good > 0, good
 	case errors.Is(err, errTruncated) || errors.Is(err, errLimit):
-		return good > 0 || m.ops >= 8 || proto, good
+		return good > 0 || m.ops >= 8 && distinct >= 3 || proto, good
 	}
 	// an invalid opcode later in a stream with a protocol header is a
 	// malformed pickle, not another format

@@ -37,6 +37,8 @@ type machine struct {
 	stream       int
 	ops          int64 // opcodes in the current stream
 
+	// seen, when set (by the probe), records which opcodes occurred
+	seen *[256]bool
 	// nestedStream is set while joblib's inline object-array pickle runs.
 	nestedStreams int
 }
@@ -127,6 +129,9 @@ func (m *machine) runStream() error {
 				return errLimit
 			}
 			return errTruncated
+		}
+		if m.seen != nil {
+			m.seen[op] = true
 		}
 		var err error
 		switch op {
