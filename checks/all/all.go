@@ -2,6 +2,7 @@
 package all
 
 import (
+	_ "github.com/ward-sec/ward/checks/code"             // source rules: model loading, LLM output, classic flaws
 	_ "github.com/ward-sec/ward/checks/model"            // model artifacts: pickle, PyTorch, joblib, NumPy, archives
 	_ "github.com/ward-sec/ward/checks/supplychain"      // binaries, dependencies, workflows, agent config
 	_ "github.com/ward-sec/ward/checks/supplychain/deps" // dependency manifests and lock files
