@@ -77,6 +77,11 @@ func (m *machine) runStreams(first bool) error {
 		first = false
 		res.Streams++
 		err := m.runStream()
+		if err != nil && m.s.err != nil && !errors.Is(m.s.err, io.EOF) {
+			// the reader failed (a decompression bound, an I/O error): not
+			// the stream's fault, and not a place to stop silently
+			return m.s.err
+		}
 		var perr *Error
 		switch {
 		case err == nil:

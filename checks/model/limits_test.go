@@ -1,0 +1,111 @@
+package model
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+func zipOf(t *testing.T, method uint16, members map[string][]byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, data := range members {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func scanBytes(name string, b []byte, lim checks.Limits) []checks.Finding {
+	fs, _ := Analyse(context.Background(), name, bytes.NewReader(b), int64(len(b)), lim)
+	return fs
+}
+
+func TestLimitsAreFindings(t *testing.T) {
+	payload, err := os.ReadFile("testdata/malicious/reduce_os_system.pkl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a pickle that is long before its payload: 20 MB of zeros in a list
+	bomb := append([]byte("\x80\x02]("), bytes.Repeat([]byte("K\x00"), 10<<20)...)
+	bomb = append(bomb, 'e', '0')
+	bomb = append(bomb, payload[2:]...)
+	cases := []struct {
+		name   string
+		data   []byte
+		lim    checks.Limits
+		expect string // substring of the not-analysed message
+	}{
+		{"zip bomb ratio", zipOf(t, zip.Deflate, map[string][]byte{"archive/data.pkl": bomb}), checks.Limits{}, "compression ratio"},
+		{"decompressed total", zipOf(t, zip.Deflate, map[string][]byte{"a/data.pkl": bomb}),
+			checks.Limits{MaxDecompressedBytes: 1 << 20, MaxCompressionRatio: 1 << 30}, "decompressed bytes"},
+		{"members", zipOf(t, zip.Store, map[string][]byte{"a": {1}, "b": {2}, "c": {3}}), checks.Limits{MaxMembers: 2}, "archive members"},
+		{"opcodes", payload, checks.Limits{MaxOpcodes: 3}, "opcodes per stream"},
+		{"nesting", zipOf(t, zip.Store, map[string][]byte{"x.zip": zipOf(t, zip.Store, map[string][]byte{"y.zip": zipOf(t, zip.Store, map[string][]byte{"p.pkl": payload})})}),
+			checks.Limits{MaxDepth: 1}, "nesting deeper"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fs := scanBytes(c.name, c.data, c.lim)
+			for _, f := range fs {
+				if f.RuleID == RuleNotAnalysed && f.Severity >= checks.SeverityHigh && strings.Contains(f.Message, c.expect) {
+					return
+				}
+			}
+			t.Errorf("no high %s finding mentioning %q:%s", RuleNotAnalysed, c.expect, dump(fs))
+		})
+	}
+}
+
+// TestZipWithPrefix: PyTorch's reader finds the central directory from the
+// end, so an archive behind a prefix still loads — and is still analysed.
+func TestZipWithPrefix(t *testing.T) {
+	payload, err := os.ReadFile("testdata/malicious/reduce_os_system.pkl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := zipOf(t, zip.Store, map[string][]byte{"archive/data.pkl": payload, "archive/version": []byte("3\n")})
+	data := append([]byte(strings.Repeat("#!/bin/sh\nexit 0\n", 40)), z...)
+	fs := scanBytes("prefixed.pt", data, checks.Limits{})
+	if !has(fs, want{RuleDangerousGlobal, checks.SeverityCritical, "archive/data.pkl: os.system"}) {
+		t.Errorf("payload in a prefixed zip missed:%s", dump(fs))
+	}
+}
+
+// TestDuplicateNames: miniz looks names up case-insensitively.
+func TestDuplicateNames(t *testing.T) {
+	payload, err := os.ReadFile("testdata/malicious/reduce_os_system.pkl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := zipOf(t, zip.Store, map[string][]byte{"archive/data.pkl": []byte("\x80\x02}q\x00."), "archive/DATA.pkl": payload})
+	fs := scanBytes("dup.pt", z, checks.Limits{})
+	if !has(fs, want{RuleArchiveIntegrity, checks.SeverityHigh, "duplicate archive/data.pkl"}) ||
+		!has(fs, want{RuleDangerousGlobal, checks.SeverityCritical, "os.system"}) {
+		t.Errorf("duplicate names:%s", dump(fs))
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	big := append([]byte("\x80\x02]("), bytes.Repeat([]byte("K\x00"), 1<<20)...)
+	fs, _ := Analyse(ctx, "slow.pkl", bytes.NewReader(big), int64(len(big)), checks.Limits{})
+	if !has(fs, want{RuleNotAnalysed, checks.SeverityHigh, ""}) {
+		t.Errorf("cancelled analysis must say so:%s", dump(fs))
+	}
+}
