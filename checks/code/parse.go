@@ -152,7 +152,15 @@ func parseTS(ctx context.Context, path string, l lang, src []byte) (*unit, error
 	if err := p.SetLanguage(g.lang); err != nil {
 		return nil, fmt.Errorf("set language %s: %w", l, err)
 	}
-	tree := p.ParseCtx(ctx, src, nil)
+	// ParseCtx's watcher goroutine can write to the parser's cancellation
+	// flag after Close when the context ends late (a crash seen under load);
+	// the progress callback checks ctx on the parsing goroutine instead.
+	tree := p.ParseWithOptions(func(i int, _ sitter.Point) []byte {
+		if i < len(src) {
+			return src[i:]
+		}
+		return nil
+	}, nil, &sitter.ParseOptions{ProgressCallback: func(sitter.ParseState) bool { return ctx.Err() != nil }})
 	if tree == nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
