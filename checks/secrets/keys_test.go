@@ -21,7 +21,9 @@ const (
 
 type keyGen struct{ r *rand.Rand }
 
-func newKeyGen(seed uint64) *keyGen { return &keyGen{rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))} }
+func newKeyGen(seed uint64) *keyGen {
+	return &keyGen{rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+}
 
 func (g *keyGen) chars(set string, n int) string {
 	var b strings.Builder

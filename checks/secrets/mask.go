@@ -43,12 +43,14 @@ func maskMatches(text string, ms []Match) string {
 	var pairs []string
 	seen := map[string]bool{}
 	for _, m := range ms {
-		if m.Secret == "" || seen[m.Secret] {
+		if m.Secret == "" {
 			continue
 		}
-		seen[m.Secret] = true
-		if strings.Contains(text, m.Secret) {
+		if !seen[m.Secret] && strings.Contains(text, m.Secret) {
+			seen[m.Secret] = true
 			pairs = append(pairs, m.Secret, Mask(m.Secret))
+		}
+		if strings.Contains(m.line, m.Secret) {
 			continue
 		}
 		// Found only after decoding: mask the encoded tokens on its line.
@@ -112,6 +114,10 @@ func maskLongTokens(text string) string {
 // looksLikeReference is true for values that name a secret instead of holding
 // it: environment references, template placeholders, function calls.
 func looksLikeReference(v string) bool {
+	switch strings.ToLower(v) {
+	case "bearer", "basic", "token", "required", "optional", "none", "null", "true", "false":
+		return true
+	}
 	switch {
 	case strings.HasPrefix(v, "$"), strings.HasPrefix(v, "{{"), strings.HasPrefix(v, "%"),
 		strings.HasPrefix(v, "<"), strings.Contains(v, "("), strings.Contains(v, "["),
