@@ -157,3 +157,78 @@ func (s *Server) rateLimitHeaders(w http.ResponseWriter, path string) bool {
 	}
 	return true
 }
+
+type writeRecord struct {
+	at      time.Time
+	points  int
+	content bool
+}
+
+// isContentCreation reports whether a request creates content that notifies
+// people, which GitHub's content-creation secondary limit counts.
+func isContentCreation(method, path string) bool {
+	if method != http.MethodPost || !strings.HasPrefix(path, "/repos/") {
+		return false
+	}
+	for _, suffix := range []string{"/reviews", "/comments", "/replies", "/reactions"} {
+		if strings.HasSuffix(path, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// secondaryLimitLocked records the request and returns a secondary rate
+// limit fault when it goes over GitHub's content-creation or points limits.
+func (s *Server) secondaryLimitLocked(method, path string, now time.Time) *Fault {
+	points := 1
+	if method != http.MethodGet && method != http.MethodHead && method != http.MethodOptions {
+		points = 5
+	}
+	rec := writeRecord{at: now, points: points, content: isContentCreation(method, path)}
+	keep := s.writes[:0]
+	for _, w := range s.writes {
+		if now.Sub(w.at) < time.Hour {
+			keep = append(keep, w)
+		}
+	}
+	s.writes = keep
+	var pointsMin, contentMin, contentHour int
+	var oldestPts, oldestMin, oldestHour time.Time
+	for _, w := range s.writes {
+		if now.Sub(w.at) < time.Minute {
+			pointsMin += w.points
+			if oldestPts.IsZero() {
+				oldestPts = w.at
+			}
+			if w.content {
+				contentMin++
+				if oldestMin.IsZero() {
+					oldestMin = w.at
+				}
+			}
+		}
+		if w.content {
+			contentHour++
+			if oldestHour.IsZero() {
+				oldestHour = w.at
+			}
+		}
+	}
+	over := func(until time.Time) *Fault {
+		return &Fault{Status: http.StatusForbidden, RetryAfter: max(time.Second, until.Sub(now))}
+	}
+	if s.opts.PointsPerMinute > 0 && pointsMin+points > s.opts.PointsPerMinute {
+		return over(oldestPts.Add(time.Minute))
+	}
+	if rec.content {
+		if s.opts.ContentPerMinute > 0 && contentMin+1 > s.opts.ContentPerMinute {
+			return over(oldestMin.Add(time.Minute))
+		}
+		if s.opts.ContentPerHour > 0 && contentHour+1 > s.opts.ContentPerHour {
+			return over(oldestHour.Add(time.Hour))
+		}
+	}
+	s.writes = append(s.writes, rec)
+	return nil
+}

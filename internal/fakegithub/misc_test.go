@@ -324,3 +324,102 @@ func TestLFS(t *testing.T) {
 		t.Errorf("ranged download: %d %d bytes, served %d", r.StatusCode, len(b), f.s.LFSBytesServed())
 	}
 }
+
+func TestContentCreationLimit(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("a.txt", "a\n")
+	g.commit("base")
+	g.run("checkout", "-q", "-b", "f")
+	g.write("a.txt", "b\n")
+	g.commit("f")
+	s := NewWithOptions(t, Options{ContentPerMinute: 3})
+	s.AddInstallation(testInst, testOwner)
+	s.AddRepo(testRepo, g.dir)
+	s.OpenPR(testRepo, 1, "main", "f")
+	c := installationClient(t, s, s.URL())
+	for i := 0; i < 3; i++ {
+		if _, _, err := c.Issues.CreateComment(ctx, "acme", "widgets", 1, &github.IssueComment{Body: github.String("hi")}); err != nil {
+			t.Fatalf("comment %d: %v", i, err)
+		}
+	}
+	// Reads and check runs are not content creation.
+	if _, _, err := c.PullRequests.Get(ctx, "acme", "widgets", 1); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := c.Issues.CreateComment(ctx, "acme", "widgets", 1, &github.IssueComment{Body: github.String("one too many")})
+	var abuse *github.AbuseRateLimitError
+	if !errors.As(err, &abuse) || abuse.RetryAfter == nil || *abuse.RetryAfter > time.Minute {
+		t.Fatalf("fourth comment in a minute: %v", err)
+	}
+	if n := len(s.IssueComments(testRepo, 1)); n != 3 {
+		t.Errorf("%d comments stored", n)
+	}
+}
+
+func TestPointsLimit(t *testing.T) {
+	f := newFixture(t)
+	f.s.mu.Lock()
+	f.s.opts.PointsPerMinute = 10
+	f.s.mu.Unlock()
+	codes := map[int]int{}
+	for i := 0; i < 12; i++ {
+		resp, _ := rawGet(t, f.s, "/repos/acme/widgets", "", "")
+		codes[resp.StatusCode]++
+	}
+	if codes[200] != 10 || codes[403] != 2 {
+		t.Errorf("status counts %v, want 10×200 and 2×403", codes)
+	}
+}
+
+func TestHoldRequests(t *testing.T) {
+	f := newFixture(t)
+	gate := f.s.Hold("POST", "/repos/acme/widgets/check-runs")
+	c := f.client(t)
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := c.Checks.CreateCheckRun(ctx, "acme", "widgets", github.CreateCheckRunOptions{Name: "ward", HeadSHA: f.head})
+		done <- err
+	}()
+	select {
+	case got := <-gate.Arrived():
+		if got != "POST /repos/acme/widgets/check-runs" {
+			t.Errorf("arrived %q", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("request never arrived")
+	}
+	if len(f.s.CheckRuns(testRepo)) != 0 {
+		t.Error("held request was served")
+	}
+	gate.Release()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(f.s.CheckRuns(testRepo)) != 1 {
+		t.Error("released request not served")
+	}
+}
+
+func TestConcurrentClients(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	errs := make(chan error, 40)
+	for i := 0; i < 20; i++ {
+		go func() {
+			_, _, err := c.Checks.CreateCheckRun(ctx, "acme", "widgets", github.CreateCheckRunOptions{Name: "ward", HeadSHA: f.head, Output: output("s", annotations(50))})
+			errs <- err
+		}()
+		go func() {
+			_, _, err := c.PullRequests.ListFiles(ctx, "acme", "widgets", 1, nil)
+			errs <- err
+		}()
+	}
+	for i := 0; i < 40; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(f.s.CheckRuns(testRepo)); n != 20 {
+		t.Errorf("%d runs", n)
+	}
+}

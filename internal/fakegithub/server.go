@@ -43,6 +43,16 @@ type Options struct {
 	// RateLimit is the primary rate limit per hour (default 12,500, an
 	// installation on an organisation with many repositories).
 	RateLimit int
+	// ContentPerMinute and ContentPerHour are GitHub's secondary limits on
+	// content-creating requests (reviews, review and issue comments, replies,
+	// reactions): 80 a minute and 500 an hour by default; negative disables.
+	// Going over answers 403 "secondary rate limit" with retry-after.
+	ContentPerMinute int
+	ContentPerHour   int
+	// PointsPerMinute enforces GitHub's REST secondary limit of 900 points a
+	// minute (GET 1 point, writes 5). 0 (default) leaves it off: a test that
+	// fetches thousands of blobs would otherwise wait minutes.
+	PointsPerMinute int
 	// WebhookSecret is returned by the manifest conversion (default "fake-webhook-secret").
 	WebhookSecret string
 }
@@ -72,6 +82,8 @@ type Server struct {
 	lfsAuth       map[string]bool
 	lfsBytes      int64
 	faults        []*Fault
+	gates         []*Gate
+	writes        []writeRecord
 	requests      []requestRecord
 	rateRemaining int
 	rateReset     time.Time
@@ -127,6 +139,12 @@ func Start(opts Options) (*Server, error) {
 	}
 	if opts.RateLimit == 0 {
 		opts.RateLimit = 12500
+	}
+	if opts.ContentPerMinute == 0 {
+		opts.ContentPerMinute = 80
+	}
+	if opts.ContentPerHour == 0 {
+		opts.ContentPerHour = 500
 	}
 	if opts.WebhookSecret == "" {
 		opts.WebhookSecret = "fake-webhook-secret"
@@ -213,7 +231,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, requestRecord{r.Method, path})
 	fault := s.takeFault(r.Method, path)
+	gate := s.gateForLocked(r.Method, path)
+	if fault == nil {
+		fault = s.secondaryLimitLocked(r.Method, path, time.Now())
+	}
 	s.mu.Unlock()
+
+	if gate != nil {
+		select {
+		case gate.arrived <- r.Method + " " + path:
+		default:
+		}
+		select {
+		case <-gate.open:
+		case <-r.Context().Done():
+			return
+		}
+	}
 
 	if fault != nil {
 		if fault.Delay > 0 {
