@@ -1,0 +1,134 @@
+package actions
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hbollon/go-edlib"
+	"github.com/rhysd/actionlint"
+	"github.com/ward-sec/ward/checks"
+)
+
+var fullSHA = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+
+func (r *reporter) pinning() {
+	check := func(u *text) {
+		if u == nil || strings.Contains(u.Value, "${{") {
+			return
+		}
+		v := u.Value
+		switch {
+		case strings.HasPrefix(v, "./"), strings.HasPrefix(v, "../"):
+			return // local action: reviewed with this repository
+		case strings.HasPrefix(v, "docker://"):
+			if !strings.Contains(v, "@sha256:") {
+				r.add(RuleUnpinnedImage, checks.SeverityMedium, u.Line, v, fmt.Sprintf(
+					"%s runs a container image by tag. Whoever can push that tag decides what runs in this job; pin "+
+						"it by digest (@sha256:…).", v))
+			}
+			return
+		}
+		_, ref, ok := strings.Cut(v, "@")
+		if ok && fullSHA.MatchString(ref) {
+			return
+		}
+		what := "ref " + ref
+		if !ok {
+			what = "no ref at all"
+		}
+		r.add(RuleUnpinnedAction, checks.SeverityMedium, u.Line, v, fmt.Sprintf(
+			"%s is pinned to %s, which its owner can move to different code at any time (tj-actions/changed-files, "+
+				"March 2025). Pin the full commit SHA and keep the version in a comment.", v, what))
+	}
+	for _, j := range r.w.Jobs {
+		check(j.CallUses)
+		for _, s := range j.Steps {
+			check(s.Uses)
+		}
+		for _, img := range j.Images {
+			r.image(img)
+		}
+	}
+	if img := r.w.ActionImage; img != nil {
+		if strings.HasPrefix(img.Value, "docker://") {
+			r.image(&text{Value: strings.TrimPrefix(img.Value, "docker://"), Line: img.Line})
+		}
+	}
+}
+
+func (r *reporter) image(img *text) {
+	v := strings.TrimSpace(img.Value)
+	if v == "" || strings.Contains(v, "${{") || strings.Contains(v, "@sha256:") {
+		return
+	}
+	r.add(RuleUnpinnedImage, checks.SeverityMedium, img.Line, v, fmt.Sprintf(
+		"Container image %s is referenced by tag: the registry can serve different content tomorrow, and it runs "+
+			"with this job's token and secrets. Pin it by digest (%s@sha256:…).", v, v))
+}
+
+// knownOwners are GitHub owners of widely used actions: those actionlint
+// knows as popular, plus a few more that publish security-relevant actions.
+var knownOwners = func() map[string]bool {
+	m := map[string]bool{}
+	for spec := range actionlint.PopularActions {
+		if o, _, ok := strings.Cut(spec, "/"); ok {
+			m[strings.ToLower(o)] = true
+		}
+	}
+	for _, o := range []string{"actions", "github", "docker", "aws-actions", "azure", "google-github-actions",
+		"hashicorp", "astral-sh", "pnpm", "denoland", "cachix", "ossf", "step-security", "slackapi", "sigstore",
+		"slsa-framework", "aquasecurity", "crazy-max", "stefanzweifel", "codecov", "pypa", "ruby", "dtolnay"} {
+		m[o] = true
+	}
+	return m
+}()
+
+func (r *reporter) typosquats() {
+	check := func(u *text) {
+		if u == nil || strings.HasPrefix(u.Value, ".") || strings.HasPrefix(u.Value, "docker://") {
+			return
+		}
+		owner, _, ok := strings.Cut(u.Value, "/")
+		if !ok {
+			return
+		}
+		if target, ok := ownerSquat(strings.ToLower(owner)); ok {
+			r.add(RuleTyposquat, checks.SeverityHigh, u.Line, u.Value, fmt.Sprintf(
+				"%s comes from owner %q, one edit away from the well-known %q. Look-alike owners publish actions "+
+					"that steal the workflow's secrets; use the real %s action.", u.Value, owner, target, target))
+		}
+	}
+	for _, j := range r.w.Jobs {
+		check(j.CallUses)
+		for _, s := range j.Steps {
+			check(s.Uses)
+		}
+	}
+}
+
+// ownerSquat compares an owner with the known ones: OSA distance 1 (for
+// names of five letters or more) or the same letters with separators.
+func ownerSquat(owner string) (string, bool) {
+	if knownOwners[owner] {
+		return "", false
+	}
+	flat := strings.NewReplacer("-", "", "_", "", ".", "").Replace(owner)
+	for _, k := range sortedKeys(knownOwners) {
+		if len(k) < 5 {
+			continue
+		}
+		if strings.NewReplacer("-", "", "_", "", ".", "").Replace(k) == flat ||
+			abs(len(k)-len(owner)) <= 1 && edlib.OSADamerauLevenshteinDistance(owner, k) == 1 {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
