@@ -68,3 +68,30 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request, rp *repo)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
+
+// handleGetCommit is GET /repos/{o}/{r}/commits/{ref}: the commit a ref or
+// SHA names, with its parents (files are not listed).
+func (s *Server) handleGetCommit(w http.ResponseWriter, r *http.Request, rp *repo) {
+	sha := commitSHA(rp.gitDir, r.PathValue("ref"))
+	if sha == "" {
+		writeValidation(w, validationError{Resource: "Commit", Code: "invalid", Message: "No commit found for SHA: " + r.PathValue("ref")})
+		return
+	}
+	out := &github.RepositoryCommit{SHA: github.String(sha), NodeID: github.String("C_" + sha),
+		Commit: &github.Commit{SHA: github.String(sha), Message: github.String(commitMessage(rp.gitDir, sha))},
+		URL:    github.String(fmt.Sprintf("%s/repos/%s/commits/%s", s.ts.URL, rp.fullName(), sha))}
+	if parents, err := git(rp.gitDir, "rev-list", "--parents", "-n", "1", sha); err == nil {
+		for _, p := range strings.Fields(string(parents))[1:] {
+			out.Parents = append(out.Parents, &github.Commit{SHA: github.String(p)})
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// handleRateLimit is GET /rate_limit (which GitHub does not count).
+func (s *Server) handleRateLimit(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	core := map[string]any{"limit": s.opts.RateLimit, "remaining": s.rateRemaining, "reset": s.rateReset.Unix(), "used": s.opts.RateLimit - s.rateRemaining}
+	writeJSON(w, http.StatusOK, map[string]any{"resources": map[string]any{"core": core, "graphql": core}, "rate": core})
+}

@@ -65,7 +65,7 @@ func (s *Server) handleLFSBatch(w http.ResponseWriter, r *http.Request, owner, n
 		writeLFS(w, http.StatusUnauthorized, map[string]string{"message": "Credentials needed"})
 		return
 	}
-	if rp == nil || !strings.EqualFold(s.installations[tok.installationID].owner, rp.owner) {
+	if in := s.installations[tok.installationID]; rp == nil || in == nil || !strings.EqualFold(in.owner, rp.owner) {
 		writeLFS(w, http.StatusNotFound, map[string]string{"message": "Repository not found"})
 		return
 	}

@@ -423,3 +423,16 @@ func TestConcurrentClients(t *testing.T) {
 		t.Errorf("%d runs", n)
 	}
 }
+
+func TestGetCommitAndRateLimit(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	commit, _, err := c.Repositories.GetCommit(ctx, "acme", "widgets", "feature", nil)
+	if err != nil || commit.GetSHA() != f.head || len(commit.Parents) != 1 || commit.Parents[0].GetSHA() != f.base {
+		t.Errorf("commit %+v %v", commit, err)
+	}
+	limits, _, err := c.RateLimit.Get(ctx)
+	if err != nil || limits.GetCore().Limit != 12500 {
+		t.Errorf("rate limit %+v %v", limits, err)
+	}
+}

@@ -38,6 +38,8 @@ func (s *Server) routes() {
 	reader("GET /repos/{owner}/{repo}/git/blobs/{sha}", s.handleBlob)
 	reader("GET /repos/{owner}/{repo}/contents/{path...}", s.handleContents)
 	reader("GET /repos/{owner}/{repo}/compare/{basehead}", s.handleCompare)
+	reader("GET /repos/{owner}/{repo}/commits/{ref}", s.handleGetCommit)
+	m.HandleFunc("GET /rate_limit", s.handleRateLimit)
 	reader("GET /_raw/{owner}/{repo}/{ref}/{path...}", s.handleRawDownload)
 
 	// Check runs.
