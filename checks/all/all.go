@@ -2,8 +2,9 @@
 package all
 
 import (
-	_ "github.com/ward-sec/ward/checks/code"             // source rules: model loading, LLM output, classic flaws
-	_ "github.com/ward-sec/ward/checks/model"            // model artifacts: pickle, PyTorch, joblib, NumPy, archives
-	_ "github.com/ward-sec/ward/checks/supplychain"      // binaries, dependencies, workflows, agent config
-	_ "github.com/ward-sec/ward/checks/supplychain/deps" // dependency manifests and lock files
+	_ "github.com/ward-sec/ward/checks/code"                // source rules: model loading, LLM output, classic flaws
+	_ "github.com/ward-sec/ward/checks/model"               // model artifacts: pickle, PyTorch, joblib, NumPy, archives
+	_ "github.com/ward-sec/ward/checks/supplychain"         // binaries, dependencies, workflows, agent config
+	_ "github.com/ward-sec/ward/checks/supplychain/actions" // GitHub Actions workflows and action metadata
+	_ "github.com/ward-sec/ward/checks/supplychain/deps"    // dependency manifests and lock files
 )
