@@ -87,42 +87,34 @@ func (c *prClient) ChangedFiles(ctx context.Context) ([]review.ChangedFile, erro
 }
 
 // Blob fetches a blob: whole when small, as a range-reading ReaderAt when
-// large (a 10 GB checkpoint costs the bytes the checks read).
+// large (a 10 GB checkpoint costs the bytes the checks read). One request
+// for small blobs: the answer's length decides which.
 func (c *prClient) Blob(ctx context.Context, sha string, size int64) (*checks.Blob, error) {
-	if size < 0 || size > inMemoryBlobMax {
-		// Ask for the size first: the JSON form carries it without content
-		// for large blobs on GitHub; the fake and small blobs answer in full.
-		n, err := c.blobSize(ctx, sha)
-		if err != nil {
-			return nil, err
-		}
-		size = n
+	if size > inMemoryBlobMax {
+		return &checks.Blob{Size: size, Content: &rangeReader{ctx: ctx, c: c, sha: sha, size: size, cache: map[int64][]byte{}}}, nil
 	}
-	if size <= inMemoryBlobMax {
-		data, _, err := c.gh.Git.GetBlobRaw(ctx, c.owner, c.repo, sha)
-		if err != nil {
-			return nil, fmt.Errorf("get blob %s: %w", sha, err)
-		}
-		return &checks.Blob{Size: int64(len(data)), Content: bytes.NewReader(data)}, nil
-	}
-	return &checks.Blob{Size: size, Content: &rangeReader{ctx: ctx, c: c, sha: sha, size: size, cache: map[int64][]byte{}}}, nil
-}
-
-func (c *prClient) blobSize(ctx context.Context, sha string) (int64, error) {
-	req, err := c.gh.NewRequest(http.MethodHead, fmt.Sprintf("repos/%s/%s/git/blobs/%s", c.owner, c.repo, sha), nil)
+	req, err := c.gh.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/git/blobs/%s", c.owner, c.repo, sha), nil)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	req.Header.Set("Accept", "application/vnd.github.raw")
 	resp, err := c.gh.BareDo(ctx, req)
 	if err != nil {
-		return 0, fmt.Errorf("size of blob %s: %w", sha, err)
+		return nil, fmt.Errorf("get blob %s: %w", sha, err)
 	}
-	resp.Body.Close()
-	if resp.ContentLength < 0 {
-		return 0, fmt.Errorf("size of blob %s: no Content-Length", sha)
+	defer resp.Body.Close()
+	if resp.ContentLength > inMemoryBlobMax {
+		n := resp.ContentLength
+		return &checks.Blob{Size: n, Content: &rangeReader{ctx: ctx, c: c, sha: sha, size: n, cache: map[int64][]byte{}}}, nil
 	}
-	return resp.ContentLength, nil
+	data, err := io.ReadAll(io.LimitReader(resp.Body, inMemoryBlobMax+1))
+	if err != nil {
+		return nil, fmt.Errorf("get blob %s: %w", sha, err)
+	}
+	if len(data) > inMemoryBlobMax {
+		return nil, fmt.Errorf("get blob %s: over %d bytes without a Content-Length", sha, inMemoryBlobMax)
+	}
+	return &checks.Blob{Size: int64(len(data)), Content: bytes.NewReader(data)}, nil
 }
 
 // rangeReader reads a blob with HTTP Range requests in 1 MiB blocks.

@@ -320,22 +320,44 @@ func conclude(fs []checks.Finding, cfg Config, files int) string {
 	return "success"
 }
 
-// prTree gives checks access to other files of the PR at the head commit.
+// prTree gives checks access to other files of the repository at the head
+// commit. Lookups are cached: every Python file of a PR asks for the same
+// manifests, and each miss would otherwise be an API call.
 type prTree struct {
 	ctx   context.Context
 	gh    GitHub
 	ref   string
 	paths []string
+	mu    sync.Mutex
+	files map[string]treeEntry
+}
+
+type treeEntry struct {
+	data []byte
+	err  error
 }
 
 func (t *prTree) Paths() []string { return t.paths }
 
 func (t *prTree) Open(ctx context.Context, path string) (*checks.Blob, error) {
-	data, err := t.gh.FileAt(ctx, path, t.ref)
-	if err != nil {
-		return nil, err
+	t.mu.Lock()
+	e, ok := t.files[path]
+	t.mu.Unlock()
+	if !ok {
+		e.data, e.err = t.gh.FileAt(ctx, path, t.ref)
+		if e.err == nil || errors.Is(e.err, fs.ErrNotExist) {
+			t.mu.Lock()
+			if t.files == nil {
+				t.files = map[string]treeEntry{}
+			}
+			t.files[path] = e
+			t.mu.Unlock()
+		}
 	}
-	return &checks.Blob{Size: int64(len(data)), Content: strings.NewReader(string(data))}, nil
+	if e.err != nil {
+		return nil, e.err
+	}
+	return &checks.Blob{Size: int64(len(e.data)), Content: strings.NewReader(string(e.data))}, nil
 }
 
 func short(sha string) string {

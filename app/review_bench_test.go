@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/ward-sec/ward/internal/fakegithub"
+	"github.com/ward-sec/ward/review"
+
+	_ "github.com/ward-sec/ward/checks/all"
+)
+
+// gitRepoWithPR writes a repository whose "feature" branch changes n files.
+func gitRepoWithPR(tb testing.TB, n int) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	run := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=b", "GIT_AUTHOR_EMAIL=b@example.com", "GIT_COMMITTER_NAME=b", "GIT_COMMITTER_EMAIL=b@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			tb.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	run("init", "-q", "-b", "main")
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte("# bench\n"), 0o644)
+	run("add", "-A")
+	run("commit", "-q", "-m", "init")
+	run("checkout", "-q", "-b", "feature")
+	for i := 0; i < n; i++ {
+		p := filepath.Join(dir, "pkg", fmt.Sprintf("mod%03d", i), "train.py")
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		src := fmt.Sprintf("import torch\n\n\ndef load_%d(path):\n    model = torch.load(path)\n    return model\n", i)
+		for j := 0; j < 40; j++ {
+			src += fmt.Sprintf("\n\ndef helper_%d(x):\n    return x * %d\n", j, j)
+		}
+		os.WriteFile(p, []byte(src), 0o644)
+	}
+	run("add", "-A")
+	run("commit", "-q", "-m", "feature")
+	run("checkout", "-q", "main")
+	return dir
+}
+
+// BenchmarkReview100Files reviews a 100-file PR end to end against the fake
+// GitHub: list files, fetch blobs, run every check, publish the check run and
+// the review. Run: go test ./app -run '^$' -bench Review100Files -benchtime 5x
+func BenchmarkReview100Files(b *testing.B) {
+	gh := fakegithub.New(b)
+	gh.AddInstallation(7, "acme")
+	gh.AddRepo("acme/bench", gitRepoWithPR(b, 100))
+	gh.OpenPR("acme/bench", 1, "main", "feature")
+	clients, err := NewClients(gh.URL(), gh.AppID(), gh.PrivateKeyPEM(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	inst, err := clients.Installation(7)
+	if err != nil {
+		b.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		pc, _ := newPRClient(inst, "acme/bench", 1, gh.BotLogin())
+		pc.newRun = true
+		res, err := review.Run(context.Background(), pc, review.Options{Logger: log})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Files != 100 {
+			b.Fatalf("reviewed %d files", res.Files)
+		}
+	}
+}
