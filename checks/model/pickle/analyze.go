@@ -92,10 +92,10 @@ func (m *machine) runStreams(first bool) error {
 		case errors.Is(err, errTruncated):
 			res.Malformed = &Error{Offset: m.s.pos(), Msg: "stream ends before its STOP opcode (truncated)"}
 		case errors.Is(err, errLimit):
-		case m.s.err != nil && !errors.Is(m.s.err, io.EOF):
-			return m.s.err
-		default:
+		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 			return err
+		default:
+			res.Malformed = &Error{Offset: m.s.pos(), Msg: err.Error()}
 		}
 		return nil
 	}
@@ -133,7 +133,7 @@ func probe(head []byte) (bool, int) {
 	res := &Result{}
 	m := newMachine(context.Background(), Limits{MaxOpcodes: 4096, MaxMemo: 4096, MaxStack: 4096,
 		MaxStringBytes: 1 << 16, MaxDepth: 1, MaxStreams: 1}, res, 1)
-	m.s = newSrc(bytes.NewReader(head), 0, 0)
+	m.s = newSrcSize(bytes.NewReader(head), 0, 0, len(head)+1)
 	m.lim.MaxDepth = 0 // never recurse from a probe
 	m.seen = new([256]bool)
 	err := m.runStream()
@@ -186,12 +186,15 @@ func FindStream(ctx context.Context, ra io.ReaderAt, from, size, max int64) (int
 // 2+ pickle that imports a global starts. It bounds its work by the file size
 // and the context.
 func findStream(ctx context.Context, ra io.ReaderAt, from, size int64, lim Limits) (int64, error) {
-	const chunk = 1 << 20
-	buf := make([]byte, chunk+probeLen)
 	end := size
 	if lim.MaxBytes > 0 && end > lim.MaxBytes {
 		end = lim.MaxBytes
 	}
+	chunk := int64(1 << 20)
+	if end-from < chunk {
+		chunk = max(end-from, 1)
+	}
+	buf := make([]byte, chunk+probeLen)
 	for off := from; off < end; off += chunk {
 		if err := ctx.Err(); err != nil {
 			return -1, err
@@ -201,9 +204,9 @@ func findStream(ctx context.Context, ra io.ReaderAt, from, size int64, lim Limit
 			return -1, nil
 		}
 		b := buf[:n]
-		for i := 0; i < n && i < chunk; {
+		for i := 0; i < n && int64(i) < chunk; {
 			j := bytes.IndexByte(b[i:], 0x80)
-			if j < 0 || i+j >= chunk {
+			if j < 0 || int64(i+j) >= chunk {
 				break
 			}
 			p := i + j
@@ -234,7 +237,7 @@ func StrictProbe(head []byte) bool {
 	res := &Result{}
 	m := newMachine(context.Background(), Limits{MaxOpcodes: 4096, MaxMemo: 4096, MaxStack: 4096,
 		MaxStringBytes: 1 << 16, MaxDepth: 1, MaxStreams: 1}, res, 1)
-	m.s = newSrc(bytes.NewReader(head), 0, 0)
+	m.s = newSrcSize(bytes.NewReader(head), 0, 0, len(head)+1)
 	m.lim.MaxDepth = 0
 	return m.runStream() == nil
 }

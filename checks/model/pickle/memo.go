@@ -11,7 +11,7 @@ type memo struct {
 	count  int
 }
 
-const memoChunk = 1 << 14
+const memoChunk = 1 << 12
 
 func (mm *memo) reset() {
 	mm.chunks = mm.chunks[:0]

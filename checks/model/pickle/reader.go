@@ -24,7 +24,15 @@ type src struct {
 }
 
 func newSrc(r io.Reader, base int64, maxBytes int64) *src {
-	return &src{r: r, buf: make([]byte, bufSize), base: base, maxBytes: maxBytes}
+	return newSrcSize(r, base, maxBytes, bufSize)
+}
+
+// newSrcSize uses a smaller buffer for inputs known to be small (probes).
+func newSrcSize(r io.Reader, base, maxBytes int64, size int) *src {
+	if size < 512 {
+		size = 512
+	}
+	return &src{r: r, buf: make([]byte, size), base: base, maxBytes: maxBytes}
 }
 
 func (s *src) pos() int64 { return s.base + int64(s.i) }
