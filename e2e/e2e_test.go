@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -108,7 +109,10 @@ type ward struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	url  string
-	log  *bytes.Buffer
+	log  interface {
+		io.Writer
+		String() string
+	}
 	env  []string
 	addr string
 }
@@ -199,6 +203,8 @@ func freeAddr(t *testing.T) string {
 	defer l.Close()
 	return l.Addr().String()
 }
+
+const e2eSecond = time.Second
 
 func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
 	t.Helper()
