@@ -1,0 +1,157 @@
+// Package agent checks what AI coding agents read and run from a repository:
+// hidden Unicode in any text file (high in agent instruction files such as
+// AGENTS.md or .cursorrules), and MCP server configurations (unpinned
+// packages, plain-HTTP remotes, shell commands, inline credentials).
+package agent
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/secrets"
+)
+
+const (
+	// maxScanBytes bounds the text read per file (the secrets check reports
+	// text files over the same size as not fully scanned).
+	maxScanBytes = 16 << 20
+	// maxHiddenFindings bounds the findings per file; the rest are summed up.
+	maxHiddenFindings = 50
+	// maxShown bounds decoded hidden text and commands quoted in messages.
+	maxShown = 300
+)
+
+func init() { checks.Register(Check{}) }
+
+// Check is the agent-configuration check.
+type Check struct{}
+
+// Name implements checks.Check.
+func (Check) Name() string { return "agent" }
+
+// Rules implements checks.Check.
+func (Check) Rules() []checks.Rule { return rules() }
+
+// Scan implements checks.Check.
+func (Check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
+	if f.Binary {
+		return checks.Result{}, nil
+	}
+	content, err := readPrefix(f, maxScanBytes)
+	if err != nil {
+		return checks.Result{}, fmt.Errorf("read %s: %w", f.Path, err)
+	}
+	out := hiddenFindings(f.Path, string(content))
+	if err := ctx.Err(); err != nil {
+		return checks.Result{}, err
+	}
+	if looksLikeMCPConfig(f.Path, content) {
+		mf, err := mcpFindings(ctx, f.Path, content)
+		if err != nil {
+			return checks.Result{}, err
+		}
+		out = append(out, mf...)
+	}
+	return checks.Result{Findings: out}, nil
+}
+
+func readPrefix(f *checks.File, max int64) ([]byte, error) {
+	if f.Size <= max {
+		return f.ReadAll(max)
+	}
+	buf := make([]byte, max)
+	n, err := f.Content.ReadAt(buf, 0)
+	if int64(n) < max && err != nil {
+		return nil, err
+	}
+	return buf[:n], nil
+}
+
+// hiddenFindings reports each line with hidden characters.
+func hiddenFindings(p, text string) []checks.Finding {
+	runs := findHidden(text)
+	if len(runs) == 0 {
+		return nil
+	}
+	rule, sev, where := RuleHiddenUnicode, checks.SeverityMedium, "this file"
+	if isInstructionFile(p) {
+		rule, sev, where = RuleHiddenUnicodeInstructions, checks.SeverityHigh, "this agent instruction file"
+	}
+	var out []checks.Finding
+	for i, r := range runs {
+		if i == maxHiddenFindings {
+			out = append(out, checks.Finding{
+				RuleID: rule, Severity: sev, StartLine: r.Line, EndLine: r.Line,
+				Message: fmt.Sprintf("%d more lines of %s also contain hidden characters (only the first %d are listed).",
+					len(runs)-maxHiddenFindings, where, maxHiddenFindings),
+				Evidence: "more hidden characters",
+			})
+			break
+		}
+		decoded := secrets.MaskText(shorten(r.Decoded))
+		kinds := make([]string, len(r.Kinds))
+		for j, k := range r.Kinds {
+			kinds[j] = k.String() + "s"
+		}
+		msg := fmt.Sprintf("This line of %s holds %d invisible character(s) (%s). Editors and GitHub's diff show "+
+			"nothing, but an AI agent or compiler reading the file sees them. Hidden content, decoded: %q.",
+			where, r.Count, strings.Join(kinds, ", "), decoded)
+		if hasKind(r.Kinds, tagChar) {
+			msg += " Unicode tag characters spell out ASCII text that models read as instructions."
+		}
+		out = append(out, checks.Finding{
+			RuleID: rule, Severity: sev, StartLine: r.Line, EndLine: r.Line,
+			Message:    msg,
+			Evidence:   "hidden: " + decoded,
+			Suggestion: &checks.Suggestion{StartLine: r.Line, EndLine: r.Line, Replacement: r.Clean},
+		})
+	}
+	return out
+}
+
+func hasKind(ks []hiddenKind, k hiddenKind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func shorten(s string) string {
+	if r := []rune(s); len(r) > maxShown {
+		return string(r[:maxShown]) + "…"
+	}
+	return s
+}
+
+// looksLikeMCPConfig is true for the known MCP config names and for any JSON
+// file that mentions a server map at all (parsed to be sure).
+func looksLikeMCPConfig(p string, content []byte) bool {
+	if isKnownMCPConfig(p) {
+		return true
+	}
+	if !strings.EqualFold(path.Ext(p), ".json") {
+		return false
+	}
+	return bytes.Contains(content, []byte(`"mcpServers"`)) || bytes.Contains(content, []byte(`"servers"`))
+}
+
+// lineOf returns the text of a 1-based line.
+func lineOf(content []byte, line int) string {
+	for i := 1; i < line; i++ {
+		j := bytes.IndexByte(content, '\n')
+		if j < 0 {
+			return ""
+		}
+		content = content[j+1:]
+	}
+	if j := bytes.IndexByte(content, '\n'); j >= 0 {
+		content = content[:j]
+	}
+	return strings.TrimSuffix(string(content), "\r")
+}
