@@ -106,10 +106,10 @@ func (r *gitRepo) remove(branch, msg string, paths ...string) string {
 
 // ward is a running `ward serve` process.
 type ward struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	url  string
-	log  interface {
+	t   *testing.T
+	cmd *exec.Cmd
+	url string
+	log interface {
 		io.Writer
 		String() string
 	}
