@@ -1,8 +1,11 @@
 package deps
 
 import (
+	"archive/zip"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -42,6 +45,39 @@ func BenchmarkPackageLock(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := c.Scan(context.Background(), file("package-lock.json", src, nil)); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOSVExportLoad reads a generated all.zip of 20,000 MAL- records,
+// the size class of a real per-ecosystem export's malicious-package part.
+func BenchmarkOSVExportLoad(b *testing.B) {
+	dir := b.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "npm"), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	zf, err := os.Create(filepath.Join(dir, "npm", "all.zip"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	zw := zip.NewWriter(zf)
+	for i := 0; i < 20000; i++ {
+		w, err := zw.Create(fmt.Sprintf("MAL-2099-%d.json", i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintf(w, `{"id":"MAL-2099-%d","summary":"Malicious code in pkg-%d (npm)","details":"generated",`+
+			`"affected":[{"package":{"ecosystem":"npm","name":"pkg-%d"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"}]}]}]}`, i, i, i)
+	}
+	if err := zw.Close(); err != nil {
+		b.Fatal(err)
+	}
+	zf.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ix, n, err := readOSVEcosystem(filepath.Join(dir, "npm"))
+		if err != nil || n != 20000 || len(ix[Npm]) != 20000 {
+			b.Fatalf("%d records, %d names, %v", n, len(ix[Npm]), err)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package deps
 
 import (
 	"archive/zip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -56,6 +57,7 @@ type osvDir struct {
 
 type osvEcoLoad struct {
 	once    sync.Once
+	done    chan struct{} // closed when index, records and err are set
 	index   osvIndex
 	records int
 	err     error
@@ -65,17 +67,29 @@ func newOSVDir(dir string) *osvDir {
 	return &osvDir{dir: dir, eco: map[Ecosystem]*osvEcoLoad{}}
 }
 
-// load returns the index for one ecosystem, reading it on first call.
-func (d *osvDir) load(eco Ecosystem) (osvIndex, error) {
+// load returns the index for one ecosystem. The first call starts reading
+// it in the background (a full export takes a while); a caller whose context
+// ends first gets an error and a later scan gets the index.
+func (d *osvDir) load(ctx context.Context, eco Ecosystem) (osvIndex, error) {
 	d.mu.Lock()
 	l := d.eco[eco]
 	if l == nil {
-		l = &osvEcoLoad{}
+		l = &osvEcoLoad{done: make(chan struct{})}
 		d.eco[eco] = l
 	}
 	d.mu.Unlock()
-	l.once.Do(func() { l.index, l.records, l.err = readOSVEcosystem(filepath.Join(d.dir, string(eco))) })
-	return l.index, l.err
+	l.once.Do(func() {
+		go func() {
+			l.index, l.records, l.err = readOSVEcosystem(filepath.Join(d.dir, string(eco)))
+			close(l.done)
+		}()
+	})
+	select {
+	case <-l.done:
+		return l.index, l.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("OSV export for %s still loading: %w", eco, ctx.Err())
+	}
 }
 
 // readOSVEcosystem reads all.zip if present, else every *.json below dir. A

@@ -345,7 +345,7 @@ func (c *Check) knownBad(ctx context.Context, r *reviewer, deps []Dep) {
 			record(i, a.ID, a.Malicious, a.Summary)
 		}
 		if dir != nil {
-			ix, err := dir.load(d.Eco)
+			ix, err := dir.load(ctx, d.Eco)
 			if err != nil {
 				failures = appendOnce(failures, err.Error())
 			}
