@@ -254,3 +254,19 @@ func TestCompareVersions(t *testing.T) {
 		}
 	}
 }
+
+// TestOSVOnlyNewOrChangedInPR: in a pull request, a version bump into a
+// vulnerable release is reported; an untouched vulnerable pin is not (the
+// PR did not introduce it), while ward scan reports both.
+func TestOSVOnlyNewOrChangedInPR(t *testing.T) {
+	c := New(osvFixtureDir(t), "")
+	base := []byte("torch==2.6.0\nrequests==2.31.0\n")
+	head := []byte("torch==2.5.1\nrequests==2.31.0\n")
+	got := scan(t, c, file("requirements.txt", head, base))
+	diffLines(t, "PR", got, []string{"1 deps-vulnerable-version high torch@2.5.1"})
+	got = scan(t, c, file("requirements.txt", head, nil))
+	diffLines(t, "scan", got, []string{
+		"1 deps-vulnerable-version high torch@2.5.1",
+		"2 deps-vulnerable-version medium requests@2.31.0",
+	})
+}
