@@ -125,11 +125,22 @@ func parserFor(p string) (parser, bool) {
 		return ParseCondaEnv, true
 	case (ext == ".txt" || ext == ".in") && strings.HasPrefix(stem, "constraints"):
 		return parseConstraints, true
-	case (ext == ".txt" || ext == ".in") && (strings.Contains(stem, "requirements") ||
-		path.Base(path.Dir(p)) == "requirements"):
+	case ext == ".in" && (strings.Contains(stem, "requirements") || path.Base(path.Dir(p)) == "requirements"):
+		return parseRequirementsIn, true
+	case ext == ".txt" && (strings.Contains(stem, "requirements") || path.Base(path.Dir(p)) == "requirements"):
 		return ParseRequirements, true
 	}
 	return nil, false
+}
+
+// parseRequirementsIn reads a pip-tools input file: its loose ranges are
+// intended (pip-compile pins them in the .txt it writes).
+func parseRequirementsIn(src string) (*Manifest, error) {
+	m, err := ParseRequirements(src)
+	if m != nil {
+		m.Format, m.App = "requirements.in", false
+	}
+	return m, err
 }
 
 // parseConstraints reads a constraints file: requirement syntax, but it adds

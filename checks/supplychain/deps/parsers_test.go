@@ -155,3 +155,38 @@ func TestNotADependencyFile(t *testing.T) {
 		}
 	}
 }
+
+func TestLoosePinsOnlyInApplicationFiles(t *testing.T) {
+	c := New("", "")
+	src := []byte("numpy>=1.26\n")
+	for _, tt := range []struct {
+		path string
+		want int
+	}{{"requirements.txt", 1}, {"requirements.in", 0}, {"constraints.txt", 0}, {"setup.cfg", 0}} {
+		content := src
+		if tt.path == "setup.cfg" {
+			content = []byte("[options]\ninstall_requires =\n    numpy>=1.26\n")
+		}
+		got := scan(t, c, file(tt.path, content, nil), RuleOSVFloorOnly)
+		if len(got) != tt.want {
+			t.Errorf("%s: %q, want %d loose-pin findings", tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestTyposquatSuggestion(t *testing.T) {
+	res, err := New("", "").Scan(t.Context(), file("requirements.txt", []byte("numpy==1.26.4\nreqeusts==2.31.0  # http\n"), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		if f.RuleID != RuleTyposquat {
+			continue
+		}
+		if f.Suggestion == nil || f.Suggestion.StartLine != 2 || f.Suggestion.Replacement != "requests==2.31.0  # http" {
+			t.Errorf("suggestion = %+v", f.Suggestion)
+		}
+		return
+	}
+	t.Error("no typosquat finding")
+}

@@ -31,8 +31,8 @@ func LooksHallucinated(eco Ecosystem, name string) bool {
 		return false
 	}
 	n := Normalize(eco, name)
-	if i := strings.LastIndex(n, "/"); i >= 0 {
-		n = n[i+1:]
+	if strings.HasPrefix(n, "@") {
+		return false // only a scope's owner can publish in it: not the slopsquatting pattern
 	}
 	words := strings.FieldsFunc(n, func(r rune) bool { return r == '-' || r == '_' || r == '.' })
 	if len(words) < 2 {

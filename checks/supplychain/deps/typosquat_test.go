@@ -58,8 +58,9 @@ func TestLooksHallucinated(t *testing.T) {
 		{PyPI, "huggingface-cli", true},
 		{PyPI, "langchain-utils-pro", true},
 		{PyPI, "openai_helper", true},
-		{Npm, "@someone/openai-wrapper", true},
-		{PyPI, "langchain-openai", false}, // popular: known
+		{Npm, "openai-wrapper", true},
+		{Npm, "@someone/openai-wrapper", false}, // scoped: only the scope owner publishes there
+		{PyPI, "langchain-openai", false},       // popular: known
 		{PyPI, "torch", false},
 		{PyPI, "my-company-utils", false}, // no AI anchor
 		{PyPI, "torchmetrics", false},     // known
