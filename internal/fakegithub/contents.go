@@ -16,6 +16,8 @@ const (
 	contentsJSONLimit = 1 << 20
 	// apiFileLimit: the contents and blob APIs refuse files above 100 MB.
 	apiFileLimit = 100 << 20
+	// maxDirEntries: a directory listing stops at 1,000 entries.
+	maxDirEntries = 1000
 )
 
 // wantsRaw reports whether Accept asks for application/vnd.github.raw (also
@@ -48,13 +50,13 @@ func serveRaw(w http.ResponseWriter, r *http.Request, name string, b []byte) {
 // handleBlob is GET /repos/{o}/{r}/git/blobs/{sha}.
 func (s *Server) handleBlob(w http.ResponseWriter, r *http.Request, rp *repo) {
 	sha := r.PathValue("sha")
-	if len(sha) != 40 || objectType(rp.gitDir, sha) != "blob" {
+	if len(sha) != 40 {
 		notFound(w)
 		return
 	}
-	b, err := readBlob(rp.gitDir, sha)
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
+	b, ok := s.blob(rp.gitDir, sha)
+	if !ok {
+		notFound(w)
 		return
 	}
 	if len(b) > apiFileLimit {
@@ -78,18 +80,18 @@ func (s *Server) handleContents(w http.ResponseWriter, r *http.Request, rp *repo
 	if ref == "" {
 		ref = rp.defaultBranch
 	}
-	commit := commitSHA(rp.gitDir, ref)
+	commit := s.commitOf(rp, ref)
 	if commit == "" {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("No commit found for the ref %s", ref))
 		return
 	}
 	obj := commit + ":" + p
-	switch objectType(rp.gitDir, obj) {
+	sha, typ, _, _ := objectInfo(rp.gitDir, obj)
+	switch typ {
 	case "blob":
-		sha, _ := revParse(rp.gitDir, obj)
-		b, err := readBlob(rp.gitDir, sha)
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, err.Error())
+		b, ok := s.blob(rp.gitDir, sha)
+		if !ok {
+			writeError(w, http.StatusInternalServerError, "cannot read blob "+sha)
 			return
 		}
 		if len(b) > apiFileLimit {
@@ -112,6 +114,9 @@ func (s *Server) handleContents(w http.ResponseWriter, r *http.Request, rp *repo
 		if err != nil {
 			writeError(w, http.StatusInternalServerError, err.Error())
 			return
+		}
+		if len(entries) > maxDirEntries { // GitHub lists the first 1,000 only
+			entries = entries[:maxDirEntries]
 		}
 		list := make([]map[string]any, 0, len(entries))
 		for _, e := range entries {
@@ -142,22 +147,34 @@ func (s *Server) contentEntry(rp *repo, commit, p, typ, sha string, size int64) 
 	return out
 }
 
+// commitOf resolves ref to a commit id, without a git process when ref is
+// already a full commit id the PR snapshot knows.
+func (s *Server) commitOf(rp *repo, ref string) string {
+	if len(ref) == 40 {
+		s.mu.Lock()
+		for _, p := range rp.prs {
+			if p.headSHA == ref || p.baseSHA == ref {
+				s.mu.Unlock()
+				return ref
+			}
+		}
+		s.mu.Unlock()
+	}
+	return commitSHA(rp.gitDir, ref)
+}
+
 // handleRawDownload serves download_url: GET /_raw/{owner}/{repo}/{ref}/{path...}
 // with the installation token in the Authorization header.
 func (s *Server) handleRawDownload(w http.ResponseWriter, r *http.Request, rp *repo) {
-	commit := commitSHA(rp.gitDir, r.PathValue("ref"))
+	commit := s.commitOf(rp, r.PathValue("ref"))
 	if commit == "" {
 		notFound(w)
 		return
 	}
-	obj := commit + ":" + r.PathValue("path")
-	if objectType(rp.gitDir, obj) != "blob" {
+	sha, typ, _, _ := objectInfo(rp.gitDir, commit+":"+r.PathValue("path"))
+	b, ok := s.blob(rp.gitDir, sha)
+	if typ != "blob" || !ok {
 		notFound(w)
-		return
-	}
-	b, err := git(rp.gitDir, "cat-file", "blob", obj)
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
 	serveRaw(w, r, path.Base(r.PathValue("path")), b)

@@ -159,6 +159,7 @@ func (s *Server) snapshot(rp *repo, baseRef, headRef string) prSnapshot {
 	if err != nil {
 		fail("%s: %v", rp.fullName(), err)
 	}
+	s.prefetch(rp.gitDir, files)
 	return prSnapshot{baseSHA: base, headSHA: head, mergeBase: strings.TrimSpace(string(mb)), files: files}
 }
 

@@ -83,6 +83,7 @@ type Server struct {
 	lfsBytes      int64
 	faults        []*Fault
 	gates         []*Gate
+	cache         blobCache
 	writes        []writeRecord
 	requests      []requestRecord
 	rateRemaining int
