@@ -173,7 +173,7 @@ func joiningScript(r rune) bool {
 
 func hasRTL(rs []rune) bool {
 	for _, r := range rs {
-		if unicode.In(r, unicode.Hebrew, unicode.Arabic, unicode.Syriac, unicode.Thaana, unicode.Nko) {
+		if classify(r) == notHidden && unicode.In(r, unicode.Hebrew, unicode.Arabic, unicode.Syriac, unicode.Thaana, unicode.Nko) {
 			return true
 		}
 	}
