@@ -1,6 +1,7 @@
 package code
 
 import (
+	"sort"
 	"strings"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -15,6 +16,16 @@ type tsBuilder struct {
 	g   *grammar
 	src []byte
 	u   *unit
+	// memo holds converted nodes by tree-sitter node id: a call nested in
+	// an assignment is an event of its own and is converted only once.
+	memo       map[uintptr]*node
+	lineStarts []int
+}
+
+// lineOf returns the 1-based line of a byte offset (cheaper than asking
+// the C side for positions).
+func (b *tsBuilder) lineOf(off int) int {
+	return sort.SearchInts(b.lineStarts, off+1)
 }
 
 func (b *tsBuilder) text(n *sitter.Node) string {
@@ -25,8 +36,12 @@ func (b *tsBuilder) text(n *sitter.Node) string {
 }
 
 func (b *tsBuilder) leaf(n *sitter.Node, k kind) *node {
-	return &node{kind: k, sb: int(n.StartByte()), eb: int(n.EndByte()),
-		line: int(n.StartPosition().Row) + 1, endLine: int(n.EndPosition().Row) + 1}
+	sb, eb := int(n.StartByte()), int(n.EndByte())
+	last := eb - 1
+	if last < sb {
+		last = sb
+	}
+	return &node{kind: k, sb: sb, eb: eb, line: b.lineOf(sb), endLine: b.lineOf(last)}
 }
 
 func (b *tsBuilder) named(n *sitter.Node) []*sitter.Node {
@@ -50,10 +65,18 @@ func (b *tsBuilder) expr(n *sitter.Node, depth int) *node {
 	if depth > maxExprDepth {
 		return b.leaf(n, kOther)
 	}
-	if b.u.lang == python {
-		return b.pyExpr(n, depth)
+	id := n.Id()
+	if x, ok := b.memo[id]; ok {
+		return x
 	}
-	return b.jsExpr(n, depth)
+	var x *node
+	if b.u.lang == python {
+		x = b.pyExpr(n, depth)
+	} else {
+		x = b.jsExpr(n, depth)
+	}
+	b.memo[id] = x
+	return x
 }
 
 func (b *tsBuilder) others(out *node, n *sitter.Node, depth int) *node {

@@ -115,6 +115,7 @@ func runRules(goctx context.Context, u *unit, f *checks.File) ([]*hit, error) {
 			return nil, goctx.Err()
 		}
 		c.s = s
+		c.gen++
 		c.scopeCalls = nil
 		c.env = map[string]val{}
 		if s.isModule {
@@ -179,6 +180,7 @@ func (c *ctx) visitDicts(rules []*rule, n *node) {
 
 // assign updates the environment after an assignment or a for loop.
 func (c *ctx) assign(ev event) {
+	c.gen++
 	for _, t := range ev.targets {
 		key := dotted(t)
 		if key == "" {

@@ -37,6 +37,8 @@ type ctx struct {
 	cur    *rule
 	// scopeCalls caches the canonical callee names of the current scope.
 	scopeCalls map[string]bool
+	// gen changes whenever the environment does, invalidating node.nameCache.
+	gen int
 }
 
 func (c *ctx) lookup(key string) (val, bool) {
@@ -71,7 +73,15 @@ func dotted(n *node) string {
 // by a constructor read as that call (client.chat... with client =
 // OpenAI() is openai.OpenAI().chat...). Unknown roots keep their spelling.
 func (c *ctx) name(n *node) string {
-	return c.nameDepth(n, 0)
+	if n == nil {
+		return ""
+	}
+	if n.nameGen == c.gen+1 {
+		return n.nameCache
+	}
+	s := c.nameDepth(n, 0)
+	n.nameCache, n.nameGen = s, c.gen+1
+	return s
 }
 
 func (c *ctx) nameDepth(n *node, d int) string {
@@ -94,7 +104,7 @@ func (c *ctx) nameDepth(n *node, d int) string {
 		if v, ok := c.lookup(dotted(n)); ok && v.ctor != "" {
 			return v.ctor + "()"
 		}
-		if b := c.nameDepth(n.obj, d+1); b != "" {
+		if b := c.name(n.obj); b != "" {
 			return b + "." + n.name
 		}
 	case kCall:

@@ -28,13 +28,16 @@ const (
 
 // node is one expression.
 type node struct {
-	kind          kind
-	name          string // identifier, attribute or keyword name
-	str           string // literal value of kStr, or the literal text of a kFormat's template
-	obj           *node  // base of kAttr and kIndex, callee of kCall
-	args          []*node
-	kw            []kv
-	isNew         bool // JS `new X()` / Go composite literal `T{...}`
+	kind  kind
+	name  string // identifier, attribute or keyword name
+	str   string // literal value of kStr, or the literal text of a kFormat's template
+	obj   *node  // base of kAttr and kIndex, callee of kCall
+	args  []*node
+	kw    []kv
+	isNew bool // JS `new X()` / Go composite literal `T{...}`
+	// nameCache memoises ctx.name for one environment generation.
+	nameCache     string
+	nameGen       int
 	line, endLine int
 	sb, eb        int // byte offsets in the source
 }

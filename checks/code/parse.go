@@ -1,6 +1,7 @@
 package code
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sort"
@@ -35,8 +36,6 @@ var factsQuery = map[lang]string{
 (import_statement) @import
 (import_from_statement) @import
 (function_definition) @func
-((string) @flag (#match? @flag "trust[-_]remote[-_]code"))
-(ERROR) @error
 `,
 	javascript: jsFacts + `(jsx_attribute) @jsx
 `,
@@ -58,9 +57,6 @@ const jsFacts = `
 (arrow_function) @func
 (method_definition) @func
 (generator_function_declaration) @func
-((string) @flag (#match? @flag "trust-remote-code"))
-((template_string) @flag (#match? @flag "trust-remote-code"))
-(ERROR) @error
 `
 
 var (
@@ -169,7 +165,8 @@ func parseTS(ctx context.Context, path string, l lang, src []byte) (*unit, error
 	}
 	defer tree.Close()
 	root := tree.RootNode()
-	b := &tsBuilder{g: g, src: src, u: &unit{path: path, lang: l, src: src, imports: map[string]string{}}}
+	b := &tsBuilder{g: g, src: src, u: &unit{path: path, lang: l, src: src, imports: map[string]string{}},
+		memo: map[uintptr]*node{}, lineStarts: lineStarts(src)}
 	b.u.module = &scope{sb: 0, eb: len(src) + 1, isModule: true}
 	b.u.broken = brokenTree(root, g, len(src))
 
@@ -213,10 +210,9 @@ func parseTS(ctx context.Context, path string, l lang, src []byte) (*unit, error
 			b.importStmt(n)
 		case g.capIdx["jsx"]:
 			b.jsxEvent(n)
-		case g.capIdx["flag"]:
-			b.u.flagStrings = append(b.u.flagStrings, b.expr(n, 0))
 		}
 	}
+	b.flagStrings(root)
 	for _, s := range append([]*scope{b.u.module}, b.u.scopes...) {
 		sort.SliceStable(s.events, func(i, j int) bool { return s.events[i].sb < s.events[j].sb })
 	}
@@ -283,4 +279,39 @@ func sortScopes(u *unit) {
 
 func sortEvents(s *scope) {
 	sort.SliceStable(s.events, func(i, j int) bool { return s.events[i].sb < s.events[j].sb })
+}
+
+// lineStarts returns the byte offset at which each line starts.
+func lineStarts(src []byte) []int {
+	out := make([]int, 1, len(src)/30+1)
+	for i, c := range src {
+		if c == '\n' {
+			out = append(out, i+1)
+		}
+	}
+	return out
+}
+
+// flagStrings finds string literals that contain --trust-remote-code by a
+// byte search first: most files have none, and a query over every string
+// literal of every file would cost more than the rest of the rules.
+func (b *tsBuilder) flagStrings(root *sitter.Node) {
+	needle := []byte("--trust-remote-code")
+	for off := 0; ; {
+		i := bytes.Index(b.src[off:], needle)
+		if i < 0 {
+			return
+		}
+		at := uint(off + i)
+		off += i + len(needle)
+		n := root.NamedDescendantForByteRange(at, at+uint(len(needle)))
+		for n != nil {
+			k := b.g.kind(n)
+			if k == "string" || k == "template_string" {
+				b.u.flagStrings = append(b.u.flagStrings, b.expr(n, 0))
+				break
+			}
+			n = n.Parent()
+		}
+	}
 }
