@@ -4,7 +4,9 @@ package all
 import (
 	_ "github.com/ward-sec/ward/checks/code"                // source rules: model loading, LLM output, classic flaws
 	_ "github.com/ward-sec/ward/checks/model"               // model artifacts: pickle, PyTorch, joblib, NumPy, archives
+	_ "github.com/ward-sec/ward/checks/secrets"             // leaked AI-provider and other credentials, .env files
 	_ "github.com/ward-sec/ward/checks/supplychain"         // binaries, dependencies, workflows, agent config
 	_ "github.com/ward-sec/ward/checks/supplychain/actions" // GitHub Actions workflows and action metadata
+	_ "github.com/ward-sec/ward/checks/supplychain/agent"   // hidden Unicode, MCP server configurations
 	_ "github.com/ward-sec/ward/checks/supplychain/deps"    // dependency manifests and lock files
 )
