@@ -1,0 +1,152 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ward-sec/ward/internal/fakegithub"
+)
+
+// runServer runs a configured ward in-process against the fake GitHub and
+// returns its webhook URL.
+func runServer(t *testing.T, gh *fakegithub.Server, dbURL string) (*Server, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := NewServer(ctx, Config{
+		AppID: gh.AppID(), PrivateKeyPEM: gh.PrivateKeyPEM(), WebhookSecrets: [][]byte{[]byte("sek")},
+		APIURL: gh.URL(), DatabaseURL: dbURL, Addr: "127.0.0.1:0",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.recoverOrphans(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.store.queue.start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(func() {
+		hs.Close()
+		cancel()
+		sctx, c := context.WithTimeout(context.Background(), 5*time.Second)
+		defer c()
+		s.store.queue.stop(sctx)
+		s.store.Close()
+	})
+	return s, hs.URL
+}
+
+func fakeRepo(t *testing.T, gh *fakegithub.Server, files map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	git := func(args ...string) {
+		cmd := gitCmd(dir, args...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", "-b", "main")
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte("x\n"), 0o644)
+	git("add", "-A")
+	git("commit", "-q", "-m", "init")
+	git("checkout", "-q", "-b", "feature")
+	for p, c := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755)
+		os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644)
+	}
+	git("add", "-A")
+	git("commit", "-q", "-m", "change")
+	git("checkout", "-q", "main")
+	gh.AddInstallation(7, "acme")
+	gh.AddRepo("acme/app", dir)
+	gh.OpenPR("acme/app", 1, "main", "feature")
+}
+
+func waitRun(t *testing.T, gh *fakegithub.Server, sha string) fakegithub.CheckRun {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if r, ok := gh.LatestCheckRun("acme/app", sha, "ward"); ok && r.Status == "completed" {
+			return r
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no completed ward check run on %s", sha)
+	return fakegithub.CheckRun{}
+}
+
+func TestFailingReviewEndsNeutral(t *testing.T) {
+	gh := fakegithub.New(t)
+	fakeRepo(t, gh, map[string]string{"a.py": "print(1)\n"})
+	_, url := runServer(t, gh, "sqlite://"+filepath.Join(t.TempDir(), "w.db"))
+	// Every blob read fails as if the object vanished: a permanent error.
+	gh.InjectFault(fakegithub.Fault{Method: http.MethodGet, PathPrefix: "/repos/acme/app/git/blobs", Status: http.StatusNotFound, Times: 100})
+	resp, err := fakegithub.Deliver(context.Background(), url+"/webhook", "sek", "pull_request", "d1", gh.PullRequestEvent("opened", "acme/app", 1))
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("deliver: %v %v", resp, err)
+	}
+	run := waitRun(t, gh, gh.HeadSHA("acme/app", 1))
+	if run.Conclusion != "neutral" || !strings.Contains(run.Summary, "could not finish") {
+		t.Fatalf("conclusion %q, summary %q; want neutral with the reason", run.Conclusion, run.Summary)
+	}
+	if runs := gh.CheckRuns("acme/app"); len(runs) != 1 {
+		t.Fatalf("%d check runs, want 1", len(runs))
+	}
+}
+
+func TestRateLimitedReviewCompletes(t *testing.T) {
+	gh := fakegithub.New(t)
+	fakeRepo(t, gh, map[string]string{"a.py": "print(1)\n"})
+	_, url := runServer(t, gh, "sqlite://"+filepath.Join(t.TempDir(), "w.db"))
+	gh.InjectFault(fakegithub.Fault{Method: http.MethodPost, PathPrefix: "/repos/acme/app/check-runs", Status: http.StatusForbidden, RetryAfter: time.Second})
+	gh.InjectFault(fakegithub.Fault{PathPrefix: "/repos/acme/app/pulls/1/files", Status: http.StatusBadGateway, Times: 2})
+	resp, err := fakegithub.Deliver(context.Background(), url+"/webhook", "sek", "pull_request", "d1", gh.PullRequestEvent("opened", "acme/app", 1))
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("deliver: %v %v", resp, err)
+	}
+	if run := waitRun(t, gh, gh.HeadSHA("acme/app", 1)); run.Conclusion != "success" {
+		t.Fatalf("conclusion %q after rate limits and 502s, want success:\n%s", run.Conclusion, run.Summary)
+	}
+}
+
+func TestPostgresStore(t *testing.T) {
+	url := os.Getenv("WARD_TEST_POSTGRES_URL")
+	if url == "" {
+		t.Skip("WARD_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL and sets it)")
+	}
+	gh := fakegithub.New(t)
+	fakeRepo(t, gh, map[string]string{"tool": "\x7fELF\x02\x01\x01"})
+	s, hook := runServer(t, gh, url)
+	if s.store.Kind != "postgres" {
+		t.Fatalf("store kind %s", s.store.Kind)
+	}
+	body := gh.PullRequestEvent("opened", "acme/app", 1)
+	id := fakegithub.DeliveryID()
+	for i, want := range []int{http.StatusAccepted, http.StatusOK} {
+		resp, err := fakegithub.Deliver(context.Background(), hook+"/webhook", "sek", "pull_request", id, body)
+		if err != nil || resp.StatusCode != want {
+			t.Fatalf("delivery %d: %v %v, want %d", i, resp, err, want)
+		}
+	}
+	if run := waitRun(t, gh, gh.HeadSHA("acme/app", 1)); run.Conclusion != "failure" {
+		t.Fatalf("conclusion %q, want failure", run.Conclusion)
+	}
+}
+
+func gitCmd(dir string, args ...string) *exec.Cmd {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+	return cmd
+}
