@@ -13,4 +13,3 @@ func containsFold(b []byte, s string) bool {
 
 // now is time.Now, replaceable in tests.
 var now = time.Now
-
