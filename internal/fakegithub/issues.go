@@ -311,3 +311,10 @@ func (s *Server) Reactions(commentID int64) []Reaction {
 	}
 	return out
 }
+
+// handleGetIssue is GET /repos/{o}/{r}/issues/{n} for a pull request number.
+func (s *Server) handleGetIssue(w http.ResponseWriter, r *http.Request, rp *repo) {
+	if p := s.pullFromPath(w, r, rp); p != nil {
+		writeJSON(w, http.StatusOK, s.issueJSONLocked(rp, p))
+	}
+}

@@ -436,3 +436,16 @@ func TestGetCommitAndRateLimit(t *testing.T) {
 		t.Errorf("rate limit %+v %v", limits, err)
 	}
 }
+
+func TestIssueAndPing(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	is, _, err := c.Issues.Get(ctx, "acme", "widgets", 1)
+	if err != nil || !is.IsPullRequest() || is.GetNumber() != 1 {
+		t.Errorf("issue %+v %v", is, err)
+	}
+	ev, err := github.ParseWebHook("ping", f.s.PingEvent())
+	if err != nil || ev.(*github.PingEvent).GetHookID() != 1 {
+		t.Errorf("ping %v %v", ev, err)
+	}
+}

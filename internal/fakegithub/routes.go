@@ -65,6 +65,7 @@ func (s *Server) routes() {
 	repoRoute("GET /repos/{owner}/{repo}/pulls-comments/{id}/reactions", s.handleListReactions(true))
 
 	// Issue comments and reactions.
+	repoRoute("GET /repos/{owner}/{repo}/issues/{number}", s.handleGetIssue)
 	repoRoute("GET /repos/{owner}/{repo}/issues/{number}/comments", s.handleListIssueComments)
 	repoRoute("POST /repos/{owner}/{repo}/issues/{number}/comments", s.handleCreateIssueComment)
 	repoRoute("GET /repos/{owner}/{repo}/issues-comments/{id}", s.handleGetIssueComment)

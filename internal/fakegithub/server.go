@@ -1,16 +1,3 @@
-// Package fakegithub is a stateful, in-process GitHub for tests. It serves the
-// REST and GraphQL endpoints ward calls, backs repositories with real git
-// repositories on disk, and enforces the rules GitHub enforces (app JWT expiry,
-// installation tokens, pagination, check-run limits, review comments inside the
-// diff, required checks, rate limits) so that code which passes against the fake
-// does not fail against GitHub for a reason the fake could have shown.
-//
-// Tests assert on the state the fake holds at the end (CheckRuns, Reviews,
-// ReviewComments, IssueComments, Reactions) rather than on the order of calls.
-//
-// Every route is served both at the root (api.github.com style) and under
-// /api/v3 (GitHub Enterprise Server, which go-github's WithEnterpriseURLs
-// targets); GraphQL at /graphql and /api/graphql.
 package fakegithub
 
 import (

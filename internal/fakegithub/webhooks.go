@@ -257,3 +257,12 @@ func (s *Server) InstallationEvent(action string, id int64) []byte {
 	return mustJSON(&github.InstallationEvent{Action: github.String(action), Installation: s.installationJSON(in),
 		Repositories: repos, Sender: s.userJSONLocked("octocat")})
 }
+
+// PingEvent returns the ping payload GitHub sends when a hook is created.
+func (s *Server) PingEvent() []byte {
+	return mustJSON(map[string]any{
+		"zen": "Keep it logically awesome.", "hook_id": 1,
+		"hook": map[string]any{"type": "App", "id": 1, "app_id": s.opts.AppID, "active": true,
+			"events": []string{"pull_request", "issue_comment", "check_run", "check_suite", "merge_group"}},
+	})
+}
