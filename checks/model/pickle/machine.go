@@ -28,6 +28,8 @@ type machine struct {
 	strs         []string
 	strBytes     int64
 	strOver      bool
+	ring         [ringSize]ringEntry
+	ringGen      uint32
 	seqs         []seq
 	trackedItems int
 	calls        []callRec

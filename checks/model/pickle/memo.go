@@ -1,54 +1,63 @@
 package pickle
 
-// memo is the unpickler's memo: index → value. Plain values (a dict, a list
-// whose items are not tracked) are encoded in 4 bytes; values that carry a
-// reference live in a side table. Chunks avoid copying on growth, and sparse
-// indices (PUT 4000000000) go to a map instead of a huge array.
+// memo is the unpickler's memo: index → value. A dense index costs one byte
+// (the kind of a plain value: a dict, a list whose items are not tracked);
+// values that carry a reference (strings, globals, tracked containers) are
+// kept in a map. Chunks avoid copying on growth, and sparse indices
+// (PUT 4000000000) go to a map instead of a huge array.
 type memo struct {
-	chunks [][]uint32
+	low    [memoLow]value // refs of the first indices, without hashing
+	chunks [][]uint8
+	refs   map[uint64]value
 	sparse map[uint64]value
-	vals   []value
 	count  int
 }
 
-const memoChunk = 1 << 12
+const (
+	memoChunk = 1 << 14
+	memoRef   = 255 // the value is in refs
+	memoLow   = 1024
+)
 
 func (mm *memo) reset() {
-	mm.chunks = mm.chunks[:0]
+	mm.low = [memoLow]value{}
+	mm.chunks = nil
+	mm.refs = nil
 	mm.sparse = nil
-	mm.vals = mm.vals[:0]
 	mm.count = 0
 }
 
-func (mm *memo) encode(v value) uint32 {
-	if v.ref < 0 && v.n == 0 || v.k == kNone || v.k == kFloat {
-		return uint32(v.k)<<1 | 1
-	}
-	mm.vals = append(mm.vals, v)
-	return uint32(len(mm.vals)) << 1
-}
+// plain values need only their kind.
+func plain(v value) bool { return v.ref < 0 || v.k == kNone || v.k == kFloat }
 
-func (mm *memo) decode(e uint32) value {
-	if e&1 == 1 {
-		return value{k: kind(e >> 1), ref: -1}
-	}
-	return mm.vals[e>>1-1]
-}
-
-// put stores v at idx; it returns false when the index is absurdly sparse
-// and the sparse map is full.
+// put stores v at idx; it returns false when the sparse map is full.
 func (mm *memo) put(idx uint64, v value, maxEntries int) bool {
 	dense := uint64(len(mm.chunks)) * memoChunk
 	if idx < dense+memoChunk*4 && idx < uint64(maxEntries)+memoChunk {
 		c := int(idx / memoChunk)
 		for len(mm.chunks) <= c {
-			mm.chunks = append(mm.chunks, make([]uint32, memoChunk))
+			mm.chunks = append(mm.chunks, make([]uint8, memoChunk))
 		}
 		slot := &mm.chunks[c][idx%memoChunk]
 		if *slot == 0 {
 			mm.count++
 		}
-		*slot = mm.encode(v)
+		if plain(v) {
+			if *slot == memoRef && idx >= memoLow {
+				delete(mm.refs, idx)
+			}
+			*slot = uint8(v.k)
+			return true
+		}
+		*slot = memoRef
+		if idx < memoLow {
+			mm.low[idx] = v
+			return true
+		}
+		if mm.refs == nil {
+			mm.refs = map[uint64]value{}
+		}
+		mm.refs[idx] = v
 		return true
 	}
 	if mm.sparse == nil {
@@ -66,11 +75,17 @@ func (mm *memo) put(idx uint64, v value, maxEntries int) bool {
 
 func (mm *memo) get(idx uint64) (value, bool) {
 	if c := idx / memoChunk; c < uint64(len(mm.chunks)) {
-		e := mm.chunks[c][idx%memoChunk]
-		if e == 0 {
+		switch e := mm.chunks[c][idx%memoChunk]; e {
+		case 0:
 			return value{}, false
+		case memoRef:
+			if idx < memoLow {
+				return mm.low[idx], true
+			}
+			return mm.refs[idx], true
+		default:
+			return value{k: kind(e), ref: -1}, true
 		}
-		return mm.decode(e), true
 	}
 	v, ok := mm.sparse[idx]
 	return v, ok

@@ -21,9 +21,9 @@ type Limits struct {
 // DefaultLimits fit real checkpoints.
 var DefaultLimits = Limits{
 	MaxOpcodes:     200_000_000,
-	MaxMemo:        10_000_000,
+	MaxMemo:        64 << 20,
 	MaxStack:       4_000_000,
-	MaxStringBytes: 32 << 20,
+	MaxStringBytes: 16 << 20,
 	MaxDepth:       4,
 	MaxStreams:     10_000,
 }

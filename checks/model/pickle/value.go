@@ -53,7 +53,9 @@ type callRec struct {
 
 const (
 	maxSeqItems      = 48      // items kept per container
-	maxTrackedItems  = 1 << 20 // items kept in all containers of one analysis
+	maxTrackedItems  = 1 << 18 // items kept in all containers of one analysis
+	maxStrings       = 1 << 17 // strings kept for resolution
+	ringSize         = 256     // recent short strings kept beyond the budget
 	maxCalls         = 1 << 20
 	maxCallsPerGlob  = 8
 	maxRenderedValue = 240
@@ -108,8 +110,18 @@ func (m *machine) items(v value) []value {
 
 // addString keeps s for name and argument resolution, within the budget.
 func (m *machine) addString(k kind, b []byte) value {
-	if m.strBytes+int64(len(b)) > m.lim.MaxStringBytes {
+	if m.strBytes+int64(len(b)) > m.lim.MaxStringBytes || len(m.strs) >= maxStrings {
 		m.strOver = true
+		if len(b) <= 256 {
+			// beyond the budget, the most recent short strings stay
+			// resolvable: STACK_GLOBAL operands are pushed right before it
+			m.ringGen++
+			slot := m.ringGen % ringSize
+			e := &m.ring[slot]
+			e.gen = m.ringGen
+			e.n = uint16(copy(e.b[:], b))
+			return value{k: k, ref: -2 - int32(slot), n: int64(m.ringGen)<<32 | int64(len(b))}
+		}
 		return value{k: k, ref: -1, n: int64(len(b))}
 	}
 	m.strBytes += int64(len(b))
@@ -121,10 +133,27 @@ func (m *machine) addString(k kind, b []byte) value {
 }
 
 func (m *machine) str(v value) (string, bool) {
-	if (v.k != kStr && v.k != kBytes) || v.ref < 0 || int(v.ref) >= len(m.strs) {
+	if v.k != kStr && v.k != kBytes {
+		return "", false
+	}
+	if v.ref <= -2 {
+		e := &m.ring[(-2-v.ref)%ringSize]
+		if e.gen == uint32(v.n>>32) {
+			return string(e.b[:e.n]), true
+		}
+		return "", false
+	}
+	if v.ref < 0 || int(v.ref) >= len(m.strs) {
 		return "", false
 	}
 	return m.strs[v.ref], true
+}
+
+// ringEntry is one recent string kept beyond the retention budget.
+type ringEntry struct {
+	gen uint32
+	n   uint16
+	b   [256]byte
 }
 
 // render shows a value the way Python's repr would, shortened.
@@ -162,7 +191,7 @@ func (m *machine) renderTo(b *strings.Builder, v value, depth int) {
 	case kStr, kBytes:
 		s, ok := m.str(v)
 		if !ok {
-			b.WriteString("<" + strconv.FormatInt(v.n, 10) + "-byte string>")
+			b.WriteString("<" + strconv.FormatInt(v.n&0xffffffff, 10) + "-byte string>")
 			return
 		}
 		if len(s) > maxRenderedValue {
