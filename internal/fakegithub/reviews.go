@@ -221,6 +221,14 @@ func (s *Server) handleCreateReview(w http.ResponseWriter, r *http.Request, rp *
 			return
 		}
 	}
+	if state == "PENDING" {
+		for _, rv := range s.reviewsLocked(rp, p.number) {
+			if rv.state == "PENDING" && rv.user == s.actorLocked() {
+				writeUnprocessable(w, "User can only have one pending review per pull request")
+				return
+			}
+		}
+	}
 	files, ok := p.filesAt(str(in.CommitID))
 	if !ok {
 		writeUnprocessable(w, "Commit could not be resolved: it is not part of the pull request")

@@ -243,3 +243,20 @@ func TestListCommentsPaginated(t *testing.T) {
 		t.Errorf("page 1: %d comments, last %d, %v", len(got), resp.LastPage, err)
 	}
 }
+
+func TestPendingReview(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	rv, _, err := c.PullRequests.CreateReview(ctx, "acme", "widgets", 1, &github.PullRequestReviewRequest{
+		Comments: []*github.DraftReviewComment{draftComment("app.py", 20)}})
+	if err != nil || rv.GetState() != "PENDING" {
+		t.Fatalf("pending: %v %v", rv.GetState(), err)
+	}
+	if _, _, err := c.PullRequests.CreateReview(ctx, "acme", "widgets", 1, &github.PullRequestReviewRequest{}); statusOf(err) != 422 {
+		t.Errorf("second pending review: %v", err)
+	}
+	done, _, err := c.PullRequests.SubmitReview(ctx, "acme", "widgets", 1, rv.GetID(), &github.PullRequestReviewRequest{Event: github.String("COMMENT")})
+	if err != nil || done.GetState() != "COMMENTED" {
+		t.Errorf("submit: %v %v", done.GetState(), err)
+	}
+}
