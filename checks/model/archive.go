@@ -133,7 +133,7 @@ func (s *scanner) scanMember(w where, r io.ReaderAt, size int64, z *zipEntry) {
 	if method == 0 && z.localMethod == 0 || method == 0 && z.localErr != "" {
 		head := readAtMost(sec, 0, 4096, csize)
 		f := sniff(head, true)
-		if f == fUnknown && !zipAtEnd(sec, csize) {
+		if f == fUnknown && !zipAtEndWithin(sec, csize, 22) {
 			s.unreadable(w, z, head)
 			return
 		}

@@ -93,8 +93,14 @@ func (s *scanner) scanAt(w where, r io.ReaderAt, size int64, strict bool) bool {
 	}
 	head := readAtMost(r, 0, 4096, size)
 	f := sniff(head, strict)
-	if f == fUnknown && zipAtEnd(r, size) {
-		f = fZip
+	if f == fUnknown {
+		window := int64(22 + 65535)
+		if strict {
+			window = 22 // archive members: only a comment-less nested zip
+		}
+		if zipAtEndWithin(r, size, window) {
+			f = fZip
+		}
 	}
 	switch f {
 	case fUnknown:

@@ -131,7 +131,12 @@ func tarChecksumOK(h []byte) bool {
 // end of the content: archives with a prefix (PyTorch's reader accepts
 // them) do not start with "PK".
 func zipAtEnd(r io.ReaderAt, size int64) bool {
-	n := int64(22 + 65535)
+	return zipAtEndWithin(r, size, 22+65535)
+}
+
+// zipAtEndWithin searches only the last n bytes (22: an archive without a
+// comment), which keeps sniffing tensor members of a checkpoint cheap.
+func zipAtEndWithin(r io.ReaderAt, size, n int64) bool {
 	if size < 22 {
 		return false
 	}

@@ -28,7 +28,7 @@ type machine struct {
 	strs         []string
 	strBytes     int64
 	strOver      bool
-	ring         [ringSize]ringEntry
+	ring         *[ringSize]ringEntry // allocated when the budget is first exceeded
 	ringGen      uint32
 	seqs         []seq
 	trackedItems int

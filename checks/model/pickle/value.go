@@ -115,6 +115,9 @@ func (m *machine) addString(k kind, b []byte) value {
 		if len(b) <= 256 {
 			// beyond the budget, the most recent short strings stay
 			// resolvable: STACK_GLOBAL operands are pushed right before it
+			if m.ring == nil {
+				m.ring = new([ringSize]ringEntry)
+			}
 			m.ringGen++
 			slot := m.ringGen % ringSize
 			e := &m.ring[slot]
@@ -137,6 +140,9 @@ func (m *machine) str(v value) (string, bool) {
 		return "", false
 	}
 	if v.ref <= -2 {
+		if m.ring == nil {
+			return "", false
+		}
 		e := &m.ring[(-2-v.ref)%ringSize]
 		if e.gen == uint32(v.n>>32) {
 			return string(e.b[:e.n]), true
