@@ -199,12 +199,12 @@ func (pf *prFile) atPosition(pos int) (patchLine, bool) {
 // commented line.
 func (pf *prFile) diffHunk(pos int) string {
 	all := strings.Split(pf.patch, "\n")
+	if pos < 0 || pos >= len(all) {
+		return ""
+	}
 	start := pos
 	for start > 0 && !strings.HasPrefix(all[start], "@@") {
 		start--
-	}
-	if pos >= len(all) {
-		return ""
 	}
 	return strings.Join(all[start:pos+1], "\n")
 }
