@@ -279,6 +279,12 @@ func Classify(module, name string) (Verdict, string) {
 	if what, ok := denied(mod, name); ok {
 		return Denied, what
 	}
+	if strings.HasPrefix(mod, "__torch__.") || mod == "__torch__" {
+		// TorchScript class types: resolved by torch.jit.load's C++
+		// unpickler against the archive's compiled code, and not importable
+		// from Python at all
+		return Allowed, ""
+	}
 	if !strings.Contains(name, ".") {
 		if allow[mod+"."+name] {
 			return Allowed, ""

@@ -65,6 +65,13 @@ np.save(os.path.join(B, "array_float.npy"), np.arange(12, dtype=np.float32).resh
 np.save(os.path.join(B, "array_object.npy"), np.array([{"a": 1}, "text", 3], dtype=object), allow_pickle=True)
 np.savez(os.path.join(B, "arrays.npz"), a=np.arange(5), b=np.ones(3))
 np.savez_compressed(os.path.join(B, "arrays_object_compressed.npz"), a=np.array([1, "x", None], dtype=object))
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+pipe = Pipeline([("scale", StandardScaler()), ("rf", RandomForestClassifier(n_estimators=2, max_depth=2, random_state=np.random.RandomState(0)))]).fit(X, y)
+joblib.dump(pipe, os.path.join(B, "sklearn_pipeline.joblib"), compress=3)
+out(B, "numpy_scalars_p2.pkl", pickle.dumps({"mean": np.float32(1.5), "n": np.int64(3), "dt": np.dtype("<f8"), "rng": np.random.RandomState(1)}, protocol=2))
+torch.jit.save(torch.jit.script(torch.nn.Linear(3, 2)), os.path.join(B, "torchscript_linear.pt"))
 out(B, "plain_dict_p0.pkl", pickle.dumps({"lr": 0.1, "layers": [64, 32], "name": "mlp"}, protocol=0))
 out(B, "ordered_dict_p4.pkl", pickle.dumps(collections.OrderedDict(a=1, b=[1.5, 2.5]), protocol=4))
 
