@@ -212,3 +212,27 @@ func TestBenchTreesClean(t *testing.T) {
 		}
 	}
 }
+
+var scanDir = flag.String("scan-dir", "", "print the code rules' findings for every source file under this directory (comparison runs)")
+
+// TestScanDir prints "path:line rule severity" for a directory:
+// go test -run TestScanDir -scan-dir DIR -v.
+func TestScanDir(t *testing.T) {
+	if *scanDir == "" {
+		t.Skip("set -scan-dir")
+	}
+	_ = filepath.WalkDir(*scanDir, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() || langFor(p) == langNone {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		rel, _ := filepath.Rel(*scanDir, p)
+		for _, f := range scanSource(t, rel, string(src), checks.Limits{}) {
+			fmt.Printf("%s:%d %s %s\n", rel, f.StartLine, f.RuleID, f.Severity)
+		}
+		return nil
+	})
+}

@@ -219,7 +219,9 @@ func (b *goBuilder) expr(e ast.Expr, depth int) *node {
 			out.str, _ = strconv.Unquote(x.Value)
 			return out
 		}
-		return b.leaf(x, kNum)
+		out := b.leaf(x, kNum)
+		out.str = x.Value
+		return out
 	case *ast.SelectorExpr:
 		out := b.leaf(x, kAttr)
 		out.obj = b.expr(x.X, depth+1)

@@ -135,7 +135,9 @@ func (b *tsBuilder) pyExpr(n *sitter.Node, depth int) *node {
 		out.args = []*node{l, r}
 		return out
 	case "integer", "float":
-		return b.leaf(n, kNum)
+		out := b.leaf(n, kNum)
+		out.str = b.text(n)
+		return out
 	case "true":
 		return b.leaf(n, kTrue)
 	case "false":
@@ -316,7 +318,9 @@ func (b *tsBuilder) jsExpr(n *sitter.Node, depth int) *node {
 		out.args = []*node{l, r}
 		return out
 	case "number":
-		return b.leaf(n, kNum)
+		out := b.leaf(n, kNum)
+		out.str = b.text(n)
+		return out
 	case "true":
 		return b.leaf(n, kTrue)
 	case "false":

@@ -40,7 +40,8 @@ var _ = register(&rule{
 		switch name {
 		case "shelve.open", "shelve.DbfilenameShelf":
 			c.report(call, "shelve stores values as pickles: opening a shelf that someone else can write runs their code.")
-		case "jsonpickle.decode", "jsonpickle.unpickler.decode":
+		case "jsonpickle.decode", "jsonpickle.unpickler.decode", "jsonpickle.unpickler.Unpickler().restore",
+			"jsonpickle.Unpickler().restore":
 			c.report(call, "jsonpickle.decode rebuilds arbitrary Python objects from JSON and can call any "+
 				"function while doing it.")
 		}

@@ -31,7 +31,15 @@ var _ = register(&rule{
 			algo, data = name, call.args
 		case name == "hashlib.new":
 			if a := call.arg(0, "name"); a != nil && a.kind == kStr {
-				algo, data = "hashlib.new(\""+a.str+"\")", call.args[1:]
+				algo = "hashlib.new(\"" + a.str + "\")"
+				for _, x := range call.args {
+					if x != a {
+						data = append(data, x)
+					}
+				}
+				if d := call.kwarg("data"); d != nil {
+					data = append(data, d)
+				}
 			}
 		case call.obj != nil && call.obj.kind == kAttr && call.obj.name == "update":
 			// crypto.createHash("md5").update(password)

@@ -47,7 +47,7 @@ func (c *ctx) shellSink(call *node) *node {
 			"asyncio.create_subprocess_shell", "os.popen().read":
 			return call.arg(0, "cmd")
 		case "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen":
-			if call.kwarg("shell").isTrue() {
+			if shellOn(call.kwarg("shell")) {
 				return call.arg(0, "args")
 			}
 		}
@@ -89,7 +89,7 @@ func (c *ctx) programSink(call *node) (prog *node, all []*node) {
 	case python:
 		if hasAny(name, "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
 			"subprocess.Popen", "os.execv", "os.execvp", "os.execl", "os.execlp", "os.spawnv", "os.spawnl",
-			"asyncio.create_subprocess_exec", "os.execve", "os.execvpe") && !call.kwarg("shell").isTrue() {
+			"asyncio.create_subprocess_exec", "os.execve", "os.execvpe") && !shellOn(call.kwarg("shell")) {
 			a := call.arg(0, "args")
 			if a != nil && a.kind == kList && len(a.args) > 0 {
 				return a.args[0], a.args
@@ -178,4 +178,25 @@ func (c *ctx) htmlSinkCall(call *node) *node {
 // htmlSinkAssign reports an assignment of raw HTML into the page.
 func htmlSinkAssign(target *node) bool {
 	return target.kind == kAttr && hasAny(target.name, "innerHTML", "outerHTML", "dangerouslySetInnerHTML")
+}
+
+// shellOn reports a shell= argument that may be true: True, any truthy
+// literal ("True", 1, [True]) or a value that is not visibly false.
+func shellOn(v *node) bool {
+	if v == nil {
+		return false
+	}
+	switch v.kind {
+	case kTrue:
+		return true
+	case kFalse, kNone:
+		return false
+	case kStr:
+		return v.str != ""
+	case kNum:
+		return strings.Trim(strings.ToLower(v.str), "0._xobj") != "" // 0, 0.0, 0x0 are false
+	case kList, kDict:
+		return len(v.args)+len(v.kw) > 0
+	}
+	return true
 }

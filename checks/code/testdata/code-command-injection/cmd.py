@@ -27,3 +27,14 @@ def backup(dest):
     os.system(cmd)
     # ok: code-command-injection
     subprocess.call("ls -l", shell=True)
+
+
+def truthy_shell(path, use_shell):
+    # ruleid: code-command-injection
+    subprocess.call("ls " + path, shell="True")
+    # ruleid: code-command-injection
+    subprocess.call("ls " + path, shell=use_shell)
+    # ok: code-command-injection
+    subprocess.call("ls " + path, shell=0)
+    # ok: code-command-injection
+    subprocess.call("ls -l", shell="True")

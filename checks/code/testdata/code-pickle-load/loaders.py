@@ -45,3 +45,8 @@ def lookalikes(loader, js):
     # ok: code-pickle-load
     y = loader.load(js)
     return x, y
+
+
+def restore(blob):
+    # ruleid: code-pickle-load
+    return jsonpickle.unpickler.Unpickler().restore(blob)

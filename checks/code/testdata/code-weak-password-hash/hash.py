@@ -15,3 +15,11 @@ def store(user, password):
     # ok: code-weak-password-hash
     k = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
     return h, h2, digest, etag, k
+
+
+def by_keyword(pw_hash_input):
+    # ok: code-weak-password-hash
+    h = hashlib.new(name="md5")
+    # ruleid: code-weak-password-hash
+    h2 = hashlib.new(name="sha1", data=user_password)
+    return h, h2
