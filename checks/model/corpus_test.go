@@ -1,4 +1,4 @@
-package model
+package model_test
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/ward-sec/ward/checks"
+	_ "github.com/ward-sec/ward/checks/all" // every registered family, as ward scan runs them
+	"github.com/ward-sec/ward/checks/model"
 )
 
 // corpusDir is the shared labelled corpus (picklescan's and ModelAudit's
@@ -93,7 +95,7 @@ func TestCorpus(t *testing.T) {
 		switch lb.Label {
 		case "malicious":
 			if !failing {
-				if _, ours := Analyse(context.Background(), n, f.Content, f.Size, f.Limits); !ours {
+				if _, ours := model.Analyse(context.Background(), n, f.Content, f.Size, f.Limits); !ours {
 					// a format of a sibling package (Keras, TensorFlow…)
 					// that is not registered in this build
 					t.Logf("malicious %s missed: no registered check understands its format (checks: %s)",
