@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,46 +19,21 @@ const (
 	testInst  = int64(77)
 )
 
-// gitRepo is a real git work tree for a test.
+// gitRepo adapts GitRepo to the short names the tests use.
 type gitRepo struct {
-	t   testing.TB
+	*GitRepo
 	dir string
 }
 
 func newGitRepo(t testing.TB) *gitRepo {
 	t.Helper()
-	g := &gitRepo{t: t, dir: t.TempDir()}
-	g.run("init", "-q", "-b", "main")
-	return g
+	g := NewGitRepo(t)
+	return &gitRepo{GitRepo: g, dir: g.Dir}
 }
 
-func (g *gitRepo) run(args ...string) string {
-	g.t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", g.dir, "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"}, args...)...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		g.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func (g *gitRepo) write(path, content string) {
-	g.t.Helper()
-	full := filepath.Join(g.dir, path)
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		g.t.Fatal(err)
-	}
-	if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-		g.t.Fatal(err)
-	}
-}
-
-func (g *gitRepo) commit(msg string) string {
-	g.t.Helper()
-	g.run("add", "-A")
-	g.run("commit", "-q", "--allow-empty", "-m", msg)
-	return g.run("rev-parse", "HEAD")
-}
+func (g *gitRepo) run(args ...string) string  { g.t.Helper(); return g.Git(args...) }
+func (g *gitRepo) write(path, content string) { g.t.Helper(); g.WriteString(path, content) }
+func (g *gitRepo) commit(msg string) string   { g.t.Helper(); return g.Commit(msg) }
 
 // numbered returns n lines "line 1\n" … "line n\n".
 func numbered(n int) string {
