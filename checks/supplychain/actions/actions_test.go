@@ -213,3 +213,16 @@ func TestAdHocInstall(t *testing.T) {
 		}
 	}
 }
+
+func TestCredentialsMasked(t *testing.T) {
+	src := "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n" +
+		"      - run: curl -s https://deploy:s3cr3tT0ken@get.example.com/i.sh | sh\n"
+	res, err := Check{}.Scan(context.Background(), checks.NewBytesFile(".github/workflows/x.yml", []byte(src)))
+	if err != nil || len(res.Findings) != 1 {
+		t.Fatalf("%+v %v", res.Findings, err)
+	}
+	f := res.Findings[0]
+	if strings.Contains(f.Message+f.Evidence, "s3cr3tT0ken") || !strings.Contains(f.Evidence, "deploy:***@") {
+		t.Errorf("not masked: %q / %q", f.Evidence, f.Message)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
@@ -99,7 +100,7 @@ type reporter struct {
 
 func (r *reporter) add(rule string, sev checks.Severity, line int, evidence, msg string) *checks.Finding {
 	r.out = append(r.out, checks.Finding{RuleID: rule, Severity: sev, StartLine: line, EndLine: line,
-		Message: msg, Evidence: evidence})
+		Message: redactURLs(msg), Evidence: redactURLs(evidence)})
 	return &r.out[len(r.out)-1]
 }
 
@@ -117,4 +118,22 @@ func (r *reporter) allSteps(fn func(j *job, i int, s *step)) {
 			fn(j, i, s)
 		}
 	}
+}
+
+// userinfo matches the credentials part of a URL ("scheme://user:pass@").
+var userinfo = regexp.MustCompile(`(://)([^/@\s:]+)(:[^/@\s]*)?@`)
+
+// redactURLs masks credentials in URLs that a script quotes (curl
+// https://user:token@…): ward never writes a secret into a finding.
+func redactURLs(s string) string {
+	return userinfo.ReplaceAllStringFunc(s, func(m string) string {
+		sub := userinfo.FindStringSubmatch(m)
+		if sub[3] == "" && len(sub[2]) < 16 {
+			return m // a plain user name such as git@
+		}
+		if sub[3] == "" {
+			return sub[1] + "***@"
+		}
+		return sub[1] + sub[2] + ":***@"
+	})
 }

@@ -180,10 +180,12 @@ func (c *Check) Scan(ctx context.Context, f *checks.File) (checks.Result, error)
 			return res, nil
 		}
 	}
+	redactManifest(hm)
 	var bm *Manifest
 	if f.Base != nil {
 		if b, err := f.Base.ReadAll(limit, f.Limits); err == nil {
 			if m, err := parse(string(b)); err == nil {
+				redactManifest(m)
 				bm = m
 			}
 		}

@@ -206,3 +206,28 @@ func TestInstallScripts(t *testing.T) {
 		"1 deps-install-script medium preinstall: curl x | sh",
 	})
 }
+
+func TestCredentialsInURLsAreMasked(t *testing.T) {
+	const token = "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMAACKlszLCJ"
+	src := "--extra-index-url https://__token__:" + token + "@pkgs.example/simple\n" +
+		"lib @ git+https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/org/lib.git\n" +
+		"other @ git+ssh://git@github.com/org/other.git\n"
+	res, err := New("", "").Scan(t.Context(), file("requirements.txt", []byte(src), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sawGitUser bool
+	for _, f := range res.Findings {
+		all := f.Message + f.Evidence + f.Fix
+		if strings.Contains(all, token) || strings.Contains(all, "ghp_") {
+			t.Errorf("%s leaks a credential: %q", f.RuleID, all)
+		}
+		sawGitUser = sawGitUser || strings.Contains(f.Evidence, "ssh://git@github.com")
+	}
+	if !sawGitUser {
+		t.Error("a plain git@ user name should be kept")
+	}
+	if got := redactURLs("https://user:secret@host/x"); got != "https://user:***@host/x" {
+		t.Errorf("redactURLs = %q", got)
+	}
+}
