@@ -242,7 +242,7 @@ func (cr *checkRun) apply(in *checkRunInput) {
 	}
 	if in.Conclusion != nil {
 		cr.conclusion, cr.status = *in.Conclusion, "completed"
-		cr.completedAt = time.Now()
+		cr.completedAt = now()
 	}
 	if in.CompletedAt != nil {
 		cr.completedAt, _ = time.Parse(time.RFC3339, *in.CompletedAt)
@@ -289,7 +289,7 @@ func (s *Server) handleCreateCheckRun(w http.ResponseWriter, r *http.Request, rp
 	if s.suites[suiteKey] == 0 {
 		s.suites[suiteKey] = s.newID()
 	}
-	cr := &checkRun{id: s.newID(), repo: strings.ToLower(rp.fullName()), headSHA: sha, status: "queued", suiteID: s.suites[suiteKey], startedAt: time.Now()}
+	cr := &checkRun{id: s.newID(), repo: strings.ToLower(rp.fullName()), headSHA: sha, status: "queued", suiteID: s.suites[suiteKey], startedAt: now()}
 	cr.apply(&in)
 	s.checkRuns[cr.id] = cr
 	writeJSON(w, http.StatusCreated, s.checkRunJSONLocked(rp, cr))

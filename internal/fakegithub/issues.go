@@ -57,7 +57,7 @@ func (s *Server) AddIssueComment(fullName string, number int, login, body string
 
 func (s *Server) addIssueCommentLocked(rp *repo, number int, login, body string) *issueComment {
 	ic := &issueComment{id: s.newID(), repo: strings.ToLower(rp.fullName()), number: number, user: login, body: body,
-		created: time.Now(), updated: time.Now()}
+		created: now(), updated: now()}
 	s.issueComms[ic.id] = ic
 	s.userLocked(login)
 	return ic
@@ -187,7 +187,7 @@ func (s *Server) handleEditIssueComment(w http.ResponseWriter, r *http.Request, 
 		writeValidation(w, validationError{Resource: "IssueComment", Field: "body", Code: "custom", Message: msg})
 		return
 	}
-	ic.body, ic.updated = *in.Body, time.Now()
+	ic.body, ic.updated = *in.Body, now()
 	writeJSON(w, http.StatusOK, s.issueCommentJSONLocked(rp, ic))
 }
 
@@ -243,7 +243,7 @@ func (s *Server) handleCreateReaction(review bool) func(w http.ResponseWriter, r
 				return
 			}
 		}
-		re := &reaction{id: s.newID(), user: actor, content: in.Content, created: time.Now()}
+		re := &reaction{id: s.newID(), user: actor, content: in.Content, created: now()}
 		s.reactions[id] = append(s.reactions[id], re)
 		writeJSON(w, http.StatusCreated, s.reactionJSONLocked(re))
 	}

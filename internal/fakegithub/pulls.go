@@ -54,7 +54,7 @@ func FromFork(forkFullName string) PROption { return func(p *pull) { p.fork = fo
 func (s *Server) OpenPR(fullName string, number int, baseRef, headRef string, opts ...PROption) {
 	p := &pull{number: number, state: "open", baseRef: baseRef, headRef: headRef,
 		title: fmt.Sprintf("PR #%d", number), author: "octocat", versions: map[string][]prFile{},
-		created: time.Now(), updated: time.Now()}
+		created: now(), updated: now()}
 	for _, o := range opts {
 		o(p)
 	}
@@ -89,7 +89,7 @@ func (s *Server) SyncPR(fullName string, number int) string {
 	defer s.mu.Unlock()
 	p.prevHead = p.headSHA
 	p.apply(snap)
-	p.updated = time.Now()
+	p.updated = now()
 	s.outdateCommentsLocked(rp, p)
 	return p.headSHA
 }
@@ -352,7 +352,7 @@ func (s *Server) handleMerge(w http.ResponseWriter, r *http.Request, rp *repo) {
 		writeError(w, http.StatusMethodNotAllowed, msg)
 		return
 	}
-	p.merged, p.state, p.mergedAt = true, "closed", time.Now()
+	p.merged, p.state, p.mergedAt = true, "closed", now()
 	writeJSON(w, http.StatusOK, map[string]any{"sha": p.headSHA, "merged": true, "message": "Pull Request successfully merged"})
 }
 

@@ -77,7 +77,7 @@ func (s *Server) AddRepo(fullName, gitDir string) {
 	s.userLocked(owner).typ = "Organization"
 	s.repos[strings.ToLower(fullName)] = &repo{
 		id: s.newID(), owner: owner, name: name, gitDir: gitDir, defaultBranch: branch,
-		perms: map[string]string{}, prs: map[int]*pull{}, created: time.Now(),
+		perms: map[string]string{}, prs: map[int]*pull{}, created: now(),
 	}
 }
 

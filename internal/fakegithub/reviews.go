@@ -262,7 +262,7 @@ func (s *Server) addReviewLocked(rp *repo, p *pull, login, state, body, commit s
 	rv := &review{id: s.newID(), repo: strings.ToLower(rp.fullName()), number: p.number, user: login,
 		state: state, body: body, commitID: commit}
 	if state != "PENDING" {
-		rv.submitted = time.Now()
+		rv.submitted = now()
 	}
 	s.reviews[rv.id] = rv
 	return rv
@@ -271,7 +271,7 @@ func (s *Server) addReviewLocked(rp *repo, p *pull, login, state, body, commit s
 func (s *Server) storeCommentLocked(rp *repo, p *pull, rv *review, rc *reviewComment, body, commit string) {
 	rc.id, rc.reviewID, rc.repo, rc.number = s.newID(), rv.id, strings.ToLower(rp.fullName()), p.number
 	rc.body, rc.user, rc.commitID, rc.origCommitID = body, rv.user, commit, commit
-	rc.created, rc.updated = time.Now(), time.Now()
+	rc.created, rc.updated = now(), now()
 	s.reviewComms[rc.id] = rc
 	s.userLocked(rv.user)
 }
@@ -421,7 +421,7 @@ func (s *Server) handleEditComment(w http.ResponseWriter, r *http.Request, rp *r
 		writeUnprocessable(w, fmt.Sprintf("Body is too long (maximum is %d characters)", maxBodyChars))
 		return
 	}
-	rc.body, rc.updated = *in.Body, time.Now()
+	rc.body, rc.updated = *in.Body, now()
 	writeJSON(w, http.StatusOK, s.commentJSONLocked(rp, rc))
 }
 
@@ -530,7 +530,7 @@ func (s *Server) handleSubmitReview(w http.ResponseWriter, r *http.Request, rp *
 		writeUnprocessable(w, "Review Can not submit: event is invalid or the review is not pending")
 		return
 	}
-	rv.state, rv.submitted = state, time.Now()
+	rv.state, rv.submitted = state, now()
 	if in.Body != "" {
 		rv.body = in.Body
 	}

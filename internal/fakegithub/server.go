@@ -298,3 +298,6 @@ func (s *Server) Requests() []string {
 	}
 	return out
 }
+
+// now is the time stamped on objects: UTC, whole seconds, as GitHub shows.
+func now() time.Time { return time.Now().UTC().Truncate(time.Second) }
