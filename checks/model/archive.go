@@ -131,9 +131,11 @@ func (s *scanner) scanMember(w where, r io.ReaderAt, size int64, z *zipEntry) {
 	sec := io.NewSectionReader(r, z.dataOff, csize)
 	method := z.method
 	if method == 0 && z.localMethod == 0 || method == 0 && z.localErr != "" {
-		head := readAtMost(sec, 0, 4096, csize)
-		f := sniff(head, true)
-		if f == fUnknown && !zipAtEndWithin(sec, csize, 22) {
+		head := z.head
+		if len(head) < 4096 && int64(len(head)) < csize && mayStartPickle(head) {
+			head = readAtMost(sec, 0, 4096, csize)
+		}
+		if sniff(head, true) == fUnknown {
 			s.unreadable(w, z, head)
 			return
 		}
@@ -198,6 +200,16 @@ func (c *closingReader) Read(p []byte) (int, error) {
 		c.c()
 	}
 	return n, err
+}
+
+// mayStartPickle is true when a short head could be the start of a pickle
+// that a longer probe would recognise: its first byte is an opcode.
+func mayStartPickle(head []byte) bool {
+	if len(head) == 0 {
+		return true
+	}
+	return strings.IndexByte("(.012FIJKLMNPQRSTUVXBCabcdeghijlopqrstu}])\x80\x8c\x95", head[0]) >= 0 ||
+		head[0] >= 0x80 && head[0] <= 0x98
 }
 
 // unreadable reports encrypted members, which cannot be analysed (benign

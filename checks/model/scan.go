@@ -46,7 +46,23 @@ func (w where) prefix() string {
 
 // resyncWindow bounds the search for a pickle behind junk in files of no
 // known format.
-const resyncWindow = 64 << 20
+const resyncWindow = 4 << 20
+
+// otherFormat recognises formats that are not pickle containers (other
+// checks read them), so that no time is spent looking for pickles in them.
+func otherFormat(head []byte) bool {
+	for _, m := range []string{"GGUF", "\x89HDF\r\n\x1a\n", "\x89PNG", "\xff\xd8\xff", "GIF8", "%PDF", "\x7fELF",
+		"MZ", "\xca\xfe\xba\xbe", "\xcf\xfa\xed\xfe", "OggS", "RIFF", "ID3", "fLaC"} {
+		if bytes.HasPrefix(head, []byte(m)) {
+			return true
+		}
+	}
+	// safetensors: 8-byte little-endian header length, then a JSON object
+	if len(head) >= 9 && head[8] == '{' && head[6] == 0 && head[7] == 0 {
+		return true
+	}
+	return false
+}
 
 const defaultLoaders = "pickle.load, joblib.load or torch.load"
 
@@ -94,17 +110,13 @@ func (s *scanner) scanAt(w where, r io.ReaderAt, size int64, strict bool) bool {
 	head := readAtMost(r, 0, 4096, size)
 	f := sniff(head, strict)
 	if f == fUnknown {
-		window := int64(22 + 65535)
-		if strict {
-			window = 22 // archive members: only a comment-less nested zip
-		}
-		if zipAtEndWithin(r, size, window) {
+		if !strict && zipAtEnd(r, size) {
 			f = fZip
 		}
 	}
 	switch f {
 	case fUnknown:
-		if w.depth == 0 && !strict {
+		if w.depth == 0 && !strict && !otherFormat(head) {
 			// junk before a pickle: a loader that seeks past a header runs it
 			if off, err := pickle.FindStream(s.ctx, r, 0, size, resyncWindow); err == nil && off > 0 {
 				s.scanPickleAt(w, io.NewSectionReader(r, off, size-off), size-off, strict)

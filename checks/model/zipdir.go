@@ -26,12 +26,17 @@ type zipEntry struct {
 	localCSize    uint64
 	localUSize    uint64
 	localErr      string
+	head          []byte // first bytes of the data, read with the local header
 }
 
 func (e *zipEntry) encrypted() bool { return e.flags&1 != 0 || e.localFlags&1 != 0 }
 func (e *zipEntry) isDir() bool {
 	return len(e.name) > 0 && e.name[len(e.name)-1] == '/' && e.usize == 0
 }
+
+// localSlack is how much is read after a local header's fixed part: the
+// name, extra field and the start of the data, enough to sniff a member.
+const localSlack = 1024
 
 var errNotZip = errors.New("no end of central directory record")
 
@@ -159,7 +164,9 @@ func readLocal(r io.ReaderAt, size int64, z *zipEntry) {
 		z.localErr = "local header offset is past the end of the file"
 		return
 	}
-	h := readAtMost(r, int64(z.localOff), 30, size)
+	// one read for the header, the name and the first bytes of the data:
+	// on a remote file every ReadAt is a range request
+	h := readAtMost(r, int64(z.localOff), 30+localSlack, size)
 	if len(h) < 30 || !bytes.HasPrefix(h, []byte("PK\x03\x04")) {
 		z.localErr = "no local header at the offset the central directory gives"
 		return
@@ -171,7 +178,16 @@ func readLocal(r io.ReaderAt, size int64, z *zipEntry) {
 	z.localUSize = uint64(binary.LittleEndian.Uint32(h[22:]))
 	nl := int64(binary.LittleEndian.Uint16(h[26:]))
 	el := int64(binary.LittleEndian.Uint16(h[28:]))
-	name := readAtMost(r, int64(z.localOff)+30, nl+el, size)
+	var name []byte
+	if int64(len(h)) >= 30+nl+el {
+		name = h[30 : 30+nl+el]
+		z.head = h[30+nl+el:]
+		if uint64(len(z.head)) > z.csize {
+			z.head = z.head[:z.csize]
+		}
+	} else {
+		name = readAtMost(r, int64(z.localOff)+30, nl+el, size)
+	}
 	if int64(len(name)) < nl+el {
 		z.localErr = "local header truncated"
 		return
