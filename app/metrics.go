@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // Metrics are ward's Prometheus metrics, on their own registry so that tests
@@ -46,7 +47,7 @@ func NewMetrics(depth func(context.Context) (int, error)) *Metrics {
 		}),
 	}
 	m.Registry.MustRegister(m.deliveries, m.reviews, m.reviewSeconds, m.ackSeconds, m.githubCalls, m.rateLimit,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if depth != nil {
 		m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "ward_queue_depth", Help: "Jobs waiting or running in the queue.",

@@ -9,6 +9,13 @@ FUZZTIME=${FUZZTIME:-5s}
 echo "== go vet"
 go vet ./...
 
+if command -v staticcheck >/dev/null 2>&1 || [ -x "$(go env GOPATH)/bin/staticcheck" ]; then
+  echo "== staticcheck"
+  "$(command -v staticcheck || echo "$(go env GOPATH)/bin/staticcheck")" ./...
+else
+  echo "== staticcheck not installed (go install honnef.co/go/tools/cmd/staticcheck@v0.8.2): skipped"
+fi
+
 echo "== go test"
 go test -count=1 -timeout 20m ./...
 
