@@ -281,7 +281,7 @@ func (s *Server) handleCreateCheckRun(w http.ResponseWriter, r *http.Request, rp
 		return
 	}
 	sha := *in.HeadSHA
-	if len(sha) != 40 || commitSHA(rp.gitDir, sha) != sha {
+	if len(sha) != 40 || (!rp.knownCommit(sha) && commitSHA(rp.gitDir, sha) != sha) {
 		writeValidation(w, validationError{Resource: "CheckRun", Field: "head_sha", Code: "invalid", Message: "No commit found for SHA: " + sha})
 		return
 	}

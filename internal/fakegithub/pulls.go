@@ -375,3 +375,17 @@ func (s *Server) requiredChecksLocked(rp *repo, sha string) string {
 	}
 	return ""
 }
+
+// knownCommit reports whether sha is a head or base a PR of rp had, so it
+// is a commit without asking git. Call with s.mu held.
+func (rp *repo) knownCommit(sha string) bool {
+	for _, p := range rp.prs {
+		if p.baseSHA == sha {
+			return true
+		}
+		if _, ok := p.versions[sha]; ok {
+			return true
+		}
+	}
+	return false
+}
