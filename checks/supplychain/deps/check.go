@@ -114,6 +114,10 @@ func parserFor(p string) (parser, bool) {
 		return ParsePnpmLock, true
 	case "go.mod":
 		return ParseGoMod, true
+	case "uv.lock":
+		return ParseUVLock, true
+	case "poetry.lock":
+		return ParsePoetryLock, true
 	case ".npmrc":
 		return ParseNpmrc, true
 	}

@@ -49,10 +49,10 @@ func FuzzParseRequirement(f *testing.F) {
 
 func FuzzManifests(f *testing.F) {
 	fuzzSeeds(f, "pairs/pep621-uv/head.toml", "pairs/packagelock/head.json", "pairs/pnpm/head.yaml",
-		"pairs/gomod/head.mod", "pairs/setupcfg/head.cfg")
+		"pairs/gomod/head.mod", "pairs/setupcfg/head.cfg", "pairs/uvlock/head.lock")
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, p := range []string{"pyproject.toml", "Pipfile", "setup.cfg", "package.json", "package-lock.json",
-			"pnpm-lock.yaml", "go.mod", ".npmrc", "environment.yml"} {
+			"pnpm-lock.yaml", "go.mod", ".npmrc", "environment.yml", "uv.lock", "poetry.lock"} {
 			checkAll(t, p, s)
 		}
 	})

@@ -6,6 +6,28 @@ import "testing"
 // compares head with base, "scan" has no base (ward scan, or a new file).
 // Lines are "LINE RULE SEVERITY EVIDENCE", sorted.
 var pairWants = map[string]map[string][]string{
+	"uvlock": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"16 deps-nonregistry-resolved medium internal-lib https://pkgs.internal.example/simple",
+			"32 deps-malicious-package critical ultralytics@8.3.41",
+			"37 deps-nonregistry-resolved medium forked https://github.com/someone/forked?rev=main#0123456789abcdef0123456789abcdef01234567",
+		},
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"16 deps-nonregistry-resolved medium internal-lib https://pkgs.internal.example/simple",
+			"32 deps-malicious-package critical ultralytics@8.3.41",
+			"37 deps-nonregistry-resolved medium forked https://github.com/someone/forked?rev=main#0123456789abcdef0123456789abcdef01234567",
+		},
+	},
+	"poetrylock": {
+		"scan": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"14 deps-nonregistry-resolved medium private-lib https://pkgs.internal.example/simple",
+			"27 deps-malicious-package critical gptplus@0.1.0",
+			"35 deps-nonregistry-resolved medium mylib https://github.com/someone/mylib.git",
+		},
+	},
 	"requirements": {
 		"PR": {
 			"0 deps-osv-floor-only info embedded floor only",
@@ -258,6 +280,8 @@ func TestPairs(t *testing.T) {
 		{"pnpm", "pnpm-lock.yaml", "pairs/pnpm/head.yaml", "pairs/pnpm/base.yaml"},
 		{"gomod", "go.mod", "pairs/gomod/head.mod", "pairs/gomod/base.mod"},
 		{"npmrc", ".npmrc", "pairs/npmrc/head", "pairs/npmrc/base"},
+		{"uvlock", "uv.lock", "pairs/uvlock/head.lock", "pairs/uvlock/base.lock"},
+		{"poetrylock", "poetry.lock", "pairs/poetrylock/head.lock", ""},
 	}
 	c := New("", "")
 	for _, tt := range tests {
