@@ -16,6 +16,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
 )
 
 func testKeyPEM(tb testing.TB) []byte {
@@ -110,4 +112,22 @@ func BenchmarkWebhookAck(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "deliveries/s")
+}
+
+func TestNewPushCancelsOlderReview(t *testing.T) {
+	s := newTestServer(t, "sekret")
+	ctx := context.Background()
+	if _, err := s.Store().Enqueue(ctx, "d1", "pull_request", []river.JobArgs{ReviewArgs{InstallationID: 7, Repo: "acme/app", PR: 4, HeadSHA: "old", Trigger: "push"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Store().Enqueue(ctx, "d2", "pull_request", []river.JobArgs{ReviewArgs{InstallationID: 7, Repo: "acme/app", PR: 5, HeadSHA: "other", Trigger: "push"}}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.store.queue.cancelOlderReviews(ctx, "acme/app", 4, "new")
+	if err != nil || n != 1 {
+		t.Fatalf("cancelled %d (%v), want the one older review of PR 4", n, err)
+	}
+	if depth, _ := s.Store().QueueDepth(ctx); depth != 1 {
+		t.Fatalf("queue depth %d, want PR 5's review left", depth)
+	}
 }
