@@ -595,25 +595,87 @@ func (s *Server) commentJSONLocked(rp *repo, rc *reviewComment) *github.PullRequ
 	return out
 }
 
-// outdateCommentsLocked re-anchors comments after a push: a comment whose
-// line is no longer in the diff becomes outdated (line and position null).
+// outdateCommentsLocked re-anchors comments after a push, as GitHub does: a
+// RIGHT-side line moves with the lines inserted or removed above it between
+// the comment's commit and the new head; a comment whose line was changed, or
+// that is no longer inside the PR's diff, becomes outdated (line and position
+// null). Call with s.mu held.
 func (s *Server) outdateCommentsLocked(rp *repo, p *pull) {
 	for _, rc := range s.commentsLocked(rp, p.number, 0) {
-		if rc.subjectType != "line" || rc.outdated {
+		if rc.subjectType != "line" || rc.outdated || rc.commitID == p.headSHA {
 			continue
 		}
+		line, ok := rc.line, true
+		if rc.side == "RIGHT" {
+			line, ok = mapLine(rp.gitDir, rc.commitID, p.headSHA, rc.path, rc.line)
+		}
 		f := p.file(p.files, rc.path)
-		if f == nil {
+		if !ok || f == nil {
 			rc.outdated = true
 			continue
 		}
-		pl, ok := f.lineInDiff(rc.side, rc.line)
+		pl, ok := f.lineInDiff(rc.side, line)
 		if !ok {
 			rc.outdated = true
 			continue
 		}
-		rc.position = pl.pos
+		rc.line, rc.position, rc.commitID = line, pl.pos, p.headSHA
+		if rc.startLine != 0 && rc.startSide == "RIGHT" {
+			if start, ok := mapLine(rp.gitDir, rc.origCommitID, p.headSHA, rc.path, rc.startLine); ok {
+				rc.startLine = start
+			}
+		}
 	}
+}
+
+// mapLine follows line of path from commit from to commit to; ok is false
+// when the line itself changed or the file is gone.
+func mapLine(dir, from, to, path string, line int) (int, bool) {
+	out, err := git(dir, "diff", "--no-color", "--no-ext-diff", "-U0", from, to, "--", path)
+	if err != nil {
+		return 0, false
+	}
+	if strings.Contains(string(out), "\n+++ /dev/null") {
+		return 0, false
+	}
+	delta := 0
+	for _, text := range strings.Split(string(out), "\n") {
+		if !strings.HasPrefix(text, "@@ ") {
+			continue
+		}
+		f := strings.Fields(text)
+		if len(f) < 3 {
+			continue
+		}
+		oldStart, oldLen := hunkRange(f[1])
+		_, newLen := hunkRange(f[2])
+		if oldLen == 0 { // pure insertion after oldStart
+			if line <= oldStart {
+				return line + delta, true
+			}
+		} else {
+			if line < oldStart {
+				return line + delta, true
+			}
+			if line < oldStart+oldLen {
+				return 0, false
+			}
+		}
+		delta += newLen - oldLen
+	}
+	return line + delta, true
+}
+
+// hunkRange reads "-a,b" or "+c" into start and length (length 1 when omitted).
+func hunkRange(s string) (int, int) {
+	s = strings.TrimLeft(s, "-+")
+	start, length, found := strings.Cut(s, ",")
+	a, _ := strconv.Atoi(start)
+	if !found {
+		return a, 1
+	}
+	b, _ := strconv.Atoi(length)
+	return a, b
 }
 
 func (s *Server) threadRootLocked(rc *reviewComment) *reviewComment {

@@ -3,7 +3,9 @@ package fakegithub
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -258,5 +260,36 @@ func TestPendingReview(t *testing.T) {
 	done, _, err := c.PullRequests.SubmitReview(ctx, "acme", "widgets", 1, rv.GetID(), &github.PullRequestReviewRequest{Event: github.String("COMMENT")})
 	if err != nil || done.GetState() != "COMMENTED" {
 		t.Errorf("submit: %v %v", done.GetState(), err)
+	}
+}
+
+func TestCommentsFollowTheirLinesAfterPush(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	if _, _, err := c.PullRequests.CreateReview(ctx, "acme", "widgets", 1, &github.PullRequestReviewRequest{
+		Event: github.String("COMMENT"), Comments: []*github.DraftReviewComment{draftComment("app.py", 20), draftComment("app.py", 41), draftComment("new.txt", 2)},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.repo.run("checkout", "-q", "feature")
+	app := f.repo.run("show", "feature:app.py")
+	f.repo.write("app.py", "import os\nimport sys\nimport re\n"+app+"\n")
+	f.repo.write("new.txt", "hello\nWORLD\n")
+	next := f.repo.commit("push 2")
+	f.s.SyncPR(testRepo, 1)
+	got := map[string][2]int{}
+	for _, rc := range f.s.ReviewComments(testRepo, 1) {
+		if rc.Outdated {
+			got[rc.Path+" outdated"] = [2]int{rc.OriginalLine, rc.Line}
+			continue
+		}
+		if rc.CommitID != next {
+			t.Errorf("%s:%d still on %s", rc.Path, rc.Line, rc.CommitID)
+		}
+		got[rc.Path+" "+strconv.Itoa(rc.OriginalLine)] = [2]int{rc.OriginalLine, rc.Line}
+	}
+	want := map[string][2]int{"app.py 20": {20, 23}, "app.py 41": {41, 44}, "new.txt outdated": {2, 0}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("after push: %v, want %v", got, want)
 	}
 }
