@@ -56,6 +56,7 @@ type Dep struct {
 	Line    int    // 1-based line of the declaration; 0 when unknown
 	Text    string // the declaration as written (evidence)
 	Lock    bool   // resolved in a lock file rather than declared
+	Alias   string // npm: the name code imports when the manifest says "alias": "npm:real@1"
 	// InstallScript is set for lock entries that run an install script.
 	InstallScript bool
 }

@@ -62,6 +62,7 @@ func npmDep(name, spec string) Dep {
 	s := strings.TrimSpace(spec)
 	switch {
 	case strings.HasPrefix(s, "npm:"):
+		d.Alias = name
 		alias := strings.TrimPrefix(s, "npm:")
 		at := strings.LastIndex(alias, "@")
 		if at > 0 {

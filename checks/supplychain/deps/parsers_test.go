@@ -231,3 +231,9 @@ func TestCredentialsInURLsAreMasked(t *testing.T) {
 		t.Errorf("redactURLs = %q", got)
 	}
 }
+
+func TestNpmAliasOfPopularName(t *testing.T) {
+	src := []byte("{\n  \"dependencies\": {\n    \"react\": \"npm:evil-react-dom@1.0.0\",\n    \"my-lodash\": \"npm:lodash@4.17.21\"\n  }\n}\n")
+	got := scan(t, New("", ""), file("package.json", src, nil), RuleOSVFloorOnly)
+	diffLines(t, "alias", got, []string{"3 deps-typosquat high react -> evil-react-dom"})
+}

@@ -119,6 +119,11 @@ func (r *reviewer) dependency(d Dep) {
 				Evidence:   d.Name + " ~ " + sq.Target,
 				Fix:        fmt.Sprintf("Replace %s with %s (check the registry page first).", d.Name, sq.Target),
 				Suggestion: r.replaceOnLine(d.Line, d.Name, sq.Target)})
+		} else if d.Alias != "" && Normalize(d.Eco, d.Alias) != Normalize(d.Eco, d.Name) && Known(d.Eco, d.Alias) {
+			r.add(checks.Finding{RuleID: RuleTyposquat, Severity: checks.SeverityHigh, StartLine: d.Line, EndLine: d.Line,
+				Message: fmt.Sprintf("%q is an alias: npm installs the package %s under the popular name %s, so code "+
+					"that imports %s runs %s instead.", d.Alias, d.Name, d.Alias, d.Alias, d.Name),
+				Evidence: d.Alias + " -> " + d.Name})
 		} else if LooksHallucinated(d.Eco, d.Name) {
 			r.add(checks.Finding{RuleID: RuleUnknownPackage, Severity: checks.SeverityLow, StartLine: d.Line, EndLine: d.Line,
 				Message: fmt.Sprintf("%s is in none of ward's lists of popular %s packages and has the shape of names AI "+
