@@ -109,3 +109,14 @@ func TestTimeout(t *testing.T) {
 		t.Errorf("cancelled analysis must say so:%s", dump(fs))
 	}
 }
+
+// TestTextIsNotCompressed: text that happens to start like a zlib or lzma
+// header is not a broken archive.
+func TestTextIsNotCompressed(t *testing.T) {
+	for _, text := range []string{"x^2 + y^2 = r^2\n", "x\x01 not really", "]\x00\x00\x80\x00 binary-ish but not lzma"} {
+		fs, ok := Analyse(context.Background(), "notes.txt", bytes.NewReader([]byte(text)), int64(len(text)), checks.Limits{})
+		if ok || len(fs) != 0 {
+			t.Errorf("%q: analysed=%v:%s", text, ok, dump(fs))
+		}
+	}
+}

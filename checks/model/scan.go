@@ -144,7 +144,7 @@ func (s *scanner) scanAt(w where, r io.ReaderAt, size int64, strict bool) bool {
 	case fNpy:
 		s.scanNpy(w, r, size)
 	default:
-		s.scanCompressed(w, f, io.NewSectionReader(r, 0, size), size)
+		return s.scanCompressed(w, f, io.NewSectionReader(r, 0, size), size)
 	}
 	return true
 }
@@ -173,8 +173,7 @@ func (s *scanner) scanStream(w where, r io.Reader, strict bool) bool {
 		return true
 	}
 	if f.compressed() {
-		s.scanCompressed(w, f, br, -1)
-		return true
+		return s.scanCompressed(w, f, br, -1)
 	}
 	// zip, 7z, npy need random access: buffer them
 	max := s.lim.MaxDecompressedBytes

@@ -34,6 +34,10 @@ var formatNames = map[format]string{
 
 func (f format) String() string { return formatNames[f] }
 
+// weak formats are recognised from a couple of header bytes only: content
+// that does not decompress was not one of them.
+func (f format) weak() bool { return f == fZlib || f == fLzma }
+
 // compressed reports whether the format is a single compressed stream.
 func (f format) compressed() bool { return f >= fGzip }
 
@@ -66,7 +70,9 @@ func sniff(head []byte, strict bool) format {
 		return fPickle
 	}
 	switch {
-	case len(head) >= 2 && head[0]&0x0f == 8 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0 && head[0]>>4 <= 7:
+	case len(head) >= 2 && head[0] == 0x78 && (head[1] == 0x01 || head[1] == 0x5e || head[1] == 0x9c || head[1] == 0xda):
+		// the four headers zlib writes by level; text starting "x^" is
+		// rejected later when it does not decompress
 		return fZlib
 	case len(head) >= 13 && head[0] < 9*5*5 && lzmaAlone(head):
 		return fLzma

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bufio"
 	"compress/bzip2"
 	"compress/gzip"
 	"compress/zlib"
@@ -90,31 +91,34 @@ func decompressor(f format, r io.Reader) (io.Reader, func(), error) {
 
 // scanCompressed analyses a compressed stream (joblib writes zlib, gzip,
 // bz2, xz, lzma and lz4 files) and what it holds.
-func (s *scanner) scanCompressed(w where, f format, r io.Reader, size int64) {
+func (s *scanner) scanCompressed(w where, f format, r io.Reader, size int64) bool {
 	cr := &countingReader{r: r}
 	d, closeFn, err := decompressor(f, cr)
 	if err != nil {
+		if f.weak() {
+			return false
+		}
 		s.add(checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
 			Message:  fmt.Sprintf("%sLooks like a %s stream but could not be opened (%v): its content was not analysed.", w.prefix(), f, err),
 			Evidence: w.member + ": " + f.String()})
-		return
+		return true
 	}
 	defer closeFn()
-	br := &boundedReader{s: s, r: d, in: cr, limit: -1}
+	br := bufio.NewReaderSize(&boundedReader{s: s, r: d, in: cr, limit: -1}, 64<<10)
+	if head, err := br.Peek(1); len(head) == 0 && f.weak() {
+		_ = err
+		return false
+	}
 	inner := w
 	if w.loader == defaultLoaders {
 		inner.loader = "joblib.load"
 	}
-	inner.member = w.member
 	if inner.member == "" {
 		inner.member = "(" + f.String() + " stream)"
 	} else {
 		inner.member += " (" + f.String() + ")"
 	}
 	ok := s.scanStream(inner, br, false)
-	if br.s.decompressed > s.lim.MaxDecompressedBytes {
-		return // reported by the reader error path
-	}
-	_ = ok
 	_ = size
+	return ok || !f.weak()
 }
