@@ -64,6 +64,16 @@ jobs:
           repository: ${{ github.event.pull_request.head.repo.full_name }}
       - run: pip install .
 `, []string{"8 actions-untrusted-checkout"}},
+		{"docker build of the checkout", `on: pull_request_target
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ` + co + `
+        with:
+          ref: ${{ github.head_ref }}
+      - uses: docker/build-push-action@4f58ea79222b3b9dc2c8bbdd6debcef730109a75
+`, []string{"8 actions-untrusted-checkout"}},
 		{"plain pull_request is not privileged", `on: pull_request
 jobs:
   j:

@@ -24,6 +24,11 @@ var buildCommand = regexp.MustCompile(`(?m)(^|[\s;&|(])(npm|npx|yarn|pnpm|bun|no
 	`poetry|uv|hatch|make|cmake|cargo|go|mvn|gradle|ant|dotnet|msbuild|bundle|rake|gem|composer|php|ruby|perl|` +
 	`sh|bash|zsh|pwsh|docker|just|task|bazel|meson|ninja|terraform|helm|pre-commit)(\s|$)|(^|[\s;&|(])\./[\w./-]+`)
 
+// buildActions run build files from the workspace (Dockerfile, hooks,
+// build scripts, test suites).
+var buildActions = []string{"docker/build-push-action", "pre-commit/action", "gradle/gradle-build-action",
+	"gradle/actions", "goreleaser/goreleaser-action", "cypress-io/github-action"}
+
 var prCheckoutCommand = regexp.MustCompile(`gh\s+pr\s+checkout|git\s+fetch\s+\S+\s+["']?(\+?refs/)?pull/`)
 
 func (r *reporter) untrustedCheckout() {
@@ -77,6 +82,13 @@ func executesAfter(steps []*step) (string, int) {
 		}
 		if s.Uses != nil && (strings.HasPrefix(s.Uses.Value, "./") || strings.HasPrefix(s.Uses.Value, "../")) {
 			return "local action " + s.Uses.Value, s.Uses.Line
+		}
+		if s.Uses != nil {
+			for _, a := range buildActions {
+				if isAction(s.Uses.Value, a) {
+					return s.Uses.Value, s.Uses.Line
+				}
+			}
 		}
 	}
 	return "", 0
