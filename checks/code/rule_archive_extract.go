@@ -27,7 +27,10 @@ var _ = register(&rule{
 			isTar := strings.HasPrefix(name, "tarfile.") || call.obj != nil && call.obj.kind == kAttr &&
 				call.obj.obj != nil && call.obj.obj.kind == kIdent && strings.Contains(strings.ToLower(call.obj.obj.name), "tar")
 			isZip := strings.HasPrefix(name, "zipfile.")
+			member := call.arg(0, "member")
 			switch {
+			case (isTar || isZip) && call.obj.kind == kAttr && call.obj.name == "extract" && member != nil && member.kind == kStr:
+				// one member named in the code: its name cannot traverse
 			case (isTar || isZip) && call.obj.kind == kAttr && (call.obj.name == "extractall" || call.obj.name == "extract"):
 				f := call.kwarg("filter")
 				if isZip || f == nil || f.kind == kStr && f.str == "fully_trusted" {

@@ -23,6 +23,11 @@ var _ = register(&rule{
 		if code.kind == kCall && c.evalSink(code) != nil {
 			return // exec(compile(...)): reported once, at compile
 		}
+		if code.kind == kIdent {
+			if v, ok := c.lookup(code.name); ok && v.value != nil && v.value.kind == kCall && c.evalSink(v.value) != nil {
+				return // code = compile(src); exec(code): reported at compile
+			}
+		}
 		msg := c.callee(call) + " runs a string that is not a constant: whoever influences it runs code here."
 		if c.taintOf(code)&tRequest != 0 {
 			msg = "Request input reaches " + c.callee(call) + ": any caller runs code in this process."

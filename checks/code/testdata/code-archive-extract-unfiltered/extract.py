@@ -22,3 +22,11 @@ def unpack(path, dest):
     # ok: code-archive-extract-unfiltered
     names = zipfile.ZipFile(path).namelist()
     return names
+
+
+def one_member(path, tmp):
+    with tarfile.open(path) as tar:
+        # ok: code-archive-extract-unfiltered
+        tar.extract("storages", path=tmp)
+        # ruleid: code-archive-extract-unfiltered
+        tar.extract(tar.getmembers()[0], path=tmp)

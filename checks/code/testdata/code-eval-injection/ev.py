@@ -22,3 +22,11 @@ def handler():
     # ok: code-eval-injection
     exec("import this")
     return value
+
+
+def run_file(path):
+    with open(path) as fh:
+        # ruleid: code-eval-injection
+        code = compile(fh.read(), path, "exec")
+    # ok: code-eval-injection
+    exec(code, {})
