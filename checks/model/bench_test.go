@@ -60,13 +60,15 @@ func (s *sparse) ReadAt(p []byte, off int64) (int, error) {
 
 // countingReaderAt counts the bytes a scan reads.
 type countingReaderAt struct {
-	r io.ReaderAt
-	n atomic.Int64
+	r     io.ReaderAt
+	n     atomic.Int64
+	calls atomic.Int64 // ReadAt calls: range requests on a remote file
 }
 
 func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	n, err := c.r.ReadAt(p, off)
 	c.n.Add(int64(n))
+	c.calls.Add(1)
 	return n, err
 }
 
@@ -124,7 +126,7 @@ func torchZip(tb testing.TB, size int64, members int) *sparse {
 // go test -run XXX -bench TorchZip1GB -benchmem ./checks/model/
 func BenchmarkTorchZip1GB(b *testing.B) {
 	z := torchZip(b, 1<<30, 16)
-	var read int64
+	var read, calls int64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		c := &countingReaderAt{r: z}
@@ -132,9 +134,10 @@ func BenchmarkTorchZip1GB(b *testing.B) {
 		if !ok || len(fs) != 0 {
 			b.Fatalf("analysed=%v findings=%v", ok, dump(fs))
 		}
-		read = c.n.Load()
+		read, calls = c.n.Load(), c.calls.Load()
 	}
 	b.ReportMetric(float64(read), "bytes-read")
+	b.ReportMetric(float64(calls), "reads")
 	b.ReportMetric(100*float64(read)/float64(z.size), "%-of-file")
 }
 
