@@ -50,3 +50,8 @@ def lookalikes(loader, js):
 def restore(blob):
     # ruleid: code-pickle-load
     return jsonpickle.unpickler.Unpickler().restore(blob)
+
+
+def deep_copy(model):
+    # ok: code-pickle-load
+    return pickle.loads(pickle.dumps(model))
