@@ -65,7 +65,7 @@ func TestParseRequirementsKeepsWhatExtractorsDrop(t *testing.T) {
 	for _, ix := range m.Indexes {
 		idx = append(idx, fmt.Sprintf("%d:%s:%s:%v", ix.Line, ix.Kind, ix.URL, ix.Confusable))
 	}
-	wantIdx := "2:index-url:https://pkgs.example/simple:false 3:extra-index-url:https://extra.example/simple:true 4:find-links:./wheels:true"
+	wantIdx := "2:index-url:https://pkgs.example/simple:false 3:extra-index-url:https://extra.example/simple:true 4:find-links:./wheels:false"
 	if strings.Join(idx, " ") != wantIdx {
 		t.Errorf("indexes = %q, want %q", strings.Join(idx, " "), wantIdx)
 	}

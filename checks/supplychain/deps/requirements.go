@@ -95,7 +95,11 @@ func parseRequirementLine(m *Manifest, ll logicalLine, eco Ecosystem) {
 		if opt == "-f" {
 			kind = "find-links"
 		}
-		m.Indexes = append(m.Indexes, Index{Eco: eco, Kind: kind, URL: val, Confusable: true,
+		// A local wheel directory is not a second public namespace.
+		lv := strings.ToLower(val)
+		remote := !(strings.HasPrefix(lv, "file:") || strings.HasPrefix(lv, "./") || strings.HasPrefix(lv, "../") ||
+			strings.HasPrefix(lv, "/") || strings.HasPrefix(lv, "~") || lv == "." || lv == "")
+		m.Indexes = append(m.Indexes, Index{Eco: eco, Kind: kind, URL: val, Confusable: remote,
 			Insecure: strings.HasPrefix(strings.ToLower(val), "http://"), Line: ll.line, Text: ll.text})
 		return
 	case "--trusted-host":
