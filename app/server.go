@@ -34,7 +34,10 @@ type Config struct {
 	Limits         checks.Limits
 	// PollInterval is how often idle workers look for jobs (SQLite polls).
 	PollInterval time.Duration
-	Logger       *slog.Logger
+	// ReviewTimeout bounds one review attempt; a replica that dies mid-review
+	// has its job taken over by another after about 1.5 times this.
+	ReviewTimeout time.Duration
+	Logger        *slog.Logger
 }
 
 // Configured reports whether the App's credentials are present.
@@ -69,7 +72,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	river.AddWorker(workers, &reviewWorker{s: s})
 	river.AddWorker(workers, &commandWorker{s: s})
 	store, err := OpenStore(ctx, cfg.DatabaseURL, QueueConfig{Workers: workers, MaxWorkers: cfg.Workers,
-		PollInterval: cfg.PollInterval, Logger: cfg.Logger})
+		PollInterval: cfg.PollInterval, JobTimeout: cfg.ReviewTimeout, Logger: cfg.Logger})
 	if err != nil {
 		return nil, err
 	}

@@ -45,13 +45,19 @@ type queue interface {
 	stop(ctx context.Context) error
 }
 
+// ErrDatabaseURL marks a WARD_DATABASE_URL that can never work: waiting for
+// the database would not help.
+var ErrDatabaseURL = errors.New("WARD_DATABASE_URL")
+
 // QueueConfig tunes the workers.
 type QueueConfig struct {
 	Workers      *river.Workers
 	MaxWorkers   int
 	PollInterval time.Duration
 	RescueAfter  time.Duration
-	Logger       *slog.Logger
+	// JobTimeout bounds one review attempt (default 10 minutes).
+	JobTimeout time.Duration
+	Logger     *slog.Logger
 }
 
 // ward's own tables. Placeholders are $N, which both SQLite and PostgreSQL read.
@@ -88,13 +94,13 @@ func OpenStore(ctx context.Context, dbURL string, qc QueueConfig) (*Store, error
 	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
 		return openPostgres(ctx, dbURL, qc)
 	}
-	return nil, fmt.Errorf("WARD_DATABASE_URL %q: want sqlite://FILE or postgres://…", redactURL(dbURL))
+	return nil, fmt.Errorf("%w %q: want sqlite://FILE or postgres://…", ErrDatabaseURL, redactURL(dbURL))
 }
 
 func openSQLite(ctx context.Context, dbURL string, qc QueueConfig) (*Store, error) {
 	path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite://"), "sqlite:")
 	if path == "" {
-		return nil, errors.New("WARD_DATABASE_URL: sqlite:// needs a file name")
+		return nil, fmt.Errorf("%w: sqlite:// needs a file name", ErrDatabaseURL)
 	}
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -147,14 +153,20 @@ func riverConfig(qc QueueConfig) *river.Config {
 	if poll <= 0 {
 		poll = 50 * time.Millisecond
 	}
+	timeout := qc.JobTimeout
+	if timeout <= 0 {
+		timeout = reviewTimeout
+	}
 	rescue := qc.RescueAfter
 	if rescue <= 0 {
-		rescue = reviewTimeout + time.Minute
+		// A job still "running" this long after its timeout belongs to a
+		// replica that died: River's rescuer makes it runnable again.
+		rescue = timeout + max(timeout/2, 5*time.Second)
 	}
 	cfg := &river.Config{
 		FetchCooldown:        poll,
 		FetchPollInterval:    poll,
-		JobTimeout:           reviewTimeout,
+		JobTimeout:           timeout,
 		RescueStuckJobsAfter: rescue,
 		Logger:               qc.Logger,
 		Workers:              qc.Workers,

@@ -21,7 +21,12 @@ type reviewWorker struct {
 	s *Server
 }
 
-func (w *reviewWorker) Timeout(*river.Job[ReviewArgs]) time.Duration { return reviewTimeout }
+func (w *reviewWorker) Timeout(*river.Job[ReviewArgs]) time.Duration {
+	if w.s.cfg.ReviewTimeout > 0 {
+		return w.s.cfg.ReviewTimeout
+	}
+	return reviewTimeout
+}
 
 func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) error {
 	a := job.Args

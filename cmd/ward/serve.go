@@ -52,7 +52,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) int {
 		log.Info("no GitHub App credentials: open the setup page to register the App",
 			"url", "http://localhost"+portOf(cfg.Addr)+"/")
 	}
-	srv, err := app.NewServer(ctx, cfg)
+	srv, err := app.NewServerWaiting(ctx, cfg)
 	if err != nil {
 		log.Error("cannot start", "err", err)
 		return 1
@@ -108,6 +108,13 @@ func configFromEnv(envFile string) (app.Config, error) {
 			return cfg, fmt.Errorf("WARD_WORKERS %q: want a positive number", v)
 		}
 		cfg.Workers = n
+	}
+	if v := os.Getenv("WARD_REVIEW_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return cfg, fmt.Errorf("WARD_REVIEW_TIMEOUT %q: want a duration such as 10m", v)
+		}
+		cfg.ReviewTimeout = d
 	}
 	partial := cfg.AppID != 0 || len(cfg.PrivateKeyPEM) > 0 || len(cfg.WebhookSecrets) > 0
 	if partial && !cfg.Configured() {
