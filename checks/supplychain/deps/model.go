@@ -73,6 +73,9 @@ type Index struct {
 	// Confusable is true when packages may resolve from this index and the
 	// public one alike (no per-package pinning of the index).
 	Confusable bool
+	// Primary is true for an index that replaces the public one (pip
+	// --index-url, uv's default index): reported when a PR adds or changes it.
+	Primary bool
 	// Insecure is true for plain-HTTP indexes and --trusted-host.
 	Insecure bool
 	Line     int

@@ -237,3 +237,15 @@ func TestNpmAliasOfPopularName(t *testing.T) {
 	got := scan(t, New("", ""), file("package.json", src, nil), RuleOSVFloorOnly)
 	diffLines(t, "alias", got, []string{"3 deps-typosquat high react -> evil-react-dom"})
 }
+
+func TestPrimaryIndexChangeOnlyInPR(t *testing.T) {
+	c := New("", "")
+	head := []byte("--index-url https://mirror.evil.example/simple\nrequests==2.32.3\n")
+	base := []byte("--index-url https://pkgs.internal.example/simple\nrequests==2.32.3\n")
+	got := scan(t, c, file("requirements.txt", head, base), RuleOSVFloorOnly)
+	diffLines(t, "PR change", got, []string{"1 deps-dependency-confusion high index-url https://mirror.evil.example/simple"})
+	got = scan(t, c, file("requirements.txt", head, head), RuleOSVFloorOnly)
+	diffLines(t, "PR unchanged", got, nil)
+	got = scan(t, c, file("requirements.txt", head, nil), RuleOSVFloorOnly)
+	diffLines(t, "scan", got, nil)
+}

@@ -143,7 +143,7 @@ func parseUV(m *Manifest, loc *locator, uv map[string]any) {
 		// A non-explicit index is consulted for every package, not only for
 		// those that [tool.uv.sources] pins to it.
 		m.Indexes = append(m.Indexes, Index{Eco: PyPI, Kind: "uv-index", Name: name, URL: u,
-			Confusable: !explicit && !isDefault, Insecure: isHTTP(u), Line: loc.quoted(u, idxSec),
+			Confusable: !explicit && !isDefault, Primary: isDefault, Insecure: isHTTP(u), Line: loc.quoted(u, idxSec),
 			Text: sourceText(name, u, fmt.Sprintf("explicit = %v", explicit))})
 	}
 	uvSec := loc.section("tool.uv")
@@ -152,7 +152,7 @@ func parseUV(m *Manifest, loc *locator, uv map[string]any) {
 			Insecure: isHTTP(u), Line: loc.quoted(u, uvSec), Text: "extra-index-url = " + u})
 	}
 	if u, ok := uv["index-url"].(string); ok {
-		m.Indexes = append(m.Indexes, Index{Eco: PyPI, Kind: "index-url", URL: u, Insecure: isHTTP(u),
+		m.Indexes = append(m.Indexes, Index{Eco: PyPI, Kind: "index-url", URL: u, Primary: true, Insecure: isHTTP(u),
 			Line: loc.quoted(u, uvSec), Text: "index-url = " + u})
 	}
 	if s, ok := uv["index-strategy"].(string); ok && strings.HasPrefix(s, "unsafe-") {

@@ -87,7 +87,7 @@ func parseRequirementLine(m *Manifest, ll logicalLine, eco Ecosystem) {
 		}
 		return
 	case "-i", "--index-url":
-		m.Indexes = append(m.Indexes, Index{Eco: eco, Kind: "index-url", URL: val,
+		m.Indexes = append(m.Indexes, Index{Eco: eco, Kind: "index-url", URL: val, Primary: true,
 			Insecure: strings.HasPrefix(strings.ToLower(val), "http://"), Line: ll.line, Text: ll.text})
 		return
 	case "--extra-index-url", "-f", "--find-links":

@@ -182,6 +182,14 @@ func (r *reviewer) indexes() {
 		if ix.Confusable {
 			r.add(checks.Finding{RuleID: RuleConfusion, Severity: checks.SeverityHigh, StartLine: ix.Line, EndLine: ix.Line,
 				Message: confusionMessage(ix), Evidence: ix.Kind + " " + firstNonEmpty(ix.URL, ix.Name)})
+		} else if ix.Primary && r.base != nil && !isPublicPyPI(ix.URL) {
+			// A private mirror in a manifest is normal; a PR that switches
+			// the index every package comes from is not.
+			r.add(checks.Finding{RuleID: RuleConfusion, Severity: checks.SeverityHigh, StartLine: ix.Line, EndLine: ix.Line,
+				Message: fmt.Sprintf("This change makes %s the index every package is installed from. Confirm it is "+
+					"your organisation's index: whoever runs it controls every dependency, and if it merges public "+
+					"and private packages a public name can shadow a private one.", ix.URL),
+				Evidence: ix.Kind + " " + ix.URL})
 		}
 		if ix.Insecure {
 			r.add(checks.Finding{RuleID: RuleInsecureIndex, Severity: checks.SeverityMedium, StartLine: ix.Line, EndLine: ix.Line,
