@@ -139,7 +139,9 @@ func (s *scanner) scanMember(w where, r io.ReaderAt, size int64, z *zipEntry) {
 			s.unreadable(w, z, head)
 			return
 		}
+		from := len(s.findings)
 		s.scanAt(w, sec, csize, true)
+		s.shift(from, z.dataOff)
 		s.checkCRC(w, z, func() io.Reader { return io.NewSectionReader(r, z.dataOff, csize) })
 		return
 	}
@@ -178,7 +180,9 @@ func (s *scanner) scanMember(w where, r io.ReaderAt, size int64, z *zipEntry) {
 		s.unreadable(w, z, head)
 		return
 	}
+	from := len(s.findings)
 	s.scanStream(w, br, true)
+	s.shift(from, -1)
 	closeFn()
 	s.checkCRC(w, z, func() io.Reader {
 		d, c, err := open()

@@ -120,3 +120,22 @@ func TestTextIsNotCompressed(t *testing.T) {
 		}
 	}
 }
+
+// TestOffsetsAreFileOffsets: a finding in a stored zip member points at the
+// opcode's byte in the file.
+func TestOffsetsAreFileOffsets(t *testing.T) {
+	b, err := os.ReadFile("testdata/malicious/torch_zip_payload.pt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := scanBytes("x.pt", b, checks.Limits{})
+	for _, f := range fs {
+		if f.RuleID == RuleDangerousGlobal {
+			if f.Offset <= 0 || f.Offset >= int64(len(b)) || b[f.Offset] != 'R' {
+				t.Errorf("offset %d does not point at the REDUCE opcode", f.Offset)
+			}
+			return
+		}
+	}
+	t.Fatalf("no finding:%s", dump(fs))
+}

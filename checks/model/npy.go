@@ -81,5 +81,7 @@ func (s *scanner) scanNpy(w where, r io.ReaderAt, size int64) {
 		inner.member += " (object array data)"
 	}
 	sec := io.NewSectionReader(r, h.dataOff, size-h.dataOff)
+	from := len(s.findings)
 	s.scanPickleAt(inner, sec, size-h.dataOff, false)
+	s.shift(from, h.dataOff)
 }

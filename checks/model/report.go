@@ -37,7 +37,11 @@ func (s *scanner) reportPickle(w where, res *pickle.Result, err error, member bo
 		nw := w
 		nw.member = fmt.Sprintf("%snested payload (%s at offset %d)", w.prefix(), how, p.Offset)
 		nw.loader = p.Loader
+		from := len(s.findings)
 		s.reportPickle(nw, p.Result, nil, false)
+		for i := from; i < len(s.findings); i++ {
+			s.findings[i].Offset = p.Offset // the nested bytes have no place in the file
+		}
 	}
 	if res.Malformed != nil && (!member || len(res.Globals) > 0) {
 		s.add(checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityHigh, Offset: res.Malformed.Offset,

@@ -87,6 +87,20 @@ func Analyse(ctx context.Context, path string, r io.ReaderAt, size int64, lim ch
 
 func (s *scanner) add(f checks.Finding) { s.findings = append(s.findings, f) }
 
+// shift moves the offsets of the findings added since from into the
+// enclosing content's coordinates: content that starts at delta in it, or,
+// when delta < 0, content with no byte mapping (a decompressed stream), whose
+// findings then carry no offset.
+func (s *scanner) shift(from int, delta int64) {
+	for i := from; i < len(s.findings); i++ {
+		if delta < 0 {
+			s.findings[i].Offset = 0
+		} else if s.findings[i].Offset > 0 {
+			s.findings[i].Offset += delta
+		}
+	}
+}
+
 func (s *scanner) pickleLimits() pickle.Limits {
 	return pickle.Limits{MaxOpcodes: s.lim.MaxOpcodes, MaxMemo: s.lim.MaxMemo, MaxDepth: s.lim.MaxDepth,
 		MaxBytes: s.lim.MaxFileBytes}
@@ -119,12 +133,9 @@ func (s *scanner) scanAt(w where, r io.ReaderAt, size int64, strict bool) bool {
 		if w.depth == 0 && !strict && !otherFormat(head) {
 			// junk before a pickle: a loader that seeks past a header runs it
 			if off, err := pickle.FindStream(s.ctx, r, 0, size, resyncWindow); err == nil && off > 0 {
+				from := len(s.findings)
 				s.scanPickleAt(w, io.NewSectionReader(r, off, size-off), size-off, strict)
-				for i := range s.findings {
-					if s.findings[i].Offset >= 0 {
-						s.findings[i].Offset += off
-					}
-				}
+				s.shift(from, off)
 				s.findings = append(s.findings, checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityHigh,
 					Offset: off, Evidence: "junk before pickle",
 					Message: fmt.Sprintf("A pickle stream starts at offset %d behind %d bytes that are not pickle: "+
@@ -138,13 +149,20 @@ func (s *scanner) scanAt(w where, r io.ReaderAt, size int64, strict bool) bool {
 	case fZip:
 		s.scanZip(w, r, size)
 	case fTar:
+		from := len(s.findings)
 		s.scanTar(w, io.NewSectionReader(r, 0, size))
+		s.shift(from, -1)
 	case f7z:
+		from := len(s.findings)
 		s.scan7z(w, r, size)
+		s.shift(from, -1)
 	case fNpy:
 		s.scanNpy(w, r, size)
 	default:
-		return s.scanCompressed(w, f, io.NewSectionReader(r, 0, size), size)
+		from := len(s.findings)
+		ok := s.scanCompressed(w, f, io.NewSectionReader(r, 0, size), size)
+		s.shift(from, -1)
+		return ok
 	}
 	return true
 }
