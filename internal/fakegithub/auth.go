@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -189,7 +190,7 @@ func (s *Server) appJSON() map[string]any {
 		"id": s.opts.AppID, "slug": s.opts.AppSlug, "name": s.opts.AppSlug, "node_id": fmt.Sprintf("A_%d", s.opts.AppID),
 		"owner":       map[string]any{"login": "ward-sec", "type": "Organization"},
 		"html_url":    s.ts.URL + "/apps/" + s.opts.AppSlug,
-		"permissions": map[string]string{"checks": "write", "pull_requests": "write", "contents": "read", "issues": "write", "metadata": "read", "members": "read", "merge_queues": "read"},
+		"permissions": maps.Clone(s.perms),
 		"events":      []string{"pull_request", "issue_comment", "check_run", "check_suite", "merge_group"},
 	}
 }

@@ -2,6 +2,7 @@ package fakegithub
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
@@ -160,6 +161,15 @@ func TestMergeRequiresWard(t *testing.T) {
 	f := newFixture(t)
 	f.s.RequireCheck(testRepo, "ward")
 	c := f.client(t)
+	if _, _, err := c.PullRequests.Merge(ctx, "acme", "widgets", 1, "", nil); statusOf(err) != 403 {
+		t.Fatalf("merge with contents:read: %v, want 403", err)
+	}
+	if status, msg := f.s.MergePR(testRepo, 1); status != 405 || msg != `Required status check "ward" is expected.` {
+		t.Fatalf("maintainer merge without ward: %d %s", status, msg)
+	}
+	perms := maps.Clone(defaultAppPermissions)
+	perms["contents"] = "write"
+	f.s.SetAppPermissions(perms)
 	merge := func() int {
 		_, _, err := c.PullRequests.Merge(ctx, "acme", "widgets", 1, "", nil)
 		if err != nil {

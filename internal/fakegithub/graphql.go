@@ -58,6 +58,14 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	needed := "read"
+	if strings.Contains(q.Query, "resolveReviewThread") {
+		needed = "write"
+	}
+	if levels[s.perms["pull_requests"]] < levels[needed] {
+		gqlError(w, "Resource not accessible by integration")
+		return
+	}
 	switch {
 	case strings.Contains(q.Query, "resolveReviewThread"):
 		s.gqlResolve(w, &q, at, !strings.Contains(q.Query, "unresolveReviewThread"))

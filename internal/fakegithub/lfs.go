@@ -69,6 +69,10 @@ func (s *Server) handleLFSBatch(w http.ResponseWriter, r *http.Request, owner, n
 		writeLFS(w, http.StatusNotFound, map[string]string{"message": "Repository not found"})
 		return
 	}
+	if levels[s.perms["contents"]] < levels["read"] {
+		writeLFS(w, http.StatusForbidden, map[string]string{"message": "Resource not accessible by integration"})
+		return
+	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 10<<20))
 	if json.Unmarshal(body, &req) != nil {
 		writeLFS(w, http.StatusUnprocessableEntity, map[string]string{"message": "Invalid request"})

@@ -102,6 +102,9 @@ func (s *Server) handleManifestConversion(w http.ResponseWriter, r *http.Request
 	name := s.opts.AppSlug
 	for _, m := range s.manifests {
 		if m.Code == code {
+			if p := permissionsFromManifest(m.JSON); p != nil {
+				s.perms = p
+			}
 			var parsed struct {
 				Name string `json:"name"`
 			}
@@ -120,7 +123,7 @@ func (s *Server) handleManifestConversion(w http.ResponseWriter, r *http.Request
 		"client_secret":  randomHex(20),
 		"webhook_secret": s.opts.WebhookSecret,
 		"pem":            string(s.PrivateKeyPEM()),
-		"permissions":    s.appJSON()["permissions"],
+		"permissions":    s.perms,
 		"events":         s.appJSON()["events"],
 	})
 }

@@ -449,3 +449,49 @@ func TestIssueAndPing(t *testing.T) {
 		t.Errorf("ping %v %v", ev, err)
 	}
 }
+
+func TestAppPermissionsEnforced(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	f.s.SetAppPermissions(map[string]string{"metadata": "read", "pull_requests": "read", "issues": "write"})
+	if _, _, err := c.Checks.CreateCheckRun(ctx, "acme", "widgets", github.CreateCheckRunOptions{Name: "ward", HeadSHA: f.head}); statusOf(err) != 403 ||
+		!strings.Contains(err.Error(), "Resource not accessible by integration") {
+		t.Errorf("check run without checks:write: %v", err)
+	}
+	if _, _, err := c.Git.GetBlob(ctx, "acme", "widgets", f.repo.run("rev-parse", "feature:new.txt")); statusOf(err) != 403 {
+		t.Errorf("blob without contents:read: %v", err)
+	}
+	if _, _, err := c.PullRequests.CreateReview(ctx, "acme", "widgets", 1, &github.PullRequestReviewRequest{Event: github.String("COMMENT"), Body: github.String("b")}); statusOf(err) != 403 {
+		t.Errorf("review with pull_requests:read: %v", err)
+	}
+	// Issue comments need issues:write or pull_requests:write.
+	if _, _, err := c.Issues.CreateComment(ctx, "acme", "widgets", 1, &github.IssueComment{Body: github.String("hi")}); err != nil {
+		t.Errorf("comment with issues:write: %v", err)
+	}
+	if _, _, err := c.PullRequests.Get(ctx, "acme", "widgets", 1); err != nil {
+		t.Errorf("read PR: %v", err)
+	}
+}
+
+func TestManifestPermissionsAdopted(t *testing.T) {
+	s := New(t)
+	manifest := `{"name":"w","url":"http://x","redirect_url":"http://x/cb","default_permissions":{"checks":"write","metadata":"read"}}`
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.PostForm(s.URL()+"/settings/apps/new?state=s1", url.Values{"manifest": {manifest}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	if loc.Query().Get("state") != "s1" {
+		t.Errorf("state from the action URL's query: %s", loc)
+	}
+	c, _ := github.NewClient(nil).WithEnterpriseURLs(s.URL(), s.URL())
+	cfg, _, err := c.Apps.CompleteAppManifest(ctx, loc.Query().Get("code"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perms := s.AppPermissions(); cfg.GetID() != s.AppID() || perms["checks"] != "write" || perms["pull_requests"] != "" {
+		t.Errorf("permissions %v", perms)
+	}
+}

@@ -328,32 +328,43 @@ func (s *Server) handleMerge(w http.ResponseWriter, r *http.Request, rp *repo) {
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	switch {
-	case p.merged:
-		writeError(w, http.StatusMethodNotAllowed, "Pull Request is not mergeable")
-		return
-	case p.state != "open":
-		writeError(w, http.StatusMethodNotAllowed, "Pull Request is not mergeable")
-		return
-	case p.draft:
-		writeError(w, http.StatusMethodNotAllowed, "Pull Request is still a draft")
-		return
-	case body.SHA != "" && body.SHA != p.headSHA:
-		writeError(w, http.StatusConflict, "Head branch was modified. Review and try the merge again.")
-		return
-	}
 	switch body.MergeMethod {
 	case "", "merge", "squash", "rebase":
 	default:
 		writeValidation(w, validationError{Resource: "PullRequest", Field: "merge_method", Code: "invalid"})
 		return
 	}
-	if msg := s.requiredChecksLocked(rp, p.headSHA); msg != "" {
-		writeError(w, http.StatusMethodNotAllowed, msg)
+	status, msg := s.mergeLocked(rp, p, body.SHA)
+	if status != http.StatusOK {
+		writeError(w, status, msg)
 		return
 	}
+	writeJSON(w, http.StatusOK, map[string]any{"sha": p.headSHA, "merged": true, "message": msg})
+}
+
+// MergePR merges PR number as a maintainer would (no App permission needed),
+// under the same rules as the API. It returns GitHub's answer status and
+// message: 200, or 405 while a required check has not passed.
+func (s *Server) MergePR(fullName string, number int) (int, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.mergeLocked(s.mustRepoLocked(fullName), s.mustPullLocked(fullName, number), "")
+}
+
+func (s *Server) mergeLocked(rp *repo, p *pull, sha string) (int, string) {
+	switch {
+	case p.merged, p.state != "open":
+		return http.StatusMethodNotAllowed, "Pull Request is not mergeable"
+	case p.draft:
+		return http.StatusMethodNotAllowed, "Pull Request is still a draft"
+	case sha != "" && sha != p.headSHA:
+		return http.StatusConflict, "Head branch was modified. Review and try the merge again."
+	}
+	if msg := s.requiredChecksLocked(rp, p.headSHA); msg != "" {
+		return http.StatusMethodNotAllowed, msg
+	}
 	p.merged, p.state, p.mergedAt = true, "closed", now()
-	writeJSON(w, http.StatusOK, map[string]any{"sha": p.headSHA, "merged": true, "message": "Pull Request successfully merged"})
+	return http.StatusOK, "Pull Request successfully merged"
 }
 
 // requiredChecksLocked returns GitHub's refusal message, or "" when every

@@ -166,6 +166,9 @@ func (s *Server) repoHandler(fn func(w http.ResponseWriter, r *http.Request, rp 
 			notFound(w)
 			return
 		}
+		if !s.permittedLocked(w, r) {
+			return
+		}
 		fn(w, r, rp)
 	}
 }
@@ -178,12 +181,13 @@ func (s *Server) repoReader(fn func(w http.ResponseWriter, r *http.Request, rp *
 		s.mu.Lock()
 		rp := s.repoLocked(r.PathValue("owner") + "/" + r.PathValue("repo"))
 		_, ok := s.installationForLocked(w, r, rp)
+		if ok && rp == nil {
+			notFound(w)
+			ok = false
+		}
+		ok = ok && s.permittedLocked(w, r)
 		s.mu.Unlock()
 		if !ok {
-			return
-		}
-		if rp == nil {
-			notFound(w)
 			return
 		}
 		fn(w, r, rp)

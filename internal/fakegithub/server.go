@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -71,6 +72,7 @@ type Server struct {
 	faults        []*Fault
 	gates         []*Gate
 	cache         blobCache
+	perms         map[string]string // the App's permissions
 	writes        []writeRecord
 	requests      []requestRecord
 	rateRemaining int
@@ -158,6 +160,7 @@ func Start(opts Options) (*Server, error) {
 		manifestCodes: map[string]bool{},
 		lfsObjects:    map[string][]byte{},
 		lfsAuth:       map[string]bool{},
+		perms:         maps.Clone(defaultAppPermissions),
 		rateRemaining: opts.RateLimit,
 		rateReset:     time.Now().Add(time.Hour).Truncate(time.Second),
 	}
