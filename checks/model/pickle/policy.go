@@ -266,6 +266,11 @@ var classPrefixes = []string{
 	"scipy.stats._distn_infrastructure.", "torch.nn.modules.", "torch.optim.", "torch.nn.utils.",
 	"torch.distributions.", "torch.ao.quantization.", "torch.nn.quantized.", "sentencepiece.",
 	"pandas.core.", "numpy.random.", "torchvision.models.", "timm.models.", "peft.",
+	// training metadata saved next to weights (training_args.bin, Lightning
+	// hyper-parameters): dataclasses and enums of these libraries
+	"accelerate.utils.", "transformers.training_args.", "transformers.trainer_utils.",
+	"transformers.utils.", "omegaconf.", "pytorch_lightning.utilities.", "lightning.fabric.utilities.",
+	"diffusers.", "sentence_transformers.",
 }
 
 // classExcluded are sub-modules under allowed prefixes that hold test or
