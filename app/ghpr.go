@@ -31,8 +31,10 @@ type prClient struct {
 	repo    string
 	number  int
 	botName string // "<slug>[bot]", empty if unknown
-	// newRun forces a new check run even if one is in progress (/rescan).
-	newRun bool
+	// runKey identifies the job in the check run's external_id, so a retried
+	// or rescued job finishes its own run and a job whose run is already
+	// completed publishes nothing twice.
+	runKey string
 	// headOverride reviews a commit that is not a PR's head (merge groups).
 	pr *review.PullRequest
 }
@@ -210,25 +212,37 @@ func (c *prClient) OrgConfig(ctx context.Context) ([]byte, error) {
 	return []byte(s), err
 }
 
-// StartCheckRun reuses an unfinished ward run on the head SHA (a retried or
-// rescued job) or creates a new one, so each review ends in one run.
+// StartCheckRun reuses this job's unfinished run on the head SHA (a retried
+// or rescued job) or creates one, so each job ends in exactly one run. If the
+// job's run is already completed (a replica died after publishing, before
+// the queue recorded it), it returns review.ErrAlreadyPublished.
 func (c *prClient) StartCheckRun(ctx context.Context, headSHA string) (int64, error) {
-	if !c.newRun {
-		runs, _, err := c.gh.Checks.ListCheckRunsForRef(ctx, c.owner, c.repo, headSHA,
-			&github.ListCheckRunsOptions{CheckName: github.String(CheckRunName), ListOptions: github.ListOptions{PerPage: 100}})
-		if err != nil {
-			return 0, err
-		}
-		for _, r := range runs.CheckRuns {
-			if r.GetStatus() != "completed" {
+	if c.runKey != "" {
+		opt := &github.ListCheckRunsOptions{CheckName: github.String(CheckRunName), ListOptions: github.ListOptions{PerPage: 100}}
+		for {
+			runs, resp, err := c.gh.Checks.ListCheckRunsForRef(ctx, c.owner, c.repo, headSHA, opt)
+			if err != nil {
+				return 0, err
+			}
+			for _, r := range runs.CheckRuns {
+				if r.GetExternalID() != c.runKey {
+					continue
+				}
+				if r.GetStatus() == "completed" {
+					return r.GetID(), review.ErrAlreadyPublished
+				}
 				return r.GetID(), nil
 			}
+			if resp.NextPage == 0 {
+				break
+			}
+			opt.Page = resp.NextPage
 		}
 	}
-	c.newRun = false
 	run, _, err := c.gh.Checks.CreateCheckRun(ctx, c.owner, c.repo, github.CreateCheckRunOptions{
 		Name: CheckRunName, HeadSHA: headSHA, Status: github.String("in_progress"),
-		StartedAt: &github.Timestamp{Time: now()},
+		ExternalID: github.String(c.runKey),
+		StartedAt:  &github.Timestamp{Time: now()},
 		Output: &github.CheckRunOutput{Title: github.String("Reviewing…"),
 			Summary: github.String("ward is reviewing the changed files of this pull request.")},
 	})

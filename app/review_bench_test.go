@@ -68,7 +68,7 @@ func BenchmarkReview100Files(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		pc, _ := newPRClient(inst, "acme/bench", 1, gh.BotLogin())
-		pc.newRun = true
+		pc.runKey = fmt.Sprintf("bench-%d", i)
 		res, err := review.Run(context.Background(), pc, review.Options{Logger: log})
 		if err != nil {
 			b.Fatal(err)

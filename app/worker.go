@@ -45,7 +45,7 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 	if err != nil {
 		return river.JobCancel(err)
 	}
-	pc.newRun = !strings.HasPrefix(a.Trigger, "push")
+	pc.runKey = fmt.Sprintf("ward-job-%d", job.ID)
 	ignores, err := w.s.store.Ignores(ctx, a.Repo, a.PR)
 	if err != nil {
 		return err
@@ -55,6 +55,9 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 		Logger: log,
 	})
 	switch {
+	case errors.Is(err, review.ErrAlreadyPublished):
+		log.Info("review already published by an earlier attempt")
+		return nil
 	case errors.Is(err, review.ErrSuperseded):
 		log.Info("review skipped: a newer commit was pushed")
 		w.s.metrics.reviewDone("superseded", time.Since(start))

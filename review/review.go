@@ -18,6 +18,10 @@ import (
 // change; it is part of the result cache key.
 const AnalyserVersion = "1"
 
+// ErrAlreadyPublished is returned by StartCheckRun when this job's check run
+// is already completed: the review was published and must not be again.
+var ErrAlreadyPublished = errors.New("review already published")
+
 // ErrSuperseded means the PR's head moved on since the job was queued.
 var ErrSuperseded = errors.New("pull request head moved on")
 
@@ -86,6 +90,9 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	started := time.Now()
 	res := &Result{}
 	if res.CheckRunID, err = gh.StartCheckRun(ctx, pr.HeadSHA); err != nil {
+		if errors.Is(err, ErrAlreadyPublished) {
+			return res, err
+		}
 		return nil, fmt.Errorf("start check run: %w", err)
 	}
 	cfg, cfgNote := loadConfig(ctx, gh, pr)

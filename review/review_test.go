@@ -226,8 +226,11 @@ func TestSupersededHeadIsSkipped(t *testing.T) {
 
 type memCache map[string][]checks.Finding
 
-func (m memCache) Get(_ context.Context, k string) ([]checks.Finding, bool) { f, ok := m[k]; return f, ok }
-func (m memCache) Put(_ context.Context, k string, f []checks.Finding)      { m[k] = f }
+func (m memCache) Get(_ context.Context, k string) ([]checks.Finding, bool) {
+	f, ok := m[k]
+	return f, ok
+}
+func (m memCache) Put(_ context.Context, k string, f []checks.Finding) { m[k] = f }
 
 func TestResultCacheReadsContentOnce(t *testing.T) {
 	cache := memCache{}
