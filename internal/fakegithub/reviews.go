@@ -14,14 +14,17 @@ import (
 // maxBodyChars is GitHub's limit on comment and review bodies.
 const maxBodyChars = 65536
 
-// GitHub's messages when a review comment cannot be placed on the diff.
+// GitHub's messages when a review comment cannot be placed on the diff, as
+// seen in its 422 answers. A review whose single-line comment misses the diff
+// answers "Line could not be resolved"; the single-comment endpoint answers
+// errLineNotInDiff.
 const (
-	errLineNotInDiff   = "Pull request review thread line must be part of the diff"
+	errLineNotInDiff   = "Pull request review thread line must be part of the diff and Pull request review thread diff hunk can't be blank"
 	errLineUnresolved  = "Line could not be resolved"
 	errPathUnresolved  = "Path could not be resolved"
-	errStartNotInHunk  = "Pull request review thread start line must be part of the same hunk as the line."
+	errStartNotInHunk  = "Pull request review thread line must be part of the diff, Pull request review thread start line must be part of the same hunk as the line., and Pull request review thread diff hunk can't be blank"
 	errStartAfterEnd   = "Pull request review thread start line must precede the end line."
-	errPositionInvalid = "Pull request review thread position is invalid"
+	errPositionInvalid = "Pull request review thread position is invalid and Pull request review thread diff hunk can't be blank"
 )
 
 type review struct {
@@ -143,7 +146,7 @@ func place(files []prFile, c commentInput, rc *reviewComment) string {
 			}
 			start, ok := f.lineInDiff(startSide, *c.StartLine)
 			if !ok {
-				return errLineNotInDiff
+				return errStartNotInHunk
 			}
 			if start.hunk != pl.hunk {
 				return errStartNotInHunk
@@ -242,11 +245,10 @@ func (s *Server) handleCreateReview(w http.ResponseWriter, r *http.Request, rp *
 	for _, c := range in.Comments {
 		rc := &reviewComment{}
 		if msg := place(files, c, rc); msg != "" {
-			if msg == errLineNotInDiff || msg == errPositionInvalid {
-				writeUnprocessable(w, errLineUnresolved, msg)
-			} else {
-				writeUnprocessable(w, msg)
+			if msg == errLineNotInDiff {
+				msg = errLineUnresolved
 			}
+			writeUnprocessable(w, msg)
 			return
 		}
 		placed = append(placed, rc)
@@ -374,9 +376,6 @@ func (s *Server) handleCreateComment(w http.ResponseWriter, r *http.Request, rp 
 	}
 	rc := &reviewComment{}
 	if msg := place(files, in, rc); msg != "" {
-		if msg == errLineNotInDiff {
-			msg += " and Pull request review thread diff hunk can't be blank"
-		}
 		writeUnprocessable(w, msg)
 		return
 	}

@@ -32,6 +32,8 @@ func TestReviewCommentsMustBeInTheDiff(t *testing.T) {
 		{"multi-line in one hunk", &github.DraftReviewComment{Path: github.String("app.py"), StartLine: github.Int(18), Line: github.Int(21), Body: github.String("b")}, true},
 		{"multi-line across hunks", &github.DraftReviewComment{Path: github.String("app.py"), StartLine: github.Int(20), Line: github.Int(41), Body: github.String("b")}, false},
 		{"start after end", &github.DraftReviewComment{Path: github.String("app.py"), StartLine: github.Int(21), Line: github.Int(20), Body: github.String("b")}, false},
+		{"start equal to line", &github.DraftReviewComment{Path: github.String("app.py"), StartLine: github.Int(20), Line: github.Int(20), Body: github.String("b")}, false},
+		{"start outside the diff", &github.DraftReviewComment{Path: github.String("app.py"), StartLine: github.Int(10), Line: github.Int(20), Body: github.String("b")}, false},
 		{"legacy position", &github.DraftReviewComment{Path: github.String("app.py"), Position: github.Int(5), Body: github.String("b")}, true},
 		{"legacy position on a hunk header", &github.DraftReviewComment{Path: github.String("app.py"), Position: github.Int(9), Body: github.String("b")}, false},
 		{"file not in the PR", draftComment("README.md", 1), false},
@@ -79,6 +81,7 @@ func TestReviewMessageAndPlacement(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "Line could not be resolved") {
 		t.Errorf("message: %v", err)
 	}
+
 	rv, _, err := c.PullRequests.CreateReview(ctx, "acme", "widgets", 1, &github.PullRequestReviewRequest{
 		Event: github.String("REQUEST_CHANGES"), Body: github.String("fix these"),
 		Comments: []*github.DraftReviewComment{draftComment("app.py", 41)},
@@ -118,6 +121,15 @@ func TestReviewMessageAndPlacement(t *testing.T) {
 	if _, _, err := c.PullRequests.CreateReview(ctx, "acme", "widgets", 1, &github.PullRequestReviewRequest{
 		CommitID: github.String(f.base), Event: github.String("COMMENT"), Body: github.String("b")}); statusOf(err) != 422 {
 		t.Errorf("commit not in the PR: %v", err)
+	}
+	_, _, err = c.PullRequests.CreateComment(ctx, "acme", "widgets", 1, &github.PullRequestComment{
+		CommitID: github.String(f.head), Path: github.String("app.py"), Line: github.Int(30), Side: github.String("RIGHT"), Body: github.String("b")})
+	if statusOf(err) != 422 || !strings.Contains(err.Error(), "Pull request review thread line must be part of the diff") {
+		t.Errorf("single comment outside the diff: %v", err)
+	}
+	if single, _, err := c.PullRequests.CreateComment(ctx, "acme", "widgets", 1, &github.PullRequestComment{
+		CommitID: github.String(f.head), Path: github.String("app.py"), Line: github.Int(20), Side: github.String("RIGHT"), Body: github.String("b")}); err != nil || single.GetLine() != 20 {
+		t.Errorf("single comment in the diff: %v", err)
 	}
 }
 
