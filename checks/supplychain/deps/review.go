@@ -338,8 +338,8 @@ func (c *Check) knownBad(ctx context.Context, r *reviewer, deps []Dep) {
 	}
 	dir, api := c.sources()
 	type hit struct {
-		mal, vuln []string
-		summary   string
+		mal, vuln            []string
+		summary, vulnSummary string
 	}
 	hits := make([]hit, len(deps))
 	record := func(i int, id string, malicious bool, summary string) {
@@ -356,6 +356,9 @@ func (c *Check) knownBad(ctx context.Context, r *reviewer, deps []Dep) {
 			}
 		} else {
 			h.vuln = append(h.vuln, id)
+			if h.vulnSummary == "" {
+				h.vulnSummary = summary
+			}
 		}
 	}
 	var failures []string
@@ -405,9 +408,13 @@ func (c *Check) knownBad(ctx context.Context, r *reviewer, deps []Dep) {
 				sev = checks.SeverityHigh
 			}
 			sort.Strings(h.vuln)
+			detail := ""
+			if h.vulnSummary != "" {
+				detail = " (" + strings.TrimSuffix(h.vulnSummary, ".") + ")"
+			}
 			r.add(checks.Finding{RuleID: RuleVulnerable, Severity: sev, StartLine: d.Line, EndLine: d.Line,
-				Message: fmt.Sprintf("%s %s is affected by %s. Upgrade to a fixed version.",
-					d.Name, ver, strings.Join(h.vuln, ", ")),
+				Message: fmt.Sprintf("%s %s is affected by %s%s. Upgrade to a version outside the advisory's affected ranges.",
+					d.Name, ver, strings.Join(h.vuln, ", "), detail),
 				Evidence: d.Name + "@" + ver})
 		}
 	}
