@@ -144,14 +144,13 @@ func (in *checkRunInput) validate(create bool) string {
 		if o.Summary == nil {
 			return prop("output/summary", "nil is not a string.")
 		}
-		if n := runeLen(*o.Summary); n > maxOutputChars {
-			return prop("output/summary", fmt.Sprintf("is too long (%d characters, maximum is %d characters).", n, maxOutputChars))
-		}
-		if o.Text != nil && runeLen(*o.Text) > maxOutputChars {
-			return prop("output/text", fmt.Sprintf("is too long (%d characters, maximum is %d characters).", runeLen(*o.Text), maxOutputChars))
+		for _, field := range []*string{o.Summary, o.Text} {
+			if field != nil && runeLen(*field) > maxOutputChars {
+				return fmt.Sprintf("Only %d characters are allowed; %d were supplied.", maxOutputChars, runeLen(*field))
+			}
 		}
 		if len(o.Annotations) > maxAnnotationsPerCall {
-			return prop("output/annotations", fmt.Sprintf("has %d items; only %d annotations are allowed per request.", len(o.Annotations), maxAnnotationsPerCall))
+			return fmt.Sprintf("No more than %d items are allowed; %d were supplied.", maxAnnotationsPerCall, len(o.Annotations))
 		}
 		for i, a := range o.Annotations {
 			if msg := a.validate(); msg != "" {
@@ -223,6 +222,25 @@ func num(p *int) int {
 	return *p
 }
 
+// bytesizeError is GitHub's second limit on summary and text: 65,535 bytes
+// of UTF-8, checked after the character count (so multi-byte text that fits
+// in characters can still be refused).
+func (in *checkRunInput) bytesizeError() *validationError {
+	if in.Output == nil {
+		return nil
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"summary", in.Output.Summary}, {"text", in.Output.Text}} {
+		if f.v != nil && len(*f.v) > maxOutputChars {
+			return &validationError{Resource: "CheckRun", Code: "custom", Field: f.name,
+				Message: fmt.Sprintf("%s exceeds a maximum bytesize of %d", f.name, maxOutputChars)}
+		}
+	}
+	return nil
+}
+
 // apply copies a validated request onto the run; annotations are appended.
 func (cr *checkRun) apply(in *checkRunInput) {
 	if in.Name != nil {
@@ -280,6 +298,10 @@ func (s *Server) handleCreateCheckRun(w http.ResponseWriter, r *http.Request, rp
 		writeInvalidRequest(w, msg)
 		return
 	}
+	if ve := in.bytesizeError(); ve != nil {
+		writeValidation(w, *ve)
+		return
+	}
 	sha := *in.HeadSHA
 	if len(sha) != 40 || (!rp.knownCommit(sha) && commitSHA(rp.gitDir, sha) != sha) {
 		writeValidation(w, validationError{Resource: "CheckRun", Field: "head_sha", Code: "invalid", Message: "No commit found for SHA: " + sha})
@@ -317,6 +339,10 @@ func (s *Server) handleUpdateCheckRun(w http.ResponseWriter, r *http.Request, rp
 	}
 	if msg := in.validate(false); msg != "" {
 		writeInvalidRequest(w, msg)
+		return
+	}
+	if ve := in.bytesizeError(); ve != nil {
+		writeValidation(w, *ve)
 		return
 	}
 	cr.apply(&in)

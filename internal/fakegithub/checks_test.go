@@ -95,7 +95,9 @@ func TestCheckRunLimits(t *testing.T) {
 	}{
 		{"50 annotations", github.UpdateCheckRunOptions{Name: "ward", Output: output("s", annotations(50))}, 200},
 		{"51 annotations", github.UpdateCheckRunOptions{Name: "ward", Output: output("s", annotations(51))}, 422},
-		{"summary 65535", github.UpdateCheckRunOptions{Name: "ward", Output: output(strings.Repeat("é", 65535), nil)}, 200},
+		{"summary 65535", github.UpdateCheckRunOptions{Name: "ward", Output: output(strings.Repeat("a", 65535), nil)}, 200},
+		{"summary 65535 characters but 131070 bytes", github.UpdateCheckRunOptions{Name: "ward", Output: output(strings.Repeat("é", 65535), nil)}, 422},
+		{"summary 32767 two-byte characters", github.UpdateCheckRunOptions{Name: "ward", Output: output(strings.Repeat("é", 32767), nil)}, 200},
 		{"summary 65536", github.UpdateCheckRunOptions{Name: "ward", Output: output(strings.Repeat("a", 65536), nil)}, 422},
 		{"text 65536", github.UpdateCheckRunOptions{Name: "ward", Output: &github.CheckRunOutput{Title: github.String("t"), Summary: github.String("s"), Text: long(65536)}}, 422},
 		{"output without summary", github.UpdateCheckRunOptions{Name: "ward", Output: &github.CheckRunOutput{Title: github.String("t")}}, 422},
@@ -145,8 +147,13 @@ func TestCheckRunLimits(t *testing.T) {
 	if _, _, err := c.Checks.CreateCheckRun(ctx, "acme", "widgets", github.CreateCheckRunOptions{Name: "ward", HeadSHA: strings.Repeat("a", 40)}); statusOf(err) != 422 {
 		t.Errorf("unknown commit: %v", err)
 	}
-	if _, _, err := c.Checks.CreateCheckRun(ctx, "acme", "widgets", github.CreateCheckRunOptions{Name: "ward", HeadSHA: f.head, Output: output("s", annotations(51))}); statusOf(err) != 422 {
+	if _, _, err := c.Checks.CreateCheckRun(ctx, "acme", "widgets", github.CreateCheckRunOptions{Name: "ward", HeadSHA: f.head, Output: output("s", annotations(51))}); statusOf(err) != 422 ||
+		!strings.Contains(err.Error(), "No more than 50 items are allowed; 51 were supplied.") {
 		t.Errorf("51 annotations on create: %v", err)
+	}
+	if _, _, err := c.Checks.CreateCheckRun(ctx, "acme", "widgets", github.CreateCheckRunOptions{Name: "ward", HeadSHA: f.head, Output: output(strings.Repeat("a", 65536), nil)}); statusOf(err) != 422 ||
+		!strings.Contains(err.Error(), "Only 65535 characters are allowed; 65536 were supplied.") {
+		t.Errorf("65,536-character summary on create: %v", err)
 	}
 	done, _, err := c.Checks.CreateCheckRun(ctx, "acme", "widgets", github.CreateCheckRunOptions{Name: "ward", HeadSHA: f.head, Conclusion: github.String("success")})
 	if err != nil || done.GetStatus() != "completed" {

@@ -41,7 +41,8 @@
 //   - Check runs: name and head_sha required, head_sha must be a commit,
 //     status and conclusion values, conclusion ⇒ completed, completed needs
 //     a conclusion, output title and summary required, summary and text
-//     ≤ 65,535 characters, ≤ 50 annotations a request (appended across
+//     ≤ 65,535 characters and ≤ 65,535 bytes of UTF-8 (GitHub checks both),
+//     ≤ 50 annotations a request (appended across
 //     requests), annotation fields and levels, columns only on one line,
 //     ≤ 3 actions with label ≤ 20, description ≤ 40, identifier ≤ 20.
 //   - Reviews: event values, body rules, commit_id must be a head the PR
