@@ -2,6 +2,8 @@ package secrets
 
 import (
 	"context"
+
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	_ "embed"
 	"fmt"
 	"slices"
@@ -14,6 +16,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/logging"
+	"github.com/zricethezav/gitleaks/v8/report"
 )
 
 //go:embed ward_rules.toml
@@ -32,13 +35,33 @@ type Match struct {
 	Secret string
 	// Line and EndLine are 1-based lines of the scanned text.
 	Line, EndLine int
-	// line is the text of the line, kept for masking encoded secrets.
-	line string
+	// line and match are gitleaks' context of the secret: its line (kept
+	// for masking encoded secrets) and the whole regex match.
+	line, match string
 }
 
 // Detector finds secrets in text. It is safe for concurrent use.
+//
+// gitleaks runs a rule over a whole fragment as soon as one of the rule's
+// keywords occurs anywhere in it; with keywords as common as "key", "token"
+// and "ey" (jwt) nearly every rule runs over nearly every file. Detector
+// instead hands gitleaks only the lines that can match: lines holding a
+// keyword (and the line after, for values written on the next line) and
+// lines holding something encoded that gitleaks would decode. The few rules
+// whose matches span lines run over the whole text, without decoding.
 type Detector struct {
-	gl *detect.Detector
+	gl    *detect.Detector // every rule: the reference, and path-only rules
+	lines *detect.Detector // single-line rules, run on candidate lines
+	whole *detect.Detector // multi-line rules, run on the whole text
+	// keywords finds the lowercase keywords of the lines detector's rules.
+	keywords *ahocorasick.Trie
+	// pathLists are the lines rules' path-bearing allowlists, by rule ID.
+	pathLists map[string][]*config.Allowlist
+}
+
+// multiLineRules are the default rules whose matches can span lines.
+var multiLineRules = map[string]bool{
+	"private-key": true, "curl-auth-header": true, "curl-auth-user": true, "kubernetes-secret-yaml": true,
 }
 
 var (
@@ -91,7 +114,130 @@ func build() (*Detector, error) {
 	}
 	gl := detect.NewDetector(cfg)
 	gl.MaxDecodeDepth = maxDecodeDepth
-	return &Detector{gl: gl}, nil
+	lineCfg, wholeCfg, pathLists := splitConfig(cfg)
+	lines := detect.NewDetector(lineCfg)
+	lines.MaxDecodeDepth = maxDecodeDepth
+	whole := detect.NewDetector(wholeCfg)
+	kws := make([]string, 0, len(lineCfg.Keywords))
+	for k := range lineCfg.Keywords {
+		kws = append(kws, k)
+	}
+	sort.Strings(kws)
+	trie := ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+	return &Detector{gl: gl, lines: lines, whole: whole, keywords: trie, pathLists: pathLists}, nil
+}
+
+// withoutPathAllowlists moves a lines rule's path-bearing allowlists out of
+// the rule (its fragments carry no path) into pathLists, applied by Find.
+func withoutPathAllowlists(r config.Rule, pathLists map[string][]*config.Allowlist) config.Rule {
+	var keep []*config.Allowlist
+	for _, a := range r.Allowlists {
+		if len(a.Paths) > 0 {
+			pathLists[r.RuleID] = append(pathLists[r.RuleID], a)
+		} else {
+			keep = append(keep, a)
+		}
+	}
+	r.Allowlists = keep
+	return r
+}
+
+// pathListApplies reports whether any lines rule's path allowlist names path.
+func (d *Detector) pathListApplies(path string) bool {
+	if path == "" {
+		return false
+	}
+	for _, lists := range d.pathLists {
+		for _, a := range lists {
+			if a.PathAllowed(path) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// allowedByPathList applies a rule's path-bearing allowlists to a match the
+// way gitleaks' checkFindingAllowed does (OR: any condition; AND: all).
+func allowedByPathList(m Match, path string, lists []*config.Allowlist) bool {
+	for _, a := range lists {
+		target := m.Secret
+		switch a.RegexTarget {
+		case "match":
+			target = m.match
+		case "line":
+			target = m.line
+		}
+		pathOK := a.PathAllowed(path)
+		regexOK := a.RegexAllowed(target)
+		stopOK, _ := a.ContainsStopWord(m.Secret)
+		if a.MatchCondition == config.AllowlistMatchAnd {
+			ok := len(a.Commits) == 0 && pathOK
+			if len(a.Regexes) > 0 {
+				ok = ok && regexOK
+			}
+			if len(a.StopWords) > 0 {
+				ok = ok && stopOK
+			}
+			if ok {
+				return true
+			}
+		} else if pathOK || regexOK || stopOK {
+			return true
+		}
+	}
+	return false
+}
+
+// pathAllowed applies gitleaks' global path allowlists (lock files, vendored
+// code, images) once per file, as checkCommitOrPathAllowed would per fragment.
+func (d *Detector) pathAllowed(path string) bool {
+	if path == "" {
+		return false
+	}
+	for _, a := range d.gl.Config.Allowlists {
+		allowed := a.PathAllowed(path)
+		if a.MatchCondition == config.AllowlistMatchAnd {
+			if len(a.Regexes) > 0 || len(a.StopWords) > 0 || len(a.Commits) > 0 || len(a.Paths) == 0 {
+				continue
+			}
+		}
+		if allowed {
+			return true
+		}
+	}
+	return false
+}
+
+// splitConfig divides the rules: single-line rules with keywords, and the
+// rest (multi-line rules, rules without keywords). Allowlists are shared.
+func splitConfig(cfg config.Config) (lines, whole config.Config, pathLists map[string][]*config.Allowlist) {
+	pathLists = map[string][]*config.Allowlist{}
+	lines, whole = cfg, cfg
+	lines.Rules, whole.Rules = map[string]config.Rule{}, map[string]config.Rule{}
+	lines.Keywords, whole.Keywords = map[string]struct{}{}, map[string]struct{}{}
+	lines.OrderedRules, whole.OrderedRules = nil, nil
+	for _, id := range cfg.OrderedRules {
+		r, ok := cfg.Rules[id]
+		if !ok {
+			continue
+		}
+		dst := &lines
+		// Rules that depend on the file's path (a path filter, or a path
+		// allowlist such as a vendored README) run where the path is known.
+		if multiLineRules[id] || len(r.Keywords) == 0 || r.Path != nil {
+			dst = &whole
+		}
+		if dst == &lines {
+			r = withoutPathAllowlists(r, pathLists)
+		}
+		dst.Rules[id] = r
+		dst.OrderedRules = append(dst.OrderedRules, id)
+		for _, k := range r.Keywords {
+			dst.Keywords[strings.ToLower(k)] = struct{}{}
+		}
+	}
+	return lines, whole, pathLists
 }
 
 // RuleCount is the number of gitleaks rules loaded (defaults plus ward's).
@@ -101,20 +247,55 @@ func (d *Detector) RuleCount() int { return len(d.gl.Config.Rules) }
 // order. path (slash-separated, may be empty) lets gitleaks apply its path
 // allowlists (lock files, vendored dependencies) and path-only rules.
 func (d *Detector) Find(ctx context.Context, path, text string) []Match {
-	fs := d.gl.DetectContext(ctx, detect.Fragment{Raw: text, FilePath: path})
-	out := make([]Match, 0, len(fs))
-	for _, f := range fs {
-		secret := f.Secret
-		if secret == "" {
-			secret = f.Match // path-only rules
+	var out []Match
+	collect := func(fs []report.Finding, pathLists map[string][]*config.Allowlist) {
+		for _, f := range fs {
+			secret := f.Secret
+			if secret == "" {
+				secret = f.Match // path-only rules
+			}
+			m := Match{
+				GitleaksRule: f.RuleID,
+				Secret:       secret,
+				Line:         f.StartLine + 1, // gitleaks lines are 0-based
+				EndLine:      f.EndLine + 1,
+				line:         f.Line,
+				match:        f.Match,
+			}
+			if lists := pathLists[f.RuleID]; len(lists) > 0 && allowedByPathList(m, path, lists) {
+				continue
+			}
+			out = append(out, m)
 		}
-		out = append(out, Match{
-			GitleaksRule: f.RuleID,
-			Secret:       secret,
-			Line:         f.StartLine + 1, // gitleaks lines are 0-based
-			EndLine:      f.EndLine + 1,
-			line:         f.Line,
-		})
+	}
+	collect(d.whole.DetectContext(ctx, detect.Fragment{Raw: text, FilePath: path}), nil)
+	if d.pathAllowed(path) {
+		return dedupe(out)
+	}
+	if d.pathListApplies(path) {
+		// A rule's path allowlist covers this file (a vendored README with
+		// sample tokens, say). gitleaks then drops that rule before it
+		// de-duplicates against generic-api-key; only a full scan keeps
+		// that order, and such files are rare.
+		return d.findAll(ctx, path, text)
+	}
+	// The lines detector has no path-dependent rules: its fragments carry no
+	// path, which spares gitleaks the path allowlists on every line.
+	for _, fr := range candidateFragments(text, d.keywords) {
+		if ctx.Err() != nil {
+			break
+		}
+		collect(d.lines.DetectContext(ctx, fr), d.pathLists)
+	}
+	return dedupe(out)
+}
+
+// findAll runs every rule over the whole text the way gitleaks does; the
+// tests compare Find with it.
+func (d *Detector) findAll(ctx context.Context, path, text string) []Match {
+	var out []Match
+	for _, f := range d.gl.DetectContext(ctx, detect.Fragment{Raw: text, FilePath: path}) {
+		out = append(out, Match{GitleaksRule: f.RuleID, Secret: f.Secret, Line: f.StartLine + 1, EndLine: f.EndLine + 1, line: f.Line})
 	}
 	return dedupe(out)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -295,6 +296,72 @@ func TestOutputsNeverContainSecrets(t *testing.T) {
 		}
 		if !strings.Contains(text.String(), Mask(k.key)) {
 			t.Errorf("text output should show %s masked as %s", k.gitleaksRule, Mask(k.key))
+		}
+	}
+}
+
+// Find hands gitleaks only candidate lines; on realistic text it must report
+// exactly what gitleaks finds running every rule over the whole text.
+func TestFindMatchesFullScan(t *testing.T) {
+	d, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := newKeyGen(12).providerKeys()
+	var docs []string
+	for _, f := range benchCorpus(2 << 20) {
+		b, _ := f.ReadAll(0)
+		docs = append(docs, string(b))
+	}
+	var mixed strings.Builder
+	for i, k := range keys {
+		mixed.WriteString("line " + k.line + "\n")
+		mixed.WriteString("encoded: " + base64.StdEncoding.EncodeToString([]byte(k.line)) + "\n")
+		if i%3 == 0 {
+			mixed.WriteString("-----BEGIN RSA PRIVATE KEY-----\n" + strings.Repeat(newKeyGen(uint64(i)).chars(alnum, 64)+"\n", 6) + "-----END RSA PRIVATE KEY-----\n")
+		}
+	}
+	docs = append(docs, mixed.String(), string(notebookFromTemplate(t, keys)))
+	for i, doc := range docs {
+		fast := d.Find(context.Background(), "f.txt", doc)
+		full := d.findAll(context.Background(), "f.txt", doc)
+		key := func(ms []Match) string {
+			var b strings.Builder
+			for _, m := range ms {
+				fmt.Fprintf(&b, "%d %s %s\n", m.Line, m.GitleaksRule, Mask(m.Secret))
+			}
+			return b.String()
+		}
+		if key(fast) != key(full) {
+			t.Errorf("doc %d: candidate-line scan differs from full scan\nfast:\n%s\nfull:\n%s", i, key(fast), key(full))
+		}
+		if i == len(docs)-2 && len(fast) < 2*len(keys) {
+			t.Errorf("mixed doc: only %d matches", len(fast))
+		}
+	}
+}
+
+// gitleaks' path allowlists still apply: global ones (lock files) and
+// rule-level ones (the octokit README's sample GitHub tokens).
+func TestPathAllowlists(t *testing.T) {
+	d, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pat := newKeyGen(13).providerKeys()[17] // github-pat
+	text := "token: " + pat.key + "\n"
+	for _, c := range []struct {
+		path string
+		want int
+	}{
+		{"src/config.yaml", 1},
+		// github-pat is allowlisted there; gitleaks then keeps generic-api-key.
+		{"third_party/@octokit/auth-token/README.md", 1},
+		{"web/package-lock.json", 0},
+		{"node_modules/x/index.js", 0},
+	} {
+		if got, full := len(d.Find(context.Background(), c.path, text)), len(d.findAll(context.Background(), c.path, text)); got != c.want || full != c.want {
+			t.Errorf("%s: Find %d, full scan %d, want %d", c.path, got, full, c.want)
 		}
 	}
 }

@@ -1,0 +1,125 @@
+package secrets
+
+import (
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
+	"github.com/zricethezav/gitleaks/v8/detect"
+)
+
+// minEncodedRun is the shortest run of base64/hex characters worth handing
+// to gitleaks' decoder: the shortest key any rule matches, encoded, is longer.
+const minEncodedRun = 24
+
+// candidateFragments returns the parts of text a single-line rule can match
+// in: runs of lines that hold a keyword, the line after each such line (a
+// value written on the next line), and lines holding encoded text (long
+// base64 or hex runs, percent or backslash escapes) that gitleaks decodes
+// before matching. Each fragment carries its 0-based start line.
+func candidateFragments(text string, keywords *ahocorasick.Trie) []detect.Fragment {
+	if text == "" {
+		return nil
+	}
+	starts := []int{0} // byte offset of each line
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' && i+1 < len(text) {
+			starts = append(starts, i+1)
+		}
+	}
+	lineOf := func(off int) int {
+		lo, hi := 0, len(starts)
+		for lo+1 < hi {
+			mid := (lo + hi) / 2
+			if starts[mid] <= off {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		return lo
+	}
+	marked := make([]bool, len(starts)+1)
+	// ASCII-only lowering keeps byte offsets (keywords are ASCII).
+	lower := make([]byte, len(text))
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	keywords.Walk(lower, func(end, n, _ int64) bool {
+		l := lineOf(int(end))
+		marked[l] = true
+		return true
+	})
+	markEncoded(text, starts, marked)
+
+	// One fragment per candidate line: gitleaks then runs a rule only on the
+	// lines that hold its keyword, not on every line of a run. A line that
+	// ends in an assignment carries the next line, where its value is.
+	lineText := func(l int) string {
+		end := len(text)
+		if l+1 < len(starts) {
+			end = starts[l+1] - 1
+		}
+		return text[starts[l]:end]
+	}
+	var out []detect.Fragment
+	for l := 0; l < len(starts); l++ {
+		if !marked[l] {
+			continue
+		}
+		raw := lineText(l)
+		if l+1 < len(starts) && endsInAssignment(raw) {
+			raw = text[starts[l]:starts[l]+len(raw)+1+len(lineText(l+1))]
+		}
+		out = append(out, detect.Fragment{Raw: raw, StartLine: l})
+	}
+	return out
+}
+
+// endsInAssignment is true when a line's last visible character leaves its
+// value to the next line ("api_key =", "token:", a lone quote).
+func endsInAssignment(line string) bool {
+	for i := len(line) - 1; i >= 0; i-- {
+		switch c := line[i]; c {
+		case ' ', '\t', '\r':
+			continue
+		case '=', ':', '>', ',', '|', '\'', '"', '`':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// markEncoded marks lines with text gitleaks' decoders would decode.
+func markEncoded(text string, starts []int, marked []bool) {
+	line, run := 0, 0
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if line+1 < len(starts) && i >= starts[line+1] {
+			line++
+			run = 0
+		}
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/', c == '-', c == '_':
+			run++
+			if run == minEncodedRun {
+				marked[line] = true
+			}
+		case c == '%' && i+2 < len(text) && isHex(text[i+1]) && isHex(text[i+2]):
+			marked[line] = true
+			run = 0
+		case c == '\\' && i+1 < len(text) && (text[i+1] == 'u' || text[i+1] == 'x' || text[i+1] == 'U'):
+			marked[line] = true
+			run = 0
+		default:
+			run = 0
+		}
+	}
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
