@@ -9,6 +9,17 @@ func (m *machine) importGlobal(off int64, opcode, module, name string, unresolve
 		m.res.Globals[g].Imports++
 		return g
 	}
+	if len(m.res.Globals) >= maxGlobals {
+		// an absurd number of distinct imports: fold the rest into one
+		// unresolved global, which is reported like any unresolved import
+		m.res.hitLimit(LimitGlobals)
+		module, name, unresolved = "<too many globals>", "", true
+		key = module
+		if g, ok := m.globIdx[key]; ok {
+			m.res.Globals[g].Imports++
+			return g
+		}
+	}
 	m.res.Globals = append(m.res.Globals, &Global{Module: module, Name: name, Offset: off, Opcode: opcode,
 		Imports: 1, Unresolved: unresolved, Stream: m.res.Streams})
 	g := int32(len(m.res.Globals) - 1)
@@ -93,6 +104,29 @@ func (m *machine) call(off int64, fn, args, kwargs value, kind CallKind) value {
 			if mod, ok := m.str(a[0]); ok {
 				ng := m.importGlobal(off, "__import__", mod, "", false)
 				return value{k: kGlobal, ref: ng}
+			}
+		}
+	case "copyreg._reconstructor":
+		// _reconstructor(cls, base, state): object.__new__(cls), and unless
+		// base is object, base.__init__(obj, state) — a call of base
+		if len(a) >= 2 {
+			if c := m.classOf(a[0]); c >= 0 && a[0].k == kGlobal {
+				m.recordCall(c, CallNewObj, off, noValue, false)
+			}
+			if b := m.classOf(a[1]); b >= 0 && a[1].k == kGlobal {
+				if q := canonicalQual(m.res.Globals[b].QualName()); q != "builtins.object" {
+					st := noValue
+					if len(a) >= 3 {
+						st = m.newSeq(kTuple, a[2:3])
+					}
+					m.recordCall(b, CallReduce, off, st, false)
+				}
+			}
+		}
+	case "copyreg.__newobj__", "copyreg.__newobj_ex__":
+		if len(a) >= 1 && a[0].k == kGlobal {
+			if c := m.classOf(a[0]); c >= 0 {
+				m.recordCall(c, CallNewObj, off, m.newSeq(kTuple, a[1:]), false)
 			}
 		}
 	}

@@ -267,6 +267,9 @@ func (m *machine) resolveBytes(v value, depth int) ([]byte, []string, bool) {
 
 // nested analyses bytes that reach a loader as a file of their own.
 func (m *machine) nested(off int64, loader string, arg value) {
+	if len(m.res.Payloads) >= maxPayloads {
+		return // the loader global itself is reported
+	}
 	p := &Payload{Loader: loader, Offset: off}
 	m.res.Payloads = append(m.res.Payloads, p)
 	data, chain, ok := m.resolveBytes(arg, 0)
@@ -318,6 +321,9 @@ func embeddedCandidate(b []byte) bool {
 // this stream loads it, but an application that unpickles the field does.
 func (m *machine) embeddedPayload(b []byte) {
 	m.embedded++
+	if len(m.res.Payloads) >= maxPayloads {
+		return
+	}
 	off := m.s.pos()
 	data, chain := b, ""
 	switch {

@@ -22,7 +22,7 @@ type Limits struct {
 var DefaultLimits = Limits{
 	MaxOpcodes:     200_000_000,
 	MaxMemo:        64 << 20,
-	MaxStack:       4_000_000,
+	MaxStack:       1_000_000,
 	MaxStringBytes: 16 << 20,
 	MaxDepth:       4,
 	MaxStreams:     10_000,
@@ -130,6 +130,7 @@ const (
 	LimitDepth   Limit = "nested payload depth"
 	LimitBytes   Limit = "bytes read"
 	LimitStreams Limit = "streams per file"
+	LimitGlobals Limit = "distinct globals"
 	LimitJoblib  Limit = "joblib array whose size could not be resolved"
 )
 

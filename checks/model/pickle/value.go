@@ -56,7 +56,9 @@ const (
 	maxTrackedItems  = 1 << 18 // items kept in all containers of one analysis
 	maxStrings       = 1 << 17 // strings kept for resolution
 	ringSize         = 256     // recent short strings kept beyond the budget
-	maxCalls         = 1 << 20
+	maxCalls         = 1 << 18
+	maxGlobals       = 1 << 16 // distinct globals recorded per file
+	maxPayloads      = 64      // nested payloads analysed per file
 	maxCallsPerGlob  = 8
 	maxRenderedValue = 240
 )

@@ -1,0 +1,56 @@
+// Package safetensors validates safetensors files by content: the header
+// length, the JSON header, tensor offsets, dtypes and shapes, and the
+// metadata map. It reads only the 8-byte length and the header through
+// io.ReaderAt, never the tensor data.
+package safetensors
+
+import "github.com/ward-sec/ward/checks"
+
+// Rule IDs of the safetensors check.
+const (
+	RuleMalformed   = "model-safetensors-malformed"
+	RuleHiddenData  = "model-safetensors-hidden-data"
+	RuleNotAnalysed = "model-safetensors-not-fully-analysed"
+)
+
+var rules = []checks.Rule{
+	{
+		ID:       RuleMalformed,
+		Title:    "Malformed safetensors file",
+		Severity: checks.SeverityMedium,
+		Family:   "model",
+		Why: "The file starts like a safetensors file but breaks the format: the header length is out of " +
+			"bounds, the JSON header is invalid or repeats a key, a tensor's offsets fall outside the data or " +
+			"overlap another tensor, its byte length does not match its dtype and shape, or __metadata__ holds " +
+			"something other than strings. The safetensors loader rejects such files, but other readers (and " +
+			"scanners) parse them differently: a file that means different things to different parsers is how " +
+			"payloads are smuggled past review.",
+		Fix:        "Re-create the file with the safetensors library from tensors you trust.",
+		FixExample: "from safetensors.torch import save_file\nsave_file(state_dict, 'model.safetensors', metadata={'format': 'pt'})",
+		References: []string{"CWE-20", "CWE-1286", "LLM03:2025"},
+	},
+	{
+		ID:       RuleHiddenData,
+		Title:    "safetensors file carries bytes outside its tensors",
+		Severity: checks.SeverityHigh,
+		Family:   "model",
+		Why: "safetensors tensors must cover the data area exactly. These bytes belong to no tensor: gaps " +
+			"between tensors or data after the last one. Loaders ignore them, so they can hide anything — a " +
+			"pickle, a zip or an executable that a second loader (torch.load on a renamed copy, an unzip step) " +
+			"finds and runs. Real safetensors writers never leave such bytes.",
+		Fix:        "Re-save the tensors with the safetensors library, which writes no slack, and find out where the extra bytes came from.",
+		FixExample: "from safetensors.torch import load_file, save_file\nsave_file(load_file('model.safetensors'), 'model.safetensors')",
+		References: []string{"CWE-506", "CWE-434", "LLM03:2025"},
+	},
+	{
+		ID:       RuleNotAnalysed,
+		Title:    "safetensors file not fully analysed",
+		Severity: checks.SeverityMedium,
+		Family:   "model",
+		Why: "The header is larger than ward's limit (the safetensors library itself refuses headers over " +
+			"100 MB), or the analysis ran out of time, so its tensors were not checked.",
+		Fix:        "Split the model into shards with smaller headers, or raise the limit for files you trust.",
+		FixExample: "model.save_pretrained('out', safe_serialization=True, max_shard_size='2GB')",
+		References: []string{"CWE-400"},
+	},
+}
