@@ -375,8 +375,8 @@ func (s *Server) requiredChecksLocked(rp *repo, sha string) string {
 		if latest == nil {
 			return fmt.Sprintf("Required status check %q is expected.", name)
 		}
-		if latest.status != "completed" {
-			return fmt.Sprintf("Required status check %q is in progress.", name)
+		if latest.status != "completed" { // GitHub words pending like missing
+			return fmt.Sprintf("Required status check %q is expected.", name)
 		}
 		switch latest.conclusion {
 		case "success", "neutral", "skipped":
