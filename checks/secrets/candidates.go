@@ -70,7 +70,7 @@ func candidateFragments(text string, keywords *ahocorasick.Trie) []detect.Fragme
 		}
 		raw := lineText(l)
 		if l+1 < len(starts) && endsInAssignment(raw) {
-			raw = text[starts[l]:starts[l]+len(raw)+1+len(lineText(l+1))]
+			raw = text[starts[l] : starts[l]+len(raw)+1+len(lineText(l+1))]
 		}
 		out = append(out, detect.Fragment{Raw: raw, StartLine: l})
 	}

@@ -3,9 +3,9 @@ package secrets
 import (
 	"context"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	_ "embed"
 	"fmt"
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"slices"
 	"sort"
 	"strings"
