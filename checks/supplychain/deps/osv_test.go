@@ -270,3 +270,11 @@ func TestOSVOnlyNewOrChangedInPR(t *testing.T) {
 		"2 deps-vulnerable-version medium requests@2.31.0",
 	})
 }
+
+func TestMissingOSVDirectoryIsReported(t *testing.T) {
+	c := New(filepath.Join(t.TempDir(), "nope"), "")
+	got := scan(t, c, file("requirements.txt", []byte("numpy==1.26.4\n"), nil))
+	if len(got) != 1 || !strings.HasPrefix(got[0], "0 deps-osv-unavailable medium OSV export directory") {
+		t.Errorf("got %q", got)
+	}
+}

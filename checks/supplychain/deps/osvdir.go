@@ -80,8 +80,14 @@ func (d *osvDir) load(ctx context.Context, eco Ecosystem) (osvIndex, error) {
 	d.mu.Unlock()
 	l.once.Do(func() {
 		go func() {
+			defer close(l.done)
+			// A missing ecosystem folder is normal (the export may cover
+			// only some); a missing export is a misconfiguration to report.
+			if info, err := os.Stat(d.dir); err != nil || !info.IsDir() {
+				l.err = fmt.Errorf("OSV export directory %s is not readable", d.dir)
+				return
+			}
 			l.index, l.records, l.err = readOSVEcosystem(filepath.Join(d.dir, string(eco)))
-			close(l.done)
 		}()
 	})
 	select {
