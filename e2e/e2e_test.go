@@ -129,9 +129,11 @@ func startWard(t *testing.T, gh *fakegithub.Server, db string, extraEnv ...strin
 		"WARD_WEBHOOK_SECRET="+secret,
 		"WARD_GITHUB_API_URL="+gh.URL(),
 		"WARD_ADDR="+w.addr,
-		"WARD_DATABASE_URL=sqlite://"+db,
 		"WARD_ENV_FILE="+filepath.Join(t.TempDir(), "none.env"),
 	)
+	if db != "" {
+		w.env = append(w.env, "WARD_DATABASE_URL=sqlite://"+db)
+	}
 	w.env = append(w.env, extraEnv...)
 	w.start()
 	t.Cleanup(func() { w.stop() })
