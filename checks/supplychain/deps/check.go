@@ -3,9 +3,15 @@
 // setups, install scripts and packages fetched from outside the registry.
 //
 // Base and head versions of a manifest are compared: in a pull request only
-// dependencies that are new or changed are judged. Without a base version
-// (`ward scan`, or a file the PR adds) every dependency is judged, except that
-// the informational "new dependency" list needs a base to compare with.
+// dependencies, indexes, scripts and replace directives that are new or
+// changed are judged. Without a base version (`ward scan`, or a file the PR
+// adds) every dependency is judged — typosquats, known-malicious and
+// vulnerable versions, confusion setups, URL/VCS/outside-path installs, loose
+// pins in requirements files, install scripts, foreign lock entries — with
+// three exceptions that only make sense as a change: the informational
+// "new dependency" list, a switched primary index (a private mirror is
+// normal), and new lock entries with install scripts or an existing npm
+// "prepare" script (too common to report on every scan).
 package deps
 
 import (
