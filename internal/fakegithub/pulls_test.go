@@ -283,3 +283,20 @@ func TestSyncPRAndFork(t *testing.T) {
 		t.Errorf("synchronize payload before %s after %s", ev.GetBefore(), ev.GetAfter())
 	}
 }
+
+func TestBlobHeadGivesSize(t *testing.T) {
+	f := newFixture(t)
+	sha := f.repo.run("rev-parse", "feature:app.py")
+	req, _ := http.NewRequest(http.MethodHead, f.s.URL()+"/api/v3/repos/acme/widgets/git/blobs/"+sha, nil)
+	req.Header.Set("Authorization", "token "+f.s.IssueToken(testInst))
+	req.Header.Set("Accept", "application/vnd.github.raw")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	size := len(f.repo.run("show", sha)) + 1 // Git trims the final newline
+	if resp.StatusCode != 200 || resp.ContentLength != int64(size) {
+		t.Errorf("HEAD: %d, Content-Length %d, want %d", resp.StatusCode, resp.ContentLength, size)
+	}
+}
