@@ -31,7 +31,7 @@ func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 	if errors.Is(err, ErrHeaderLimit) {
 		return checks.Result{Analysed: true, Findings: []checks.Finding{{
 			RuleID: RuleNotAnalysed, Severity: checks.SeverityMedium,
-			Message: fmt.Sprintf("safetensors file not fully analysed: header size limit (%v). Its tensor table was not checked.", err),
+			Message:  fmt.Sprintf("safetensors file not fully analysed: header size limit (%v). Its tensor table was not checked.", err),
 			Evidence: "header limit",
 		}}}, nil
 	}

@@ -105,6 +105,7 @@ func Parse(r io.ReaderAt, size, limit int64) (*Header, []Problem, error) {
 		return h, probs, nil
 	}
 	dataStart := int64(8 + n)
+	undecoded := false
 	dataLen := uint64(size) - 8 - n
 	for _, e := range entries {
 		if e.key == "__metadata__" {
@@ -118,11 +119,14 @@ func Parse(r io.ReaderAt, size, limit int64) (*Header, []Problem, error) {
 		t, msg := decodeTensor(e.key, e.raw)
 		if msg != "" {
 			add(RuleMalformed, 8, e.key, "Tensor %q: %s.", e.key, msg)
+			undecoded = true
 			continue
 		}
 		if t.End > dataLen {
 			add(RuleMalformed, dataStart+int64(min(t.Begin, dataLen)), e.key, "Tensor %q has data_offsets [%d, %d] but the data area holds %d bytes: "+
 				"it points outside the file.", e.key, t.Begin, t.End, dataLen)
+			t.Begin, t.End = min(t.Begin, dataLen), dataLen // still covers what it claims
+			h.Tensors = append(h.Tensors, t)
 			continue
 		}
 		if msg := checkSize(t); msg != "" {
@@ -130,7 +134,9 @@ func Parse(r io.ReaderAt, size, limit int64) (*Header, []Problem, error) {
 		}
 		h.Tensors = append(h.Tensors, t)
 	}
-	probs = append(probs, coverage(h.Tensors, dataStart, dataLen)...)
+	if !undecoded { // an entry we could not read may cover any bytes
+		probs = append(probs, coverage(h.Tensors, dataStart, dataLen)...)
+	}
 	return h, probs, nil
 }
 
@@ -203,9 +209,9 @@ func checkMetadata(raw json.RawMessage, into map[string]string) error {
 
 func decodeTensor(name string, raw json.RawMessage) (Tensor, string) {
 	var v struct {
-		Dtype       *string         `json:"dtype"`
-		Shape       []json.Number   `json:"shape"`
-		DataOffsets []json.Number   `json:"data_offsets"`
+		Dtype       *string       `json:"dtype"`
+		Shape       []json.Number `json:"shape"`
+		DataOffsets []json.Number `json:"data_offsets"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
