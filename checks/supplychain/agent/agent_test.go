@@ -75,6 +75,9 @@ func TestMCPConfigs(t *testing.T) {
 						t.Errorf("%s leaks a credential: %s", f.RuleID, f.Message)
 					}
 				}
+				if f.RuleID == RuleMCPInlineCredential && f.StartLine == 21 && !strings.Contains(f.Message, "`9f8e…(32 chars)`") {
+					t.Errorf("the bearer token should be masked without its scheme: %s", f.Message)
+				}
 				if f.RuleID == RuleMCPInsecureHTTP && f.StartLine == 20 {
 					if f.Suggestion == nil || !strings.Contains(f.Suggestion.Replacement, `"url": "https://mcp.internal.example.com:8080/mcp",`) {
 						t.Errorf("want an https suggestion, got %+v", f.Suggestion)

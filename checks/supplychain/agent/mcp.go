@@ -229,13 +229,19 @@ func insecureRemote(raw string) (host string, insecure bool) {
 // credentialName is a header or variable name that holds a credential.
 var credentialName = regexp.MustCompile(`(?i)(token|secret|passw(or)?d|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth|bearer|session|cookie)`)
 
-// literalCredential reports whether v looks like a real value rather than a
-// reference to one (${env:X}, ${input:x}, $X, %X%) or a placeholder.
-func literalCredential(v string) bool {
+// credentialPart drops an HTTP auth scheme ("Bearer ") from a value.
+func credentialPart(v string) string {
 	v = strings.TrimSpace(v)
 	for _, p := range []string{"Bearer ", "bearer ", "Basic ", "Token ", "token "} {
 		v = strings.TrimPrefix(v, p)
 	}
+	return v
+}
+
+// literalCredential reports whether v looks like a real value rather than a
+// reference to one (${env:X}, ${input:x}, $X, %X%) or a placeholder.
+func literalCredential(v string) bool {
+	v = credentialPart(v)
 	if len(v) < 8 || strings.Contains(v, "${") || strings.HasPrefix(v, "$") ||
 		(strings.HasPrefix(v, "%") && strings.HasSuffix(v, "%")) || strings.HasPrefix(v, "<") {
 		return false

@@ -137,7 +137,7 @@ func inlineCredentials(s mcpServer) []credential {
 		}
 		for _, m := range group.n.Members {
 			if m.Value.Kind == kindString && credentialName.MatchString(m.Key) && literalCredential(m.Value.Str) {
-				out = append(out, credential{group.kind + " " + m.Key, m.Value.Str, m.Value.Line})
+				out = append(out, credential{group.kind + " " + m.Key, credentialPart(m.Value.Str), m.Value.Line})
 			}
 		}
 	}
