@@ -48,6 +48,9 @@ type Options struct {
 	// FetchConcurrency bounds parallel blob downloads.
 	FetchConcurrency int
 	Logger           *slog.Logger
+	// SecondOpinion, when set and the base branch's config says
+	// `second_opinion: on`, adds advisory notes; it never changes the verdict.
+	SecondOpinion SecondOpinion
 }
 
 // Result is what one review decided and published.
@@ -59,7 +62,10 @@ type Result struct {
 	Files      int
 	Posted     int // inline comments posted
 	Kept       int // inline comments already present and still valid
-	Removed    int // stale comments removed
+	Removed    int // stale comments resolved or removed (fixed since the last push)
+	Held       int // inline comments held back on a draft
+	Overflow   int // findings not commented inline: over MaxInlineComments
+	Coverage   Coverage
 }
 
 // Skipped is a changed file the review did not analyse, and why.
@@ -108,6 +114,7 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	files, skipped := selectFiles(changed, cfg, opts.MaxFiles)
 	res.Skipped = skipped
 	res.Files = len(files)
+	res.Coverage = coverageOf(pr, changed, files)
 	if err := analyse(ctx, gh, pr, files, all, opts); err != nil {
 		return res, err
 	}
@@ -129,11 +136,15 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	for _, f := range files {
 		byPath[f.Path] = f
 	}
+	adv := secondOpinion(ctx, opts, cfg, pr, files, res)
 	if err := publishComments(ctx, gh, pr, cfg, byPath, res, opts); err != nil {
 		return res, err
 	}
+	publishAdvice(ctx, gh, pr, cfg, adv, opts)
 	out := renderCheckRun(pr, cfg, cfgNote, res)
+	out.Summary = withAdvice(out.Summary, adv)
 	anns := annotations(findings)
+	annotateAdvice(anns, adv)
 	for len(anns) > 50 {
 		if err := gh.AddAnnotations(ctx, res.CheckRunID, out.Title, out.Summary, anns[:50]); err != nil {
 			return res, fmt.Errorf("add annotations: %w", err)
