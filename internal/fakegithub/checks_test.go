@@ -1,10 +1,12 @@
 package fakegithub
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-github/v66/github"
 )
@@ -213,5 +215,25 @@ func TestMergeRequiresWard(t *testing.T) {
 	}
 	if got := merge(); got != 200 || !f.s.IsMerged(testRepo, 1) {
 		t.Fatalf("passing ward: %d merged=%v", got, f.s.IsMerged(testRepo, 1))
+	}
+}
+
+func TestWaitForCheckRun(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		_, _, _ = c.Checks.CreateCheckRun(ctx, "acme", "widgets", github.CreateCheckRunOptions{Name: "ward", HeadSHA: f.head, Conclusion: github.String("success")})
+	}()
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	run, err := f.s.WaitForCheckRun(wctx, testRepo, f.head, "ward", Completed)
+	if err != nil || run.Conclusion != "success" {
+		t.Fatalf("%+v %v", run, err)
+	}
+	short, cancel2 := context.WithTimeout(ctx, 30*time.Millisecond)
+	defer cancel2()
+	if _, err := f.s.WaitForCheckRun(short, testRepo, f.base, "ward", Completed); err == nil {
+		t.Error("waiting for a run that never comes succeeded")
 	}
 }
