@@ -62,10 +62,7 @@ type Result struct {
 	Files      int
 	Posted     int // inline comments posted
 	Kept       int // inline comments already present and still valid
-	Removed    int // stale comments resolved or removed (fixed since the last push)
-	Held       int // inline comments held back on a draft
-	Overflow   int // findings not commented inline: over MaxInlineComments
-	Coverage   Coverage
+	Removed    int // stale comments removed
 }
 
 // Skipped is a changed file the review did not analyse, and why.
@@ -114,7 +111,6 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	files, skipped := selectFiles(changed, cfg, opts.MaxFiles)
 	res.Skipped = skipped
 	res.Files = len(files)
-	res.Coverage = coverageOf(pr, changed, files)
 	if err := analyse(ctx, gh, pr, files, all, opts); err != nil {
 		return res, err
 	}
