@@ -3,6 +3,8 @@ package actions
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -28,6 +30,34 @@ func BenchmarkWorkflow(b *testing.B) {
 		res, err := Check{}.Scan(context.Background(), checks.NewBytesFile(".github/workflows/big.yml", src))
 		if err != nil || len(res.Findings) == 0 {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFixtureWorkflows scans every fixture workflow once per op: the
+// size and shape of real workflows (a few KB each).
+func BenchmarkFixtureWorkflows(b *testing.B) {
+	ents, err := os.ReadDir("testdata/workflows")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var files [][]byte
+	var total int64
+	for _, e := range ents {
+		data, err := os.ReadFile(filepath.Join("testdata/workflows", e.Name()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, data)
+		total += int64(len(data))
+	}
+	b.SetBytes(total)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, data := range files {
+			if _, err := (Check{}).Scan(context.Background(), checks.NewBytesFile(".github/workflows/f.yml", data)); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

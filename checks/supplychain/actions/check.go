@@ -126,6 +126,9 @@ var userinfo = regexp.MustCompile(`(://)([^/@\s:]+)(:[^/@\s]*)?@`)
 // redactURLs masks credentials in URLs that a script quotes (curl
 // https://user:token@…): ward never writes a secret into a finding.
 func redactURLs(s string) string {
+	if !strings.Contains(s, "@") {
+		return s
+	}
 	return userinfo.ReplaceAllStringFunc(s, func(m string) string {
 		sub := userinfo.FindStringSubmatch(m)
 		if sub[3] == "" && len(sub[2]) < 16 {

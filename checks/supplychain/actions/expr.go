@@ -129,6 +129,7 @@ func envName(path string) string {
 		}
 		keep = append([]string{parts[i]}, keep...)
 	}
-	n := strings.ToUpper(strings.Join(keep, "_"))
-	return regexp.MustCompile(`[^A-Z0-9_]`).ReplaceAllString(n, "_")
+	return notEnvChar.ReplaceAllString(strings.ToUpper(strings.Join(keep, "_")), "_")
 }
+
+var notEnvChar = regexp.MustCompile(`[^A-Z0-9_]`)

@@ -21,7 +21,7 @@ func (r *reporter) downloads() {
 			return
 		}
 		for _, ll := range logicalLines(s.Run.Value) {
-			if loc := pipeToShell.FindStringIndex(ll.text); loc != nil {
+			if mayDownload(ll.text) && pipeToShell.MatchString(ll.text) {
 				cmd := strings.TrimSpace(ll.text)
 				r.add(RulePipeToShell, checks.SeverityMedium, s.Run.lineOf(ll.offset), cmd, fmt.Sprintf(
 					"`%s` runs whatever the server returns, unverified, with this job's token and secrets.", truncate(cmd, 160)))
@@ -34,6 +34,13 @@ func (r *reporter) downloads() {
 			}
 		}
 	})
+}
+
+// mayDownload is a cheap pre-filter for pipeToShell.
+func mayDownload(s string) bool {
+	l := strings.ToLower(s)
+	return strings.Contains(l, "curl") || strings.Contains(l, "wget") || strings.Contains(l, "iex") ||
+		strings.Contains(l, "invoke-expression")
 }
 
 type logical struct {
