@@ -107,20 +107,30 @@ func (r *reporter) typosquats() {
 	}
 }
 
-// ownerSquat compares an owner with the known ones: OSA distance 1 (for
-// names of five letters or more) or the same letters with separators.
+var separators = strings.NewReplacer("-", "", "_", "", ".", "")
+
+// squatTargets are the known owners long enough to compare (five letters or
+// more), sorted, with their separator-free spelling.
+var squatTargets = func() [][2]string {
+	var out [][2]string
+	for _, k := range sortedKeys(knownOwners) {
+		if len(k) >= 5 {
+			out = append(out, [2]string{k, separators.Replace(k)})
+		}
+	}
+	return out
+}()
+
+// ownerSquat compares an owner with the known ones: OSA distance 1 or the
+// same letters with different separators.
 func ownerSquat(owner string) (string, bool) {
 	if knownOwners[owner] {
 		return "", false
 	}
-	flat := strings.NewReplacer("-", "", "_", "", ".", "").Replace(owner)
-	for _, k := range sortedKeys(knownOwners) {
-		if len(k) < 5 {
-			continue
-		}
-		if strings.NewReplacer("-", "", "_", "", ".", "").Replace(k) == flat ||
-			abs(len(k)-len(owner)) <= 1 && edlib.OSADamerauLevenshteinDistance(owner, k) == 1 {
-			return k, true
+	flat := separators.Replace(owner)
+	for _, t := range squatTargets {
+		if t[1] == flat || abs(len(t[0])-len(owner)) <= 1 && edlib.OSADamerauLevenshteinDistance(owner, t[0]) == 1 {
+			return t[0], true
 		}
 	}
 	return "", false
