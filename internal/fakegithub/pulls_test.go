@@ -300,3 +300,30 @@ func TestBlobHeadGivesSize(t *testing.T) {
 		t.Errorf("HEAD: %d, Content-Length %d, want %d", resp.StatusCode, resp.ContentLength, size)
 	}
 }
+
+func TestBaseChangedEditedEvent(t *testing.T) {
+	f := newFixture(t)
+	f.repo.run("branch", "release", f.base)
+	f.repo.run("checkout", "-q", "release")
+	f.repo.write("rel.txt", "r\n")
+	relSHA := f.repo.commit("release work")
+	f.repo.run("checkout", "-q", "main")
+	f.s.SetPRBase(testRepo, 1, "release")
+	var ev github.PullRequestEvent
+	if err := jsonUnmarshal(f.s.PullRequestEvent("edited", testRepo, 1), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.GetChanges().GetBase().GetRef().GetFrom() != "main" || ev.GetChanges().GetBase().GetSHA().GetFrom() != f.base ||
+		ev.GetPullRequest().GetBase().GetRef() != "release" || ev.GetPullRequest().GetBase().GetSHA() != relSHA {
+		t.Errorf("edited payload: %+v", ev.GetChanges())
+	}
+	f.s.SetDraft(testRepo, 1, true)
+	f.s.ClosePR(testRepo, 1)
+	var closed github.PullRequestEvent
+	if err := jsonUnmarshal(f.s.PullRequestEvent("closed", testRepo, 1), &closed); err != nil {
+		t.Fatal(err)
+	}
+	if closed.GetPullRequest().GetState() != "closed" || !closed.GetPullRequest().GetDraft() || closed.GetPullRequest().GetMerged() {
+		t.Errorf("closed payload: %+v", closed.GetPullRequest())
+	}
+}
