@@ -73,7 +73,7 @@ func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
 	}
 	direct := false
 	for _, c := range g.Calls {
-		direct = direct || directCall(c.Kind)
+		direct = direct || directCall(c.Kind) || c.Kind == pickle.CallBuild && c.CustomState
 	}
 	if g.CallCount > len(g.Calls) && !direct && g.Called() {
 		direct = true // calls beyond the recorded ones may be direct

@@ -29,7 +29,7 @@ func (m *machine) importGlobal(off int64, opcode, module, name string, unresolve
 
 // recordCall notes that global g is invoked; args are rendered for the
 // first few calls only.
-func (m *machine) recordCall(g int32, kind CallKind, off int64, args value, _ bool) {
+func (m *machine) recordCall(g int32, kind CallKind, off int64, args value, custom bool) {
 	gl := m.res.Globals[g]
 	gl.CallCount++
 	if len(gl.Calls) < maxCallsPerGlob {
@@ -37,7 +37,7 @@ func (m *machine) recordCall(g int32, kind CallKind, off int64, args value, _ bo
 		if kind != CallBuild || args.k != kOther {
 			a = m.renderArgs(args)
 		}
-		gl.Calls = append(gl.Calls, Call{Kind: kind, Offset: off, Args: a})
+		gl.Calls = append(gl.Calls, Call{Kind: kind, Offset: off, Args: a, CustomState: custom})
 	}
 }
 

@@ -742,12 +742,33 @@ func (m *machine) opBuild(off int64) error {
 		return nil
 	}
 	if g := m.classOf(obj); g >= 0 {
-		m.recordCall(g, CallBuild, off, state, false)
+		m.recordCall(g, CallBuild, off, state, m.customState(state))
 		if m.res.Globals[g].QualName() == "joblib.numpy_pickle.NumpyArrayWrapper" {
 			return m.joblibArray(off, state)
 		}
 	}
 	return nil
+}
+
+// customState reports whether a BUILD state needs a class-defined
+// __setstate__: the default accepts a dict, None, or a pair of them.
+func (m *machine) customState(state value) bool {
+	ok := func(v value) bool { return v.k == kDict || v.k == kNone || v.k == kOther || v.k == kPers }
+	switch state.k {
+	case kDict, kNone, kOther, kPers:
+		return false
+	case kTuple:
+		if state.ref < 0 {
+			return false // untracked: cannot tell
+		}
+		its := m.items(state)
+		return !(len(its) == 2 && ok(its[0]) && ok(its[1]))
+	case kCall:
+		// the result of a call (an OrderedDict, a dict subclass…) is a
+		// mapping as often as not
+		return false
+	}
+	return true
 }
 
 // classOf returns the Global an object was made from (its class or factory).

@@ -226,3 +226,21 @@ func TestProbe(t *testing.T) {
 		}
 	}
 }
+
+func TestCustomSetstate(t *testing.T) {
+	for _, c := range []struct {
+		data   string
+		custom bool
+	}{
+		{"\x80\x02cmymod\nThing\n)\x81}b.", false},
+		{"\x80\x02cmymod\nThing\n)\x81N}\x86b.", false},
+		{"\x80\x02cmymod\nThing\n)\x81Vrm -rf /\nb.", true},
+		{"\x80\x02cmymod\nThing\n)\x81K\x01K\x02\x86b.", true},
+	} {
+		res := run(t, []byte(c.data), Limits{})
+		g := global(res, "mymod.Thing")
+		if g == nil || len(g.Calls) != 2 || g.Calls[1].Kind != CallBuild || g.Calls[1].CustomState != c.custom {
+			t.Errorf("%q: calls %+v, want custom=%v", c.data, g, c.custom)
+		}
+	}
+}

@@ -77,6 +77,10 @@ type Call struct {
 	Kind   CallKind
 	Offset int64  // offset of the opcode that made the call
 	Args   string // the arguments as far as they resolve, Python-like
+	// CustomState is set for a BUILD whose state is not what the default
+	// object.__setstate__ accepts (a dict, or a (dict, dict) pair): the
+	// class must define __setstate__, which runs with that argument.
+	CustomState bool
 }
 
 // Global is one distinct global a file imports.
