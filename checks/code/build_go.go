@@ -40,6 +40,7 @@ func parseGo(name string, src []byte) *unit {
 		case *ast.FuncDecl:
 			if fn.Body != nil {
 				b.function(fn.Type, fn.Pos(), fn.End())
+				b.u.scopes[len(b.u.scopes)-1].name = fn.Name.Name
 			}
 		case *ast.FuncLit:
 			b.function(fn.Type, fn.Pos(), fn.End())
@@ -72,7 +73,7 @@ func parseGo(name string, src []byte) *unit {
 			b.add(event{kind: evFor, targets: ts, value: b.expr(x.X, 0)})
 		case *ast.ReturnStmt:
 			for _, r := range x.Results {
-				b.add(event{kind: evAssign, value: b.expr(r, 0)})
+				b.add(event{kind: evReturn, value: b.expr(r, 0)})
 			}
 		}
 		return true

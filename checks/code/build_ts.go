@@ -449,7 +449,22 @@ func (b *tsBuilder) function(n *sitter.Node) {
 			}
 		}
 	}
+	s.name = b.functionName(n)
 	b.u.scopes = append(b.u.scopes, s)
+}
+
+// functionName is a function's own name, or the name of the variable an
+// anonymous function is assigned to (const ask = async () => ...).
+func (b *tsBuilder) functionName(n *sitter.Node) string {
+	if name := b.g.field(n, "name"); name != nil {
+		return b.text(name)
+	}
+	if p := n.Parent(); p != nil && b.g.kind(p) == "variable_declarator" {
+		if name := b.g.field(p, "name"); name != nil && b.g.kind(name) == "identifier" {
+			return b.text(name)
+		}
+	}
+	return ""
 }
 
 func (b *tsBuilder) paramName(p *sitter.Node) string {

@@ -110,43 +110,17 @@ func runRules(goctx context.Context, u *unit, f *checks.File) ([]*hit, error) {
 	}
 	c := &ctx{u: u, file: f}
 	scopes := append([]*scope{u.module}, u.scopes...)
-	for i, s := range scopes {
-		if i&63 == 0 && goctx.Err() != nil {
-			return nil, goctx.Err()
+	if hasNamedReturns(u) {
+		// First pass: what each function of the file returns.
+		c.returns = map[string]taint{}
+		c.constReturns = map[string]bool{}
+		if err := c.pass(goctx, scopes, nil, true); err != nil {
+			return nil, err
 		}
-		c.s = s
 		c.gen++
-		c.scopeCalls = nil
-		c.env = map[string]val{}
-		if s.isModule {
-			c.module = nil
-		}
-		for _, ev := range s.events {
-			switch ev.kind {
-			case evCall:
-				for _, r := range rules {
-					if r.onCall != nil {
-						c.cur = r
-						r.onCall(c, ev.call)
-					}
-				}
-				c.visitDicts(rules, ev.call)
-			case evAssign, evFor:
-				for _, t := range ev.targets {
-					for _, r := range rules {
-						if r.onAssign != nil && t != nil {
-							c.cur = r
-							r.onAssign(c, t, ev.value)
-						}
-					}
-				}
-				c.visitDicts(rules, ev.value)
-				c.assign(ev)
-			}
-		}
-		if s.isModule {
-			c.module = c.env
-		}
+	}
+	if err := c.pass(goctx, scopes, rules, false); err != nil {
+		return nil, err
 	}
 	c.s, c.env = u.module, c.module
 	for _, r := range rules {
@@ -156,6 +130,77 @@ func runRules(goctx context.Context, u *unit, f *checks.File) ([]*hit, error) {
 		}
 	}
 	return dedupe(c.hits), nil
+}
+
+// pass walks every scope's events once. With collect set it only updates
+// the environment and records return taints; otherwise it runs the rules.
+func (c *ctx) pass(goctx context.Context, scopes []*scope, rules []*rule, collect bool) error {
+	c.module = nil
+	for i, s := range scopes {
+		if i&63 == 0 && goctx.Err() != nil {
+			return goctx.Err()
+		}
+		c.s = s
+		c.gen++
+		c.scopeCalls = nil
+		c.env = map[string]val{}
+		for _, ev := range s.events {
+			switch ev.kind {
+			case evCall:
+				for _, r := range rules {
+					if r.onCall != nil {
+						c.cur = r
+						r.onCall(c, ev.call)
+					}
+				}
+				if !collect {
+					c.visitDicts(rules, ev.call)
+				}
+			case evAssign, evFor:
+				for _, t := range ev.targets {
+					for _, r := range rules {
+						if r.onAssign != nil && t != nil {
+							c.cur = r
+							r.onAssign(c, t, ev.value)
+						}
+					}
+				}
+				if !collect {
+					c.visitDicts(rules, ev.value)
+				}
+				c.assign(ev)
+			case evReturn:
+				if collect {
+					if s.name != "" {
+						c.returns[s.name] |= c.taintOf(ev.value)
+						k, seen := c.constReturns[s.name]
+						c.constReturns[s.name] = c.konst(ev.value) && (k || !seen)
+					}
+				} else {
+					c.visitDicts(rules, ev.value)
+				}
+			}
+		}
+		if s.isModule {
+			c.module = c.env
+		}
+	}
+	return nil
+}
+
+// hasNamedReturns reports whether any named function returns a value.
+func hasNamedReturns(u *unit) bool {
+	for _, s := range u.scopes {
+		if s.name == "" {
+			continue
+		}
+		for _, ev := range s.events {
+			if ev.kind == evReturn {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // visitDicts calls the dict rules on literals inside an expression, but not

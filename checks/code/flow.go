@@ -39,6 +39,12 @@ type ctx struct {
 	scopeCalls map[string]bool
 	// gen changes whenever the environment does, invalidating node.nameCache.
 	gen int
+	// returns summarises, per function name of this file, the taint of
+	// what the function returns (collected in a first pass), so that
+	// `def ask(q): return llm.invoke(q)` makes ask(...) an LLM source.
+	returns map[string]taint
+	// constReturns is true for functions whose every return is a literal.
+	constReturns map[string]bool
 }
 
 func (c *ctx) lookup(key string) (val, bool) {
@@ -171,6 +177,12 @@ func (c *ctx) konstDepth(n *node, d int) bool {
 			}
 		}
 		return true
+	case kCall:
+		if len(n.args) == 0 && len(n.kw) == 0 && n.obj != nil && n.obj.kind == kIdent {
+			_, imported := c.u.imports[n.obj.name]
+			return !imported && c.constReturns[n.obj.name]
+		}
+		return false
 	case kDict:
 		for _, k := range n.kw {
 			if !c.konstDepth(k.val, d+1) {
@@ -228,6 +240,7 @@ func (c *ctx) taintDepth(n *node, d int) taint {
 		if name == "github.com/gorilla/mux.Vars" {
 			t |= tRequest
 		}
+		t |= c.returnTaint(n)
 		if n.obj != nil && n.obj.kind == kAttr {
 			t |= c.taintDepth(n.obj, d+1) // a method of a tainted value (or of the request)
 			if argPropagatingMethods[n.obj.name] {
@@ -345,4 +358,23 @@ func (c *ctx) isSecretEnv(n *node) bool {
 		}
 	}
 	return false
+}
+
+// returnTaint is the summarised return taint of a call to a function of
+// this file: f(...), self.f(...), this.f(...).
+func (c *ctx) returnTaint(call *node) taint {
+	if len(c.returns) == 0 || call.obj == nil {
+		return 0
+	}
+	fn := call.obj
+	switch {
+	case fn.kind == kIdent:
+		if _, imported := c.u.imports[fn.name]; imported {
+			return 0
+		}
+		return c.returns[fn.name]
+	case fn.kind == kAttr && fn.obj != nil && fn.obj.kind == kIdent && hasAny(fn.obj.name, "self", "this", "cls"):
+		return c.returns[fn.name]
+	}
+	return 0
 }

@@ -36,6 +36,7 @@ var factsQuery = map[lang]string{
 (import_statement) @import
 (import_from_statement) @import
 (function_definition) @func
+(return_statement) @return
 `,
 	javascript: jsFacts + `(jsx_attribute) @jsx
 `,
@@ -57,6 +58,7 @@ const jsFacts = `
 (arrow_function) @func
 (method_definition) @func
 (generator_function_declaration) @func
+(return_statement) @return
 `
 
 var (
@@ -208,6 +210,10 @@ func parseTS(ctx context.Context, path string, l lang, src []byte) (*unit, error
 			b.forEvent(n)
 		case g.capIdx["import"]:
 			b.importStmt(n)
+		case g.capIdx["return"]:
+			if kids := b.named(n); len(kids) > 0 {
+				b.add(int(n.StartByte()), event{kind: evReturn, value: b.expr(kids[0], 0)})
+			}
 		case g.capIdx["jsx"]:
 			b.jsxEvent(n)
 		}

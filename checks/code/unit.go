@@ -26,6 +26,7 @@ const (
 	evAssign evKind = iota // targets = value
 	evCall                 // a call expression
 	evFor                  // for targets in value
+	evReturn               // return value
 )
 
 // event is one assignment or call, in source order within its scope.
@@ -50,6 +51,9 @@ type scope struct {
 	reqObjs  map[string]string // name -> framework ("http", "gin", "echo", "django", "express")
 	events   []event
 	isModule bool
+	// name is the function's name ("" for lambdas and the module), used
+	// for the return-value summaries of the data-flow step.
+	name string
 }
 
 // unit is one parsed source file in ward's expression form.
