@@ -21,6 +21,12 @@ var pairWants = map[string]map[string][]string{
 		},
 	},
 	"poetrylock": {
+		"PR": {
+			"0 deps-osv-floor-only info embedded floor only",
+			"14 deps-nonregistry-resolved medium private-lib https://pkgs.internal.example/simple",
+			"27 deps-malicious-package critical gptplus@0.1.0",
+			"35 deps-nonregistry-resolved medium mylib https://github.com/someone/mylib.git",
+		},
 		"scan": {
 			"0 deps-osv-floor-only info embedded floor only",
 			"14 deps-nonregistry-resolved medium private-lib https://pkgs.internal.example/simple",
@@ -214,6 +220,10 @@ var pairWants = map[string]map[string][]string{
 		},
 	},
 	"yarnberry": {
+		"PR": {
+			"15 deps-nonregistry-resolved medium mylib https://evil.example.com/mylib-1.0.0.tgz",
+			"21 deps-nonregistry-resolved medium gitdep git+https://github.com/x/gitdep.git#commit=0123456789abcdef0123456789abcdef01234567",
+		},
 		"scan": {
 			"0 deps-osv-floor-only info embedded floor only",
 			"15 deps-nonregistry-resolved medium mylib https://evil.example.com/mylib-1.0.0.tgz",
@@ -276,12 +286,12 @@ func TestPairs(t *testing.T) {
 		{"packagejson", "package.json", "pairs/packagejson/head.json", "pairs/packagejson/base.json"},
 		{"packagelock", "package-lock.json", "pairs/packagelock/head.json", "pairs/packagelock/base.json"},
 		{"yarnv1", "yarn.lock", "pairs/yarnv1/head.lock", "pairs/yarnv1/base.lock"},
-		{"yarnberry", "yarn.lock", "pairs/yarnberry/head.lock", ""},
+		{"yarnberry", "yarn.lock", "pairs/yarnberry/head.lock", "pairs/yarnberry/base.lock"},
 		{"pnpm", "pnpm-lock.yaml", "pairs/pnpm/head.yaml", "pairs/pnpm/base.yaml"},
 		{"gomod", "go.mod", "pairs/gomod/head.mod", "pairs/gomod/base.mod"},
 		{"npmrc", ".npmrc", "pairs/npmrc/head", "pairs/npmrc/base"},
 		{"uvlock", "uv.lock", "pairs/uvlock/head.lock", "pairs/uvlock/base.lock"},
-		{"poetrylock", "poetry.lock", "pairs/poetrylock/head.lock", ""},
+		{"poetrylock", "poetry.lock", "pairs/poetrylock/head.lock", "pairs/poetrylock/base.lock"},
 	}
 	c := New("", "")
 	for _, tt := range tests {
