@@ -1,0 +1,167 @@
+package tfmodel
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+func scan(t testing.TB, name string, content []byte) (checks.Result, []string) {
+	t.Helper()
+	res, err := check{}.Scan(context.Background(), checks.NewBytesFile(name, content))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if f.Message == "" {
+			t.Errorf("%s: finding %s without message", name, f.RuleID)
+		}
+		got = append(got, f.RuleID+"/"+f.Severity.String())
+	}
+	sort.Strings(got)
+	return res, got
+}
+
+func cases() []struct {
+	name     string
+	in       []byte
+	analysed bool
+	want     []string
+} {
+	with := func(extra ...[]byte) [][]byte { return append(benignNodes(), extra...) }
+	return []struct {
+		name     string
+		in       []byte
+		analysed bool
+		want     []string
+	}{
+		{"benign saved model", savedModel(graphDef(benignNodes())), true, nil},
+		{"benign frozen graph", graphDef(benignNodes()), true, nil},
+		{"write file", savedModel(graphDef(with(constString("p", "/home/u/.bashrc"), node("wf", "WriteFile", []string{"p", "x"})))),
+			true, []string{"model-tf-dangerous-op/critical"}},
+		{"read file in dataset function", savedModel(graphDef(with(node("ds", "MapDataset", []string{"x"}, attrFunc("f", "exfil"))),
+			function("exfil", constString("k", "/root/.ssh/id_rsa"), node("rf", "ReadFile", []string{"k:output:0"})))),
+			true, []string{"model-tf-dangerous-op/high"}},
+		{"pyfunc", savedModel(graphDef(with(node("pf", "PyFunc", []string{"x"}, attrString("token", "pyfunc_0"))))),
+			true, []string{"model-tf-dangerous-op/high"}},
+		{"eager pyfunc in frozen graph", graphDef(with(node("pf", "EagerPyFunc", []string{"x"}))),
+			true, []string{"model-tf-dangerous-op/high"}},
+		{"save outside variables", savedModel(graphDef(with(constString("evil", "/etc/cron.d/x"), node("s", "SaveV2", []string{"evil", "n", "s"})))),
+			true, []string{"model-tf-dangerous-op/high"}},
+		{"restore with traversal", savedModel(graphDef(with(constString("evil", "variables/../../secret"), node("r", "RestoreV2", []string{"evil", "n", "s"})))),
+			true, []string{"model-tf-dangerous-op/medium"}},
+		{"print to file", savedModel(graphDef(with(node("pr", "PrintV2", []string{"y"}, attrString("output_stream", "file:///tmp/leak"))))),
+			true, []string{"model-tf-dangerous-op/high"}},
+		{"matching files and immutable const", savedModel(graphDef(with(node("m", "MatchingFiles", []string{"x"}), node("ic", "ImmutableConst", nil)))),
+			true, []string{"model-tf-dangerous-op/medium", "model-tf-dangerous-op/medium"}},
+		{"truncated after write", func() []byte {
+			b := savedModel(graphDef(with(node("wf", "WriteFile", []string{"p", "x"}), node("late", "Identity", []string{"x"}))))
+			return b[:len(b)-3]
+		}(), true, []string{"model-tf-dangerous-op/critical", "model-tf-malformed/medium"}},
+		{"not protobuf", []byte("\nhello world, this is text\n"), false, nil},
+	}
+}
+
+func TestGraphs(t *testing.T) {
+	for _, tc := range cases() {
+		t.Run(tc.name, func(t *testing.T) {
+			res, got := scan(t, "saved_model.pb", tc.in)
+			if res.Analysed != tc.analysed {
+				t.Errorf("Analysed = %v, want %v", res.Analysed, tc.analysed)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("findings = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTruncatedKeepsEarlierOps(t *testing.T) {
+	b := savedModel(graphDef([][]byte{node("wf", "WriteFile", []string{"p", "x"}), node("late", "Identity", []string{"x"}), node("l2", "Identity", nil)}))
+	r := Analyse(context.Background(), b[:len(b)-10])
+	if r.Err == nil || len(r.Problems) != 1 || r.Problems[0].Op != "WriteFile" {
+		t.Fatalf("want WriteFile kept and an error, got %+v", r)
+	}
+}
+
+func TestNodeLimit(t *testing.T) {
+	var nodes [][]byte
+	for i := 0; i < 50; i++ {
+		nodes = append(nodes, node("n", "Identity", nil))
+	}
+	r := analyseWith(context.Background(), savedModel(graphDef(nodes)), 10)
+	if r.Kind != KindSavedModel || r.Err == nil || !strings.Contains(r.Err.Error(), "limit") {
+		t.Fatalf("want a node limit error, got kind %v err %v", r.Kind, r.Err)
+	}
+}
+
+func TestCorpus(t *testing.T) {
+	dir, _ := filepath.Abs("../../../../shared/corpus/models")
+	raw, err := os.ReadFile(filepath.Join(dir, "labels.json"))
+	if err != nil {
+		t.Skipf("external model corpus not found at %s (it lives next to the repository as ../shared): %v", dir, err)
+	}
+	var labels map[string]struct{ Label string }
+	if err := json.Unmarshal(raw, &labels); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for name, l := range labels {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, got := scan(t, name, b)
+		if !res.Analysed {
+			continue
+		}
+		worst := checks.Severity(0)
+		for _, f := range res.Findings {
+			worst = max(worst, f.Severity)
+		}
+		flagged := worst >= checks.SeverityHigh
+		counts[l.Label+map[bool]string{true: " flagged", false: " clean"}[flagged]]++
+		t.Logf("%s (%s): %v", name, l.Label, got)
+		if l.Label == "malicious" && !flagged {
+			t.Errorf("%s: malicious but not flagged", name)
+		}
+		if (l.Label == "benign" || strings.Contains(name, "safe")) && flagged {
+			t.Errorf("%s: benign but flagged", name)
+		}
+	}
+	if len(counts) == 0 {
+		t.Error("no TensorFlow file of the corpus was recognised")
+	}
+	t.Logf("TensorFlow corpus: %v", counts)
+}
+
+func FuzzTFModel(f *testing.F) {
+	for _, tc := range cases() {
+		f.Add(tc.in)
+	}
+	for _, p := range []string{"modelaudit/samples/tensorflow/malicious_pyfunc/saved_model.pb", "modelaudit/samples/tensorflow/safe_savedmodel/saved_model.pb"} {
+		if b, err := os.ReadFile(filepath.Join("../../../../shared/corpus/models", p)); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file := checks.NewBytesFile("fuzz.pb", data)
+		res, err := check{}.Scan(context.Background(), file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range res.Findings {
+			if x.RuleID == "" || x.Message == "" {
+				t.Fatalf("finding without rule or message: %+v", x)
+			}
+		}
+	})
+}
