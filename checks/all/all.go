@@ -4,6 +4,8 @@ package all
 import (
 	_ "github.com/ward-sec/ward/checks/code"                // source rules: model loading, LLM output, classic flaws
 	_ "github.com/ward-sec/ward/checks/model"               // model artifacts: pickle, PyTorch, joblib, NumPy, archives
+	_ "github.com/ward-sec/ward/checks/model/safetensors"   // safetensors headers, offsets, hidden bytes
+	_ "github.com/ward-sec/ward/checks/model/tfmodel"       // TensorFlow SavedModel / GraphDef ops
 	_ "github.com/ward-sec/ward/checks/secrets"             // leaked AI-provider and other credentials, .env files
 	_ "github.com/ward-sec/ward/checks/supplychain"         // binaries, dependencies, workflows, agent config
 	_ "github.com/ward-sec/ward/checks/supplychain/actions" // GitHub Actions workflows and action metadata
