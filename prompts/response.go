@@ -93,7 +93,7 @@ func ParseResponse(content string) (Response, error) {
 	if s.Findings == nil || s.Concerns == nil {
 		return Response{}, errors.New("the answer lacks \"findings\" or \"concerns\"")
 	}
-	var r Response
+	r := Response{Findings: []Verdict{}, Concerns: []Concern{}}
 	for i, f := range *s.Findings {
 		if f.ID == nil || f.Verdict == nil || f.Reason == nil {
 			return Response{}, fmt.Errorf("findings[%d] lacks id, verdict or reason", i)

@@ -240,4 +240,6 @@ func joinNote(a, b string) string {
 	return a + " " + b
 }
 
-func codeSafe(s string) string { return strings.NewReplacer("`", "'", "\n", " ", "<", "", ">", "").Replace(s) }
+func codeSafe(s string) string {
+	return strings.NewReplacer("`", "'", "\n", " ", "<", "", ">", "").Replace(s)
+}
