@@ -495,3 +495,23 @@ func TestManifestPermissionsAdopted(t *testing.T) {
 		t.Errorf("permissions %v", perms)
 	}
 }
+
+func TestTreesCommitsMembers(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	tree, _, err := c.Git.GetTree(ctx, "acme", "widgets", f.head, true)
+	if err != nil || len(tree.Entries) != 4 || tree.GetTruncated() {
+		t.Errorf("tree: %d entries %v", len(tree.Entries), err)
+	}
+	commits, _, err := c.PullRequests.ListCommits(ctx, "acme", "widgets", 1, nil)
+	if err != nil || len(commits) != 1 || commits[0].GetSHA() != f.head {
+		t.Errorf("commits: %v %v", commits, err)
+	}
+	f.s.AddOrgMember("acme", "alice")
+	if ok, _, err := c.Organizations.IsMember(ctx, "acme", "alice"); err != nil || !ok {
+		t.Errorf("alice: %v %v", ok, err)
+	}
+	if ok, _, err := c.Organizations.IsMember(ctx, "acme", "mallory"); err != nil || ok {
+		t.Errorf("mallory: %v %v", ok, err)
+	}
+}

@@ -27,6 +27,8 @@ var routeNeeds = map[string][]need{
 	"GET /repos/{owner}/{repo}/pulls/{number}/files":                    {{"pull_requests", "read"}},
 	"GET /repos/{owner}/{repo}/commits/{ref}/pulls":                     {{"pull_requests", "read"}},
 	"PUT /repos/{owner}/{repo}/pulls/{number}/merge":                    {{"contents", "write"}},
+	"GET /repos/{owner}/{repo}/git/trees/{sha}":                         {{"contents", "read"}},
+	"GET /repos/{owner}/{repo}/pulls/{number}/commits":                  {{"pull_requests", "read"}},
 	"GET /repos/{owner}/{repo}/git/blobs/{sha}":                         {{"contents", "read"}},
 	"GET /repos/{owner}/{repo}/contents/{path...}":                      {{"contents", "read"}},
 	"GET /repos/{owner}/{repo}/compare/{basehead}":                      {{"contents", "read"}},

@@ -39,6 +39,9 @@ func (s *Server) routes() {
 	reader("GET /repos/{owner}/{repo}/contents/{path...}", s.handleContents)
 	reader("GET /repos/{owner}/{repo}/compare/{basehead}", s.handleCompare)
 	reader("GET /repos/{owner}/{repo}/commits/{ref}", s.handleGetCommit)
+	reader("GET /repos/{owner}/{repo}/git/trees/{sha}", s.handleTree)
+	repoRoute("GET /repos/{owner}/{repo}/pulls/{number}/commits", s.handlePullCommits)
+	m.HandleFunc("GET /orgs/{org}/members/{user}", s.handleOrgMember)
 	m.HandleFunc("GET /rate_limit", s.handleRateLimit)
 	reader("GET /_raw/{owner}/{repo}/{ref}/{path...}", s.handleRawDownload)
 

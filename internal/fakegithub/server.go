@@ -72,7 +72,8 @@ type Server struct {
 	faults        []*Fault
 	gates         []*Gate
 	cache         blobCache
-	perms         map[string]string // the App's permissions
+	perms         map[string]string          // the App's permissions
+	members       map[string]map[string]bool // org -> login
 	writes        []writeRecord
 	requests      []requestRecord
 	rateRemaining int
@@ -161,6 +162,7 @@ func Start(opts Options) (*Server, error) {
 		lfsObjects:    map[string][]byte{},
 		lfsAuth:       map[string]bool{},
 		perms:         maps.Clone(defaultAppPermissions),
+		members:       map[string]map[string]bool{},
 		rateRemaining: opts.RateLimit,
 		rateReset:     time.Now().Add(time.Hour).Truncate(time.Second),
 	}

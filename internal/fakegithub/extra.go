@@ -1,0 +1,116 @@
+package fakegithub
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/google/go-github/v66/github"
+)
+
+// GitHub's caps on these listings.
+const (
+	maxTreeEntries = 100000
+	maxPRCommits   = 250
+)
+
+// handleTree is GET /repos/{o}/{r}/git/trees/{sha}[?recursive=1], truncated
+// at 100,000 entries as on GitHub.
+func (s *Server) handleTree(w http.ResponseWriter, r *http.Request, rp *repo) {
+	ref := r.PathValue("sha")
+	args := []string{"ls-tree", "-l", "-z"}
+	if v := r.URL.Query().Get("recursive"); v != "" && v != "0" && v != "false" {
+		args = append(args, "-r", "-t")
+	}
+	sha, typ, _, ok := objectInfo(rp.gitDir, ref+"^{tree}")
+	if !ok || typ != "tree" {
+		notFound(w)
+		return
+	}
+	out, err := git(rp.gitDir, append(args, sha)...)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	var entries []*github.TreeEntry
+	truncated := false
+	for _, rec := range strings.Split(string(out), "\x00") {
+		meta, name, ok := strings.Cut(rec, "\t")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(meta)
+		if len(f) != 4 {
+			continue
+		}
+		if len(entries) == maxTreeEntries {
+			truncated = true
+			break
+		}
+		e := &github.TreeEntry{Path: github.String(name), Mode: github.String(f[0]), Type: github.String(f[1]), SHA: github.String(f[2])}
+		if f[1] == "blob" {
+			var size int
+			fmt.Sscan(f[3], &size)
+			e.Size = github.Int(size)
+		}
+		entries = append(entries, e)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sha": sha, "tree": entries, "truncated": truncated,
+		"url": fmt.Sprintf("%s/repos/%s/git/trees/%s", s.ts.URL, rp.fullName(), sha)})
+}
+
+// handlePullCommits is GET /repos/{o}/{r}/pulls/{n}/commits: at most 250.
+func (s *Server) handlePullCommits(w http.ResponseWriter, r *http.Request, rp *repo) {
+	p := s.pullFromPath(w, r, rp)
+	if p == nil {
+		return
+	}
+	out, err := git(rp.gitDir, "rev-list", "--reverse", p.mergeBase+".."+p.headSHA)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	var commits []*github.RepositoryCommit
+	for _, sha := range strings.Fields(string(out)) {
+		if len(commits) == maxPRCommits {
+			break
+		}
+		commits = append(commits, &github.RepositoryCommit{SHA: github.String(sha), Commit: &github.Commit{Message: github.String(commitMessage(rp.gitDir, sha))}})
+	}
+	writeJSON(w, http.StatusOK, paginate(w, r, commits))
+}
+
+// AddOrgMember makes login a member of org (GET /orgs/{org}/members/{user}).
+func (s *Server) AddOrgMember(org, login string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.members[strings.ToLower(org)] == nil {
+		s.members[strings.ToLower(org)] = map[string]bool{}
+	}
+	s.members[strings.ToLower(org)][login] = true
+}
+
+// handleOrgMember answers 204 for a member and 404 otherwise; it needs an
+// installation on the org and the members permission.
+func (s *Server) handleOrgMember(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at, ok := s.installationForLocked(w, r, nil)
+	if !ok {
+		return
+	}
+	org := r.PathValue("org")
+	if !strings.EqualFold(s.installations[at.installationID].owner, org) {
+		notFound(w)
+		return
+	}
+	if levels[s.perms["members"]] < levels["read"] {
+		writeError(w, http.StatusForbidden, "Resource not accessible by integration")
+		return
+	}
+	if s.members[strings.ToLower(org)][r.PathValue("user")] {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	notFound(w)
+}
