@@ -24,12 +24,22 @@
 // manifest form at /settings/apps/new and /organizations/{org}/settings/apps/new;
 // Git LFS at /{owner}/{repo}.git/info/lfs/objects/batch.
 //
+// Helpers for tests: GitRepo writes real repositories; WaitFor and
+// WaitForCheckRun wait for asynchronous work; Hold parks matching requests
+// in flight (to kill the App mid-request); InjectFault makes GitHub fail;
+// MergePR merges as a maintainer; the *Event methods build webhook payloads
+// and Deliver sends them signed.
+//
 // Rules enforced, each answered with GitHub's status and message shape:
 //   - App JWT: RS256 with the App key, iss = app id, integer iat/exp, not
 //     expired, exp at most 10 minutes after iat and after now (401).
 //   - Installation tokens (token/Bearer/Basic): unknown or expired → 401;
 //     a repository of another owner, or outside a token restricted to
 //     repositories → 404.
+//   - App permissions per endpoint (default: ward's app.yml set, or the
+//     manifest's default_permissions after the manifest flow): 403
+//     "Resource not accessible by integration". Merging needs contents:write.
+//   - GraphQL names bots without the "[bot]" suffix REST uses.
 //   - Pagination: per_page default 30, max 100; RFC 5988 Link with
 //     first/prev/next/last keeping the /api/v3 prefix; PR files capped at
 //     3,000, compare files at 300, directory listings at 1,000.
