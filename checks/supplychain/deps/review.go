@@ -396,7 +396,7 @@ func (c *Check) knownBad(ctx context.Context, r *reviewer, deps []Dep) {
 		if len(h.mal) > 0 {
 			msg := fmt.Sprintf("%s (%s) is known malware (%s).", d.Name, ver, strings.Join(h.mal, ", "))
 			if h.summary != "" {
-				msg += " " + h.summary
+				msg += " " + strings.TrimSuffix(h.summary, ".") + "."
 			}
 			msg += " Installing it runs the attacker's code."
 			r.add(checks.Finding{RuleID: RuleMalicious, Severity: checks.SeverityCritical, StartLine: d.Line, EndLine: d.Line,
