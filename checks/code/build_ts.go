@@ -453,16 +453,13 @@ func (b *tsBuilder) function(n *sitter.Node) {
 	b.u.scopes = append(b.u.scopes, s)
 }
 
-// functionName is a function's own name, or the name of the variable an
-// anonymous function is assigned to (const ask = async () => ...).
+// functionName is a function's own name; anonymous functions assigned to
+// a variable (const ask = async () => ...) are named in assignEvent.
+// (Node.Parent is not used: tree-sitter finds a parent by descending from
+// the root, which is quadratic on deeply nested code.)
 func (b *tsBuilder) functionName(n *sitter.Node) string {
 	if name := b.g.field(n, "name"); name != nil {
 		return b.text(name)
-	}
-	if p := n.Parent(); p != nil && b.g.kind(p) == "variable_declarator" {
-		if name := b.g.field(p, "name"); name != nil && b.g.kind(name) == "identifier" {
-			return b.text(name)
-		}
 	}
 	return ""
 }
@@ -585,6 +582,11 @@ func (b *tsBuilder) assignEvent(n *sitter.Node) {
 	val := b.expr(right, 0)
 	if b.u.lang.isJS() && k == "variable_declarator" && b.requireImport(left, val) {
 		return
+	}
+	if val.kind == kFunc && left != nil && b.g.kind(left) == "identifier" {
+		if s := b.u.scopeAt(val.sb); s.sb == val.sb && s.name == "" {
+			s.name = b.text(left)
+		}
 	}
 	b.add(int(n.StartByte()), event{kind: evAssign, targets: b.targets(left), value: val,
 		aug: strings.HasPrefix(k, "augmented")})
