@@ -140,6 +140,8 @@ func TestBenignFixtures(t *testing.T) {
 				// with NEWOBJ, which weights_only refuses — medium, not a gate failure
 				if len(fs) != 1 || !has(fs, want{RuleUnknownGlobal, checks.SeverityMedium, "__main__.Net"}) {
 					t.Errorf("want one medium %s for __main__.Net, got:%s", RuleUnknownGlobal, dump(fs))
+				} else if !strings.Contains(fs[0].Fix, "weights_only=True") || !strings.Contains(fs[0].Fix, "save_file") {
+					t.Errorf("fix does not teach weights_only and safetensors: %s", fs[0].Fix)
 				}
 				return
 			}

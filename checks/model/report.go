@@ -114,6 +114,7 @@ func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
 		s.add(checks.Finding{RuleID: RuleUnknownCall, Severity: checks.SeverityHigh, Offset: callOffset(g),
 			Message: fmt.Sprintf("%sCalls %s %s. %s; loading the file runs it with these arguments. %s.",
 				w.prefix(), describeCalls(g), when, why, capitalise(imp)),
+			Fix: fixFor(w.loader),
 			Evidence: w.member + ": " + qual})
 	case g.Unresolved:
 		s.add(checks.Finding{RuleID: RuleUnknownCall, Severity: checks.SeverityHigh, Offset: g.Offset,
@@ -129,8 +130,26 @@ func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
 			Message: fmt.Sprintf("%s%s %s %s (%s). It is outside the set of globals legitimate checkpoints use; "+
 				"torch.load(weights_only=True) refuses it and its module's import-time code runs on load.",
 				w.prefix(), capitalise(how), qual, when, imp),
+			Fix: fixFor(w.loader),
 			Evidence: w.member + ": " + qual})
 	}
+}
+
+// fixFor tailors the fix of a non-denylisted global to how the file is loaded.
+func fixFor(loader string) string {
+	switch {
+	case loader == "torch.load":
+		return "Load it with torch.load(path, weights_only=True), which refuses globals outside PyTorch's safe set, " +
+			"and publish the weights as safetensors instead: " + safetensorsOneLiner
+	case loader == "joblib.load":
+		return "joblib/pickle files run code by design. Load only files your own pipeline produced; to share a " +
+			"scikit-learn model, export it without pickle (skops: skops.io.dump(model, 'model.skops'), or ONNX via skl2onnx)."
+	case strings.HasPrefix(loader, "numpy.load"):
+		return "Store numeric arrays without object dtype (numpy.save(path, arr.astype('float32'))) and load with " +
+			"numpy.load(path, allow_pickle=False)."
+	}
+	return "Keep tensors in safetensors and configuration in JSON; if the file must stay a pickle, load it only " +
+		"from a source you trust, with torch.load(path, weights_only=True) where it applies. " + safetensorsOneLiner
 }
 
 func benignNestedLoader(qual string) bool {
