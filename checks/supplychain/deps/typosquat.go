@@ -13,9 +13,15 @@ type Squat struct {
 	How    string // "one character changed", "adjacent letters swapped", …
 }
 
-// minEditTargetLen keeps one-edit comparisons to names long enough that a
-// single edit is unlikely to produce another legitimate word.
-const minEditTargetLen = 5
+// Minimum lengths for one-edit comparisons, so that a single edit is unlikely
+// to turn one legitimate short word into another ("corn" / "acorn"). Swapped
+// adjacent letters are rarely a real name and count from shorter lengths.
+const (
+	minEditLen   = 6 // insertion, deletion, substitution; both names
+	minEditLenML = 5 // the same against the curated ML names
+	minSwapLen   = 5 // adjacent transposition (4 for ML names)
+	minFlatLen   = 6 // separator variants, letters only
+)
 
 type squatIndex struct {
 	stripped map[Ecosystem]map[string]string // name without separators → target
@@ -42,7 +48,9 @@ func squats() *squatIndex {
 				if _, dup := ix.stripped[eco][stripSeparators(t)]; !dup {
 					ix.stripped[eco][stripSeparators(t)] = t
 				}
-				if v := stripPyAffix(t); v != t && len(v) >= 4 {
+				// Dropping "python-" is a known trick ("dateutil"); dropping a
+				// bare "py" hits too many legitimate names ("cparser").
+				if v := stripPythonAffix(t); v != t && len(v) >= 4 {
 					ix.variants[eco][v] = t
 				}
 				ix.byLen[eco][len(t)] = append(ix.byLen[eco][len(t)], t)
@@ -66,7 +74,7 @@ func Typosquat(eco Ecosystem, name string) (Squat, bool) {
 		return Squat{}, false
 	}
 	ix := squats()
-	if t, ok := ix.stripped[eco][stripSeparators(n)]; ok && t != n {
+	if t, ok := ix.stripped[eco][stripSeparators(n)]; ok && t != n && len(stripSeparators(n)) >= minFlatLen {
 		return Squat{t, "same letters with different separators"}, true
 	}
 	if v := stripPyAffix(n); v != n && len(v) >= 3 {
@@ -98,7 +106,11 @@ func Typosquat(eco Ecosystem, name string) (Squat, bool) {
 // oneEdit compares with OSA distance (an adjacent transposition is one edit).
 // Four-letter ML names only count for swaps, which rarely happen by accident.
 func oneEdit(n, t string, ml bool) (Squat, bool) {
-	if len(t) < minEditTargetLen && !(ml && len(t) == 4 && len(n) == 4) {
+	swapMin, editMin := minSwapLen, minEditLen
+	if ml {
+		swapMin, editMin = 4, minEditLenML
+	}
+	if min(len(n), len(t)) < swapMin {
 		return Squat{}, false
 	}
 	if !withinOneEdit(n, t) || edlib.OSADamerauLevenshteinDistance(n, t) != 1 {
@@ -107,7 +119,7 @@ func oneEdit(n, t string, ml bool) (Squat, bool) {
 	if len(n) == len(t) && isAdjacentSwap(n, t) {
 		return Squat{t, "adjacent letters swapped"}, true
 	}
-	if len(t) < minEditTargetLen {
+	if min(len(n), len(t)) < editMin {
 		return Squat{}, false
 	}
 	switch {
@@ -176,6 +188,21 @@ func stripPyAffix(s string) string {
 	}
 	if strings.HasPrefix(s, "py") && len(s) > 6 {
 		return s[2:]
+	}
+	return s
+}
+
+// stripPythonAffix removes a python/python3 prefix or suffix only.
+func stripPythonAffix(s string) string {
+	for _, a := range []string{"python3-", "python-"} {
+		if strings.HasPrefix(s, a) {
+			return s[len(a):]
+		}
+	}
+	for _, a := range []string{"-python3", "-python"} {
+		if strings.HasSuffix(s, a) {
+			return s[:len(s)-len(a)]
+		}
 	}
 	return s
 }

@@ -37,6 +37,10 @@ func TestTyposquat(t *testing.T) {
 		{PyPI, "sux", "", ""}, // one edit from "six", but too short to judge
 		{PyPI, "my-internal-service", "", ""},
 		{Npm, "react", "", ""},
+		{Npm, "corn", "", ""},     // one letter from "acorn", but a short word
+		{Npm, "isset", "", ""},    // "is-set" without separators: too short to judge
+		{PyPI, "cparser", "", ""}, // "pycparser" minus a bare "py": too many real names
+		{PyPI, "cline", "", ""},
 		{Npm, "@types/node", "", ""},
 		{Npm, "@ourorg/node", "", ""}, // an unknown scope alone is not confusion
 		{Go, "github.com/pkg/errros", "", ""},
