@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/review"
 )
 
 // Config is the App's configuration (WARD_* environment variables).
@@ -32,6 +33,8 @@ type Config struct {
 	Manifest       []byte // app.yml
 	Workers        int
 	Limits         checks.Limits
+	// LLM configures the optional second opinion (WARD_LLM_*).
+	LLM review.LLMConfig
 	// PollInterval is how often idle workers look for jobs (SQLite polls).
 	PollInterval time.Duration
 	// ReviewTimeout bounds one review attempt; a replica that dies mid-review
@@ -52,6 +55,7 @@ type Server struct {
 	store   *Store
 	metrics *Metrics
 	baseCtx context.Context
+	llm     *review.LLM // nil: no second opinion
 
 	mu      sync.RWMutex
 	clients *Clients
@@ -78,6 +82,10 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.store = store
 	s.metrics = NewMetrics(store.QueueDepth)
+	if err := s.setupSecondOpinion(); err != nil {
+		store.Close()
+		return nil, err
+	}
 	if cfg.Configured() {
 		if err := s.configure(ctx, cfg.AppID, cfg.PrivateKeyPEM, cfg.WebhookSecrets); err != nil {
 			store.Close()

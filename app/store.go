@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -190,7 +191,7 @@ func migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], db *s
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("queue migrations: %w", err)
 	}
-	for _, stmt := range wardSchema {
+	for _, stmt := range slices.Concat(wardSchema, llmSchema) {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("ward migrations: %w", err)
 		}

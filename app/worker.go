@@ -52,7 +52,7 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 	}
 	res, err := review.Run(ctx, pc, review.Options{
 		HeadSHA: a.HeadSHA, Cache: ResultCache{w.s.store}, Ignores: ignores, Limits: w.s.cfg.Limits,
-		Logger: log,
+		Logger: log, SecondOpinion: w.s.secondOpinionFor(a),
 	})
 	switch {
 	case errors.Is(err, review.ErrAlreadyPublished):
