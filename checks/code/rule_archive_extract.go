@@ -55,7 +55,9 @@ var _ = register(&rule{
 					usesMemberName = true
 				}
 			}
-			if usesMemberName && !c.scopeCalls2("strings.HasPrefix", "path/filepath.IsLocal", "path/filepath.Rel", "strings.Contains") {
+			writes := c.scopeCalls2("os.Create", "os.OpenFile", "os.MkdirAll", "os.WriteFile", "os.Symlink", "os.Link",
+				"io/ioutil.WriteFile", "os.Mkdir")
+			if usesMemberName && writes && !c.scopeCalls2("strings.HasPrefix", "path/filepath.IsLocal", "path/filepath.Rel", "strings.Contains") {
 				c.report(call, "An archive member's name is joined to the destination without checking the result "+
 					"stays inside it (zip slip).")
 			}
