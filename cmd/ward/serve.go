@@ -116,6 +116,11 @@ func configFromEnv(envFile string) (app.Config, error) {
 		}
 		cfg.ReviewTimeout = d
 	}
+	llm, err := llmConfigFromEnv()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.LLM = llm
 	partial := cfg.AppID != 0 || len(cfg.PrivateKeyPEM) > 0 || len(cfg.WebhookSecrets) > 0
 	if partial && !cfg.Configured() {
 		return cfg, fmt.Errorf("WARD_APP_ID, WARD_PRIVATE_KEY (or WARD_PRIVATE_KEY_FILE) and WARD_WEBHOOK_SECRET must be set together")
