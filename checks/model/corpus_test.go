@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ward-sec/ward/checks"
-	_ "github.com/ward-sec/ward/checks/all" // every registered family, as ward scan runs them
 	"github.com/ward-sec/ward/checks/model"
 	// sibling model-format packages that exist so far (the rest are
 	// reported as missed formats below when their files are not caught)
