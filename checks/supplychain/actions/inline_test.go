@@ -74,6 +74,21 @@ jobs:
           ref: ${{ github.head_ref }}
       - uses: docker/build-push-action@4f58ea79222b3b9dc2c8bbdd6debcef730109a75
 `, []string{"8 actions-untrusted-checkout"}},
+		{"artifact of the triggering run then executed", `on:
+  workflow_run:
+    workflows: [CI]
+    types: [completed]
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16
+        with:
+          name: build
+          run-id: ${{ github.event.workflow_run.id }}
+          github-token: ${{ github.token }}
+      - run: bash ./build/post.sh
+`, []string{"12 actions-untrusted-checkout"}},
 		{"plain pull_request is not privileged", `on: pull_request
 jobs:
   j:

@@ -64,6 +64,16 @@ func checksOutPR(s *step) (line int, evidence string, ok bool) {
 			}
 		}
 	}
+	// An artifact of the triggering run (workflow_run) was built from the
+	// pull request: unpacked into the workspace, it is the PR's code too.
+	if s.Uses != nil && (isAction(s.Uses.Value, "actions/download-artifact") ||
+		isAction(s.Uses.Value, "dawidd6/action-download-artifact")) {
+		for _, k := range sortedKeys(s.With) {
+			if v := s.With[k]; strings.Contains(v.Value, "github.event.workflow_run") {
+				return v.Line, k + ": " + v.Value, true
+			}
+		}
+	}
 	if s.Run != nil {
 		if loc := prCheckoutCommand.FindStringIndex(s.Run.Value); loc != nil {
 			return s.Run.lineOf(loc[0]), strings.TrimSpace(firstLineAt(s.Run.Value, loc[0])), true

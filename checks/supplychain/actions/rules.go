@@ -22,8 +22,9 @@ var rules = []checks.Rule{
 	{
 		ID: RulePwnRequest, Title: "Privileged workflow checks out and runs pull request code", Severity: checks.SeverityCritical, Family: "actions",
 		Why: "pull_request_target, workflow_run and issue_comment workflows run with the base repository's secrets " +
-			"and a write token. Checking out the pull request's code and then building or running it (npm install, " +
-			"make, pip install, a local action) hands both to whoever opened the pull request (\"pwn request\").",
+			"and a write token. Checking out the pull request's code (or downloading an artifact its run built) and " +
+			"then building or running it (npm install, make, pip install, a local action) hands both to whoever " +
+			"opened the pull request (\"pwn request\").",
 		Fix: "Build untrusted code in a `pull_request` workflow (no secrets, read-only token) and pass results as " +
 			"artifacts to a privileged workflow that never executes them; or do not check out the head at all.",
 		FixExample: "on: pull_request          # not pull_request_target\npermissions:\n  contents: read\n" +
