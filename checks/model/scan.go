@@ -48,6 +48,10 @@ func (w where) prefix() string {
 // known format.
 const resyncWindow = 4 << 20
 
+// maxBuffered bounds the memory spent on a nested archive that needs random
+// access but arrives as a stream (a zip inside a tar.gz).
+const maxBuffered = 64 << 20
+
 // otherFormat recognises formats that are not pickle containers (other
 // checks read them), so that no time is spent looking for pickles in them.
 func otherFormat(head []byte) bool {
@@ -195,8 +199,8 @@ func (s *scanner) scanStream(w where, r io.Reader, strict bool) bool {
 	}
 	// zip, 7z, npy need random access: buffer them
 	max := s.lim.MaxDecompressedBytes
-	if max > 512<<20 {
-		max = 512 << 20
+	if max > maxBuffered {
+		max = maxBuffered
 	}
 	buf, err := io.ReadAll(io.LimitReader(br, max+1))
 	if err != nil && !errors.Is(err, io.EOF) {
