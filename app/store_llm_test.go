@@ -1,0 +1,104 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func openLLMStores(t *testing.T) map[string]*Store {
+	t.Helper()
+	ctx := context.Background()
+	urls := map[string]string{"sqlite": "sqlite://" + filepath.Join(t.TempDir(), "ward.db")}
+	if u := os.Getenv("WARD_TEST_POSTGRES_URL"); u != "" {
+		urls["postgres"] = u
+	}
+	out := map[string]*Store{}
+	for kind, u := range urls {
+		// Twice: the migration is idempotent.
+		for range 2 {
+			s, err := OpenStore(ctx, u, QueueConfig{})
+			if err != nil {
+				t.Fatalf("%s: %v", kind, err)
+			}
+			if out[kind] != nil {
+				out[kind].Close()
+			}
+			out[kind] = s
+		}
+		t.Cleanup(func() { out[kind].Close() })
+	}
+	return out
+}
+
+func TestOpinionStoreBudget(t *testing.T) {
+	for kind, s := range openLLMStores(t) {
+		t.Run(kind, func(t *testing.T) {
+			ctx := context.Background()
+			o := OpinionStore{s}
+			inst := int64(len(t.Name())) * 7919 // distinct per run on a shared database
+			day := "2026-11-25"
+			var granted atomic.Int32
+			var wg sync.WaitGroup
+			for range 10 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					ok, err := o.ReserveLLMCall(ctx, inst, day, 3, 1000)
+					if err != nil {
+						t.Error(err)
+					}
+					if ok {
+						granted.Add(1)
+					}
+				}()
+			}
+			wg.Wait()
+			if granted.Load() != 3 {
+				t.Fatalf("%d calls granted of a budget of 3", granted.Load())
+			}
+			if ok, _ := o.ReserveLLMCall(ctx, inst, "2026-11-26", 3, 1000); !ok {
+				t.Error("the next day has a fresh budget")
+			}
+			if err := o.AddLLMTokens(ctx, inst+1, day, 0); err != nil {
+				t.Fatal(err)
+			}
+			ok, _ := o.ReserveLLMCall(ctx, inst+1, day, 100, 1000)
+			if !ok {
+				t.Fatal("first call refused")
+			}
+			if err := o.AddLLMTokens(ctx, inst+1, day, 1200); err != nil {
+				t.Fatal(err)
+			}
+			if ok, _ := o.ReserveLLMCall(ctx, inst+1, day, 100, 1000); ok {
+				t.Error("a call was granted with the day's tokens spent")
+			}
+			calls, tokens, err := o.LLMUsage(ctx, inst+1, day)
+			if err != nil || calls != 1 || tokens != 1200 {
+				t.Errorf("usage %d calls %d tokens (%v)", calls, tokens, err)
+			}
+		})
+	}
+}
+
+func TestOpinionStoreCache(t *testing.T) {
+	for kind, s := range openLLMStores(t) {
+		t.Run(kind, func(t *testing.T) {
+			ctx := context.Background()
+			o := OpinionStore{s}
+			key := "llm:test:" + t.Name()
+			if _, ok := o.CachedOpinion(ctx, key); ok {
+				t.Fatal("hit on an empty cache")
+			}
+			o.CacheOpinion(ctx, key, []byte(`{"a":1}`))
+			o.CacheOpinion(ctx, key, []byte(`{"a":2}`)) // a forced rescan replaces it
+			got, ok := o.CachedOpinion(ctx, key)
+			if !ok || string(got) != `{"a":2}` {
+				t.Fatalf("cached %q, %v", got, ok)
+			}
+		})
+	}
+}
