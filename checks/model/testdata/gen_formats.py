@@ -87,5 +87,122 @@ def gen_safetensors():
     write("st_gap.safetensors", raw[:8 + n] + data)
 
 
+
+# ---------------------------------------------------------------- Keras
+def dense(name, units, activation="relu", k3=False):
+    cfg = {"name": name, "trainable": True, "dtype": "float32", "units": units,
+           "activation": activation, "use_bias": True,
+           "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
+           "bias_initializer": {"class_name": "Zeros", "config": {}},
+           "kernel_regularizer": None, "bias_regularizer": None, "activity_regularizer": None,
+           "kernel_constraint": None, "bias_constraint": None}
+    if k3:
+        cfg["kernel_initializer"] = {"module": "keras.initializers", "class_name": "GlorotUniform",
+                                     "config": {"seed": None}, "registered_name": None}
+        cfg["bias_initializer"] = {"module": "keras.initializers", "class_name": "Zeros",
+                                   "config": {}, "registered_name": None}
+        return {"module": "keras.layers", "class_name": "Dense", "config": cfg,
+                "registered_name": None, "build_config": {"input_shape": [None, 4]}}
+    return {"class_name": "Dense", "config": cfg}
+
+
+def conv(name):
+    return {"class_name": "Conv2D", "config": {"name": name, "trainable": True, "dtype": "float32",
+            "filters": 8, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same",
+            "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1,
+            "activation": "relu", "use_bias": True}}
+
+
+# marshal bytes of `lambda x: __import__('os').system('id')` as Keras 2
+# stores them: base64 of marshal.dumps(code). Written, never run: the code
+# object is compiled from a string and only serialised.
+def lambda_payload(src):
+    import base64
+    import marshal
+    code = compile(src, "<lambda>", "eval").co_consts[0]
+    return base64.b64encode(marshal.dumps(code)).decode()
+
+
+def k2_sequential(layers):
+    inp = {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 4], "dtype": "float32",
+           "sparse": False, "ragged": False, "name": "dense_input"}}
+    return {"class_name": "Sequential", "config": {"name": "sequential", "layers": [inp] + layers}}
+
+
+def write_h5(name, model_config, libver="earliest"):
+    import h5py
+    with h5py.File(out(name), "w", libver=libver) as f:
+        f.attrs["backend"] = "tensorflow"
+        f.attrs["keras_version"] = "2.11.0"
+        f.attrs["model_config"] = json.dumps(model_config).encode("utf8")
+        f.attrs["training_config"] = json.dumps({"loss": "mse", "metrics": None, "optimizer_config": {
+            "class_name": "Adam", "config": {"name": "Adam", "learning_rate": 0.001}}}).encode("utf8")
+        g = f.create_group("model_weights")
+        g.attrs["layer_names"] = np.array([b"dense"])
+        g.attrs["backend"] = "tensorflow"
+        d = g.create_group("dense").create_group("dense")
+        d.create_dataset("kernel:0", data=np.zeros((4, 8), dtype=np.float32))
+
+
+def gen_keras():
+    benign = k2_sequential([dense("dense", 8), dense("dense_1", 1, "linear")])
+    write_h5("keras_benign.h5", benign)
+    write_h5("keras_benign_latest.h5", k2_sequential([conv("conv2d"), dense("dense", 1, "linear")]), libver="latest")
+    lam = {"class_name": "Lambda", "config": {"name": "lambda", "trainable": True, "dtype": "float32",
+           "function": [lambda_payload("lambda x: __import__('os').system('id')"), None, None],
+           "function_type": "lambda", "module": "__main__", "output_shape": None,
+           "output_shape_type": "raw", "output_shape_module": None, "arguments": {}}}
+    write_h5("keras_lambda.h5", k2_sequential([dense("dense", 8), lam]))
+    write_h5("keras_lambda_latest.h5", k2_sequential([lam]), libver="latest")
+    benign_lam = json.loads(json.dumps(lam))
+    benign_lam["config"]["function"][0] = lambda_payload("lambda x: x / 255.0")
+    write_h5("keras_lambda_scale.h5", k2_sequential([benign_lam, dense("dense", 1)]))
+    # Lambda inside a TimeDistributed wrapper inside a nested functional model
+    nested = {"class_name": "Functional", "config": {"name": "inner", "layers": [
+        {"class_name": "TimeDistributed", "config": {"name": "td", "layer": lam}, "name": "td", "inbound_nodes": []}],
+        "input_layers": [], "output_layers": []}}
+    write_h5("keras_nested_lambda.h5", k2_sequential([{"class_name": "Bidirectional", "config": {
+        "name": "bi", "layer": {"class_name": "LSTM", "config": {"name": "lstm", "units": 4}}}}, nested]))
+    fn_lam = json.loads(json.dumps(lam))
+    fn_lam["config"]["function"] = "system"
+    fn_lam["config"]["function_type"] = "function"
+    fn_lam["config"]["module"] = "os"
+    write_h5("keras_lambda_os_function.h5", k2_sequential([fn_lam]))
+
+    # Keras 3 .keras archives: config.json + metadata.json + weights
+    def keras3(name, config):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("metadata.json", json.dumps({"keras_version": "3.6.0", "date_saved": "2024-11-02@10:00:00"}))
+            z.writestr("config.json", json.dumps(config))
+            z.writestr("model.weights.h5", b"")  # weights are not read by the check
+        write(name, buf.getvalue())
+
+    def k3_seq(layers):
+        inp = {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [None, 4],
+               "dtype": "float32", "sparse": False, "name": "input_layer"}, "registered_name": None}
+        return {"module": "keras", "class_name": "Sequential", "config": {"name": "sequential", "trainable": True,
+                "dtype": "float32", "layers": [inp] + layers}, "registered_name": None,
+                "build_config": {"input_shape": [None, 4]}, "compile_config": None}
+    keras3("keras3_benign.keras", k3_seq([dense("dense", 8, k3=True), dense("dense_1", 1, "linear", k3=True)]))
+    k3lam = {"module": "keras.layers", "class_name": "Lambda", "config": {"name": "lambda", "trainable": True,
+             "dtype": "float32", "function": {"class_name": "__lambda__", "config": {
+                 "code": lambda_payload("lambda x: exec(\"import os; os.system('id')\")"),
+                 "defaults": None, "closure": None}}, "arguments": {}}, "registered_name": None}
+    keras3("keras3_lambda.keras", k3_seq([k3lam]))
+    # CVE-2025-1550: config.json names an arbitrary module and callable
+    d = dense("dense", 8, k3=True)
+    d["config"]["activation"] = {"module": "os", "class_name": "function", "config": "system",
+                                 "registered_name": "system"}
+    keras3("keras3_cve_2025_1550.keras", k3_seq([d, {"module": "subprocess", "class_name": "Popen",
+                                                   "config": {"args": ["id"]}, "registered_name": None}]))
+    keras3("keras3_custom_module.keras", k3_seq([{"module": "my_project.layers", "class_name": "Scale",
+                                                  "config": {"name": "scale"}, "registered_name": "my_project>Scale"}]))
+    keras3("keras3_tfsm_outside.keras", k3_seq([{"module": "keras.layers", "class_name": "TFSMLayer",
+                                                 "config": {"name": "tfsm", "filepath": "/tmp/attacker_model",
+                                                            "call_endpoint": "serve"}, "registered_name": None}]))
+
+
 if __name__ == "__main__":
     gen_safetensors()
+    gen_keras()

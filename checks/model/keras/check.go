@@ -1,0 +1,171 @@
+package keras
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/keras/hdf5"
+)
+
+func init() { checks.Register(check{}) }
+
+type check struct{}
+
+func (check) Name() string { return "keras" }
+
+func (check) Rules() []checks.Rule { return rules }
+
+// maxConfigBytes bounds the configuration read from one model.
+const maxConfigBytes = 64 << 20
+
+func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
+	if f.Size < 8 || f.Content == nil {
+		return checks.Result{}, nil
+	}
+	head := f.Head(8)
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return scanArchive(ctx, f)
+	default:
+		if _, ok := hdf5.Sniff(f.Content, f.Size); ok {
+			return scanHDF5(ctx, f)
+		}
+	}
+	return checks.Result{}, nil
+}
+
+// scanHDF5 reads the root group's attributes; a file without model_config
+// is an HDF5 data file (for example Keras 3 weights), analysed and clean.
+func scanHDF5(ctx context.Context, f *checks.File) (checks.Result, error) {
+	prefix := namePrefix(f.Path, "Keras HDF5 model", ".h5", ".hdf5", ".keras")
+	h, err := hdf5.Open(f.Content, f.Size)
+	if err != nil {
+		return checks.Result{Analysed: true, Findings: []checks.Finding{{RuleID: RuleMalformed, Severity: checks.SeverityMedium,
+			Message:  prefix + fmt.Sprintf("The file has an HDF5 signature but its superblock does not parse (%v); its attributes were not checked.", err),
+			Evidence: "superblock"}}}, nil
+	}
+	h.MaxValueBytes = min(maxConfigBytes, f.Limits.Effective().MaxFileBytes)
+	attrs, aerr := h.RootAttributes()
+	var configs []hdf5.Attribute
+	keras := false
+	for _, a := range attrs {
+		switch a.Name {
+		case "model_config", "training_config":
+			configs = append(configs, a)
+			keras = true
+		case "keras_version", "backend":
+			keras = true
+		}
+	}
+	var out []checks.Finding
+	for _, a := range configs {
+		if err := ctx.Err(); err != nil {
+			return checks.Result{Analysed: true, Findings: out}, err
+		}
+		for _, s := range a.Strings {
+			out = append(out, configFindings([]byte(s), a.Name, prefix)...)
+		}
+	}
+	if aerr != nil {
+		sev, rule := checks.SeverityMedium, RuleNotAnalysed
+		if keras {
+			sev = checks.SeverityHigh
+		}
+		what := "not fully analysed: " + aerr.Error()
+		if !errors.Is(aerr, hdf5.ErrLimit) && !errors.Is(aerr, hdf5.ErrUnsupported) {
+			rule, what = RuleMalformed, "malformed: "+aerr.Error()
+			sev = checks.SeverityMedium
+		}
+		out = append(out, checks.Finding{RuleID: rule, Severity: sev,
+			Message:  prefix + fmt.Sprintf("HDF5 root group %s. Attributes past that point were not checked.", what),
+			Evidence: "root attributes"})
+	}
+	return checks.Result{Analysed: true, Findings: out}, nil
+}
+
+// scanArchive reads config.json of a Keras 3 .keras zip archive. Other zip
+// files are left to the archive analysis of the model package.
+func scanArchive(ctx context.Context, f *checks.File) (checks.Result, error) {
+	zr, err := zip.NewReader(f.Content, f.Size)
+	if err != nil {
+		return checks.Result{}, nil
+	}
+	var config, meta *zip.File
+	for _, m := range zr.File {
+		switch m.Name {
+		case "config.json":
+			config = m
+		case "metadata.json":
+			meta = m
+		}
+	}
+	if config == nil || meta == nil {
+		return checks.Result{}, nil
+	}
+	prefix := namePrefix(f.Path, "Keras 3 archive", ".keras")
+	raw, err := readMember(config, min(maxConfigBytes, f.Limits.Effective().MaxDecompressedBytes))
+	if err != nil {
+		return checks.Result{Analysed: true, Findings: []checks.Finding{{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
+			Message: prefix + fmt.Sprintf("config.json not fully analysed: %v.", err), Evidence: "config.json"}}}, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return checks.Result{Analysed: true}, err
+	}
+	return checks.Result{Analysed: true, Findings: configFindings(raw, "config.json", prefix)}, nil
+}
+
+func readMember(m *zip.File, max int64) ([]byte, error) {
+	if m.UncompressedSize64 > uint64(max) {
+		return nil, fmt.Errorf("%s is %d bytes, over the %d-byte limit", m.Name, m.UncompressedSize64, max)
+	}
+	rc, err := m.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s decompresses to more than %d bytes (limit)", m.Name, max)
+	}
+	return b, nil
+}
+
+// configFindings turns a configuration's problems into findings.
+func configFindings(raw []byte, where, prefix string) []checks.Finding {
+	probs, err := AnalyseConfig(raw, where)
+	var out []checks.Finding
+	for _, p := range probs {
+		out = append(out, checks.Finding{RuleID: p.Rule, Severity: p.Severity, Message: prefix + p.Message, Evidence: p.Evidence})
+	}
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrLimit):
+		out = append(out, checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
+			Message: prefix + fmt.Sprintf("not fully analysed: %v.", err), Evidence: where + " limit"})
+	default:
+		out = append(out, checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityMedium,
+			Message: prefix + fmt.Sprintf("%v. Keras refuses the model; its layers were not checked.", err), Evidence: where})
+	}
+	return out
+}
+
+// namePrefix explains the format when the file name does not.
+func namePrefix(p, kind string, exts ...string) string {
+	ext := strings.ToLower(path.Ext(p))
+	for _, e := range exts {
+		if ext == e {
+			return ""
+		}
+	}
+	return fmt.Sprintf("%s is a %s by content. ", path.Base(p), kind)
+}

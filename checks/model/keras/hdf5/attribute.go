@@ -1,0 +1,227 @@
+package hdf5
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"strings"
+)
+
+// RootAttributes returns the attributes of the root group that live in its
+// object header. Attributes in dense storage (a fractal heap, used when an
+// object has many or large attributes) are reported through the error,
+// wrapping ErrUnsupported, alongside those that could be read.
+func (f *File) RootAttributes() ([]Attribute, error) {
+	msgs, err := f.messages(f.rootAddr)
+	var out []Attribute
+	var problems []string
+	for _, m := range msgs {
+		switch m.typ {
+		case msgAttribute:
+			a, aerr := f.attribute(m.data)
+			if aerr != nil {
+				problems = append(problems, aerr.Error())
+				continue
+			}
+			out = append(out, a)
+		case msgAttrInfo:
+			if len(m.data) >= 2+2*f.offSize {
+				p := 2
+				if m.data[1]&1 != 0 {
+					p += 2
+				}
+				if p+f.offSize <= len(m.data) {
+					if heap := f.uint(m.data[p:]); heap != undefined(f.offSize) {
+						problems = append(problems, fmt.Sprintf("attributes in dense storage (fractal heap at %d): %v", heap, ErrUnsupported))
+					}
+				}
+			}
+		}
+	}
+	if err != nil {
+		return out, err
+	}
+	if len(problems) > 0 {
+		return out, fmt.Errorf("%s: %w", strings.Join(problems, "; "), ErrUnsupported)
+	}
+	return out, nil
+}
+
+func undefined(size int) uint64 {
+	if size == 8 {
+		return ^uint64(0)
+	}
+	return uint64(1)<<(8*uint(size)) - 1
+}
+
+// attribute decodes an attribute message (versions 1–3).
+func (f *File) attribute(d []byte) (Attribute, error) {
+	if len(d) < 8 {
+		return Attribute{}, fmt.Errorf("attribute message: truncated")
+	}
+	ver := d[0]
+	nameSize := int(binary.LittleEndian.Uint16(d[2:]))
+	dtSize := int(binary.LittleEndian.Uint16(d[4:]))
+	dsSize := int(binary.LittleEndian.Uint16(d[6:]))
+	p := 8
+	pad := func(n int) int { return n }
+	switch ver {
+	case 1:
+		pad = func(n int) int { return (n + 7) &^ 7 }
+	case 2:
+		if d[1]&3 != 0 {
+			return Attribute{}, fmt.Errorf("attribute with a shared datatype or dataspace: %w", ErrUnsupported)
+		}
+	case 3:
+		if d[1]&3 != 0 {
+			return Attribute{}, fmt.Errorf("attribute with a shared datatype or dataspace: %w", ErrUnsupported)
+		}
+		p++ // name character set
+	default:
+		return Attribute{}, fmt.Errorf("attribute message version %d: %w", ver, ErrUnsupported)
+	}
+	take := func(n int) ([]byte, error) {
+		if n < 0 || p+n > len(d) {
+			return nil, fmt.Errorf("attribute message: field of %d bytes overruns the message", n)
+		}
+		b := d[p : p+n]
+		p += pad(n)
+		if p > len(d) {
+			p = len(d)
+		}
+		return b, nil
+	}
+	name, err := take(nameSize)
+	if err != nil {
+		return Attribute{}, err
+	}
+	a := Attribute{Name: string(bytes.TrimRight(name, "\x00"))}
+	dt, err := take(dtSize)
+	if err != nil {
+		return a, err
+	}
+	ds, err := take(dsSize)
+	if err != nil {
+		return a, err
+	}
+	data := d[p:]
+	if len(dt) < 8 {
+		return a, fmt.Errorf("attribute %q: datatype truncated", a.Name)
+	}
+	a.Class = int(dt[0] & 0x0f)
+	n, err := f.elements(ds)
+	if err != nil {
+		return a, fmt.Errorf("attribute %q: %w", a.Name, err)
+	}
+	elemSize := int(binary.LittleEndian.Uint32(dt[4:]))
+	switch a.Class {
+	case 3: // fixed-length string
+		if elemSize <= 0 || int64(elemSize)*n > int64(len(data)) {
+			return a, fmt.Errorf("attribute %q: %d strings of %d bytes do not fit its %d bytes of data", a.Name, n, elemSize, len(data))
+		}
+		for i := int64(0); i < n; i++ {
+			s := data[int(i)*elemSize : int(i+1)*elemSize]
+			a.Strings = append(a.Strings, string(bytes.TrimRight(s, "\x00 ")))
+		}
+	case 9: // variable length; type 1 is a string
+		if dt[1]&0x0f != 1 {
+			return a, nil
+		}
+		rec := 4 + f.offSize + 4
+		if int64(rec)*n > int64(len(data)) {
+			return a, fmt.Errorf("attribute %q: %d variable-length strings do not fit its %d bytes of data", a.Name, n, len(data))
+		}
+		var total int64
+		for i := int64(0); i < n; i++ {
+			r := data[int(i)*rec:]
+			length := int64(binary.LittleEndian.Uint32(r))
+			coll := f.uint(r[4:])
+			idx := binary.LittleEndian.Uint32(r[4+f.offSize:])
+			total += length
+			if total > f.MaxValueBytes {
+				return a, fmt.Errorf("attribute %q: value over %d bytes: %w", a.Name, f.MaxValueBytes, ErrLimit)
+			}
+			s, err := f.globalHeapObject(coll, idx, length)
+			if err != nil {
+				return a, fmt.Errorf("attribute %q: %w", a.Name, err)
+			}
+			a.Strings = append(a.Strings, s)
+		}
+	}
+	return a, nil
+}
+
+// elements is the number of elements a dataspace message describes.
+func (f *File) elements(ds []byte) (int64, error) {
+	if len(ds) < 2 {
+		return 0, fmt.Errorf("dataspace truncated")
+	}
+	ver, rank := ds[0], int(ds[1])
+	p := 8
+	switch ver {
+	case 1:
+	case 2:
+		p = 4
+		if ds[3] == 2 { // null dataspace
+			return 0, nil
+		}
+	default:
+		return 0, fmt.Errorf("dataspace version %d: %w", ver, ErrUnsupported)
+	}
+	n := int64(1)
+	for i := 0; i < rank; i++ {
+		if p+f.lenSize > len(ds) {
+			return 0, fmt.Errorf("dataspace truncated")
+		}
+		dim := leUint(ds[p:], f.lenSize)
+		p += f.lenSize
+		if dim > 1<<20 || n*int64(dim) > 1<<20 {
+			return 0, fmt.Errorf("dataspace of more than %d elements: %w", 1<<20, ErrLimit)
+		}
+		n *= int64(dim)
+	}
+	return n, nil
+}
+
+// globalHeapObject reads object idx of the global heap collection at addr.
+func (f *File) globalHeapObject(addr uint64, idx uint32, length int64) (string, error) {
+	off, err := f.addr(addr)
+	if err != nil {
+		return "", fmt.Errorf("global heap: %w", err)
+	}
+	hdr, err := f.read(off, 8+f.lenSize)
+	if err != nil {
+		return "", err
+	}
+	if len(hdr) < 8+f.lenSize || !bytes.HasPrefix(hdr, []byte("GCOL")) {
+		return "", fmt.Errorf("global heap at %d: no GCOL signature", off)
+	}
+	size := int64(leUint(hdr[8:], f.lenSize))
+	if size > f.MaxValueBytes+1<<16 || size < 0 {
+		return "", fmt.Errorf("global heap collection of %d bytes: %w", size, ErrLimit)
+	}
+	b, err := f.read(off, int(size))
+	if err != nil {
+		return "", err
+	}
+	p := 8 + f.lenSize
+	for p+8+f.lenSize <= len(b) {
+		id := binary.LittleEndian.Uint16(b[p:])
+		osz := int64(leUint(b[p+8:], f.lenSize))
+		p += 8 + f.lenSize
+		if id == 0 {
+			break // free space: the rest of the collection
+		}
+		if osz < 0 || osz > int64(len(b)-p) {
+			return "", fmt.Errorf("global heap object %d: size %d overruns the collection", id, osz)
+		}
+		if uint32(id) == idx {
+			if length > osz {
+				length = osz
+			}
+			return string(b[p : p+int(length)]), nil
+		}
+		p += int((osz + 7) &^ 7)
+	}
+	return "", fmt.Errorf("global heap at %d: object %d not found", off, idx)
+}
