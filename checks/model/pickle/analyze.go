@@ -211,7 +211,12 @@ func findStream(ctx context.Context, ra io.ReaderAt, from, size int64, lim Limit
 			}
 			p := i + j
 			if p+1 < n && b[p+1] >= 2 && b[p+1] <= 5 {
-				h := readHead(ra, off+int64(p), size)
+				var h []byte
+				if p+probeLen <= n {
+					h = b[p : p+probeLen] // already in memory
+				} else {
+					h = readHead(ra, off+int64(p), size)
+				}
 				if ok, good := probe(h); ok && good > 0 {
 					return off + int64(p), nil
 				}

@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"io"
@@ -128,4 +129,25 @@ func (c *countReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// BenchmarkTrailingScan: the search for pickles hidden behind 64 MB of raw
+// tensor data (PyTorch legacy format), where random floats contain many
+// PROTO-like bytes.
+func BenchmarkTrailingScan(b *testing.B) {
+	data := make([]byte, 64<<20)
+	x := uint64(88172645463325252)
+	for i := range data {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		data[i] = byte(x)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if off, _ := FindStream(context.Background(), bytes.NewReader(data), 0, int64(len(data)), 0); off >= 0 {
+			b.Fatalf("random data taken for a pickle at %d", off)
+		}
+	}
 }
