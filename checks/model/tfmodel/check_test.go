@@ -66,6 +66,11 @@ func cases() []struct {
 			b := savedModel(graphDef(with(node("wf", "WriteFile", []string{"p", "x"}), node("late", "Identity", []string{"x"}))))
 			return b[:len(b)-3]
 		}(), true, []string{"model-tf-dangerous-op/critical", "model-tf-malformed/medium"}},
+		{"keras metadata with lambda", lenField(1, cat(strField(3, "root.layer-1"), strField(4, "_tf_keras_layer"),
+			strField(5, `{"name": "lambda", "class_name": "Lambda", "config": {"name": "lambda", "function": ["lambda x: __import__('os').system('id')", null, null], "function_type": "lambda", "module": "__main__"}}`))),
+			true, []string{"model-keras-lambda/critical"}},
+		{"keras metadata benign", lenField(1, cat(strField(3, "root.layer-1"), strField(5, `{"name": "dense", "class_name": "Dense", "config": {"units": 4}}`))),
+			true, nil},
 		{"not protobuf", []byte("\nhello world, this is text\n"), false, nil},
 	}
 }
