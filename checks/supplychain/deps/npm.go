@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 )
 
@@ -15,32 +14,37 @@ var installScripts = []string{"preinstall", "install", "postinstall", "prepare"}
 // ParsePackageJSON reads the dependency sections and install scripts of a
 // package.json.
 func ParsePackageJSON(src string) (*Manifest, error) {
+	// Loosely typed on purpose: npm tolerates odd values ("private": "true"),
+	// and one of them must not hide every dependency from review.
 	var doc struct {
-		Private              bool              `json:"private"`
-		Scripts              map[string]any    `json:"scripts"`
-		Dependencies         map[string]string `json:"dependencies"`
-		DevDependencies      map[string]string `json:"devDependencies"`
-		OptionalDependencies map[string]string `json:"optionalDependencies"`
-		PeerDependencies     map[string]string `json:"peerDependencies"`
+		Scripts              map[string]any `json:"scripts"`
+		Dependencies         map[string]any `json:"dependencies"`
+		DevDependencies      map[string]any `json:"devDependencies"`
+		OptionalDependencies map[string]any `json:"optionalDependencies"`
+		PeerDependencies     map[string]any `json:"peerDependencies"`
 	}
 	if err := json.Unmarshal([]byte(src), &doc); err != nil {
 		return nil, fmt.Errorf("parse package.json: %w", err)
 	}
-	m := &Manifest{Format: "package.json", App: doc.Private}
+	m := &Manifest{Format: "package.json"}
 	loc := newLocator(src)
 	sections := []struct {
 		key  string
-		deps map[string]string
+		deps map[string]any
 	}{
 		{"dependencies", doc.Dependencies}, {"devDependencies", doc.DevDependencies},
 		{"optionalDependencies", doc.OptionalDependencies}, {"peerDependencies", doc.PeerDependencies},
 	}
 	for _, sec := range sections {
 		from := jsonKeyOffset(src, sec.key)
-		for _, name := range sortedStringKeys(sec.deps) {
-			d := npmDep(name, sec.deps[name])
+		for _, name := range sortedKeysOf(sec.deps) {
+			spec, ok := sec.deps[name].(string)
+			if !ok {
+				continue
+			}
+			d := npmDep(name, spec)
 			d.Line = loc.quotedKey(name, from)
-			d.Text = fmt.Sprintf("%q: %q", name, sec.deps[name])
+			d.Text = fmt.Sprintf("%q: %q", name, spec)
 			m.Deps = append(m.Deps, d)
 		}
 	}
@@ -118,15 +122,6 @@ func (l *locator) quotedKey(k string, from int) int {
 		return l.quotedKey(k, 0)
 	}
 	return 0
-}
-
-func sortedStringKeys(m map[string]string) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // ParseNpmrc reads registry settings from an .npmrc (INI-style key=value).

@@ -249,3 +249,9 @@ func TestPrimaryIndexChangeOnlyInPR(t *testing.T) {
 	got = scan(t, c, file("requirements.txt", head, nil), RuleOSVFloorOnly)
 	diffLines(t, "scan", got, nil)
 }
+
+func TestPackageJSONOddValues(t *testing.T) {
+	src := []byte("{\n  \"private\": \"true\",\n  \"dependencies\": {\n    \"expresss\": \"4.0.0\",\n    \"weird\": {\"version\": \"1\"}\n  }\n}\n")
+	got := scan(t, New("", ""), file("package.json", src, nil), RuleOSVFloorOnly)
+	diffLines(t, "odd", got, []string{"4 deps-typosquat high expresss ~ express"})
+}
