@@ -61,7 +61,8 @@ func (c *prClient) PullRequest(ctx context.Context) (*review.PullRequest, error)
 		Repo: c.owner + "/" + c.repo, Number: c.number, Title: p.GetTitle(), Body: p.GetBody(),
 		HeadSHA: p.GetHead().GetSHA(), BaseSHA: p.GetBase().GetSHA(), BaseRef: p.GetBase().GetRef(),
 		Draft: p.GetDraft(), Author: p.GetUser().GetLogin(),
-		Fork: p.GetHead().GetRepo().GetFullName() != p.GetBase().GetRepo().GetFullName(),
+		Fork:         p.GetHead().GetRepo().GetFullName() != p.GetBase().GetRepo().GetFullName(),
+		ChangedFiles: p.GetChangedFiles(),
 	}
 	return c.pr, nil
 }

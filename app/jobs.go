@@ -46,6 +46,9 @@ type CommandArgs struct {
 	Author         string `json:"author"`
 	Body           string `json:"body"`
 	DeliveryID     string `json:"delivery_id"`
+	// Action is a check run button ("explain") on CheckRunID instead of a comment.
+	Action     string `json:"action,omitempty"`
+	CheckRunID int64  `json:"check_run_id,omitempty"`
 }
 
 // Kind names the job in the queue.

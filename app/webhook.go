@@ -91,7 +91,7 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	jobs, cancel, why := routeEvent(payload, delivery, log)
-	if len(jobs) == 0 {
+	if len(jobs) == 0 && cancel == nil {
 		s.metrics.delivery(event, "ignored")
 		log.Info("webhook ignored", "why", why)
 		writeJSON(w, http.StatusOK, map[string]string{"msg": "ignored: " + why})
@@ -138,6 +138,9 @@ func routeEvent(payload any, delivery string, log *slog.Logger) (jobs []river.Jo
 			a.Trigger = "push"
 		case "reopened", "ready_for_review":
 			a.Trigger = e.GetAction() + ":" + delivery
+		case "closed":
+			// Closed or merged: nothing left to gate, cancel what is queued.
+			return nil, &ReviewArgs{Repo: a.Repo, PR: a.PR}, "pull request closed"
 		case "edited":
 			if e.GetChanges().GetBase() == nil {
 				return nil, nil, "pull request edited without a base change"
@@ -173,6 +176,15 @@ func routeEvent(payload any, delivery string, log *slog.Logger) (jobs []river.Jo
 		if e.GetCheckRun().GetName() != CheckRunName {
 			return nil, nil, "check run of another app"
 		}
+		if e.GetAction() == "requested_action" && e.GetRequestedAction().Identifier == "explain" {
+			pr := 0
+			if prs := e.GetCheckRun().PullRequests; len(prs) > 0 {
+				pr = prs[0].GetNumber()
+			}
+			return []river.JobArgs{CommandArgs{InstallationID: e.GetInstallation().GetID(), Repo: e.GetRepo().GetFullName(),
+				PR: pr, Author: e.GetSender().GetLogin(), DeliveryID: delivery, Action: "explain",
+				CheckRunID: e.GetCheckRun().GetID()}}, nil, ""
+		}
 		if e.GetAction() != "rerequested" && !(e.GetAction() == "requested_action" && e.GetRequestedAction().Identifier == "rerun") {
 			return nil, nil, "check_run action " + e.GetAction()
 		}
@@ -194,6 +206,17 @@ func routeEvent(payload any, delivery string, log *slog.Logger) (jobs []river.Jo
 				PR: pr.GetNumber(), HeadSHA: e.GetCheckSuite().GetHeadSHA(), Trigger: trigger, DeliveryID: delivery})
 		}
 		return jobs, nil, "check suite without pull requests"
+	case *github.MergeGroupEvent:
+		if e.GetAction() != "checks_requested" {
+			return nil, nil, "merge_group action " + e.GetAction()
+		}
+		mg := e.GetMergeGroup()
+		if e.GetInstallation().GetID() == 0 || mg.GetHeadSHA() == "" || mg.GetBaseSHA() == "" {
+			return nil, nil, "merge group without installation, head or base SHA"
+		}
+		return []river.JobArgs{ReviewArgs{InstallationID: e.GetInstallation().GetID(), Repo: e.GetRepo().GetFullName(),
+			HeadSHA: mg.GetHeadSHA(), Trigger: "merge-group", DeliveryID: delivery,
+			MergeGroup: &MergeGroupRef{BaseSHA: mg.GetBaseSHA(), HeadRef: mg.GetHeadRef()}}}, nil, ""
 	case *github.InstallationEvent, *github.InstallationRepositoriesEvent:
 		log.Info("installation changed", "payload_type", fmt.Sprintf("%T", payload))
 		return nil, nil, "installation event"

@@ -5,13 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
-	"github.com/google/go-github/v66/github"
 	"github.com/riverqueue/river"
 
-	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/review"
 )
 
@@ -46,11 +43,11 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 		return river.JobCancel(err)
 	}
 	pc.runKey = fmt.Sprintf("ward-job-%d", job.ID)
-	ignores, err := w.s.store.Ignores(ctx, a.Repo, a.PR)
+	target, ignores, err := w.reviewTarget(ctx, pc, a)
 	if err != nil {
 		return err
 	}
-	res, err := review.Run(ctx, pc, review.Options{
+	res, err := review.Run(ctx, target, review.Options{
 		HeadSHA: a.HeadSHA, Cache: ResultCache{w.s.store}, Ignores: ignores, Limits: w.s.cfg.Limits,
 		Logger: log, SecondOpinion: w.s.secondOpinionFor(a),
 	})
@@ -110,72 +107,4 @@ func botLogin(c *Clients) string {
 		return ""
 	}
 	return c.AppSlug + "[bot]"
-}
-
-// commandWorker handles slash commands in PR comments.
-type commandWorker struct {
-	river.WorkerDefaults[CommandArgs]
-	s *Server
-}
-
-func (w *commandWorker) Work(ctx context.Context, job *river.Job[CommandArgs]) error {
-	a := job.Args
-	log := w.s.log.With("delivery", a.DeliveryID, "repo", a.Repo, "pr", a.PR, "comment", a.CommentID)
-	clients, err := w.s.githubClients()
-	if err != nil {
-		return err
-	}
-	gh, err := clients.Installation(a.InstallationID)
-	if err != nil {
-		return river.JobCancel(err)
-	}
-	owner, repo, _ := strings.Cut(a.Repo, "/")
-	if _, _, err := gh.Reactions.CreateIssueCommentReaction(ctx, owner, repo, a.CommentID, "eyes"); err != nil {
-		log.Warn("could not react to the command", "err", err)
-	}
-	var replies []string
-	for _, c := range ParseCommands(a.Body) {
-		if err := c.Validate(); err != nil {
-			replies = append(replies, err.Error())
-			continue
-		}
-		reply, err := w.run(ctx, gh, owner, repo, a, c)
-		if err != nil {
-			return fmt.Errorf("/%s: %w", c.Name, err)
-		}
-		if reply != "" {
-			replies = append(replies, reply)
-		}
-		log.Info("command handled", "command", c.Name)
-	}
-	if len(replies) > 0 {
-		body := fmt.Sprintf("@%s %s", a.Author, strings.Join(replies, "\n\n"))
-		if _, _, err := gh.Issues.CreateComment(ctx, owner, repo, a.PR, &github.IssueComment{Body: github.String(body)}); err != nil {
-			return fmt.Errorf("reply: %w", err)
-		}
-	}
-	return nil
-}
-
-func (w *commandWorker) run(ctx context.Context, gh *github.Client, owner, repo string, a CommandArgs, c Command) (string, error) {
-	switch c.Name {
-	case "rescan":
-		pr, _, err := gh.PullRequests.Get(ctx, owner, repo, a.PR)
-		if err != nil {
-			return "", err
-		}
-		return "", w.s.store.Insert(ctx, ReviewArgs{InstallationID: a.InstallationID, Repo: a.Repo, PR: a.PR,
-			HeadSHA: pr.GetHead().GetSHA(), Trigger: fmt.Sprintf("rescan:%d:%s", a.CommentID, a.DeliveryID), DeliveryID: a.DeliveryID})
-	case "help":
-		return HelpText, nil
-	case "explain":
-		r, ok := checks.LookupRule(c.Args[0])
-		if !ok {
-			return fmt.Sprintf("ward has no rule `%s`. `ward rules` lists them all.", c.Args[0]), nil
-		}
-		return fmt.Sprintf("### `%s`\n\n%s\n\n[Rule documentation](%s#%s)", r.ID, checks.RuleMarkdownHelp(r), checks.RulesDocURL, r.ID), nil
-	case "unknown":
-		return "ward does not know that command.\n\n" + HelpText, nil
-	}
-	return fmt.Sprintf("`/%s` is not available yet.", c.Name), nil
 }

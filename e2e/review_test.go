@@ -164,7 +164,7 @@ func TestKillBetweenAckAndReview(t *testing.T) {
 func wardComments(gh *fakegithub.Server, pr int) []fakegithub.ReviewComment {
 	var out []fakegithub.ReviewComment
 	for _, c := range gh.ReviewComments(repo, pr) {
-		if !c.Deleted && c.User == gh.BotLogin() && c.InReplyTo == 0 {
+		if !c.Deleted && !c.Resolved && c.User == gh.BotLogin() && c.InReplyTo == 0 {
 			out = append(out, c)
 		}
 	}

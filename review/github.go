@@ -23,6 +23,11 @@ type PullRequest struct {
 	Draft   bool
 	Fork    bool
 	Author  string
+	// ChangedFiles is the PR's real count of changed files; the files
+	// endpoint lists at most 3,000. 0 when unknown.
+	ChangedFiles int
+	// MergeGroup: a merge queue's group commit, not a PR. No inline comments.
+	MergeGroup bool
 }
 
 // ChangedFile is one entry of GET /pulls/N/files.

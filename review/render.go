@@ -90,11 +90,24 @@ func renderCheckRun(pr *PullRequest, cfg Config, cfgNote string, res *Result) Ch
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "Inline comments: %d new, %d kept", res.Posted, res.Kept)
-	if res.Removed > 0 {
-		fmt.Fprintf(&b, ", %d fixed since the last push", res.Removed)
+	b.WriteString(renderCoverage(res))
+	switch {
+	case pr.MergeGroup:
+		b.WriteString("This is a merge queue group: the combined change of the queued pull requests, checked against its base.")
+	default:
+		fmt.Fprintf(&b, "Inline comments: %d new, %d kept", res.Posted, res.Kept)
+		if res.Held > 0 {
+			fmt.Fprintf(&b, ", %d held until the pull request is ready for review", res.Held)
+		}
+		if res.Removed > 0 {
+			fmt.Fprintf(&b, "; %d fixed since the last push", res.Removed)
+		}
+		b.WriteString(".")
+		if res.Overflow > 0 {
+			fmt.Fprintf(&b, " %d more finding(s) are over the limit of inline comments a review and are listed in the findings table only.", res.Overflow)
+		}
 	}
-	b.WriteString(". Comment `/rescan` to review again, `/help` for commands.\n")
+	b.WriteString(" Comment `/rescan` to review again, `/help` for commands.\n")
 	return CheckRunOutput{Title: title, Summary: truncate(b.String(), MaxSummary)}
 }
 
@@ -148,6 +161,12 @@ func annotations(fs []checks.Finding) []Annotation {
 // CommentBody renders one finding as an inline review comment that teaches
 // the fix, carrying a suggestion where the fix is mechanical.
 func CommentBody(f checks.Finding, withSuggestion bool) string {
+	return commentBody(f, withSuggestion, nil)
+}
+
+// commentBody is CommentBody for a comment that also stands for further
+// findings of the same rule in the same file, listed by line.
+func commentBody(f checks.Finding, withSuggestion bool, also []checks.Finding) string {
 	var b strings.Builder
 	r, _ := checks.LookupRule(f.RuleID)
 	if r.Title == "" {
@@ -169,6 +188,14 @@ func CommentBody(f checks.Finding, withSuggestion bool) string {
 		fmt.Fprintf(&b, "\n```suggestion\n%s\n```\n", strings.TrimSuffix(f.Suggestion.Replacement, "\n"))
 	} else if r.FixExample != "" {
 		fmt.Fprintf(&b, "\n<details><summary>Example</summary>\n\n```\n%s\n```\n</details>\n", r.FixExample)
+	}
+	if len(also) > 0 {
+		lines := make([]string, len(also))
+		for i, a := range also {
+			lines[i] = strings.TrimPrefix(location(a), a.Path+":")
+		}
+		fmt.Fprintf(&b, "\n**The same problem on %d more line(s) of this file:** %s. "+
+			"They share this comment; the check run lists each one.\n", len(also), strings.Join(lines, ", "))
 	}
 	fmt.Fprintf(&b, "\n<sub>If this does not apply, a maintainer can reply `/ignore %s %s -- <reason>`.</sub>\n", f.RuleID, f.Path)
 	fmt.Fprintf(&b, "<!-- ward:fingerprint:%s -->", f.Fingerprint)

@@ -62,7 +62,10 @@ type Result struct {
 	Files      int
 	Posted     int // inline comments posted
 	Kept       int // inline comments already present and still valid
-	Removed    int // stale comments removed
+	Removed    int // stale comments resolved or removed (fixed since the last push)
+	Held       int // inline comments held back on a draft
+	Overflow   int // findings not commented inline: over MaxInlineComments
+	Coverage   Coverage
 }
 
 // Skipped is a changed file the review did not analyse, and why.
@@ -111,6 +114,7 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	files, skipped := selectFiles(changed, cfg, opts.MaxFiles)
 	res.Skipped = skipped
 	res.Files = len(files)
+	res.Coverage = coverageOf(pr, changed, files)
 	if err := analyse(ctx, gh, pr, files, all, opts); err != nil {
 		return res, err
 	}

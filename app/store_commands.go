@@ -1,0 +1,105 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// commandLogSchema records handled command comments, so that the per-PR rate
+// limit holds across restarts and replicas. Times are Unix seconds: an
+// integer compares the same way in SQLite and PostgreSQL.
+const commandLogSchema = `CREATE TABLE IF NOT EXISTS ward_command_log (
+	repo TEXT NOT NULL,
+	pr INTEGER NOT NULL,
+	at BIGINT NOT NULL)`
+
+// commandLogReady remembers the stores whose command log table exists.
+var commandLogReady sync.Map // *Store → struct{}
+
+func (s *Store) ensureCommandLog(ctx context.Context) error {
+	if _, ok := commandLogReady.Load(s); ok {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, commandLogSchema); err != nil {
+		return fmt.Errorf("create command log: %w", err)
+	}
+	commandLogReady.Store(s, struct{}{})
+	return nil
+}
+
+// AllowCommands records n commands on a PR at now and reports whether the PR
+// stays within limit commands per window (counting these).
+func (s *Store) AllowCommands(ctx context.Context, repo string, pr, n, limit int, window time.Duration, now time.Time) (bool, error) {
+	if err := s.ensureCommandLog(ctx); err != nil {
+		return false, err
+	}
+	since := now.Add(-window).Unix()
+	// Count and insert in one transaction that holds the table: SQLite's
+	// transactions here take the write lock at BEGIN; PostgreSQL needs a lock.
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("count commands: %w", err)
+	}
+	defer tx.Rollback()
+	if s.Kind == "postgres" {
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE ward_command_log IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return false, fmt.Errorf("lock command log: %w", err)
+		}
+	}
+	var used int
+	if err := tx.QueryRowContext(ctx,
+		`SELECT count(*) FROM ward_command_log WHERE repo = $1 AND pr = $2 AND at > $3`, repo, pr, since).Scan(&used); err != nil {
+		return false, fmt.Errorf("count commands: %w", err)
+	}
+	if used+n > limit {
+		return false, nil
+	}
+	for range n {
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO ward_command_log (repo, pr, at) VALUES ($1, $2, $3)`, repo, pr, now.Unix()); err != nil {
+			return false, fmt.Errorf("record command: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("record command: %w", err)
+	}
+	// Old entries only cost space; drop them while here.
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM ward_command_log WHERE at < $1`, now.Add(-24*time.Hour).Unix()); err != nil {
+		s.log.WarnContext(ctx, "command log cleanup failed", "err", err)
+	}
+	return true, nil
+}
+
+// IgnoreRecord is one maintainer's /ignore on a PR.
+type IgnoreRecord struct {
+	Repo, Rule, Path, Reason, Author, HeadSHA string
+	PR                                        int
+	At                                        time.Time
+}
+
+// AddIgnore records (or replaces) an /ignore for a rule and path on a PR.
+func (s *Store) AddIgnore(ctx context.Context, r IgnoreRecord) error {
+	_, err := s.db.ExecContext(ctx,
+		`INSERT INTO ward_ignore (repo, pr, rule, path, reason, author, head_sha, created_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		 ON CONFLICT (repo, pr, rule, path) DO UPDATE SET reason = excluded.reason, author = excluded.author,
+		 head_sha = excluded.head_sha, created_at = excluded.created_at`,
+		r.Repo, r.PR, r.Rule, r.Path, r.Reason, r.Author, r.HeadSHA, r.At.UTC())
+	if err != nil {
+		return fmt.Errorf("record ignore: %w", err)
+	}
+	return nil
+}
+
+// RemoveIgnore deletes an /ignore; removed is false when there was none.
+func (s *Store) RemoveIgnore(ctx context.Context, repo string, pr int, rule, path string) (removed bool, err error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM ward_ignore WHERE repo = $1 AND pr = $2 AND rule = $3 AND path = $4`,
+		repo, pr, rule, path)
+	if err != nil {
+		return false, fmt.Errorf("remove ignore: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
