@@ -244,3 +244,13 @@ func TestCustomSetstate(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodedArgumentsShown(t *testing.T) {
+	// exec(base64.b64decode('aW1wb3J0IG9zOyBvcy5zeXN0ZW0oImlkIik='))
+	data := "\x80\x02cbuiltins\nexec\ncbase64\nb64decode\nX$\x00\x00\x00aW1wb3J0IG9zOyBvcy5zeXN0ZW0oImlkIik=\x85R\x85R."
+	res := run(t, []byte(data), Limits{})
+	g := global(res, "builtins.exec")
+	if g == nil || len(g.Calls) == 0 || !strings.Contains(g.Calls[0].Args, `import os; os.system(\"id\")`) {
+		t.Fatalf("decoded code not shown: %+v", g)
+	}
+}

@@ -3,6 +3,7 @@ package pickle
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // kind is the abstract type of a value on the machine's stack.
@@ -227,6 +228,18 @@ func (m *machine) renderTo(b *strings.Builder, v value, depth int) {
 		b.WriteString("(")
 		m.renderItems(b, c.args, depth-1)
 		b.WriteString(")")
+		// show what an encoded argument decodes to, when it is text
+		if c.global >= 0 {
+			if _, dec := decoders[canonicalQual(m.res.Globals[c.global].QualName())]; dec {
+				if out, chain, ok := m.resolveBytes(v, 0); ok && len(chain) > 0 && printable(out) {
+					q := string(out)
+					if len(q) > maxRenderedValue/2 {
+						q = q[:maxRenderedValue/2] + "…"
+					}
+					b.WriteString(" = " + strconv.Quote(q))
+				}
+			}
+		}
 	case kTuple, kList, kSet, kFrozen, kDict:
 		open, close := "(", ")"
 		switch v.k {
@@ -268,4 +281,17 @@ func (m *machine) renderItems(b *strings.Builder, v value, depth int) {
 	if v.ref >= 0 && int(v.ref) < len(m.seqs) && m.seqs[v.ref].full {
 		b.WriteString(", …")
 	}
+}
+
+// printable reports whether decoded bytes are text worth showing.
+func printable(b []byte) bool {
+	if len(b) == 0 || !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if r < 0x20 && r != '\n' && r != '\t' && r != '\r' {
+			return false
+		}
+	}
+	return true
 }
