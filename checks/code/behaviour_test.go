@@ -87,10 +87,13 @@ func TestInlineSuppressions(t *testing.T) {
 		"b = pickle.loads(y)",
 		"c = pickle.loads(z)  # ward:ignore code-pickle-load",
 		"d = pickle.loads(w)  # ward:ignore code-yaml-unsafe-load wrong rule",
+		"e = 1  # ward:ignore code-pickle-load a trailing comment covers its own line only",
+		"f = pickle.loads(v)",
+		"g = pickle.loads(u)  # ward:ignore * every rule on this line, for a reason",
 		"",
 	}, "\n")
 	sups := InlineSuppressions([]byte(src))
-	if len(sups) != 4 || sups[0].Reason != "produced by our own cache writer" || sups[1].Reason != "fixture from tests/" || sups[2].Reason != "" {
+	if len(sups) != 6 || sups[0].Reason != "produced by our own cache writer" || sups[1].Reason != "fixture from tests/" || sups[2].Reason != "" {
 		t.Fatalf("suppressions = %+v", sups)
 	}
 	findings := scanSource(t, "s.py", src, checks.Limits{})
@@ -108,13 +111,33 @@ func TestInlineSuppressions(t *testing.T) {
 	want := map[int][]state{
 		2: {{RulePickleLoad, true}},
 		4: {{RulePickleLoad, true}},
-		5: {{RulePickleLoad, false}, {checks.RuleBadSuppression, false}},
+		5: {{RulePickleLoad, false}},
 		6: {{RulePickleLoad, false}},
+		8: {{RulePickleLoad, false}},
+		9: {{RulePickleLoad, true}},
 	}
 	for line, w := range want {
 		if fmt.Sprint(sortStates(got[line])) != fmt.Sprint(sortStates(w)) {
 			t.Errorf("line %d: got %v, want %v", line, got[line], w)
 		}
+	}
+}
+
+func TestApplyInlineSuppressionsReportsMissingReason(t *testing.T) {
+	src := []byte("import pickle\nc = pickle.loads(z)  # ward:ignore code-pickle-load\n")
+	findings := scanSource(t, "s.py", string(src), checks.Limits{})
+	out := ApplyInlineSuppressions("s.py", InlineSuppressions(src), findings)
+	var bad, suppressed int
+	for _, f := range out {
+		if f.RuleID == checks.RuleBadSuppression && f.StartLine == 2 && f.Severity == checks.SeverityLow {
+			bad++
+		}
+		if f.Suppressed {
+			suppressed++
+		}
+	}
+	if bad != 1 || suppressed != 0 {
+		t.Errorf("bad=%d suppressed=%d, want 1 and 0: %+v", bad, suppressed, out)
 	}
 }
 

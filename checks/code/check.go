@@ -96,7 +96,8 @@ func analyse(ctx context.Context, f *checks.File, l lang, src []byte) ([]checks.
 		}
 		out = append(out, fd)
 	}
-	return ApplyInlineSuppressions(f.Path, InlineSuppressions(src), out), nil
+	MarkSuppressed(InlineSuppressions(src), out)
+	return out, nil
 }
 
 // runRules walks every scope's events in source order, updating the

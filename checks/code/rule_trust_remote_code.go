@@ -79,5 +79,6 @@ func scanShell(f *checks.File) (checks.Result, error) {
 					"model's hub repository."})
 		}
 	}
-	return checks.Result{Findings: ApplyInlineSuppressions(f.Path, InlineSuppressions(src), out), Analysed: true}, nil
+	MarkSuppressed(InlineSuppressions(src), out)
+	return checks.Result{Findings: out, Analysed: true}, nil
 }
