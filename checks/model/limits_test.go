@@ -139,3 +139,17 @@ func TestOffsetsAreFileOffsets(t *testing.T) {
 	}
 	t.Fatalf("no finding:%s", dump(fs))
 }
+
+// TestPlainArchivesAreNotModels: a zip of documents is left to the
+// framework's "binary file not analysed" rule.
+func TestPlainArchivesAreNotModels(t *testing.T) {
+	z := zipOf(t, zip.Deflate, map[string][]byte{"word/document.xml": []byte("<w:document/>"), "x.class": {0xca, 0xfe, 0xba, 0xbe, 0, 0}})
+	fs, ok := Analyse(context.Background(), "doc.docx", bytes.NewReader(z), int64(len(z)), checks.Limits{})
+	if ok || len(fs) != 0 {
+		t.Errorf("analysed=%v:%s", ok, dump(fs))
+	}
+	b, _ := os.ReadFile("testdata/benign/arrays.npz")
+	if _, ok := Analyse(context.Background(), "a.npz", bytes.NewReader(b), int64(len(b)), checks.Limits{}); !ok {
+		t.Errorf("npz not analysed")
+	}
+}

@@ -62,6 +62,7 @@ func hasObjectDtype(header string) bool {
 // scanNpy analyses a .npy file: object arrays are stored as a pickle after
 // the header, which numpy.load(allow_pickle=True) runs.
 func (s *scanner) scanNpy(w where, r io.ReaderAt, size int64) {
+	s.understood = true
 	h, err := parseNpy(r, size)
 	if err != nil {
 		s.add(checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityMedium,

@@ -20,6 +20,9 @@ type scanner struct {
 	findings     []checks.Finding
 	decompressed int64 // bytes out of all decompressors so far
 	members      int
+	// understood is set when model content (a pickle, a NumPy array) was
+	// found: an archive of other files is not "analysed" by this check
+	understood bool
 }
 
 // where is the location of a piece of content inside the file, and how a
@@ -86,7 +89,10 @@ func Analyse(ctx context.Context, path string, r io.ReaderAt, size int64, lim ch
 	for i := range s.findings {
 		s.findings[i].Path = path
 	}
-	return s.findings, ok
+	// a zip or tarball of documents, source or jars is a container this
+	// check read, but not a model: leave it to the framework's "binary file
+	// not analysed" unless something here was understood or reported
+	return s.findings, ok && (s.understood || len(s.findings) > 0)
 }
 
 func (s *scanner) add(f checks.Finding) { s.findings = append(s.findings, f) }
@@ -172,6 +178,7 @@ func (s *scanner) scanAt(w where, r io.ReaderAt, size int64, strict bool) bool {
 }
 
 func (s *scanner) scanPickleAt(w where, r io.ReaderAt, size int64, strict bool) {
+	s.understood = true
 	res, err := pickle.AnalyzeReaderAt(s.ctx, r, size, s.pickleLimits())
 	s.reportPickle(w, res, err, strict)
 }
@@ -187,6 +194,7 @@ func (s *scanner) scanStream(w where, r io.Reader, strict bool) bool {
 	case fUnknown:
 		return false
 	case fPickle:
+		s.understood = true
 		res, err := pickle.Analyze(s.ctx, br, s.pickleLimits())
 		s.reportPickle(w, res, err, strict)
 		return true
