@@ -1,14 +1,11 @@
 package e2e
 
 import (
-	"context"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-github/v66/github"
 
 	"github.com/ward-sec/ward/internal/fakegithub"
 )
@@ -68,9 +65,8 @@ func TestPullRequestLifecycle(t *testing.T) {
 	}
 
 	// 2. The required check blocks the merge.
-	client := installationClient(t, gh)
-	if _, _, err := client.PullRequests.Merge(context.Background(), "acme", "models", 1, "", nil); err == nil {
-		t.Fatal("merge of a failing PR was allowed")
+	if status, msg := gh.MergePR(repo, 1); status != http.StatusMethodNotAllowed || !strings.Contains(msg, "ward") {
+		t.Fatalf("merge of a failing PR: HTTP %d %q, want 405 naming the ward check", status, msg)
 	}
 
 	// 3. A redelivery of the same webhook does not review again.
@@ -117,8 +113,8 @@ func TestPullRequestLifecycle(t *testing.T) {
 	if left := wardComments(gh, 1); len(left) != 0 {
 		t.Errorf("%d stale ward comments left after the fix", len(left))
 	}
-	if _, _, err := client.PullRequests.Merge(context.Background(), "acme", "models", 1, "", nil); err != nil {
-		t.Fatalf("merge of a passing PR: %v", err)
+	if status, msg := gh.MergePR(repo, 1); status != http.StatusOK {
+		t.Fatalf("merge of a passing PR: HTTP %d %q", status, msg)
 	}
 }
 
@@ -175,13 +171,4 @@ func fingerprintOf(body string) string {
 	_, after, _ := strings.Cut(body, "ward:fingerprint:")
 	fp, _, _ := strings.Cut(after, " ")
 	return fp
-}
-
-func installationClient(t *testing.T, gh *fakegithub.Server) *github.Client {
-	t.Helper()
-	c, err := github.NewClient(nil).WithAuthToken(gh.IssueToken(7)).WithEnterpriseURLs(gh.URL(), gh.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ward-sec/ward/checks"
 )
@@ -111,15 +112,22 @@ func renderCheckRun(pr *PullRequest, cfg Config, cfgNote string, res *Result) Ch
 	return CheckRunOutput{Title: title, Summary: truncate(b.String(), MaxSummary)}
 }
 
-// truncate cuts s below max characters at a line break and says so.
+// truncate cuts s at a line break so that it is under max characters AND
+// max bytes (GitHub checks both), and says so.
 func truncate(s string, max int) string {
-	r := []rune(s)
-	if len(r) <= max {
+	if len(s) <= max { // bytes ≥ runes: under in bytes is under in both
 		return s
 	}
 	const note = "\n\n… the summary was cut here: it is over GitHub's 65,535-character limit. " +
 		"Run `ward scan` locally or see the annotations for the rest.\n"
-	cut := string(r[:max-len([]rune(note))])
+	limit := max - len(note)
+	if limit < 0 {
+		limit = 0
+	}
+	cut := s[:limit]
+	for len(cut) > 0 && !utf8.ValidString(cut[len(cut)-min(len(cut), 3):]) {
+		cut = cut[:len(cut)-1] // do not split a multi-byte character
+	}
 	if i := strings.LastIndexByte(cut, '\n'); i > 0 {
 		cut = cut[:i]
 	}

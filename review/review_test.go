@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ward-sec/ward/checks"
 )
@@ -243,5 +244,13 @@ func TestResultCacheReadsContentOnce(t *testing.T) {
 		if want := map[bool]int{true: 1, false: 0}[i == 0]; gh.BlobReads != want {
 			t.Fatalf("run %d read the blob %d times, want %d", i, gh.BlobReads, want)
 		}
+	}
+}
+
+func TestTruncateCountsBytes(t *testing.T) {
+	s := strings.Repeat("é🙂 line\n", 20000) // multi-byte: characters < bytes
+	got := truncate(s, MaxSummary)
+	if len(got) > MaxSummary || !utf8.ValidString(got) || !strings.Contains(got, "cut here") {
+		t.Fatalf("truncate: %d bytes, valid UTF-8 %v", len(got), utf8.ValidString(got))
 	}
 }

@@ -25,6 +25,7 @@ Usage:
   ward rules [--format text|markdown|json]
                              list every rule
   ward version               print the version
+  ward healthcheck [URL]     exit 0 when a running ward answers /healthz (for container HEALTHCHECKs)
 
 Run "ward <command> -h" for a command's flags.
 `
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return scanCmd(ctx, args[1:], stdout, stderr)
 	case "rules":
 		return rulesCmd(args[1:], stdout, stderr)
+	case "healthcheck":
+		return healthcheckCmd(ctx, args[1:], stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "ward %s\n", fullVersion())
 		return 0

@@ -38,6 +38,10 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) int {
 		log.Error("cannot read the env file", "file", *envFile, "err", err)
 		return 2
 	}
+	if err := loadFileVars(); err != nil {
+		log.Error("invalid configuration", "err", err)
+		return 2
+	}
 	cfg, err := configFromEnv(*envFile)
 	if err != nil {
 		log.Error("invalid configuration", "err", err)
@@ -126,6 +130,26 @@ func configFromEnv(envFile string) (app.Config, error) {
 		return cfg, fmt.Errorf("WARD_APP_ID, WARD_PRIVATE_KEY (or WARD_PRIVATE_KEY_FILE) and WARD_WEBHOOK_SECRET must be set together")
 	}
 	return cfg, nil
+}
+
+// fileVars may be given as NAME_FILE, a file holding the value (Docker and
+// Kubernetes secrets). WARD_PRIVATE_KEY_FILE is read by configFromEnv, which
+// also checks its permissions.
+var fileVars = []string{"WARD_APP_ID", "WARD_WEBHOOK_SECRET", "WARD_WEBHOOK_SECRET_PREVIOUS", "WARD_DATABASE_URL", "WARD_LLM_API_KEY"}
+
+func loadFileVars() error {
+	for _, name := range fileVars {
+		file := os.Getenv(name + "_FILE")
+		if file == "" || os.Getenv(name) != "" {
+			continue
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return fmt.Errorf("%s_FILE: %w", name, err)
+		}
+		os.Setenv(name, strings.TrimRight(string(b), "\r\n"))
+	}
+	return nil
 }
 
 func envOr(name, def string) string {
