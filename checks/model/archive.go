@@ -273,6 +273,17 @@ func (s *scanner) scanTar(w where, r io.Reader) {
 		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA {
 			continue
 		}
+		if hdr.Size > 0 && hdr.Size <= maxBuffered {
+			// small enough to read whole: random access finds pickles
+			// behind raw data too (the legacy format's "storages" member)
+			buf := make([]byte, hdr.Size)
+			if _, err := io.ReadFull(tr, buf); err != nil {
+				s.readError(mw, fmt.Errorf("tar member: %w", err))
+				return
+			}
+			s.scanAt(mw, bytes.NewReader(buf), hdr.Size, true)
+			continue
+		}
 		s.scanStream(mw, tr, true)
 	}
 }

@@ -83,6 +83,7 @@ func TestMaliciousFixtures(t *testing.T) {
 		"torch_legacy_trailing_payload.pt": {{RuleDangerousGlobal, crit, "os.system"}},
 		"torch_legacy_magic_payload.pt":    {{RuleDangerousGlobal, crit, "builtins.eval"}},
 		"torch_legacy_tar.tar":             {{RuleDangerousGlobal, crit, "pickle: os.system"}},
+		"torch_legacy_tar_storages.tar":    {{RuleDangerousGlobal, crit, "storages: os.system"}},
 		"joblib_zlib.joblib":               {{RuleDangerousGlobal, crit, "(zlib stream): os.system"}},
 		"joblib_gzip.joblib":               {{RuleDangerousGlobal, crit, "(gzip stream): os.system"}},
 		"joblib_bz2.joblib":                {{RuleDangerousGlobal, crit, "(bzip2 stream): os.system"}},

@@ -201,6 +201,17 @@ with tarfile.open(fileobj=tb, mode="w", format=tarfile.PAX_FORMAT) as t:
         t.addfile(ti, io.BytesIO(data))
 out(M, "torch_legacy_tar.tar", tb.getvalue())
 
+# legacy tar, payload in the "storages" member behind raw storage bytes
+storages = pickle.dumps(1, protocol=2) + pickle.dumps(("0", "cpu", 16), protocol=2) + b"\x00" * 64 + os_system
+tb = io.BytesIO()
+with tarfile.open(fileobj=tb, mode="w") as t:
+    for name, data in [("sys_info", pickle.dumps({"protocol_version": 1001}, protocol=2)),
+                       ("pickle", pickle.dumps(collections.OrderedDict(), protocol=2)), ("storages", storages)]:
+        ti = tarfile.TarInfo(name)
+        ti.size = len(data)
+        t.addfile(ti, io.BytesIO(data))
+out(M, "torch_legacy_tar_storages.tar", tb.getvalue())
+
 # joblib-style compressed payloads
 out(M, "joblib_zlib.joblib", zlib.compress(os_system))
 out(M, "joblib_gzip.joblib", gzip.compress(os_system))
