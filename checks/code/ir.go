@@ -86,9 +86,6 @@ func (n *node) arg(i int, name string) *node {
 	}
 	pos := 0
 	for _, a := range n.args {
-		if a.kind == kDict && a.isOptions() {
-			continue
-		}
 		if pos == i {
 			return a
 		}
@@ -96,10 +93,6 @@ func (n *node) arg(i int, name string) *node {
 	}
 	return nil
 }
-
-// isOptions is never true for Python dictionaries passed positionally; for
-// JS a trailing object literal is an options bag, still counted as argument.
-func (n *node) isOptions() bool { return false }
 
 // lastName is the last segment of an attribute chain or an identifier.
 func (n *node) lastName() string {

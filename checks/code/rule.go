@@ -41,11 +41,8 @@ func (r *rule) forLang(l lang) bool {
 	return false
 }
 
-var (
-	pyOnly = []lang{python}
-	jsOnly = []lang{javascript}
-	goOnly = []lang{golang}
-)
+// pyOnly restricts a rule to Python.
+var pyOnly = []lang{python}
 
 // hit is a rule match before it becomes a finding.
 type hit struct {

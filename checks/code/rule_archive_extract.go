@@ -55,9 +55,9 @@ var _ = register(&rule{
 					usesMemberName = true
 				}
 			}
-			writes := c.scopeCalls2("os.Create", "os.OpenFile", "os.MkdirAll", "os.WriteFile", "os.Symlink", "os.Link",
+			writes := c.scopeCallsAny("os.Create", "os.OpenFile", "os.MkdirAll", "os.WriteFile", "os.Symlink", "os.Link",
 				"io/ioutil.WriteFile", "os.Mkdir")
-			if usesMemberName && writes && !c.scopeCalls2("strings.HasPrefix", "path/filepath.IsLocal", "path/filepath.Rel", "strings.Contains") {
+			if usesMemberName && writes && !c.scopeCallsAny("strings.HasPrefix", "path/filepath.IsLocal", "path/filepath.Rel", "strings.Contains") {
 				c.report(call, "An archive member's name is joined to the destination without checking the result "+
 					"stays inside it (zip slip).")
 			}
@@ -65,8 +65,8 @@ var _ = register(&rule{
 	},
 })
 
-// scopeCalls2 reports whether the current function calls any of names.
-func (c *ctx) scopeCalls2(names ...string) bool {
+// scopeCallsAny reports whether the current function calls any of names.
+func (c *ctx) scopeCallsAny(names ...string) bool {
 	if c.scopeCalls == nil {
 		c.scopeCalls = map[string]bool{}
 		for _, ev := range c.s.events {
