@@ -254,3 +254,33 @@ func TestDecodedArgumentsShown(t *testing.T) {
 		t.Fatalf("decoded code not shown: %+v", g)
 	}
 }
+
+// TestEveryOpcode decodes one stream that uses every protocol 0–5 opcode
+// that does not import anything, and must reach its STOP cleanly.
+func TestEveryOpcode(t *testing.T) {
+	u64 := func(n byte) string { return string([]byte{n, 0, 0, 0, 0, 0, 0, 0}) }
+	data := "\x80\x05\x95" + u64(0) + "(" + // PROTO, FRAME, MARK
+		"\x8f(K\x01K\x02\x90" + // EMPTY_SET, ADDITEMS
+		"(K\x03\x91" + // FROZENSET
+		"\x8d" + u64(2) + "ab" + "\x8e" + u64(1) + "x" + "\x96" + u64(1) + "y" + // BINUNICODE8, BINBYTES8, BYTEARRAY8
+		"\x8b\x02\x00\x00\x00\x01\x00" + "\x8a\x01\xff" + // LONG4, LONG1
+		"\x97\x98" + // NEXT_BUFFER, READONLY_BUFFER
+		"F1.5\n" + "G\x3f\xf8\x00\x00\x00\x00\x00\x00" + "I01\n" + "I-7\n" + "L12L\n" + // FLOAT, BINFLOAT, INT, LONG
+		"M\x01\x00" + "J\x01\x00\x00\x00" + "K\x05" + "\x88\x89N" + // BININT2, BININT, BININT1, NEWTRUE, NEWFALSE, NONE
+		"S'q'\n" + "T\x01\x00\x00\x00r" + "U\x01s" + "Vt\n" + "X\x01\x00\x00\x00u" + "\x8c\x01v" + // strings
+		"B\x01\x00\x00\x00w" + "C\x01z" + // BINBYTES, SHORT_BINBYTES
+		")" + "\x85" + "K\x01K\x02\x86" + "K\x01K\x02K\x03\x87" + // EMPTY_TUPLE, TUPLE1..3
+		"(K\x01t" + "]" + "(K\x01l" + "}" + "(K\x01K\x02d" + // TUPLE, EMPTY_LIST, LIST, EMPTY_DICT, DICT
+		"]K\x01a" + "](K\x01K\x02e" + "}K\x01K\x02s" + "}(K\x01K\x02u" + // APPEND(S), SETITEM(S)
+		"P7\n" + "K\x01Q" + // PERSID, BINPERSID
+		"p1\n" + "g1\n" + "q\x02" + "h\x02" + "r\x03\x00\x00\x00" + "j\x03\x00\x00\x00" + "\x94" + // memo ops
+		"2" + "0" + "(1" + // DUP, POP, MARK + POP_MARK
+		"l." // LIST of everything, STOP
+	res := run(t, []byte(data), Limits{})
+	if res.Malformed != nil || res.Streams != 1 || len(res.Limits) != 0 {
+		t.Fatalf("malformed=%v streams=%d limits=%v", res.Malformed, res.Streams, res.Limits)
+	}
+	if res.Protocol != 5 {
+		t.Errorf("protocol = %d", res.Protocol)
+	}
+}
