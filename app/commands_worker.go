@@ -118,7 +118,7 @@ func (r *commandRun) do(ctx context.Context, c Command) (string, error) {
 			return "", err
 		}
 		return "", r.w.s.store.Insert(ctx, ReviewArgs{InstallationID: r.a.InstallationID, Repo: r.a.Repo, PR: r.a.PR,
-			HeadSHA: sha, Trigger: fmt.Sprintf("rescan:%d:%s", r.a.CommentID, r.a.DeliveryID), DeliveryID: r.a.DeliveryID})
+			HeadSHA: sha, Trigger: RescanTrigger(c, r.a.CommentID, r.a.DeliveryID), DeliveryID: r.a.DeliveryID})
 	case "help":
 		return HelpText, nil
 	case "explain":

@@ -25,6 +25,8 @@ var (
 	issueRef   = regexp.MustCompile(`(^|[^\w` + "`" + `&/])((?:[\w.-]+/[\w.-]+)?#\d+)\b`)
 	fenceRun   = regexp.MustCompile("`{3,}|~{3,}")
 	htmlOpener = strings.NewReplacer("<", "&lt;", ">", "&gt;")
+	// wardMarkers are the words ward hides in comments to recognise its own.
+	wardMarkers = strings.NewReplacer("ward:fingerprint", "ward fingerprint", "ward:advisory", "ward advisory", "ward:ignore", "ward ignore")
 )
 
 // allowedLinks are the only link targets a model's text may keep: the
@@ -54,8 +56,8 @@ func sanitize(s string, max int, allowed []string) string {
 	if r := []rune(s); len(r) > max {
 		s = strings.TrimSpace(string(r[:max])) + "…"
 	}
-	s = htmlOpener.Replace(s)
 	s = fenceRun.ReplaceAllString(s, "`")
+	s = wardMarkers.Replace(s)
 	s = strings.ReplaceAll(s, "![", "[")
 	s = mdLink.ReplaceAllStringFunc(s, func(m string) string {
 		sub := mdLink.FindStringSubmatch(m)
@@ -73,6 +75,7 @@ func sanitize(s string, max int, allowed []string) string {
 	})
 	s = mention.ReplaceAllString(s, "$1`@$2`")
 	s = issueRef.ReplaceAllString(s, "$1`$2`")
+	s = htmlOpener.Replace(s)
 	s = strings.TrimLeft(s, "#=-+*> ")
 	return s
 }
