@@ -42,11 +42,11 @@ func TestMain(m *testing.M) {
 
 // gitRepo is a real repository the fake GitHub serves.
 type gitRepo struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 }
 
-func newGitRepo(t *testing.T, files map[string]string) *gitRepo {
+func newGitRepo(t testing.TB, files map[string]string) *gitRepo {
 	t.Helper()
 	r := &gitRepo{t: t, dir: t.TempDir()}
 	r.git("init", "-q", "-b", "main")
@@ -106,7 +106,7 @@ func (r *gitRepo) remove(branch, msg string, paths ...string) string {
 
 // ward is a running `ward serve` process.
 type ward struct {
-	t   *testing.T
+	t   testing.TB
 	cmd *exec.Cmd
 	url string
 	log interface {
@@ -119,7 +119,7 @@ type ward struct {
 
 const secret = "e2e-webhook-secret"
 
-func startWard(t *testing.T, gh *fakegithub.Server, db string, extraEnv ...string) *ward {
+func startWard(t testing.TB, gh *fakegithub.Server, db string, extraEnv ...string) *ward {
 	t.Helper()
 	w := &ward{t: t, addr: freeAddr(t)}
 	w.url = "http://" + w.addr
@@ -186,7 +186,7 @@ func (w *ward) deliver(event, id string, body []byte) int {
 	return deliverWith(w.t, w.url, secret, event, id, body)
 }
 
-func deliverWith(t *testing.T, url, sec, event, id string, body []byte) int {
+func deliverWith(t testing.TB, url, sec, event, id string, body []byte) int {
 	t.Helper()
 	resp, err := fakegithub.Deliver(context.Background(), url+"/webhook", sec, event, id, body)
 	if err != nil {
@@ -196,7 +196,7 @@ func deliverWith(t *testing.T, url, sec, event, id string, body []byte) int {
 	return resp.StatusCode
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -208,7 +208,7 @@ func freeAddr(t *testing.T) string {
 
 const e2eSecond = time.Second
 
-func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
+func waitFor(t testing.TB, d time.Duration, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
@@ -235,7 +235,7 @@ func completedRuns(gh *fakegithub.Server, repo, sha string) (done, open []fakegi
 	return done, open
 }
 
-func waitConclusion(t *testing.T, gh *fakegithub.Server, repo, sha string, n int) []fakegithub.CheckRun {
+func waitConclusion(t testing.TB, gh *fakegithub.Server, repo, sha string, n int) []fakegithub.CheckRun {
 	t.Helper()
 	var done []fakegithub.CheckRun
 	waitFor(t, 30*time.Second, fmt.Sprintf("%d completed check run(s) on %s", n, sha[:7]), func() bool {
@@ -245,7 +245,7 @@ func waitConclusion(t *testing.T, gh *fakegithub.Server, repo, sha string, n int
 	return done
 }
 
-func elfBinary(t *testing.T) string {
+func elfBinary(t testing.TB) string {
 	t.Helper()
 	b, err := os.ReadFile("/bin/true")
 	if err != nil {

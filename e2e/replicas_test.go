@@ -19,7 +19,7 @@ import (
 
 // freshPostgres creates a database of its own for one test on the server
 // named by WARD_TEST_POSTGRES_URL, or skips.
-func freshPostgres(t *testing.T) string {
+func freshPostgres(t testing.TB) string {
 	t.Helper()
 	admin := os.Getenv("WARD_TEST_POSTGRES_URL")
 	if admin == "" {

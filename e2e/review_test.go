@@ -22,7 +22,7 @@ def load(path, blob):
     return model, data
 `
 
-func setup(t *testing.T) (*fakegithub.Server, *gitRepo, *ward) {
+func setup(t testing.TB) (*fakegithub.Server, *gitRepo, *ward) {
 	t.Helper()
 	gh := fakegithub.New(t)
 	gh.AddInstallation(7, "acme")
