@@ -49,7 +49,7 @@ var deny = map[string]struct {
 	"pty":                              {[]string{"*"}, "spawns a shell"},
 	"subprocess":                       {[]string{"*"}, "runs a process"},
 	"popen2":                           {[]string{"*"}, "runs a process"},
-	"builtins":                         {[]string{"eval", "exec", "execfile", "compile", "open", "__import__", "getattr", "setattr", "delattr", "globals", "locals", "vars", "breakpoint", "input", "apply", "file", "reload", "memoryview.__class__"}, "evaluates code, imports modules or reaches arbitrary attributes"},
+	"builtins":                         {[]string{"eval", "exec", "execfile", "compile", "open", "__import__", "getattr", "setattr", "delattr", "globals", "locals", "vars", "breakpoint", "input", "raw_input", "apply", "file", "reload", "execfile", "memoryview.__class__"}, "evaluates code, imports modules or reaches arbitrary attributes"},
 	"runpy":                            {[]string{"*"}, "runs Python code"},
 	"pip":                              {[]string{"*"}, "installs packages (runs their setup code)"},
 	"ensurepip":                        {[]string{"*"}, "installs packages"},
