@@ -114,7 +114,7 @@ func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
 		s.add(checks.Finding{RuleID: RuleUnknownCall, Severity: checks.SeverityHigh, Offset: callOffset(g),
 			Message: fmt.Sprintf("%sCalls %s %s. %s; loading the file runs it with these arguments. %s.",
 				w.prefix(), describeCalls(g), when, why, capitalise(imp)),
-			Fix: fixFor(w.loader),
+			Fix:      fixFor(w.loader),
 			Evidence: w.member + ": " + qual})
 	case g.Unresolved:
 		s.add(checks.Finding{RuleID: RuleUnknownCall, Severity: checks.SeverityHigh, Offset: g.Offset,
@@ -130,7 +130,7 @@ func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
 			Message: fmt.Sprintf("%s%s %s %s (%s). It is outside the set of globals legitimate checkpoints use; "+
 				"torch.load(weights_only=True) refuses it and its module's import-time code runs on load.",
 				w.prefix(), capitalise(how), qual, when, imp),
-			Fix: fixFor(w.loader),
+			Fix:      fixFor(w.loader),
 			Evidence: w.member + ": " + qual})
 	}
 }

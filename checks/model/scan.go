@@ -170,7 +170,7 @@ func (s *scanner) scanAt(w where, r io.ReaderAt, size int64, strict bool) bool {
 		s.scanNpy(w, r, size)
 	default:
 		from := len(s.findings)
-		ok := s.scanCompressed(w, f, io.NewSectionReader(r, 0, size), size)
+		ok := s.scanCompressed(w, f, io.NewSectionReader(r, 0, size))
 		s.shift(from, -1)
 		return ok
 	}
@@ -203,7 +203,7 @@ func (s *scanner) scanStream(w where, r io.Reader, strict bool) bool {
 		return true
 	}
 	if f.compressed() {
-		return s.scanCompressed(w, f, br, -1)
+		return s.scanCompressed(w, f, br)
 	}
 	// zip, 7z, npy need random access: buffer them
 	max := s.lim.MaxDecompressedBytes

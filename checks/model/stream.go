@@ -91,7 +91,7 @@ func decompressor(f format, r io.Reader) (io.Reader, func(), error) {
 
 // scanCompressed analyses a compressed stream (joblib writes zlib, gzip,
 // bz2, xz, lzma and lz4 files) and what it holds.
-func (s *scanner) scanCompressed(w where, f format, r io.Reader, size int64) bool {
+func (s *scanner) scanCompressed(w where, f format, r io.Reader) bool {
 	cr := &countingReader{r: r}
 	d, closeFn, err := decompressor(f, cr)
 	if err != nil {
@@ -119,6 +119,5 @@ func (s *scanner) scanCompressed(w where, f format, r io.Reader, size int64) boo
 		inner.member += " (" + f.String() + ")"
 	}
 	ok := s.scanStream(inner, br, false)
-	_ = size
 	return ok || !f.weak()
 }

@@ -312,14 +312,13 @@ func (m *machine) runStream() error {
 		case 'P': // PERSID
 			var b []byte
 			if b, err = s.line(1 << 16); err == nil {
-				pid := m.addString(kStr, b)
-				m.persistent(off, pid)
+				// the pid is data for the loader's persistent_load hook
+				// (torch reads storages with it); nothing is imported
+				m.addString(kStr, b)
 				err = m.push(value{k: kPers, ref: -1})
 			}
 		case 'Q': // BINPERSID
-			var pid value
-			if pid, err = m.pop(off); err == nil {
-				m.persistent(off, pid)
+			if _, err = m.pop(off); err == nil {
 				err = m.push(value{k: kPers, ref: -1})
 			}
 		case 'g', 'h', 'j': // GET, BINGET, LONG_BINGET
@@ -823,13 +822,6 @@ func (m *machine) addTo(off int64, x int, kind CallKind) error {
 	}
 	m.stack = m.stack[:x]
 	return nil
-}
-
-func (m *machine) persistent(off int64, pid value) {
-	// The pid itself is data for the loader's persistent_load hook (torch
-	// reads storages with it); globals inside it were recorded when imported.
-	_ = off
-	_ = pid
 }
 
 func truncate(b []byte, n int) string {
