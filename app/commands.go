@@ -92,7 +92,7 @@ func (c Command) Validate() error {
 
 // HelpText lists the commands.
 const HelpText = "**ward commands** (one per line in a PR comment):\n\n" +
-	"- `/rescan` — review the current head again\n" +
+	"- `/rescan` — review the current head again (`/rescan --second-opinion` also asks the model again, where the second opinion is on)\n" +
 	"- `/ignore RULE [PATH] -- REASON` — accept a finding on this PR (write access; the reason is shown in the check run)\n" +
 	"- `/unignore RULE [PATH]` — take an `/ignore` back\n" +
 	"- `/explain RULE` — how a rule's problem arises and how to fix it\n" +
