@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -15,7 +16,9 @@ import (
 // reviewWorker runs review jobs.
 type reviewWorker struct {
 	river.WorkerDefaults[ReviewArgs]
-	s *Server
+	s     *Server
+	once  sync.Once
+	limit *installationLimiter
 }
 
 func (w *reviewWorker) Timeout(*river.Job[ReviewArgs]) time.Duration {
@@ -29,6 +32,11 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 	a := job.Args
 	log := w.s.log.With("delivery", a.DeliveryID, "repo", a.Repo, "pr", a.PR, "head_sha", a.HeadSHA,
 		"trigger", a.Trigger, "attempt", job.Attempt)
+	w.once.Do(func() { w.limit = newInstallationLimiter(w.s.cfg.Workers) })
+	if !w.limit.acquire(a.InstallationID) {
+		return river.JobSnooze(2 * time.Second)
+	}
+	defer w.limit.release(a.InstallationID)
 	start := time.Now()
 	clients, err := w.s.githubClients()
 	if err != nil {
