@@ -166,7 +166,10 @@ func (b *tsBuilder) pyExpr(n *sitter.Node, depth int) *node {
 		}
 	case "lambda":
 		return b.leaf(n, kFunc)
-	case "conditional_expression", "boolean_operator", "comparison_operator", "not_operator", "unary_operator":
+	case "conditional_expression", "boolean_operator", "comparison_operator", "not_operator", "unary_operator",
+		"list_comprehension", "generator_expression", "set_comprehension", "dictionary_comprehension",
+		"for_in_clause", "if_clause", "pair":
+		// Opaque, but taint and generators inside still count.
 		return b.others(b.leaf(n, kOther), n, depth)
 	}
 	return b.leaf(n, kOther)
@@ -176,6 +179,9 @@ func (b *tsBuilder) pyCall(n *sitter.Node, depth int) *node {
 	out := b.leaf(n, kCall)
 	out.obj = b.expr(b.g.field(n, "function"), depth+1)
 	args := b.g.field(n, "arguments")
+	if args != nil && b.g.kind(args) == "generator_expression" { // "".join(x for x in xs)
+		out.args = append(out.args, b.expr(args, depth+1))
+	}
 	if args != nil && b.g.kind(args) == "argument_list" {
 		for _, a := range b.named(args) {
 			switch b.g.kind(a) {

@@ -10,6 +10,10 @@ import (
 // RuleInsecureRandom is a non-cryptographic generator used for secrets.
 const RuleInsecureRandom = "code-insecure-random-token"
 
+// mlTokenName matches names where "token" means a piece of text (tokens
+// sampled for masking or augmentation), not a secret.
+var mlTokenName = regexp.MustCompile(`(?i)(tokens|token_?ids?|tokenizer|max_?token|num_?token|n_?token|token_?count|vocab|pad_?token|mask_?token|bos_?token|eos_?token|unk_?token|token_?len|token_?idx|token_?index)`)
+
 var tokenName = regexp.MustCompile(`(?i)(token|secret|nonce|otp|salt|session_?id|sessionid|api_?key|apikey|passw|reset_?code|verif\w*_?code|csrf|invite_?code)`)
 
 var _ = register(&rule{
@@ -26,8 +30,7 @@ var _ = register(&rule{
 		if target.kind == kIndex && len(target.args) == 1 && target.args[0] != nil && target.args[0].kind == kStr {
 			name = target.args[0].str
 		}
-		if name == "" || !tokenName.MatchString(name) || strings.Contains(strings.ToLower(name), "max_tokens") ||
-			strings.Contains(strings.ToLower(name), "num_tokens") || strings.Contains(strings.ToLower(name), "token_count") {
+		if name == "" || !tokenName.MatchString(name) || mlTokenName.MatchString(name) {
 			return
 		}
 		if gen := c.insecureRandom(value); gen != "" {
