@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 )
 
@@ -15,26 +14,13 @@ const commandLogSchema = `CREATE TABLE IF NOT EXISTS ward_command_log (
 	pr INTEGER NOT NULL,
 	at BIGINT NOT NULL)`
 
-// commandLogReady remembers the stores whose command log table exists.
-var commandLogReady sync.Map // *Store → struct{}
-
-func (s *Store) ensureCommandLog(ctx context.Context) error {
-	if _, ok := commandLogReady.Load(s); ok {
-		return nil
-	}
-	if _, err := s.db.ExecContext(ctx, commandLogSchema); err != nil {
-		return fmt.Errorf("create command log: %w", err)
-	}
-	commandLogReady.Store(s, struct{}{})
-	return nil
-}
+// The command log is created with ward's other tables, at migration (under
+// PostgreSQL's migration lock, so replicas do not race to create it).
+func init() { wardSchema = append(wardSchema, commandLogSchema) }
 
 // AllowCommands records n commands on a PR at now and reports whether the PR
 // stays within limit commands per window (counting these).
 func (s *Store) AllowCommands(ctx context.Context, repo string, pr, n, limit int, window time.Duration, now time.Time) (bool, error) {
-	if err := s.ensureCommandLog(ctx); err != nil {
-		return false, err
-	}
 	since := now.Add(-window).Unix()
 	// Count and insert in one transaction that holds the table: SQLite's
 	// transactions here take the write lock at BEGIN; PostgreSQL needs a lock.

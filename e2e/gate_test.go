@@ -356,3 +356,24 @@ func latest(runs []fakegithub.CheckRun) fakegithub.CheckRun {
 	}
 	return l
 }
+
+func TestBaseChangeReviewsAgainAndCloseIsQuiet(t *testing.T) {
+	gh, r, w := setup(t)
+	r.git("branch", "release", "main")
+	sha, _ := openRisky(t, gh, r, w, 1, "feature")
+	// Retargeting the PR: pull_request edited with changes.base.
+	gh.SetPRBase(repo, 1, "release")
+	if code := w.deliver("pull_request", "d-base", gh.PullRequestEvent("edited", repo, 1)); code != http.StatusAccepted {
+		t.Fatalf("edited with a base change: HTTP %d", code)
+	}
+	waitConclusion(t, gh, repo, sha, 2)
+	// Closing is acknowledged (its reviews are cancelled) and reviews nothing.
+	gh.ClosePR(repo, 1)
+	if code := w.deliver("pull_request", "d-close", gh.PullRequestEvent("closed", repo, 1)); code != http.StatusAccepted {
+		t.Fatalf("closed: HTTP %d", code)
+	}
+	time.Sleep(700 * time.Millisecond)
+	if done, open := completedRuns(gh, repo, sha); len(done) != 2 || len(open) != 0 {
+		t.Fatalf("after close: %d completed, %d open runs; want 2 and 0", len(done), len(open))
+	}
+}
