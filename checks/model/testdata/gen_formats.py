@@ -173,9 +173,11 @@ def gen_keras():
     def keras3(name, config):
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:
-            z.writestr("metadata.json", json.dumps({"keras_version": "3.6.0", "date_saved": "2024-11-02@10:00:00"}))
-            z.writestr("config.json", json.dumps(config))
-            z.writestr("model.weights.h5", b"")  # weights are not read by the check
+            def put(n, data):  # fixed timestamps: reproducible archives
+                z.writestr(zipfile.ZipInfo(n, date_time=(2024, 11, 2, 10, 0, 0)), data)
+            put("metadata.json", json.dumps({"keras_version": "3.6.0", "date_saved": "2024-11-02@10:00:00"}))
+            put("config.json", json.dumps(config))
+            put("model.weights.h5", b"")  # weights are not read by the check
         write(name, buf.getvalue())
 
     def k3_seq(layers):
@@ -203,6 +205,96 @@ def gen_keras():
                                                             "call_endpoint": "serve"}, "registered_name": None}]))
 
 
+
+
+# ---------------------------------------------------------------- GGUF
+# A small writer following the GGUF spec (versions 1-3). Value types:
+GG_U8, GG_I8, GG_U16, GG_I16, GG_U32, GG_I32, GG_F32, GG_BOOL, GG_STR, GG_ARR, GG_U64, GG_I64, GG_F64 = range(13)
+GG_FMT = {GG_U8: "<B", GG_I8: "<b", GG_U16: "<H", GG_I16: "<h", GG_U32: "<I", GG_I32: "<i", GG_F32: "<f",
+          GG_BOOL: "<?", GG_U64: "<Q", GG_I64: "<q", GG_F64: "<d"}
+
+LLAMA3_TEMPLATE = open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "../gguf/chattemplate/testdata/llama3.jinja")).read().rstrip("\n")
+CHATML_TEMPLATE = open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "../gguf/chattemplate/testdata/chatml.jinja")).read().rstrip("\n")
+# CVE-2024-34359 (llama-cpp-python): the published payload
+CVE_TEMPLATE = ("{% for x in ().__class__.__base__.__subclasses__() %}{% if \"warning\" in x.__name__ %}"
+                "{{x()._module.__builtins__['__import__']('os').popen(\"touch /tmp/retr0reg\")}}{%endif%}{% endfor %}")
+OBFUSCATED_TEMPLATE = ("{% for message in messages %}{{ message['content'] }}{% endfor %}"
+                       "{{ ()|attr('\\x5f\\x5fclass\\x5f\\x5f')|attr(['__ba','se__']|join)|attr('__subclasses__') }}")
+
+
+def gg_str(s, v):
+    b = s.encode() if isinstance(s, str) else s
+    return struct.pack("<I" if v == 1 else "<Q", len(b)) + b
+
+
+def gg_val(t, val, v):
+    if t == GG_STR:
+        return gg_str(val, v)
+    if t == GG_ARR:
+        et, items = val
+        out = struct.pack("<I", et) + struct.pack("<I" if v == 1 else "<Q", len(items))
+        return out + b"".join(gg_val(et, x, v) for x in items)
+    return struct.pack(GG_FMT[t], val)
+
+
+def gguf(kvs, tensors=(), version=3, align=32, kv_count=None, tensor_count=None):
+    v = version
+    cnt = "<I" if v == 1 else "<Q"
+    out = b"GGUF" + struct.pack("<I", v)
+    out += struct.pack(cnt, len(tensors) if tensor_count is None else tensor_count)
+    out += struct.pack(cnt, len(kvs) if kv_count is None else kv_count)
+    for k, t, val in kvs:
+        out += gg_str(k, v) + struct.pack("<I", t) + gg_val(t, val, v)
+    data = b""
+    for name, arr in tensors:
+        out += gg_str(name, v) + struct.pack("<I", arr.ndim)
+        for d in reversed(arr.shape):
+            out += struct.pack("<I" if v == 1 else "<Q", d)
+        out += struct.pack("<I", 0) + struct.pack("<Q", len(data))  # type F32, offset
+        data += arr.astype(np.float32).tobytes()
+        data += b"\0" * ((align - len(data) % align) % align)
+    out += b"\0" * ((align - len(out) % align) % align)
+    return out + data
+
+
+def gg_model(template, extra=(), version=3):
+    kvs = [("general.architecture", GG_STR, "llama"), ("general.name", GG_STR, "tiny"),
+           ("general.alignment", GG_U32, 32), ("llama.context_length", GG_U32, 2048),
+           ("llama.rope.freq_base", GG_F32, 10000.0), ("general.file_type", GG_U32, 0),
+           ("tokenizer.ggml.model", GG_STR, "llama"),
+           ("tokenizer.ggml.tokens", GG_ARR, (GG_STR, ["<unk>", "<s>", "</s>", "hello", "world"])),
+           ("tokenizer.ggml.scores", GG_ARR, (GG_F32, [0.0, 0.0, 0.0, -1.0, -2.0])),
+           ("tokenizer.ggml.token_type", GG_ARR, (GG_I32, [2, 3, 3, 1, 1])),
+           ("tokenizer.ggml.add_bos_token", GG_BOOL, True),
+           ("tokenizer.ggml.bos_token_id", GG_U32, 1), ("general.size", GG_U64, 1 << 20),
+           ("general.nested", GG_ARR, (GG_ARR, [(GG_U8, [1, 2]), (GG_I64, [-1])]))]
+    if template is not None:
+        kvs.append(("tokenizer.chat_template", GG_STR, template))
+    kvs += list(extra)
+    return gguf(kvs, [("token_embd.weight", np.zeros((5, 4)))], version=version)
+
+
+def gen_gguf():
+    write("gguf_llama3.gguf", gg_model(LLAMA3_TEMPLATE))
+    write("gguf_chatml_v2.gguf", gg_model(CHATML_TEMPLATE, version=2))
+    write("gguf_v1.gguf", gg_model(None, version=1))
+    write("gguf_cve_2024_34359.gguf", gg_model(CVE_TEMPLATE))
+    write("gguf_obfuscated_template.gguf", gg_model(OBFUSCATED_TEMPLATE))
+    write("gguf_named_template.gguf", gg_model(CHATML_TEMPLATE, extra=[
+        ("tokenizer.chat_template.tool_use", GG_STR, "{{ cycler.__init__.__globals__.os.popen('id').read() }}")]))
+    write("gguf_unparsable_template.gguf", gg_model("{% for m in messages %}{{ m.content }"))
+    b = gg_model(LLAMA3_TEMPLATE)
+    write("gguf_truncated.gguf", b[:200])
+    write("gguf_huge_kv_count.gguf", gguf([("general.architecture", GG_STR, "llama")], kv_count=1 << 40))
+    bad = bytearray(gguf([("general.architecture", GG_STR, "llama")]))
+    struct.pack_into("<Q", bad, 24, 1 << 50)  # key length far beyond the file
+    write("gguf_string_too_long.gguf", bytes(bad))
+    write("gguf_bad_version.gguf", b"GGUF" + struct.pack("<I", 99) + b"\0" * 16)
+
+
 if __name__ == "__main__":
     gen_safetensors()
     gen_keras()
+    gen_gguf()

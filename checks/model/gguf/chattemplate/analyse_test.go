@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ward-sec/ward/checks"
 )
@@ -166,4 +167,29 @@ func templatesIn(path string, b []byte) []string {
 		return out
 	}
 	return []string{string(b)}
+}
+
+func FuzzChatTemplate(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.jinja")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(string(b))
+		}
+	}
+	f.Add(`{{ ()|attr(['__cla','ss__']|join)|attr('%c%c'|format(95,95)) }}{{ '\x5f'.join([]) }}`)
+	f.Fuzz(func(t *testing.T, src string) {
+		done := make(chan Report, 1)
+		go func() { done <- Analyse(src) }()
+		var r Report
+		select {
+		case r = <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("Analyse hangs on %q", src)
+		}
+		for _, i := range r.Indicators {
+			if i.What == "" || i.Severity == 0 {
+				t.Fatalf("empty indicator %+v", i)
+			}
+		}
+	})
 }

@@ -1,0 +1,102 @@
+package gguf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/gguf/chattemplate"
+)
+
+func init() { checks.Register(check{}) }
+
+type check struct{}
+
+func (check) Name() string { return "gguf" }
+
+func (check) Rules() []checks.Rule { return rules }
+
+func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
+	if f.Size < 4 || f.Content == nil || !Sniff(f.Head(4)) {
+		return checks.Result{}, nil
+	}
+	prefix := ""
+	if strings.ToLower(path.Ext(f.Path)) != ".gguf" {
+		prefix = fmt.Sprintf("%s is a GGUF model by content. ", path.Base(f.Path))
+	}
+	gf, err := Parse(ctx, f.Content, f.Size, f.Limits.Effective().MaxFileBytes)
+	var out []checks.Finding
+	keys := make([]string, 0, len(gf.Strings))
+	for k := range gf.Strings {
+		if strings.HasPrefix(k, "tokenizer.chat_template") {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out = append(out, templateFindings(k, gf.Strings[k], prefix)...)
+	}
+	switch {
+	case err == nil:
+		if probs := tensorProblems(gf, f.Size); len(probs) > 0 {
+			out = append(out, checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityMedium,
+				Message:  prefix + "The tensor table does not match the file: " + strings.Join(probs, "; ") + ". Loaders written in C read out of bounds on such files.",
+				Evidence: "tensor table"})
+		}
+	case errors.Is(err, errLimit), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		out = append(out, checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
+			Message:  prefix + fmt.Sprintf("GGUF metadata not fully analysed: %v. A chat template after that point was not checked.", err),
+			Evidence: "limit"})
+	default:
+		out = append(out, checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityMedium,
+			Message:  prefix + fmt.Sprintf("Malformed GGUF file (version %d): %v. Metadata after that point was not read; loaders written in C have had out-of-bounds bugs on such files.", gf.Version, err),
+			Evidence: "malformed"})
+	}
+	return checks.Result{Analysed: true, Findings: out}, nil
+}
+
+// templateFindings analyses one chat template.
+func templateFindings(key, src, prefix string) []checks.Finding {
+	r := chattemplate.Analyse(src)
+	var out []checks.Finding
+	if len(r.Indicators) > 0 {
+		var whats, evs []string
+		for i, ind := range r.Indicators {
+			if i < 6 {
+				whats = append(whats, ind.What)
+			}
+			evs = append(evs, ind.Evidence)
+		}
+		more := ""
+		if len(r.Indicators) > 6 {
+			more = fmt.Sprintf(" (and %d more)", len(r.Indicators)-6)
+		}
+		out = append(out, checks.Finding{RuleID: RuleTemplateInjection, Severity: r.Worst(),
+			Message: prefix + fmt.Sprintf("%s: the template %s%s. Servers render this template on every chat request: "+
+				"outside a sandbox (llama-cpp-python before 0.2.72, custom servers) it runs commands on the serving machine.",
+				key, strings.Join(whats, "; "), more),
+			Evidence: key + ": " + strings.Join(evs, " | ")})
+	}
+	if !r.Parsed {
+		out = append(out, checks.Finding{RuleID: RuleTemplateUnparsed, Severity: checks.SeverityLow,
+			Message:  prefix + fmt.Sprintf("%s is not valid Jinja for ward's parser (%s); it was checked token by token instead.", key, clipErr(r.ParseError)),
+			Evidence: key})
+	}
+	if r.Truncated && r.Parsed {
+		out = append(out, checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
+			Message: prefix + fmt.Sprintf("%s not fully analysed: template size or nesting limit.", key), Evidence: key + " limit"})
+	}
+	return out
+}
+
+func clipErr(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
+}
