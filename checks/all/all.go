@@ -4,6 +4,7 @@ package all
 import (
 	_ "github.com/ward-sec/ward/checks/code"                // source rules: model loading, LLM output, classic flaws
 	_ "github.com/ward-sec/ward/checks/model"               // model artifacts: pickle, PyTorch, joblib, NumPy, archives
+	_ "github.com/ward-sec/ward/checks/model/gguf"          // GGUF metadata and chat-template injection
 	_ "github.com/ward-sec/ward/checks/model/keras"         // Keras HDF5 and .keras: Lambda, foreign modules, TFSMLayer
 	_ "github.com/ward-sec/ward/checks/model/safetensors"   // safetensors headers, offsets, hidden bytes
 	_ "github.com/ward-sec/ward/checks/model/tfmodel"       // TensorFlow SavedModel / GraphDef ops
