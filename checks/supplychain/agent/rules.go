@@ -21,7 +21,7 @@ func rules() []checks.Rule {
 			ID: RuleHiddenUnicodeInstructions, Title: "Hidden characters in an AI agent instruction file", Severity: checks.SeverityHigh, Family: "agent",
 			Why: "Coding agents (Copilot, Cursor, Claude Code, Codex, Gemini, Windsurf) read files like AGENTS.md, " +
 				"CLAUDE.md, .cursorrules and *.prompt.md as instructions. Unicode tag characters, zero-width and " +
-				"bidirectional control characters are invisible in editors and in GitHub's diff, yet the model reads " +
+				"bidirectional control characters, and runs of variation selectors (which can carry any bytes) are invisible in editors and in GitHub's diff, yet the model reads " +
 				"them: a \"rules file backdoor\" hides instructions such as \"also add this script tag\" or \"send the " +
 				"environment to this URL\" where no reviewer sees them.",
 			Fix:        hiddenFix,
@@ -31,7 +31,7 @@ func rules() []checks.Rule {
 		{
 			ID: RuleHiddenUnicode, Title: "Hidden or direction-changing Unicode characters", Severity: checks.SeverityMedium, Family: "agent",
 			Why: "Bidirectional controls make code display in a different order than a compiler or an AI model reads " +
-				"it (\"Trojan Source\", CVE-2021-42574); zero-width and tag characters carry text nobody sees in review. " +
+				"it (\"Trojan Source\", CVE-2021-42574); zero-width and tag characters, and runs of variation selectors, carry text nobody sees in review. " +
 				"AI agents read any file in the repository as context, so hidden text anywhere can steer them.",
 			Fix:        hiddenFix,
 			FixExample: "# find them\ngrep -nP '[\\x{200B}-\\x{200F}\\x{202A}-\\x{202E}\\x{2060}\\x{2066}-\\x{2069}\\x{E0000}-\\x{E007F}]' -r .",

@@ -16,6 +16,7 @@ const (
 	bidiControl
 	zeroWidth
 	tagChar
+	variationSelector
 )
 
 func (k hiddenKind) String() string {
@@ -26,6 +27,8 @@ func (k hiddenKind) String() string {
 		return "zero-width character"
 	case tagChar:
 		return "Unicode tag character"
+	case variationSelector:
+		return "variation selector"
 	}
 	return "visible"
 }
@@ -38,6 +41,8 @@ func classify(r rune) hiddenKind {
 		return zeroWidth
 	case r >= 0xE0000 && r <= 0xE007F:
 		return tagChar
+	case r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF:
+		return variationSelector
 	}
 	return notHidden
 }
@@ -107,7 +112,8 @@ func scanLine(l string, line int, fileStart bool) (hiddenRun, bool) {
 			(r == 0xFEFF && i == 0 && fileStart) ||
 			(k == tagChar && inFlag) ||
 			((r == 0x200D || r == 0x200C) && legitJoiner(runes, i)) ||
-			((r == 0x200E || r == 0x200F || r == 0x061C) && rtl)
+			((r == 0x200E || r == 0x200F || r == 0x061C) && rtl) ||
+			(k == variationSelector && legitVariation(runes, i))
 		if skip {
 			clean.WriteRune(r)
 			continue
@@ -119,6 +125,17 @@ func scanLine(l string, line int, fileStart bool) (hiddenRun, bool) {
 		}
 		if k == tagChar && r >= 0xE0020 && r <= 0xE007E {
 			decoded.WriteRune(r - 0xE0000)
+		} else if k == variationSelector {
+			// Smuggled bytes: FE00–FE0F carry 0–15, E0100–E01EF carry 16–255.
+			b := r - 0xFE00
+			if r >= 0xE0100 {
+				b = r - 0xE0100 + 16
+			}
+			if b >= 0x20 && b <= 0x7E {
+				decoded.WriteRune(b)
+			} else {
+				fmt.Fprintf(&decoded, "<0x%02X>", b)
+			}
 		} else {
 			fmt.Fprintf(&decoded, "<U+%04X>", r)
 		}
@@ -129,6 +146,23 @@ func scanLine(l string, line int, fileStart bool) (hiddenRun, bool) {
 	run.Clean = strings.TrimSuffix(clean.String(), "\r")
 	run.Decoded = decoded.String()
 	return run, true
+}
+
+// legitVariation is true for a lone variation selector where fonts use one:
+// FE00–FE0F after a character (emoji or text presentation, ❤️), E0100–E01EF
+// after a CJK ideograph. Two or more in a row select nothing: they carry
+// hidden bytes ("emoji smuggling").
+func legitVariation(rs []rune, i int) bool {
+	if (i > 0 && classify(rs[i-1]) == variationSelector) || (i+1 < len(rs) && classify(rs[i+1]) == variationSelector) {
+		return false
+	}
+	if i == 0 {
+		return false
+	}
+	if rs[i] <= 0xFE0F {
+		return true
+	}
+	return unicode.Is(unicode.Han, rs[i-1])
 }
 
 // flagSequence returns how many tag characters after U+1F3F4 form a
