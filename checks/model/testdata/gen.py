@@ -226,8 +226,6 @@ hdr = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
 hdr += " " * (64 - (10 + len(hdr) + 1) % 64) + "\n"
 npy = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode() + os_system
 out(M, "object_array.npy", npy)
-with zipfile.ZipFile(os.path.join(M, "object_arrays.npz"), "w") as z:
-    z.writestr("a.npy", np.lib.format.magic(1, 0) + b"")  # placeholder, replaced below
 with zipfile.ZipFile(os.path.join(M, "object_arrays.npz"), "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("ok.npy", open(os.path.join(B, "array_float.npy"), "rb").read())
     z.writestr("evil.npy", npy)
