@@ -74,6 +74,15 @@ func findHidden(text string) []hiddenRun {
 			l, text = text[:end], text[end+1:]
 		}
 		if run, ok := scanLine(l, line, line == 1); ok {
+			// Removing characters can make others adjacent (two lone
+			// variation selectors become a run): clean until stable.
+			for range 4 {
+				again, dirty := scanLine(run.Clean, line, line == 1)
+				if !dirty {
+					break
+				}
+				run.Clean = again.Clean
+			}
 			out = append(out, run)
 		}
 		line++

@@ -118,3 +118,11 @@ func TestInstructionFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestCleanIsStable(t *testing.T) {
+	// Removing the zero-width space leaves two selectors side by side.
+	runs := findHidden("a\ufe0f\u200b\ufe0fb")
+	if len(runs) != 1 || len(findHidden(runs[0].Clean)) != 0 {
+		t.Fatalf("runs %+v", runs)
+	}
+}
