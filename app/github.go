@@ -63,8 +63,11 @@ func (c *Clients) Installation(id int64) (*github.Client, error) {
 	if gh, ok := c.byInst[id]; ok {
 		return gh, nil
 	}
-	tr := ghinstallation.NewFromAppsTransport(c.apps, id)
-	tr.BaseURL = c.apps.BaseURL
+	tr := &reauthTransport{newTr: func() *ghinstallation.Transport {
+		t := ghinstallation.NewFromAppsTransport(c.apps, id)
+		t.BaseURL = c.apps.BaseURL
+		return t
+	}}
 	gh, err := c.wrap(&http.Client{Transport: tr, Timeout: 5 * time.Minute})
 	if err != nil {
 		return nil, err
@@ -85,4 +88,38 @@ func (c *Clients) LoadSlug(ctx context.Context) error {
 	}
 	c.AppSlug = app.GetSlug()
 	return nil
+}
+
+// reauthTransport mints a new installation token when GitHub answers 401
+// with one ghinstallation still believes valid (revoked, or expired early),
+// and retries the request once: a review should not fail for that.
+type reauthTransport struct {
+	newTr func() *ghinstallation.Transport
+	mu    sync.Mutex
+	cur   *ghinstallation.Transport
+}
+
+func (t *reauthTransport) current(fresh bool) *ghinstallation.Transport {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.cur == nil || fresh {
+		t.cur = t.newTr()
+	}
+	return t.cur
+}
+
+func (t *reauthTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.current(false).RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || (req.Body != nil && req.GetBody == nil) {
+		return resp, err
+	}
+	drain(resp)
+	retry := req.Clone(req.Context())
+	if req.GetBody != nil {
+		if retry.Body, err = req.GetBody(); err != nil {
+			return nil, err
+		}
+	}
+	retry.Header.Del("Authorization")
+	return t.current(true).RoundTrip(retry)
 }

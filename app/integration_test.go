@@ -150,3 +150,25 @@ func gitCmd(dir string, args ...string) *exec.Cmd {
 	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
 	return cmd
 }
+
+func TestTokenExpiringMidReview(t *testing.T) {
+	gh := fakegithub.New(t)
+	fakeRepo(t, gh, map[string]string{"a.py": "print(1)\n", "b.py": "print(2)\n"})
+	_, url := runServer(t, gh, "sqlite://"+filepath.Join(t.TempDir(), "w.db"))
+	// Revoke every token as soon as the review lists the files: the blob
+	// reads that follow carry a token GitHub no longer accepts.
+	gate := gh.Hold(http.MethodGet, "/repos/acme/app/pulls/1/files")
+	resp, err := fakegithub.Deliver(context.Background(), url+"/webhook", "sek", "pull_request", "d1", gh.PullRequestEvent("opened", "acme/app", 1))
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("deliver: %v %v", resp, err)
+	}
+	<-gate.Arrived()
+	gh.ExpireTokens()
+	gate.Release()
+	if run := waitRun(t, gh, gh.HeadSHA("acme/app", 1)); run.Conclusion != "success" {
+		t.Fatalf("conclusion %q after the token expired mid-review, want success:\n%s", run.Conclusion, run.Summary)
+	}
+	if gh.TokensIssued() < 2 {
+		t.Fatalf("%d tokens issued: ward did not mint a new one", gh.TokensIssued())
+	}
+}
