@@ -294,7 +294,79 @@ def gen_gguf():
     write("gguf_bad_version.gguf", b"GGUF" + struct.pack("<I", 99) + b"\0" * 16)
 
 
+
+# ---------------------------------------------------------------- ONNX
+def gen_onnx():
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    def linear(extra_nodes=(), extra_inits=(), functions=(), opsets=(), name="linear"):
+        w = numpy_helper.from_array(np.ones((4, 2), dtype=np.float32), "W")
+        b = numpy_helper.from_array(np.zeros((2,), dtype=np.float32), "B")
+        nodes = [helper.make_node("MatMul", ["X", "W"], ["XW"]), helper.make_node("Add", ["XW", "B"], ["Y"])]
+        g = helper.make_graph(nodes + list(extra_nodes), name,
+                              [helper.make_tensor_value_info("X", TensorProto.FLOAT, [1, 4])],
+                              [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [1, 2])],
+                              [w, b] + list(extra_inits))
+        ops = [helper.make_opsetid("", 17)] + list(opsets)
+        m = helper.make_model(g, opset_imports=ops, producer_name="ward-fixtures")
+        m.functions.extend(functions)
+        return m
+
+    def save(name, model):
+        write(name, model.SerializeToString())
+
+    def external(tensor, location, offset=0, length=None):
+        tensor.ClearField("raw_data")
+        tensor.data_location = TensorProto.EXTERNAL
+        for k, v in [("location", location), ("offset", str(offset))] + ([("length", str(length))] if length is not None else []):
+            e = tensor.external_data.add()
+            e.key, e.value = k, v
+        return tensor
+
+    save("onnx_benign.onnx", linear())
+    m = linear()
+    data = b""
+    for t in m.graph.initializer:
+        raw = t.raw_data
+        external(t, "onnx_external.onnx.data", len(data), len(raw))
+        data += raw
+    save("onnx_external.onnx", m)
+    write("onnx_external.onnx.data", data)
+    m = linear()
+    external(m.graph.initializer[0], "../../../../../../etc/passwd", 0, 32)
+    save("onnx_external_traversal.onnx", m)
+    m = linear()
+    external(m.graph.initializer[0], "/home/user/.ssh/id_rsa", 0, 32)
+    save("onnx_external_absolute.onnx", m)
+    m = linear()
+    external(m.graph.initializer[0], "weights_not_committed.bin", 0, 32)
+    save("onnx_external_missing.onnx", m)
+    save("onnx_custom_op.onnx", linear(
+        extra_nodes=[helper.make_node("Backdoor", ["Y"], ["Z"], domain="com.evil.ops")],
+        opsets=[helper.make_opsetid("com.evil.ops", 1)]))
+    # If node whose branches hide a custom op and a traversing external tensor
+    leak = external(numpy_helper.from_array(np.zeros((8,), dtype=np.float32), "leak"), "../secrets.bin", 0, 32)
+    then_g = helper.make_graph([helper.make_node("Exfil", ["Y"], ["T"], domain="org.attacker")], "then_branch", [],
+                               [helper.make_tensor_value_info("T", TensorProto.FLOAT, [1, 2])])
+    else_g = helper.make_graph([helper.make_node("Constant", [], ["E"], value=leak)], "else_branch", [],
+                               [helper.make_tensor_value_info("E", TensorProto.FLOAT, [8])])
+    cond = numpy_helper.from_array(np.array(True), "cond")
+    save("onnx_if_subgraph.onnx", linear(
+        extra_nodes=[helper.make_node("If", ["cond"], ["O"], then_branch=then_g, else_branch=else_g)],
+        extra_inits=[cond], opsets=[helper.make_opsetid("org.attacker", 1)]))
+    m = linear()
+    m.graph.initializer[0].raw_data = m.graph.initializer[0].raw_data[:8]
+    save("onnx_size_mismatch.onnx", m)
+    fn = helper.make_function("local.fns", "Double", ["A"], ["B2"], [helper.make_node("Add", ["A", "A"], ["B2"])],
+                              [helper.make_opsetid("", 17)])
+    save("onnx_local_function.onnx", linear(
+        extra_nodes=[helper.make_node("Double", ["Y"], ["Y2"], domain="local.fns")],
+        functions=[fn], opsets=[helper.make_opsetid("local.fns", 1)]))
+
+
 if __name__ == "__main__":
     gen_safetensors()
     gen_keras()
     gen_gguf()
+    gen_onnx()

@@ -1,0 +1,253 @@
+package onnx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/ward-sec/ward/checks"
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+func init() { checks.Register(check{}) }
+
+type check struct{}
+
+func (check) Name() string { return "onnx" }
+
+func (check) Rules() []checks.Rule { return rules }
+
+// standardDomains need no native library.
+var standardDomains = map[string]bool{"": true, "ai.onnx": true, "ai.onnx.ml": true, "com.microsoft": true}
+
+// elemBits of ONNX TensorProto.DataType values with a fixed size.
+var elemBits = map[int32]int64{1: 32, 2: 8, 3: 8, 4: 16, 5: 16, 6: 32, 7: 64, 9: 8, 10: 16, 11: 64, 12: 32, 13: 64,
+	14: 64, 15: 128, 16: 16, 17: 8, 18: 8, 19: 8, 20: 8, 21: 4, 22: 4, 23: 4}
+
+// Sniff: a ModelProto starts with ir_version (field 1, varint 1–20).
+func Sniff(head []byte) bool {
+	if len(head) < 2 || head[0] != 0x08 {
+		return false
+	}
+	v, n := protowire.ConsumeVarint(head[1:])
+	return n > 0 && v >= 1 && v <= 20
+}
+
+func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
+	if f.Size < 4 || f.Content == nil || !Sniff(f.Head(16)) {
+		return checks.Result{}, nil
+	}
+	lim := f.Limits.Effective()
+	br := newBlockReader(f.Content, f.Size, lim.MaxFileBytes)
+	m, err := decodeModel(ctx, br)
+	if !m.HasGraph || (err != nil && len(m.Nodes) == 0) {
+		return checks.Result{}, nil // another protobuf, not a model
+	}
+	prefix := ""
+	if strings.ToLower(path.Ext(f.Path)) != ".onnx" {
+		prefix = fmt.Sprintf("%s is an ONNX model by content. ", path.Base(f.Path))
+	}
+	var out []checks.Finding
+	out = append(out, customOps(m, prefix)...)
+	out = append(out, externalData(ctx, f, m, prefix)...)
+	out = append(out, sizes(m, prefix)...)
+	switch {
+	case err == nil:
+	case errors.Is(err, errLimit), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		out = append(out, checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
+			Message:  prefix + fmt.Sprintf("ONNX model not fully analysed: %v. Operators and tensors after that point were not checked.", err),
+			Evidence: "limit"})
+	default:
+		out = append(out, checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityMedium,
+			Message:  prefix + fmt.Sprintf("The ONNX protobuf is malformed: %v. Runtimes refuse it; the rest was not checked.", err),
+			Evidence: "protobuf"})
+	}
+	return checks.Result{Analysed: true, Findings: out}, nil
+}
+
+// customOps reports one finding per non-standard domain used by a node.
+// Nodes that call a function defined in the model itself are not custom.
+func customOps(m *Model, prefix string) []checks.Finding {
+	local := map[string]bool{}
+	for _, n := range m.Nodes {
+		if strings.HasPrefix(n.Graph, "function ") {
+			local[strings.TrimPrefix(strings.SplitN(n.Graph, " › ", 2)[0], "function ")] = true
+		}
+	}
+	byDomain := map[string][]string{}
+	for _, n := range m.Nodes {
+		if standardDomains[n.Domain] || local[n.Domain+"."+n.OpType] {
+			continue
+		}
+		byDomain[n.Domain] = append(byDomain[n.Domain], n.OpType+" in "+n.Graph)
+	}
+	domains := make([]string, 0, len(byDomain))
+	for d := range byDomain {
+		domains = append(domains, d)
+	}
+	sort.Strings(domains)
+	var out []checks.Finding
+	for _, d := range domains {
+		uses := byDomain[d]
+		shown := uses
+		if len(shown) > 5 {
+			shown = shown[:5]
+		}
+		out = append(out, checks.Finding{RuleID: RuleCustomOp, Severity: checks.SeverityMedium,
+			Message: prefix + fmt.Sprintf("%d node(s) use operators of the custom domain %q (%s). Running the model requires "+
+				"registering a native library that implements them: compiled code loaded into the process.", len(uses), d, strings.Join(shown, "; ")),
+			Evidence: "domain " + d})
+	}
+	return out
+}
+
+// externalData checks each external location; tensors sharing a file are
+// reported once per file.
+func externalData(ctx context.Context, f *checks.File, m *Model, prefix string) []checks.Finding {
+	type use struct {
+		tensors []string
+		first   Tensor
+	}
+	byLoc := map[string]*use{}
+	var locs []string
+	var out []checks.Finding
+	for _, t := range m.Tensors {
+		if t.Location != 1 && len(t.External) == 0 {
+			continue
+		}
+		loc, ok := t.External["location"]
+		if !ok || loc == "" {
+			out = append(out, checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityMedium, Offset: t.Offset,
+				Message:  prefix + fmt.Sprintf("Tensor %q (%s) is stored externally but names no location.", t.Name, t.Graph),
+				Evidence: "external without location " + t.Name})
+			continue
+		}
+		if byLoc[loc] == nil {
+			byLoc[loc] = &use{first: t}
+			locs = append(locs, loc)
+		}
+		byLoc[loc].tensors = append(byLoc[loc].tensors, t.Name)
+	}
+	dir := path.Dir(f.Path)
+	for _, loc := range locs {
+		u := byLoc[loc]
+		if escapes(loc) {
+			out = append(out, checks.Finding{RuleID: RuleExternalPath, Severity: checks.SeverityHigh, Offset: u.first.Offset,
+				Message: prefix + fmt.Sprintf("%d tensor(s) (%s) load their data from %q, outside the model's folder: onnx.load and "+
+					"ONNX Runtime read that file from the machine that loads the model (path traversal, CVE-2024-27318).",
+					len(u.tensors), strings.Join(first(u.tensors, 3), ", "), loc),
+				Evidence: "external data " + loc})
+			continue
+		}
+		if f.Tree == nil {
+			continue
+		}
+		target := path.Join(dir, loc)
+		blob, err := f.Tree.Open(ctx, target)
+		if errors.Is(err, fs.ErrNotExist) {
+			out = append(out, checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityMedium, Offset: u.first.Offset,
+				Message: prefix + fmt.Sprintf("%d tensor(s) load their data from %q, which is not in the repository: the loader reads "+
+					"whatever file has that name where the model is deployed.", len(u.tensors), target),
+				Evidence: "missing external data " + loc})
+			continue
+		}
+		if err != nil || blob == nil {
+			continue
+		}
+		for _, t := range m.Tensors {
+			if t.External["location"] != loc {
+				continue
+			}
+			if msg := externalRange(t, blob.Size); msg != "" {
+				out = append(out, checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityMedium, Offset: t.Offset,
+					Message: prefix + msg, Evidence: "external range " + t.Name})
+			}
+		}
+	}
+	return out
+}
+
+func first(s []string, n int) []string {
+	if len(s) > n {
+		return append(s[:n:n], "…")
+	}
+	return s
+}
+
+// escapes reports locations that are absolute, climb with "..", name a
+// drive or a URL, or use backslashes (read as separators on Windows).
+func escapes(loc string) bool {
+	if strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "\\") || strings.HasPrefix(loc, "~") ||
+		strings.Contains(loc, "://") || (len(loc) > 1 && loc[1] == ':') || strings.ContainsRune(loc, 0) {
+		return true
+	}
+	for _, part := range strings.FieldsFunc(loc, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if part == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// externalRange checks offset/length against the external file and shape.
+func externalRange(t Tensor, fileSize int64) string {
+	off, _ := strconv.ParseInt(t.External["offset"], 10, 64)
+	length := int64(-1)
+	if s, ok := t.External["length"]; ok {
+		length, _ = strconv.ParseInt(s, 10, 64)
+	}
+	if off < 0 || off > fileSize || (length >= 0 && off+length > fileSize) {
+		return fmt.Sprintf("Tensor %q reads bytes %d–%d of %q, which has %d bytes.", t.Name, off, off+length, t.External["location"], fileSize)
+	}
+	if want, ok := expectedBytes(t); ok && length >= 0 && want != length {
+		return fmt.Sprintf("Tensor %q has shape %v of type %d (%d bytes) but its external data is %d bytes.", t.Name, t.Dims, t.DataType, want, length)
+	}
+	return ""
+}
+
+func expectedBytes(t Tensor) (int64, bool) {
+	bitsPer, ok := elemBits[t.DataType]
+	if !ok {
+		return 0, false
+	}
+	n := int64(1)
+	for _, d := range t.Dims {
+		if d < 0 || (d > 0 && n > (1<<62)/d) {
+			return 0, false
+		}
+		n *= d
+	}
+	if n > (1<<62)/bitsPer {
+		return 0, false
+	}
+	return (n*bitsPer + 7) / 8, true
+}
+
+// sizes reports embedded tensors whose raw data disagrees with their shape.
+func sizes(m *Model, prefix string) []checks.Finding {
+	var bad []string
+	var off int64
+	for _, t := range m.Tensors {
+		if t.RawLen < 0 || t.Location == 1 {
+			continue
+		}
+		if want, ok := expectedBytes(t); ok && want != t.RawLen {
+			if len(bad) == 0 {
+				off = t.Offset
+			}
+			bad = append(bad, fmt.Sprintf("%q shape %v type %d needs %d bytes, has %d", t.Name, t.Dims, t.DataType, want, t.RawLen))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return []checks.Finding{{RuleID: RuleMalformed, Severity: checks.SeverityMedium, Offset: off,
+		Message: prefix + fmt.Sprintf("%d tensor(s) hold a different number of bytes than their shape and type need (%s). Runtimes that trust "+
+			"the shape read past the data.", len(bad), strings.Join(first(bad, 3), "; ")),
+		Evidence: "tensor sizes"}}
+}
