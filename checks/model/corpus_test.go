@@ -14,6 +14,7 @@ import (
 	"github.com/ward-sec/ward/checks/model"
 	// sibling model-format packages that exist so far (the rest are
 	// reported as missed formats below when their files are not caught)
+	_ "github.com/ward-sec/ward/checks/model/gguf"
 	_ "github.com/ward-sec/ward/checks/model/keras"
 	_ "github.com/ward-sec/ward/checks/model/safetensors"
 	_ "github.com/ward-sec/ward/checks/model/tfmodel"
