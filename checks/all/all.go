@@ -6,6 +6,7 @@ import (
 	_ "github.com/ward-sec/ward/checks/model"               // model artifacts: pickle, PyTorch, joblib, NumPy, archives
 	_ "github.com/ward-sec/ward/checks/model/gguf"          // GGUF metadata and chat-template injection
 	_ "github.com/ward-sec/ward/checks/model/keras"         // Keras HDF5 and .keras: Lambda, foreign modules, TFSMLayer
+	_ "github.com/ward-sec/ward/checks/model/onnx"          // ONNX external data, custom operators, tensor sizes
 	_ "github.com/ward-sec/ward/checks/model/safetensors"   // safetensors headers, offsets, hidden bytes
 	_ "github.com/ward-sec/ward/checks/model/tfmodel"       // TensorFlow SavedModel / GraphDef ops
 	_ "github.com/ward-sec/ward/checks/secrets"             // leaked AI-provider and other credentials, .env files
