@@ -50,7 +50,19 @@ func analyze(ctx context.Context, ra io.ReaderAt, size int64, lim Limits, depth 
 		if res.Malformed != nil || len(res.Limits) > 0 || res.EndOffset <= start {
 			break
 		}
-		c, err := findStream(ctx, ra, res.EndOffset, size, lim)
+		from := res.EndOffset
+		if start == 0 {
+			// PyTorch legacy format: skip the storage records exactly
+			// instead of scanning gigabytes of tensor data
+			if end := skipLegacyData(ra, size, readHead(ra, 0, size), res); end >= 0 {
+				res.LegacyDataEnd = end
+				from = end
+			}
+		}
+		if from >= size {
+			break
+		}
+		c, err := findStream(ctx, ra, from, size, lim)
 		if err != nil || c < 0 {
 			return res, err
 		}

@@ -318,7 +318,9 @@ func (m *machine) runStream() error {
 				err = m.push(value{k: kPers, ref: -1})
 			}
 		case 'Q': // BINPERSID
-			if _, err = m.pop(off); err == nil {
+			var pid value
+			if pid, err = m.pop(off); err == nil {
+				m.storageRef(pid)
 				err = m.push(value{k: kPers, ref: -1})
 			}
 		case 'g', 'h', 'j': // GET, BINGET, LONG_BINGET

@@ -3,6 +3,7 @@ package pickle
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 )
@@ -283,4 +284,46 @@ func TestEveryOpcode(t *testing.T) {
 	if res.Protocol != 5 {
 		t.Errorf("protocol = %d", res.Protocol)
 	}
+}
+
+func TestLegacyDataSkipped(t *testing.T) {
+	for _, c := range []struct {
+		file    string
+		payload bool
+	}{
+		{"../testdata/benign/torch_state_dict_legacy.pt", false},
+		{"../testdata/malicious/torch_legacy_trailing_payload.pt", true},
+	} {
+		data, err := os.ReadFile(c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &countingAt{r: bytes.NewReader(data)}
+		res, err := AnalyzeReaderAt(context.Background(), r, int64(len(data)), Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.LegacyDataEnd <= 0 {
+			t.Errorf("%s: storage records not skipped", c.file)
+		}
+		if got := global(res, "os.system") != nil; got != c.payload {
+			t.Errorf("%s: payload found = %v", c.file, got)
+		}
+		if !c.payload && res.LegacyDataEnd != int64(len(data)) {
+			t.Errorf("%s: data ends at %d of %d", c.file, res.LegacyDataEnd, len(data))
+		}
+	}
+}
+
+type countingAt struct {
+	r interface {
+		ReadAt([]byte, int64) (int, error)
+	}
+	n int64
+}
+
+func (c *countingAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n += int64(n)
+	return n, err
 }

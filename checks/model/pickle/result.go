@@ -150,8 +150,20 @@ type Result struct {
 	Limits    []Limit // bounds hit, in order
 	Skipped   int64   // junk bytes skipped before a stream by resynchronising
 	EndOffset int64   // offset just after the last STOP
+	// LegacyDataEnd is where the storage data of a PyTorch legacy-format
+	// file ends (0 when the file is not one); pickles after it are found
+	// without reading the data.
+	LegacyDataEnd int64
 	// Protocol is the highest PROTO seen (0 when none).
 	Protocol int
+
+	storages []storageRef // PyTorch persistent ids, to skip legacy storage data
+}
+
+// storageRef is one ('storage', type, key, location, numel) persistent id.
+type storageRef struct {
+	key         string
+	numel, elem int64
 }
 
 // Error is a malformed-stream error with its offset.
