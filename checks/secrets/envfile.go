@@ -7,8 +7,10 @@ import (
 	"github.com/ward-sec/ward/checks"
 )
 
-// envTemplates are the .env variants meant to be committed: placeholders only.
-var envTemplates = map[string]bool{".env.example": true, ".env.sample": true, ".env.template": true}
+// envTemplates are the .env variants meant to be committed: placeholders
+// only, or (.env.vault, dotenv-vault's format) values encrypted with a key
+// kept elsewhere.
+var envTemplates = map[string]bool{".env.example": true, ".env.sample": true, ".env.template": true, ".env.vault": true}
 
 // isEnvFile reports whether p is a .env file that should not be committed:
 // ".env" or ".env.<anything>" other than the template names.

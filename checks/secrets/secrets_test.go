@@ -137,6 +137,8 @@ func TestEnvFiles(t *testing.T) {
 		{".env.example", []string{RuleAIProviderKey}},
 		{".env.sample", []string{RuleAIProviderKey}},
 		{"deploy/.env.template", []string{RuleAIProviderKey}},
+		{".env.vault", []string{RuleAIProviderKey}},
+		{".env.keys", []string{RuleEnvFile, RuleAIProviderKey}},
 		{"env.py", []string{RuleAIProviderKey}},
 		{".envrc.d/x", []string{RuleAIProviderKey}},
 	}
