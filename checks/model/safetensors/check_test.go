@@ -188,3 +188,11 @@ func FuzzSafetensors(f *testing.F) {
 		}
 	})
 }
+
+func TestTextIsNotSafetensors(t *testing.T) {
+	for _, s := range []string{"EMOJI = {\"a\": 1}\n", "VALUES = {}"} {
+		if res, _ := scan(t, "x.py", []byte(s)); res.Analysed {
+			t.Errorf("%q claimed as safetensors", s)
+		}
+	}
+}

@@ -30,7 +30,9 @@ func Sniff(head []byte) bool {
 	if len(head) < 10 || head[8] != '{' {
 		return false
 	}
-	if binary.LittleEndian.Uint64(head[:8]) < 2 {
+	// Text files have printable high bytes: a real (or merely oversized)
+	// header length never reaches 2^48.
+	if n := binary.LittleEndian.Uint64(head[:8]); n < 2 || n>>48 != 0 {
 		return false
 	}
 	rest := bytes.TrimLeft(head[9:], " \t\r\n")
