@@ -35,8 +35,12 @@ type prClient struct {
 	// or rescued job finishes its own run and a job whose run is already
 	// completed publishes nothing twice.
 	runKey string
+	// lfs reads Git LFS objects; nil when not available.
+	lfs *lfsAccess
 	// headOverride reviews a commit that is not a PR's head (merge groups).
 	pr *review.PullRequest
+	// closed: the PR was closed or merged when it was read.
+	closed bool
 }
 
 var _ review.GitHub = (*prClient)(nil)

