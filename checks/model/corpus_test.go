@@ -16,6 +16,7 @@ import (
 	// reported as missed formats below when their files are not caught)
 	_ "github.com/ward-sec/ward/checks/model/gguf"
 	_ "github.com/ward-sec/ward/checks/model/keras"
+	_ "github.com/ward-sec/ward/checks/model/onnx"
 	_ "github.com/ward-sec/ward/checks/model/safetensors"
 	_ "github.com/ward-sec/ward/checks/model/tfmodel"
 )
