@@ -23,6 +23,9 @@ var ruleInTitle = regexp.MustCompile(`\(([a-z0-9][a-z0-9-]*)\)$`)
 // checkRunAction handles a button of ward's check run. "explain" posts the
 // explanation of every rule the run found, as one PR comment.
 func (w *commandWorker) checkRunAction(ctx context.Context, gh *github.Client, owner, repo string, a CommandArgs, log *slog.Logger) error {
+	if a.Action == "rerun" {
+		return w.rerunByCommit(ctx, gh, owner, repo, a, log)
+	}
 	if a.Action != "explain" {
 		log.Info("unknown check run action", "action", a.Action)
 		return nil
@@ -71,19 +74,12 @@ func (w *commandWorker) checkRunAction(ctx context.Context, gh *github.Client, o
 	}
 	prs := []int{a.PR}
 	if a.PR == 0 { // forks: GitHub leaves the run's pull_requests empty
-		prs = nil
 		run, _, err := gh.Checks.GetCheckRun(ctx, owner, repo, a.CheckRunID)
 		if err != nil {
 			return fmt.Errorf("get check run %d: %w", a.CheckRunID, err)
 		}
-		list, _, err := gh.PullRequests.ListPullRequestsWithCommit(ctx, owner, repo, run.GetHeadSHA(), nil)
-		if err != nil {
-			return fmt.Errorf("pull requests of %s: %w", run.GetHeadSHA(), err)
-		}
-		for _, p := range list {
-			if p.GetState() == "open" {
-				prs = append(prs, p.GetNumber())
-			}
+		if prs, err = openPRsWithHead(ctx, gh, owner, repo, run.GetHeadSHA()); err != nil {
+			return err
 		}
 	}
 	for _, n := range prs {
@@ -93,4 +89,40 @@ func (w *commandWorker) checkRunAction(ctx context.Context, gh *github.Client, o
 		log.Info("findings explained", "pr", n, "rules", len(ids))
 	}
 	return nil
+}
+
+// rerunByCommit is the job for a re-run GitHub sent without pull requests
+// (it leaves them out for forks): the worker finds them by head SHA.
+func rerunByCommit(inst int64, repo, sha, delivery string) CommandArgs {
+	return CommandArgs{InstallationID: inst, Repo: repo, HeadSHA: sha, Action: "rerun", DeliveryID: delivery}
+}
+
+func (w *commandWorker) rerunByCommit(ctx context.Context, gh *github.Client, owner, repo string, a CommandArgs, log *slog.Logger) error {
+	prs, err := openPRsWithHead(ctx, gh, owner, repo, a.HeadSHA)
+	if err != nil {
+		return err
+	}
+	for _, n := range prs {
+		if err := w.s.store.Insert(ctx, ReviewArgs{InstallationID: a.InstallationID, Repo: a.Repo, PR: n, HeadSHA: a.HeadSHA,
+			Trigger: "rerun:" + a.DeliveryID, DeliveryID: a.DeliveryID}); err != nil {
+			return err
+		}
+	}
+	log.Info("re-run requested without pull requests", "head_sha", a.HeadSHA, "prs", prs)
+	return nil
+}
+
+// openPRsWithHead lists the open PRs whose head is sha.
+func openPRsWithHead(ctx context.Context, gh *github.Client, owner, repo, sha string) ([]int, error) {
+	list, _, err := gh.PullRequests.ListPullRequestsWithCommit(ctx, owner, repo, sha, &github.ListOptions{PerPage: 100})
+	if err != nil {
+		return nil, fmt.Errorf("pull requests of %s: %w", short(sha), err)
+	}
+	var out []int
+	for _, p := range list {
+		if p.GetState() == "open" && p.GetHead().GetSHA() == sha {
+			out = append(out, p.GetNumber())
+		}
+	}
+	return out, nil
 }

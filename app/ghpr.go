@@ -68,6 +68,7 @@ func (c *prClient) PullRequest(ctx context.Context) (*review.PullRequest, error)
 		Fork:         p.GetHead().GetRepo().GetFullName() != p.GetBase().GetRepo().GetFullName(),
 		ChangedFiles: p.GetChangedFiles(),
 	}
+	c.closed = p.GetState() == "closed"
 	return c.pr, nil
 }
 
@@ -98,7 +99,7 @@ func (c *prClient) ChangedFiles(ctx context.Context) ([]review.ChangedFile, erro
 // for small blobs: the answer's length decides which.
 func (c *prClient) Blob(ctx context.Context, sha string, size int64) (*checks.Blob, error) {
 	if size > inMemoryBlobMax {
-		return &checks.Blob{Size: size, Content: &rangeReader{ctx: ctx, c: c, sha: sha, size: size, cache: map[int64][]byte{}}}, nil
+		return &checks.Blob{Size: size, Content: newRangedReader(ctx, size, c.blobRange(sha))}, nil
 	}
 	req, err := c.gh.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/git/blobs/%s", c.owner, c.repo, sha), nil)
 	if err != nil {
@@ -112,7 +113,7 @@ func (c *prClient) Blob(ctx context.Context, sha string, size int64) (*checks.Bl
 	defer resp.Body.Close()
 	if resp.ContentLength > inMemoryBlobMax {
 		n := resp.ContentLength
-		return &checks.Blob{Size: n, Content: &rangeReader{ctx: ctx, c: c, sha: sha, size: n, cache: map[int64][]byte{}}}, nil
+		return &checks.Blob{Size: n, Content: newRangedReader(ctx, n, c.blobRange(sha))}, nil
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, inMemoryBlobMax+1))
 	if err != nil {
@@ -124,68 +125,32 @@ func (c *prClient) Blob(ctx context.Context, sha string, size int64) (*checks.Bl
 	return &checks.Blob{Size: int64(len(data)), Content: bytes.NewReader(data)}, nil
 }
 
-// rangeReader reads a blob with HTTP Range requests in 1 MiB blocks.
-type rangeReader struct {
-	ctx   context.Context
-	c     *prClient
-	sha   string
-	size  int64
-	mu    sync.Mutex
-	cache map[int64][]byte
-}
-
+// rangeBlock is the unit of ranged reads of large blobs and LFS objects.
 const rangeBlock = 1 << 20
 
-func (r *rangeReader) ReadAt(p []byte, off int64) (int, error) {
-	if off >= r.size {
-		return 0, io.EOF
-	}
-	n := 0
-	for n < len(p) && off+int64(n) < r.size {
-		pos := off + int64(n)
-		blk, err := r.block(pos / rangeBlock)
+// blobRange fetches bytes start..end of a blob with an HTTP Range request.
+func (c *prClient) blobRange(sha string) func(ctx context.Context, start, end int64) ([]byte, error) {
+	return func(ctx context.Context, start, end int64) ([]byte, error) {
+		req, err := c.gh.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/git/blobs/%s", c.owner, c.repo, sha), nil)
 		if err != nil {
-			return n, err
+			return nil, err
 		}
-		n += copy(p[n:], blk[pos%rangeBlock:])
-	}
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
-}
-
-func (r *rangeReader) block(i int64) ([]byte, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if b, ok := r.cache[i]; ok {
+		req.Header.Set("Accept", "application/vnd.github.raw")
+		req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", start, end))
+		resp, err := c.gh.BareDo(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("read blob %s bytes %d-%d: %w", sha, start, end, err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(io.LimitReader(resp.Body, end-start+2))
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode != http.StatusPartialContent && int64(len(b)) != end-start+1 {
+			return nil, fmt.Errorf("read blob %s: server ignored the byte range (HTTP %d)", sha, resp.StatusCode)
+		}
 		return b, nil
 	}
-	if len(r.cache) >= 64 {
-		clear(r.cache) // bounded memory; checks read a few regions
-	}
-	start := i * rangeBlock
-	end := min(start+rangeBlock, r.size) - 1
-	req, err := r.c.gh.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/git/blobs/%s", r.c.owner, r.c.repo, r.sha), nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/vnd.github.raw")
-	req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", start, end))
-	resp, err := r.c.gh.BareDo(r.ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("read blob %s bytes %d-%d: %w", r.sha, start, end, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, rangeBlock+1))
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusPartialContent && int64(len(b)) != end-start+1 {
-		return nil, fmt.Errorf("read blob %s: server ignored the byte range (HTTP %d)", r.sha, resp.StatusCode)
-	}
-	r.cache[i] = b
-	return b, nil
 }
 
 // FileAt reads a file at a commit through the contents API.

@@ -49,6 +49,7 @@ type CommandArgs struct {
 	// Action is a check run button ("explain") on CheckRunID instead of a comment.
 	Action     string `json:"action,omitempty"`
 	CheckRunID int64  `json:"check_run_id,omitempty"`
+	HeadSHA    string `json:"head_sha,omitempty"` // Action "rerun": the commit whose PRs to review
 }
 
 // Kind names the job in the queue.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -101,10 +102,19 @@ func (c *mergeGroupClient) CreateReview(context.Context, string, string, []revie
 
 func (c *mergeGroupClient) DeleteComment(context.Context, int64) error { return nil }
 
+// errPRClosed: a review dequeued after its PR was closed or merged does nothing.
+var errPRClosed = errors.New("pull request is closed")
+
 // reviewTarget picks what a review job reviews: a PR, or a merge group with
 // the /ignore records of every queued PR.
 func (w *reviewWorker) reviewTarget(ctx context.Context, pc *prClient, a ReviewArgs) (review.GitHub, []review.IgnoreEntry, error) {
 	if a.MergeGroup == nil {
+		if _, err := pc.PullRequest(ctx); err != nil {
+			return nil, nil, fmt.Errorf("get pull request: %w", err)
+		}
+		if pc.closed {
+			return nil, nil, errPRClosed
+		}
 		ignores, err := w.s.store.Ignores(ctx, a.Repo, a.PR)
 		return pc, ignores, err
 	}

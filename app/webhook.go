@@ -192,7 +192,10 @@ func routeEvent(payload any, delivery string, log *slog.Logger) (jobs []river.Jo
 			jobs = append(jobs, ReviewArgs{InstallationID: e.GetInstallation().GetID(), Repo: e.GetRepo().GetFullName(),
 				PR: pr.GetNumber(), HeadSHA: e.GetCheckRun().GetHeadSHA(), Trigger: "rerun:" + delivery, DeliveryID: delivery})
 		}
-		return jobs, nil, "check run without pull requests"
+		if len(jobs) == 0 { // GitHub leaves pull_requests empty for forks: find them by commit
+			jobs = append(jobs, rerunByCommit(e.GetInstallation().GetID(), e.GetRepo().GetFullName(), e.GetCheckRun().GetHeadSHA(), delivery))
+		}
+		return jobs, nil, ""
 	case *github.CheckSuiteEvent:
 		if e.GetAction() != "requested" && e.GetAction() != "rerequested" {
 			return nil, nil, "check_suite action " + e.GetAction()
@@ -204,6 +207,9 @@ func routeEvent(payload any, delivery string, log *slog.Logger) (jobs []river.Jo
 		for _, pr := range e.GetCheckSuite().PullRequests {
 			jobs = append(jobs, ReviewArgs{InstallationID: e.GetInstallation().GetID(), Repo: e.GetRepo().GetFullName(),
 				PR: pr.GetNumber(), HeadSHA: e.GetCheckSuite().GetHeadSHA(), Trigger: trigger, DeliveryID: delivery})
+		}
+		if len(jobs) == 0 && e.GetAction() == "rerequested" {
+			jobs = append(jobs, rerunByCommit(e.GetInstallation().GetID(), e.GetRepo().GetFullName(), e.GetCheckSuite().GetHeadSHA(), delivery))
 		}
 		return jobs, nil, "check suite without pull requests"
 	case *github.MergeGroupEvent:

@@ -259,8 +259,10 @@ func TestForkReviewedWithBaseConfig(t *testing.T) {
 	gh.AddRepo(repo, r.dir)
 	w := startWard(t, gh, t.TempDir()+"/ward.db")
 	// The fork turns the gate off in its own copy of the config: ignored.
+	// … and waves its payload through with an inline ward:ignore: not trusted.
+	sneaky := strings.Replace(risky, "pickle.loads(blob)", "pickle.loads(blob)  # ward:ignore code-pickle-load harmless", 1)
 	sha := r.commit("fork-feature", "add loader", map[string]string{
-		"src/loader.py": risky, "vendor/lib.py": risky,
+		"src/loader.py": sneaky, "vendor/lib.py": risky,
 		".github/ward.yml": "fail_on: none\npaths:\n  ignore: [\"**\"]\n",
 	})
 	gh.OpenPR(repo, 5, "main", "fork-feature", fakegithub.FromFork("mallory/models"))
@@ -272,6 +274,13 @@ func TestForkReviewedWithBaseConfig(t *testing.T) {
 	if !strings.Contains(run.Summary, "vendor/lib.py") || !strings.Contains(run.Summary, "paths.ignore") {
 		t.Errorf("the base's paths.ignore was not applied:\n%s", run.Summary)
 	}
+	if !strings.Contains(run.Summary, "[`"+rulePickle+"`]") || !strings.Contains(run.Summary, "comes from a fork") {
+		t.Errorf("the fork's inline ward:ignore silenced its finding:\n%s", run.Summary)
+	}
+	// GitHub sends a fork's check_run without pull_requests: the re-run
+	// still finds the PR by its head commit.
+	w.deliver("check_run", "d-fork-rerun", gh.CheckRunEvent("rerequested", repo, run.ID, "", "maint"))
+	waitConclusion(t, gh, repo, sha, 2)
 }
 
 func TestGroupedCommentsAndStaleResolved(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
@@ -94,7 +95,13 @@ func publishComments(ctx context.Context, gh GitHub, pr *PullRequest, cfg Config
 func retireStale(ctx context.Context, gh GitHub, ours map[string]Comment, current map[string]bool, replied map[int64]bool, res *Result, opts Options) error {
 	var threads map[int64]Thread
 	resolver, canResolve := gh.(ThreadResolver)
-	for fp, c := range ours {
+	fps := make([]string, 0, len(ours))
+	for fp := range ours {
+		fps = append(fps, fp)
+	}
+	sort.Slice(fps, func(i, j int) bool { return ours[fps[i]].ID < ours[fps[j]].ID })
+	for _, fp := range fps {
+		c := ours[fp]
 		if current[fp] || replied[c.ID] {
 			continue
 		}

@@ -156,3 +156,20 @@ func TestThousands(t *testing.T) {
 }
 
 func runReviewChecks() []checks.Check { return []checks.Check{lineCheck{}} }
+
+func TestForkInlineSuppressionNotTrusted(t *testing.T) {
+	content := "a = BAD  # ward:ignore test-bad generated fixture\n"
+	patch := "@@ -0,0 +1 @@\n+a = BAD  # ward:ignore test-bad generated fixture"
+	for _, fork := range []bool{false, true} {
+		gh := newFake(content, patch)
+		gh.PR.Fork = fork
+		res := runReview(t, gh, Options{})
+		want := map[bool]string{false: "success", true: "failure"}[fork]
+		if res.Conclusion != want {
+			t.Errorf("fork=%v: conclusion %s, want %s", fork, res.Conclusion, want)
+		}
+		if s := gh.run(res.CheckRunID).Output.Summary; fork != strings.Contains(s, "comes from a fork") {
+			t.Errorf("fork=%v: summary note:\n%s", fork, s)
+		}
+	}
+}

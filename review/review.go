@@ -124,6 +124,7 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 		findings = append(findings, f.findings...)
 	}
 	findings = cfg.Apply(findings)
+	cfgNote += forkNote(distrustForkSuppressions(pr, findings))
 	findings = applyIgnores(findings, opts.Ignores)
 	checks.Sort(findings)
 	res.Findings = findings
