@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/bits"
 	"sort"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -255,8 +256,8 @@ func decodeTensor(name string, raw json.RawMessage) (Tensor, string) {
 }
 
 func parseUint(n json.Number) (uint64, error) {
-	var u uint64
-	if _, err := fmt.Sscan(string(n), &u); err != nil || fmt.Sprint(u) != string(n) {
+	u, err := strconv.ParseUint(string(n), 10, 64)
+	if err != nil || (len(n) > 1 && n[0] == '0') {
 		return 0, fmt.Errorf("value %s that is not a non-negative integer", n)
 	}
 	return u, nil
