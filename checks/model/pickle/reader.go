@@ -71,7 +71,17 @@ func (s *src) fill() bool {
 	return m > 0 || err == nil
 }
 
+// readByte is small enough to inline; the refill is out of line.
 func (s *src) readByte() (byte, bool) {
+	if s.i < s.n {
+		b := s.buf[s.i]
+		s.i++
+		return b, true
+	}
+	return s.readByteSlow()
+}
+
+func (s *src) readByteSlow() (byte, bool) {
 	for s.i >= s.n {
 		if !s.fill() {
 			return 0, false
@@ -94,6 +104,15 @@ func (s *src) peek(k int) []byte {
 
 // next returns exactly k bytes (k <= bufSize) or errTruncated.
 func (s *src) next(k int) ([]byte, error) {
+	if s.n-s.i >= k {
+		b := s.buf[s.i : s.i+k]
+		s.i += k
+		return b, nil
+	}
+	return s.nextSlow(k)
+}
+
+func (s *src) nextSlow(k int) ([]byte, error) {
 	for s.n-s.i < k {
 		if !s.fill() {
 			return nil, errTruncated
