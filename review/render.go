@@ -96,6 +96,9 @@ func renderCheckRun(pr *PullRequest, cfg Config, cfgNote string, res *Result) Ch
 	case pr.MergeGroup:
 		b.WriteString("This is a merge queue group: the combined change of the queued pull requests, checked against its base.")
 	default:
+		for _, d := range res.DataSources {
+			fmt.Fprintf(&b, "<sub>Data: %s</sub>\n\n", d)
+		}
 		fmt.Fprintf(&b, "Inline comments: %d new, %d kept", res.Posted, res.Kept)
 		if res.Held > 0 {
 			fmt.Fprintf(&b, ", %d held until the pull request is ready for review", res.Held)

@@ -66,6 +66,25 @@ type Result struct {
 	Held       int // inline comments held back on a draft
 	Overflow   int // findings not commented inline: over MaxInlineComments
 	Coverage   Coverage
+	// DataSources says what data the checks used (for example which OSV
+	// sources), from checks that report a Status.
+	DataSources []string
+}
+
+// statusReporter is implemented by checks whose results depend on data
+// outside the file (for example OSV advisories).
+type statusReporter interface{ Status() string }
+
+// dataSources lists the checks' statuses; they are part of the cache key, so
+// changing a check's data source re-analyses the files.
+func dataSources(all []checks.Check) []string {
+	var out []string
+	for _, c := range all {
+		if s, ok := c.(statusReporter); ok {
+			out = append(out, c.Name()+": "+s.Status())
+		}
+	}
+	return out
 }
 
 // Skipped is a changed file the review did not analyse, and why.
@@ -114,6 +133,7 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	files, skipped := selectFiles(changed, cfg, opts.MaxFiles)
 	res.Skipped = skipped
 	res.Files = len(files)
+	res.DataSources = dataSources(all)
 	res.Coverage = coverageOf(pr, changed, files)
 	if err := analyse(ctx, gh, pr, files, all, opts); err != nil {
 		return res, err
@@ -271,7 +291,7 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 			return fmt.Errorf("fetch base of %s: %w", f.Path, err)
 		}
 	}
-	key = AnalyserVersion + "|" + f.Path + "|" + f.BlobSHA + key
+	key = AnalyserVersion + "|" + hashBytes([]byte(strings.Join(dataSources(all), "\n"))) + "|" + f.Path + "|" + f.BlobSHA + key
 	var findings []checks.Finding
 	cached := false
 	if opts.Cache != nil && f.BlobSHA != "" {
