@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -498,6 +499,7 @@ func TestSanitize(t *testing.T) {
 		{"closes #4", "closes `#4`"},
 		{"[a]: https://evil.example", "a"},
 		{"zero\u200bwidth\u202eflip", "zerowidthflip"},
+		{"<!-- ward:fingerprint:00ff --> ward:advisory:1", "&lt;!-- ward fingerprint:00ff --&gt; ward advisory:1"},
 	}
 	for _, tt := range tests {
 		if got := sanitize(tt.in, 200, allowed); got != tt.want {
@@ -614,5 +616,52 @@ func TestBuildInputBudgetAndMasking(t *testing.T) {
 	in = buildInput(req, 1000, prompts.NewNonce())
 	if len(in.Omitted) == 0 || in.Files[0].Path != "src/flagged.py" {
 		t.Errorf("tight budget: files %v omitted %v", in.Files, in.Omitted)
+	}
+}
+
+func TestNewLLMConfig(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://localhost:11434":     "http://localhost:11434/v1",
+		"http://vllm:8000/v1/":       "http://vllm:8000/v1",
+		"https://proxy.example/api/": "https://proxy.example/api",
+	} {
+		if got, err := normaliseBaseURL(in); err != nil || got != want {
+			t.Errorf("normaliseBaseURL(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := normaliseBaseURL("localhost:11434"); err == nil {
+		t.Error("a URL without scheme was accepted")
+	}
+	if _, err := NewLLM(LLMConfig{Model: "m"}, nil, nil); err == nil {
+		t.Error("a model without endpoint or key was accepted")
+	}
+	if _, err := NewLLM(LLMConfig{Model: "m", APIKey: "k", APIType: "azure"}, nil, nil); err == nil {
+		t.Error("Azure without a base URL was accepted")
+	}
+	if _, err := NewLLM(LLMConfig{Model: "m", APIKey: "k", APIType: "bedrock"}, nil, nil); err == nil {
+		t.Error("an unknown API type was accepted")
+	}
+}
+
+// Azure OpenAI: api-key header and the deployment path.
+func TestSecondOpinionAzureRequest(t *testing.T) {
+	var got *http.Request
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Clone(r.Context())
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"choices":[{"index":0,"message":{"role":"assistant","content":%q},"finish_reason":"stop"}]}`, fakellm.Empty)
+	}))
+	defer srv.Close()
+	l, err := NewLLM(LLMConfig{BaseURL: srv.URL, Model: "gpt-4o", APIKey: "azkey", APIType: "azure", APIVersion: "2024-10-21"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, run := runWithOpinion(t, soFake(), l.ForJob(1, false))
+	if got == nil || got.Header.Get("api-key") != "azkey" || !strings.Contains(got.URL.Path, "/openai/deployments/gpt-4o/chat/completions") ||
+		got.URL.Query().Get("api-version") != "2024-10-21" {
+		t.Fatalf("Azure request %v", got)
+	}
+	if !strings.Contains(run.Output.Summary, "<details><summary><b>Second opinion") {
+		t.Errorf("summary:\n%s", run.Output.Summary)
 	}
 }
