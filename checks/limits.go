@@ -25,7 +25,7 @@ var DefaultLimits = Limits{
 	MaxDepth:             8,
 	MaxMembers:           100_000,
 	MaxOpcodes:           200_000_000,
-	MaxMemo:              10_000_000,
+	MaxMemo:              64_000_000,
 	MaxSourceBytes:       2 << 20,
 	Timeout:              60 * time.Second,
 }
