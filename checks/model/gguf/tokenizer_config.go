@@ -1,0 +1,144 @@
+package gguf
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/gguf/chattemplate"
+)
+
+// RuleConfigTemplateInjection is the chat-template rule for templates that
+// ship outside GGUF: tokenizer_config.json and chat_template.json
+// ("chat_template" keys) and standalone chat template files.
+const RuleConfigTemplateInjection = "model-chat-template-injection"
+
+func init() { checks.Register(templateCheck{}) }
+
+// templateCheck recognises chat templates by content: a JSON object with
+// a chat_template key (a string, or a list of {name, template}), or a
+// Jinja file that renders chat messages.
+type templateCheck struct{}
+
+func (templateCheck) Name() string { return "chat-template" }
+
+func (templateCheck) Rules() []checks.Rule {
+	return []checks.Rule{{
+		ID:       RuleConfigTemplateInjection,
+		Title:    "Chat template escapes the Jinja sandbox",
+		Severity: checks.SeverityCritical,
+		Family:   "model",
+		Why: "Hugging Face models ship their chat template in tokenizer_config.json, chat_template.json or " +
+			"chat_template.jinja; transformers, vLLM, llama.cpp's server and many custom servers render it " +
+			"on every request. This template reaches Python internals (__class__, __globals__, " +
+			"__builtins__…), hides such names behind |attr, |join, |format or escape sequences, or calls " +
+			"Python builtins: server-side template injection that runs commands wherever the template is " +
+			"rendered without a strict sandbox (CVE-2024-34359).",
+		Fix: "Restore the publisher's template, and render chat templates only with Jinja's " +
+			"ImmutableSandboxedEnvironment.",
+		FixExample: "from jinja2.sandbox import ImmutableSandboxedEnvironment\n" +
+			"prompt = ImmutableSandboxedEnvironment().from_string(reviewed_template).render(messages=messages)",
+		References: []string{"CWE-1336", "CWE-94", "CVE-2024-34359", "LLM03:2025", "LLM05:2025"},
+	}}
+}
+
+// maxConfigBytes bounds the JSON or template read.
+const maxConfigBytes = 8 << 20
+
+func (templateCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
+	if f.Size < 8 || f.Size > maxConfigBytes || f.Content == nil || f.Binary {
+		return checks.Result{}, nil
+	}
+	head := bytes.TrimLeft(f.Head(512), " \t\r\n\ufeff")
+	if len(head) == 0 {
+		return checks.Result{}, nil
+	}
+	b, err := f.ReadAll(maxConfigBytes)
+	if err != nil {
+		return checks.Result{}, nil
+	}
+	var templates map[string]string
+	switch {
+	case head[0] == '{' && bytes.Contains(b, []byte(`"chat_template"`)):
+		templates = jsonTemplates(b)
+	case looksLikeChatTemplate(b):
+		templates = map[string]string{"template": string(b)}
+	}
+	if len(templates) == 0 {
+		return checks.Result{}, nil
+	}
+	names := make([]string, 0, len(templates))
+	for n := range templates {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []checks.Finding
+	for _, n := range names {
+		if ctx.Err() != nil {
+			return checks.Result{Analysed: true, Findings: out}, ctx.Err()
+		}
+		r := chattemplate.Analyse(templates[n])
+		if len(r.Indicators) == 0 {
+			continue
+		}
+		var whats, evs []string
+		for i, ind := range r.Indicators {
+			if i < 6 {
+				whats = append(whats, ind.What)
+			}
+			evs = append(evs, ind.Evidence)
+		}
+		out = append(out, checks.Finding{RuleID: RuleConfigTemplateInjection, Severity: r.Worst(),
+			Message: fmt.Sprintf("%s: the chat template %s. It is rendered on every chat request; outside a strict sandbox it runs "+
+				"commands on the serving machine.", n, strings.Join(whats, "; ")),
+			Evidence: n + ": " + strings.Join(evs, " | ")})
+	}
+	return checks.Result{Analysed: true, Findings: out}, nil
+}
+
+// jsonTemplates returns the chat templates of a tokenizer_config.json or
+// chat_template.json: "chat_template" as a string or as a list of
+// {"name", "template"} objects.
+func jsonTemplates(b []byte) map[string]string {
+	var doc map[string]json.RawMessage
+	if json.Unmarshal(b, &doc) != nil {
+		return nil
+	}
+	raw, ok := doc["chat_template"]
+	if !ok {
+		return nil
+	}
+	out := map[string]string{}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		out["chat_template"] = s
+		return out
+	}
+	var list []struct {
+		Name     string `json:"name"`
+		Template string `json:"template"`
+	}
+	if json.Unmarshal(raw, &list) == nil {
+		for i, t := range list {
+			name := t.Name
+			if name == "" {
+				name = fmt.Sprint(i)
+			}
+			out["chat_template."+name] = t.Template
+		}
+	}
+	return out
+}
+
+// looksLikeChatTemplate: Jinja that iterates chat messages. HTML, Ansible
+// and other Jinja files do not mention messages and generation prompts.
+func looksLikeChatTemplate(b []byte) bool {
+	s := string(b)
+	return (strings.Contains(s, "{%") || strings.Contains(s, "{{")) && strings.Contains(s, "messages") &&
+		(strings.Contains(s, "add_generation_prompt") || strings.Contains(s, "in messages") ||
+			strings.Contains(s, "message['role']") || strings.Contains(s, `message["role"]`) || strings.Contains(s, "message.role"))
+}

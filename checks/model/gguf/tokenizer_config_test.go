@@ -1,0 +1,91 @@
+package gguf
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+func TestTokenizerConfigTemplates(t *testing.T) {
+	llama, err := os.ReadFile("chattemplate/testdata/llama31_tools.jinja")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := func(v any) []byte {
+		b, _ := json.Marshal(map[string]any{"bos_token": "<s>", "chat_template": v, "model_max_length": 4096})
+		return b
+	}
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want string // worst severity or "" for none
+	}{
+		{"tokenizer_config.json", cfg(string(llama)), ""},
+		{"tokenizer_config.json", cfg(`{{ cycler.__init__.__globals__.os.popen('id').read() }}`), "critical"},
+		{"chat_template.json", cfg([]map[string]string{{"name": "default", "template": string(llama)},
+			{"name": "tool_use", "template": `{{ ()|attr('\x5f\x5fclass\x5f\x5f') }}`}}), "critical"},
+		{"chat_template.jinja", []byte("{% for message in messages %}{{ message['content'].__class__.__mro__ }}{% endfor %}"), "critical"},
+		{"chat_template.jinja", llama, ""},
+		{"page.html", []byte("<p>{{ user.__class__ }}</p>"), ""}, // not a chat template: another check's business
+		{"config.json", []byte(`{"hidden_size": 4096}`), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := templateCheck{}.Scan(context.Background(), checks.NewBytesFile(tc.name, tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			worst := ""
+			for _, f := range res.Findings {
+				worst = f.Severity.String()
+			}
+			if worst != tc.want {
+				t.Errorf("worst = %q, want %q (%+v)", worst, tc.want, res.Findings)
+			}
+		})
+	}
+}
+
+// TestCorpusTemplateFiles: the Jinja samples of the shared corpus as files.
+func TestCorpusTemplateFiles(t *testing.T) {
+	dir, _ := filepath.Abs("../../../../shared/corpus/models/modelaudit/samples/jinja2")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("external model corpus not found at %s (it lives next to the repository as ../shared): %v", dir, err)
+	}
+	counts := map[string]int{}
+	_ = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		res, err := templateCheck{}.Scan(context.Background(), checks.NewBytesFile(rel, b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		flagged := false
+		for _, f := range res.Findings {
+			flagged = flagged || f.Severity >= checks.SeverityHigh
+		}
+		kind := "other"
+		if strings.Contains(rel, "malicious") || strings.Contains(rel, "obfuscated") || rel == "tokenizer_config.json" {
+			kind = "ssti"
+		} else if strings.Contains(rel, "benign") && !strings.Contains(rel, "suspicious") {
+			kind = "benign"
+		}
+		counts[kind+map[bool]string{true: " flagged", false: " clean"}[flagged]]++
+		t.Logf("%s: %s flagged=%v analysed=%v", kind, rel, flagged, res.Analysed)
+		if kind == "benign" && flagged {
+			t.Errorf("%s: benign template flagged: %+v", rel, res.Findings)
+		}
+		return nil
+	})
+	t.Logf("chat template files: %v", counts)
+}
