@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -36,6 +37,9 @@ func TestThreeThousandFilePR(t *testing.T) {
 	run := waitConclusion(t, gh, repo, sha, 1)[0]
 	if run.Conclusion != "failure" {
 		t.Fatalf("conclusion %q\n%.3000s", run.Conclusion, run.Summary)
+	}
+	if m := regexp.MustCompile(`"review published".*?"elapsed_ms":(\d+)`).FindStringSubmatch(w.log.String()); m != nil {
+		t.Logf("3,000-file review: %s ms from dequeue to published check run", m[1])
 	}
 	want := "Reviewed 2,870 of 3,000 files; skipped 130: 130: matches `paths.ignore`"
 	if !strings.Contains(run.Summary, want) {
