@@ -58,14 +58,8 @@ func sanitize(s string, max int, allowed []string) string {
 	}
 	s = fenceRun.ReplaceAllString(s, "`")
 	s = wardMarkers.Replace(s)
-	s = strings.ReplaceAll(s, "![", "[")
-	s = mdLink.ReplaceAllStringFunc(s, func(m string) string {
-		sub := mdLink.FindStringSubmatch(m)
-		if linkAllowed(sub[2], allowed) {
-			return m
-		}
-		return sub[1]
-	})
+	s = noImages(s)
+	s = stripLinks(s, allowed)
 	s = mdRefDef.ReplaceAllString(s, "$1")
 	s = bareURL.ReplaceAllStringFunc(s, func(u string) string {
 		if linkAllowed(u, allowed) {
@@ -76,7 +70,30 @@ func sanitize(s string, max int, allowed []string) string {
 	s = mention.ReplaceAllString(s, "$1`@$2`")
 	s = issueRef.ReplaceAllString(s, "$1`$2`")
 	s = htmlOpener.Replace(s)
+	s = stripLinks(s, allowed)            // escaping may have completed a link's syntax
+	s = fenceRun.ReplaceAllString(s, "`") // wrapping in backticks may have made a run
 	s = strings.TrimLeft(s, "#=-+*> ")
+	return noImages(s)
+}
+
+// stripLinks keeps a markdown link's text and drops its target unless the
+// target is allowed.
+func stripLinks(s string, allowed []string) string {
+	return mdLink.ReplaceAllStringFunc(s, func(m string) string {
+		sub := mdLink.FindStringSubmatch(m)
+		if linkAllowed(sub[2], allowed) {
+			return m
+		}
+		return sub[1]
+	})
+}
+
+// noImages turns every "![" into "[" until none is left ("!![" leaves one
+// after a single pass).
+func noImages(s string) string {
+	for strings.Contains(s, "![") {
+		s = strings.ReplaceAll(s, "![", "[")
+	}
 	return s
 }
 

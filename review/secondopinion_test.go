@@ -521,10 +521,27 @@ func FuzzSanitize(f *testing.F) {
 				t.Fatalf("sanitize(%q) = %q contains %q", s, out, bad)
 			}
 		}
+		for rest := out; strings.Contains(rest, "]("); {
+			_, rest, _ = strings.Cut(rest, "](")
+			if !linkAllowed(strings.TrimSpace(strings.TrimPrefix(rest, "<")), allowedLinks("acme/models")) &&
+				mdLink.MatchString(out) && !allowedOnly(out) {
+				t.Fatalf("sanitize(%q) = %q keeps a link elsewhere", s, out)
+			}
+		}
 		if len([]rune(out)) > 301+len([]rune(s)) {
 			t.Fatalf("sanitize grew %d runes", len([]rune(out)))
 		}
 	})
+}
+
+// allowedOnly reports whether every markdown link in s is an allowed one.
+func allowedOnly(s string) bool {
+	for _, m := range mdLink.FindAllStringSubmatch(s, -1) {
+		if !linkAllowed(m[2], allowedLinks("acme/models")) {
+			return false
+		}
+	}
+	return true
 }
 
 func TestSecondOpinionCacheAndBudget(t *testing.T) {
