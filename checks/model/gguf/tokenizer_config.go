@@ -53,8 +53,8 @@ func (templateCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, e
 	if f.Size < 8 || f.Size > maxConfigBytes || f.Content == nil || f.Binary {
 		return checks.Result{}, nil
 	}
-	head := bytes.TrimLeft(f.Head(512), " \t\r\n\ufeff")
-	if len(head) == 0 {
+	head := bytes.TrimLeft(f.Head(8000), " \t\r\n\ufeff")
+	if len(head) == 0 || checks.LooksBinary(head) {
 		return checks.Result{}, nil
 	}
 	b, err := f.ReadAll(maxConfigBytes)
