@@ -124,8 +124,9 @@ func (c *prClient) Blob(ctx context.Context, sha string, size int64) (*checks.Bl
 	return &checks.Blob{Size: int64(len(data)), Content: bytes.NewReader(data)}, nil
 }
 
-// rangeBlock is the unit of ranged reads of large blobs and LFS objects.
-const rangeBlock = 1 << 20
+// rangeBlock is the unit of ranged reads of large blobs and LFS objects:
+// small enough that reading a central directory and a pickle costs little.
+const rangeBlock = 128 << 10
 
 // blobRange fetches bytes start..end of a blob with an HTTP Range request.
 func (c *prClient) blobRange(sha string) func(ctx context.Context, start, end int64) ([]byte, error) {

@@ -21,7 +21,7 @@ import (
 
 // runServer runs a configured ward in-process against the fake GitHub and
 // returns its webhook URL.
-func runServer(t *testing.T, gh *fakegithub.Server, dbURL string) (*Server, string) {
+func runServer(t testing.TB, gh *fakegithub.Server, dbURL string) (*Server, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := NewServer(ctx, Config{
@@ -50,7 +50,7 @@ func runServer(t *testing.T, gh *fakegithub.Server, dbURL string) (*Server, stri
 	return s, hs.URL
 }
 
-func fakeRepo(t *testing.T, gh *fakegithub.Server, files map[string]string) {
+func fakeRepo(t testing.TB, gh *fakegithub.Server, files map[string]string) {
 	t.Helper()
 	dir := t.TempDir()
 	git := func(args ...string) {
@@ -76,7 +76,7 @@ func fakeRepo(t *testing.T, gh *fakegithub.Server, files map[string]string) {
 	gh.OpenPR("acme/app", 1, "main", "feature")
 }
 
-func waitRun(t *testing.T, gh *fakegithub.Server, sha string) fakegithub.CheckRun {
+func waitRun(t testing.TB, gh *fakegithub.Server, sha string) fakegithub.CheckRun {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {

@@ -209,7 +209,7 @@ func newOutboundClient(githubWeb string) *http.Client {
 		}}
 }
 
-// rangedReader is an io.ReaderAt over a remote object read in 1 MiB blocks,
+// rangedReader is an io.ReaderAt over a remote object read in rangeBlock blocks,
 // keeping a bounded number of blocks.
 type rangedReader struct {
 	ctx   context.Context
