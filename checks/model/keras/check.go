@@ -97,20 +97,20 @@ func scanArchive(ctx context.Context, f *checks.File) (checks.Result, error) {
 	if err != nil {
 		return checks.Result{}, nil
 	}
-	var config, meta *zip.File
+	var config *zip.File
 	for _, m := range zr.File {
-		switch m.Name {
-		case "config.json":
-			config = m
-		case "metadata.json":
-			meta = m
+		if m.Name == "config.json" {
+			config = m // Keras 3 loads config.json whether or not metadata.json exists
 		}
 	}
-	if config == nil || meta == nil {
+	if config == nil {
 		return checks.Result{}, nil
 	}
-	prefix := namePrefix(f.Path, "Keras 3 archive", ".keras")
 	raw, err := readMember(config, min(maxConfigBytes, f.Limits.Effective().MaxDecompressedBytes))
+	if err == nil && !bytes.Contains(raw, []byte(`"class_name"`)) {
+		return checks.Result{}, nil // a zip with some other config.json
+	}
+	prefix := namePrefix(f.Path, "Keras 3 archive", ".keras")
 	if err != nil {
 		return checks.Result{Analysed: true, Findings: []checks.Finding{{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
 			Message: prefix + fmt.Sprintf("config.json not fully analysed: %v.", err), Evidence: "config.json"}}}, nil

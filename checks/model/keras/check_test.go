@@ -1,6 +1,8 @@
 package keras
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -119,4 +121,42 @@ func FuzzKerasConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+func zipOf(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = w.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestArchiveDetection(t *testing.T) {
+	lambda := `{"module":"keras","class_name":"Sequential","config":{"layers":[{"module":"keras.layers","class_name":"Lambda","config":{"function":{"class_name":"__lambda__","config":{"code":"lambda x: __import__('os').system('id')"}}}}]}}`
+	for _, tc := range []struct {
+		name     string
+		files    map[string]string
+		analysed bool
+		want     []string
+	}{
+		{"no metadata.json", map[string]string{"config.json": lambda}, true, []string{"model-keras-lambda/critical"}},
+		{"transformers zip", map[string]string{"config.json": `{"architectures":["BertModel"],"hidden_size":768}`}, false, nil},
+		{"broken config", map[string]string{"config.json": `{"class_name": "Sequential", `, "metadata.json": "{}"}, true, []string{"model-keras-malformed/medium"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, got := scan(t, "model.zip", zipOf(t, tc.files))
+			if res.Analysed != tc.analysed || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("analysed=%v findings=%v, want %v %v", res.Analysed, got, tc.analysed, tc.want)
+			}
+		})
+	}
 }
