@@ -10,12 +10,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/prompts"
 )
 
@@ -206,7 +208,7 @@ func (j *llmJob) Opinion(ctx context.Context, req OpinionRequest) *Opinion {
 	key := CacheKey(req.PR.Repo, req.PR.HeadSHA, l.cfg.Model)
 	if !j.fresh && l.store != nil {
 		if raw, ok := l.store.CachedOpinion(ctx, key); ok {
-			if r, err := prompts.ParseResponse(string(raw)); err == nil {
+			if r, err := decodeCached(raw, req.Findings); err == nil {
 				op.Answer, op.Cached = &r, true
 				l.skipped("cached")
 				return op
@@ -242,7 +244,7 @@ func (j *llmJob) Opinion(ctx context.Context, req OpinionRequest) *Opinion {
 	}
 	op.Answer = &answer
 	if l.store != nil {
-		if raw, err := json.Marshal(answer); err == nil {
+		if raw, err := encodeCached(answer, req.Findings); err == nil {
 			l.store.CacheOpinion(context.WithoutCancel(ctx), key, raw)
 		}
 	}
@@ -280,4 +282,52 @@ func failureNote(kind string, timeout time.Duration) string {
 		return "the model's server rejected the request (4xx); check WARD_LLM_MODEL and the endpoint."
 	}
 	return "the model could not be asked."
+}
+
+// cachedAnswer is what the cache keeps: the answer and the fingerprints of
+// the findings its F1, F2, … named. The same head can have other findings
+// later (an /ignore, a changed config), so IDs are mapped again on reuse.
+type cachedAnswer struct {
+	Answer   json.RawMessage `json:"answer"`
+	Findings []string        `json:"findings"`
+}
+
+func encodeCached(r prompts.Response, fs []checks.Finding) ([]byte, error) {
+	a, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	c := cachedAnswer{Answer: a, Findings: []string{}}
+	for _, f := range fs {
+		c.Findings = append(c.Findings, f.Fingerprint)
+	}
+	return json.Marshal(c)
+}
+
+func decodeCached(raw []byte, fs []checks.Finding) (prompts.Response, error) {
+	var c cachedAnswer
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return prompts.Response{}, err
+	}
+	r, err := prompts.ParseResponse(string(c.Answer))
+	if err != nil {
+		return r, err
+	}
+	now := map[string]int{}
+	for i, f := range fs {
+		now[f.Fingerprint] = i + 1
+	}
+	kept := r.Findings[:0]
+	for _, v := range r.Findings {
+		n, err := strconv.Atoi(strings.TrimPrefix(v.ID, "F"))
+		if err != nil || n < 1 || n > len(c.Findings) {
+			continue
+		}
+		if j, ok := now[c.Findings[n-1]]; ok {
+			v.ID = fmt.Sprintf("F%d", j)
+			kept = append(kept, v)
+		}
+	}
+	r.Findings = kept
+	return r, nil
 }

@@ -682,3 +682,24 @@ func TestSecondOpinionAzureRequest(t *testing.T) {
 		t.Errorf("summary:\n%s", run.Output.Summary)
 	}
 }
+
+// A cached answer names findings by position; when the same head has other
+// findings later (an /ignore), verdicts follow their fingerprints.
+func TestCachedAnswerFollowsFingerprints(t *testing.T) {
+	a, b := checks.Finding{Fingerprint: "aaaa"}, checks.Finding{Fingerprint: "bbbb"}
+	r := prompts.Response{Findings: []prompts.Verdict{
+		{ID: "F1", Verdict: prompts.Agree, Reason: "about a"},
+		{ID: "F2", Verdict: prompts.LikelyFalsePositive, Reason: "about b"},
+	}, Concerns: []prompts.Concern{}}
+	raw, err := encodeCached(r, []checks.Finding{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeCached(raw, []checks.Finding{b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Findings) != 1 || got.Findings[0].ID != "F1" || got.Findings[0].Reason != "about b" {
+		t.Fatalf("remapped verdicts %+v, want b's verdict as F1", got.Findings)
+	}
+}
