@@ -39,8 +39,11 @@ func Sniff(head []byte) bool {
 }
 
 func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
-	if f.Size < 4 || f.Content == nil || !Sniff(f.Head(16)) {
+	if f.Size < 4 || f.Content == nil {
 		return checks.Result{}, nil
+	}
+	if !Sniff(f.Head(16)) {
+		return checks.Result{Analysed: weightsOfSiblingModel(ctx, f)}, nil
 	}
 	lim := f.Limits.Effective()
 	br := newBlockReader(f.Content, f.Size, lim.MaxFileBytes)

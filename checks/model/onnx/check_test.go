@@ -176,3 +176,19 @@ func FuzzONNX(f *testing.F) {
 		}
 	})
 }
+
+func TestExternalDataFileOfSiblingModel(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(fixtures, "onnx_external.onnx.data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := scan(t, "models/onnx_external.onnx.data", b, dirTree{}); !res.Analysed {
+		t.Error("the external data of a committed model was not recognised")
+	}
+	if res, _ := scan(t, "models/onnx_benign.onnx.data", b, dirTree{}); res.Analysed {
+		t.Error("claimed a data file its sibling model does not reference")
+	}
+	if res, _ := scan(t, "models/onnx_external.onnx.data", b, nil); res.Analysed {
+		t.Error("claimed a data file without a snapshot to check")
+	}
+}
