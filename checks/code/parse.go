@@ -267,14 +267,13 @@ func linkScopes(u *unit) {
 // scopeAt returns the innermost scope containing byte offset sb.
 func (u *unit) scopeAt(sb int) *scope {
 	i := sort.Search(len(u.scopes), func(i int) bool { return u.scopes[i].sb > sb })
-	for i--; i >= 0; i-- {
-		s := u.scopes[i]
-		for p := s; p != nil && !p.isModule; p = p.parent {
+	if i > 0 {
+		// The innermost scope starting at or before sb, or one of its parents.
+		for p := u.scopes[i-1]; p != nil && !p.isModule; p = p.parent {
 			if p.sb <= sb && sb < p.eb {
 				return p
 			}
 		}
-		break
 	}
 	return u.module
 }

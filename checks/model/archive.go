@@ -270,7 +270,7 @@ func (s *scanner) scanTar(w where, r io.Reader) {
 		}
 		mw := w.in(hdr.Name)
 		s.checkName(mw, hdr.Name)
-		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA {
+		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != 0 /* old tar writers' TypeRegA */ {
 			continue
 		}
 		if hdr.Size > 0 && hdr.Size <= maxBuffered {

@@ -35,8 +35,7 @@ type machine struct {
 	calls        []callRec
 	globIdx      map[string]int32
 	overrides    map[string]value
-	embedded     int // embedded payload candidates examined
-	stream       int
+	embedded     int   // embedded payload candidates examined
 	ops          int64 // opcodes in the current stream
 
 	// seen, when set (by the probe), records which opcodes occurred

@@ -255,7 +255,7 @@ func init() {
 	for _, t := range []string{"float64", "float32", "float16", "int64", "int32", "int16", "int8", "uint8", "uint16",
 		"uint32", "uint64", "bool_", "complex64", "complex128", "object_", "str_", "bytes_", "longlong", "ulonglong"} {
 		allow["numpy."+t] = true
-		allow["numpy.dtypes."+strings.Title(strings.TrimSuffix(t, "_"))+"DType"] = true
+		allow["numpy.dtypes."+capitalise(strings.TrimSuffix(t, "_"))+"DType"] = true
 	}
 }
 
@@ -398,4 +398,12 @@ func canonicalQual(q string) string {
 	// keep multi-part names (builtins.bytes.fromhex) by trying the longest
 	// module that has an alias first
 	return Canonical(q[:i]) + q[i:]
+}
+
+// capitalise upper-cases the first letter of an ASCII word.
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

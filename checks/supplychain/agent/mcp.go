@@ -179,9 +179,7 @@ func npmPinned(spec string) bool {
 		return fullSHA.MatchString(ref)
 	}
 	name := spec
-	if strings.HasPrefix(name, "@") {
-		name = name[1:]
-	}
+	name = strings.TrimPrefix(name, "@")
 	_, version, ok := strings.Cut(name, "@")
 	return ok && exactVersion.MatchString(version)
 }

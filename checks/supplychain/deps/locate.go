@@ -85,17 +85,6 @@ func (l *locator) key(k string, from int) int {
 	return 0
 }
 
-// text finds the first line containing s at or after offset from.
-func (l *locator) text(s string, from int) int {
-	if i := strings.Index(l.src[min(from, len(l.src)):], s); i >= 0 {
-		return l.lineAt(from + i)
-	}
-	if from > 0 {
-		return l.text(s, 0)
-	}
-	return 0
-}
-
 var jsonObjectKey = regexp.MustCompile(`(?m)^[ \t]*"((?:[^"\\]|\\.)*)"[ \t]*:[ \t]*\{`)
 
 // objectKeyLines maps each JSON key that opens an object on its own line to

@@ -21,6 +21,3 @@ func Normalize(eco Ecosystem, name string) string {
 
 // validPyPIName is PEP 508's name grammar.
 var validPyPIName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$`)
-
-// validNpmName is npm's name grammar, loosely: optional scope, URL-safe chars.
-var validNpmName = regexp.MustCompile(`^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9._~][a-z0-9._~-]*$`)
