@@ -13,9 +13,6 @@ import (
 	"github.com/ward-sec/ward/review"
 )
 
-// maxCompareFiles is how many files GitHub's compare API lists at most.
-const maxCompareFiles = 300
-
 // mergeGroupClient reviews a merge queue's group commit: the combined change
 // of the queued PRs, from the group's base to its head. It has no PR to
 // comment on; the check run on the head SHA is what the queue waits for.
@@ -76,11 +73,6 @@ func newMergeGroupClient(ctx context.Context, pc *prClient, a ReviewArgs) (*merg
 	for _, f := range cmp.Files {
 		c.files = append(c.files, review.ChangedFile{Path: f.GetFilename(), PreviousPath: f.GetPreviousFilename(),
 			Status: f.GetStatus(), BlobSHA: f.GetSHA(), Patch: f.GetPatch(), Size: -1})
-	}
-	if len(c.files) >= maxCompareFiles {
-		// The compare API stops at 300 files and does not say how many there
-		// were: claim one more, so the coverage footer reports the gap.
-		c.pr.ChangedFiles = len(c.files) + 1
 	}
 	return c, nil
 }

@@ -16,11 +16,18 @@ type Coverage struct {
 	Deleted  int // removed files: nothing to analyse
 	NoPatch  int // reviewed files GitHub shows no patch for: findings cannot go inline
 	Reviewed int
+	// CompareCapped: a merge group's file list hit the compare API's 300
+	// files, so more may have changed than were listed.
+	CompareCapped bool
 }
+
+// maxCompareFiles is how many files GitHub's compare API lists at most.
+const maxCompareFiles = 300
 
 // coverageOf counts what the review could see.
 func coverageOf(pr *PullRequest, changed []ChangedFile, files []*reviewedFile) Coverage {
 	c := Coverage{Listed: len(changed), Total: max(len(changed), pr.ChangedFiles), Reviewed: len(files)}
+	c.CompareCapped = pr.MergeGroup && len(changed) >= maxCompareFiles
 	for _, f := range changed {
 		if f.Status == "removed" {
 			c.Deleted++
@@ -53,7 +60,7 @@ func renderCoverage(res *Result) string {
 		}
 	}
 	skipped := len(res.Skipped) + unlisted
-	if skipped == 0 && c.NoPatch == 0 && len(partly) == 0 {
+	if skipped == 0 && c.NoPatch == 0 && len(partly) == 0 && !c.CompareCapped {
 		return ""
 	}
 	var parts []string
@@ -82,6 +89,10 @@ func renderCoverage(res *Result) string {
 		fmt.Fprintf(&b, "; skipped %s: %s", thousands(skipped), strings.Join(parts, "; "))
 	}
 	b.WriteString(".")
+	if c.CompareCapped {
+		fmt.Fprintf(&b, " GitHub's compare API lists at most %d files and this merge group reached that: "+
+			"files beyond them were not reviewed here (each queued pull request's own review covered its files).", maxCompareFiles)
+	}
 	if len(partly) > 0 {
 		fmt.Fprintf(&b, " %s file(s) were only partly analysed (over a size or time limit; see “Not analysed”).", thousands(len(partly)))
 	}

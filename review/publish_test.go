@@ -173,3 +173,21 @@ func TestForkInlineSuppressionNotTrusted(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeGroupCompareCap(t *testing.T) {
+	gh := newFake("", "")
+	gh.Files = nil
+	for i := 0; i < 300; i++ {
+		p := fmt.Sprintf("f%03d.py", i)
+		gh.Files = append(gh.Files, ChangedFile{Path: p, Status: "added", BlobSHA: p, Patch: "@@ -0,0 +1 @@\n+x = 1"})
+		gh.Blobs[p] = []byte("x = 1\n")
+	}
+	gh.PR.MergeGroup = true
+	res := runReview(t, gh, Options{})
+	if s := gh.run(res.CheckRunID).Output.Summary; !strings.Contains(s, "compare API lists at most 300 files") {
+		t.Errorf("summary does not warn of the compare cap:\n%s", s)
+	}
+	if len(gh.Reviews) != 0 {
+		t.Errorf("a merge group got a PR review")
+	}
+}
