@@ -162,6 +162,9 @@ func (f *File) elements(ds []byte) (int64, error) {
 	case 1:
 	case 2:
 		p = 4
+		if len(ds) < 4 {
+			return 0, fmt.Errorf("dataspace truncated")
+		}
 		if ds[3] == 2 { // null dataspace
 			return 0, nil
 		}

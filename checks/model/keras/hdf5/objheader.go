@@ -108,7 +108,10 @@ func (f *File) messagesV2(off int64) ([]message, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(head) < 7 || head[4] != 2 {
+	if len(head) < 7 {
+		return nil, fmt.Errorf("object header at %d: truncated", off)
+	}
+	if head[4] != 2 {
 		return nil, fmt.Errorf("object header at %d: version 2 signature with version %d", off, head[4])
 	}
 	flags := head[5]
