@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -158,5 +159,17 @@ func TestArchiveDetection(t *testing.T) {
 				t.Errorf("analysed=%v findings=%v, want %v %v", res.Analysed, got, tc.analysed, tc.want)
 			}
 		})
+	}
+}
+
+func TestConfigDepthLimit(t *testing.T) {
+	deep := strings.Repeat(`{"class_name":"Wrapper","config":{"layer":`, 300) + `{"class_name":"Lambda","config":{}}` + strings.Repeat(`}}`, 300)
+	probs, err := AnalyseConfig([]byte(deep), "config.json")
+	if !errors.Is(err, ErrLimit) {
+		t.Fatalf("want a depth limit error, got %v (%d problems)", err, len(probs))
+	}
+	res, got := scan(t, "m.keras", zipOf(t, map[string]string{"config.json": deep}))
+	if !res.Analysed || !reflect.DeepEqual(got, []string{"model-keras-not-fully-analysed/high"}) {
+		t.Errorf("findings = %v", got)
 	}
 }
