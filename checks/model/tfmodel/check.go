@@ -88,27 +88,48 @@ func plausible(gs []Graph) bool {
 	return false
 }
 
-// headLooksLikeTF is a cheap filter before reading a whole file: the first
-// field is one a SavedModel, GraphDef or SavedMetadata starts with.
+// headLooksLikeTF is a cheap filter before reading a whole file: the
+// first fields are those a SavedModel (schema version 1, then a meta graph),
+// a GraphDef (a node whose first field is its name) or a SavedMetadata (an
+// object starting with its node id) starts with. ONNX models, which also
+// start with field 1 as a varint, and text files are turned away here.
 func headLooksLikeTF(head []byte, size int64) bool {
 	num, typ, n := protowire.ConsumeTag(head)
-	if n < 0 || num > 4 {
+	if n < 0 || num > 2 {
 		return false
 	}
+	if num == 2 { // SavedModel without a schema version: a meta graph first
+		return typ == protowire.BytesType && innerStartsWith(head[n:], size, 0x0a, 0x12)
+	}
 	switch typ {
-	case protowire.VarintType:
-		return num == 1 || num == 3
-	case protowire.BytesType:
-		l, m := protowire.ConsumeVarint(head[n:])
-		if m < 0 || int64(l) > size {
+	case protowire.VarintType: // SavedModel.saved_model_schema_version
+		v, m := protowire.ConsumeVarint(head[n:])
+		if m < 0 || v != 1 {
 			return false
 		}
-		inner := head[n+m:]
-		if len(inner) == 0 {
-			return l == 0
+		rest := head[n+m:]
+		num2, typ2, k := protowire.ConsumeTag(rest)
+		if k < 0 || num2 != 2 || typ2 != protowire.BytesType {
+			return false
 		}
-		inum, _, k := protowire.ConsumeTag(inner)
-		return k > 0 && inum <= 10
+		return innerStartsWith(rest[k:], size, 0x0a, 0x12) // meta_info_def or graph_def
+	case protowire.BytesType: // GraphDef.node or SavedMetadata.nodes
+		return innerStartsWith(head[n:], size, 0x0a, 0x10, 0x1a)
+	}
+	return false
+}
+
+// innerStartsWith checks a length prefix that fits the file and the first
+// byte of the embedded message.
+func innerStartsWith(b []byte, size int64, first ...byte) bool {
+	l, m := protowire.ConsumeVarint(b)
+	if m < 0 || l == 0 || int64(l) > size || len(b) <= m {
+		return false
+	}
+	for _, c := range first {
+		if b[m] == c {
+			return true
+		}
 	}
 	return false
 }

@@ -170,3 +170,21 @@ func FuzzTFModel(f *testing.F) {
 		}
 	})
 }
+
+func TestHeadFilter(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want bool
+	}{
+		{"saved model", savedModel(graphDef(benignNodes())), true},
+		{"graph def", graphDef(benignNodes()), true},
+		{"onnx", []byte{0x08, 0x07, 0x12, 0x07, 'p', 'y', 't', 'o', 'r', 'c', 'h'}, false},
+		{"onnx without producer", []byte{0x08, 0x08, 0x3a, 0x10, 0x0a, 0x02}, false},
+		{"text", []byte("\n# heading\nsome text"), false},
+	} {
+		if got := headLooksLikeTF(tc.in, int64(len(tc.in))); got != tc.want {
+			t.Errorf("%s: headLooksLikeTF = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
