@@ -135,8 +135,14 @@ func innerStartsWith(b []byte, size int64, first ...byte) bool {
 }
 
 func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
-	if f.Size < 4 || f.Content == nil || !headLooksLikeTF(f.Head(64), f.Size) {
+	if f.Size < 4 || f.Content == nil {
 		return checks.Result{}, nil
+	}
+	if !headLooksLikeTF(f.Head(64), f.Size) {
+		// The rest of a SavedModel folder holds no ops: the checkpoint
+		// index and its data shards, and the fingerprint.
+		ok := isCheckpointIndex(f) || isCheckpointShard(ctx, f) || isFingerprint(f.Head(4097))
+		return checks.Result{Analysed: ok}, nil
 	}
 	lim := f.Limits.Effective()
 	b, err := f.ReadAll(lim.MaxFileBytes)
