@@ -134,7 +134,9 @@ func TestSecondOpinionModelDownThroughWardServe(t *testing.T) {
 	r := newGitRepo(t, map[string]string{"README.md": "# models\n", ".github/ward.yml": "second_opinion: on\n"})
 	gh.AddRepo(repo, r.dir)
 	llm := fakellm.New(t)
-	llm.Respond(func(fakellm.Request) fakellm.Reply { return fakellm.Reply{Content: fakellm.Empty, Delay: 20 * time.Second} })
+	llm.Respond(func(fakellm.Request) fakellm.Reply {
+		return fakellm.Reply{Content: fakellm.Empty, Delay: 20 * time.Second}
+	})
 	w := startWard(t, gh, filepath.Join(t.TempDir(), "ward.db"),
 		"WARD_LLM_BASE_URL="+llm.URL(), "WARD_LLM_MODEL=slow-model", "WARD_LLM_TIMEOUT=1s")
 	sha := r.commit("bin", "binary", map[string]string{"bin/tool": elfBinary(t)})
