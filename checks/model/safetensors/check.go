@@ -48,7 +48,7 @@ func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 		out = append(out, checks.Finding{RuleID: p.Rule, Severity: sev, Offset: p.Offset,
 			Message: name + p.Message, Evidence: p.Detail})
 	}
-	_ = h
+	out = append(out, metadataCode(h, name)...)
 	return checks.Result{Analysed: true, Findings: out}, nil
 }
 

@@ -96,6 +96,9 @@ func TestHandBuilt(t *testing.T) {
 			[]string{"model-safetensors-malformed/medium"}},
 		{"data after json", build(`{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}{}`, []byte{1}),
 			[]string{"model-safetensors-malformed/medium"}},
+		{"code in metadata", build(`{"__metadata__":{"format":"pt","init":"import os; os.system('id')"},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}`, []byte{1}),
+			[]string{"model-safetensors-metadata-code/low"}},
+		{"url in metadata", build(`{"__metadata__":{"source":"https://huggingface.co/org/model"},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}`, []byte{1}), nil},
 		{"sub-byte dtype", build(`{"a":{"dtype":"F4","shape":[4],"data_offsets":[0,2]}}  `, []byte{1, 2}), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -132,7 +135,8 @@ func TestCorpus(t *testing.T) {
 		if err != nil || !Sniff(b) {
 			continue
 		}
-		res, _ := scan(t, name, b)
+		res, got := scan(t, name, b)
+		t.Logf("%s (%s): %v", name, label, got)
 		worst := checks.Severity(0)
 		for _, f := range res.Findings {
 			worst = max(worst, f.Severity)

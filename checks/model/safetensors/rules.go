@@ -8,9 +8,10 @@ import "github.com/ward-sec/ward/checks"
 
 // Rule IDs of the safetensors check.
 const (
-	RuleMalformed   = "model-safetensors-malformed"
-	RuleHiddenData  = "model-safetensors-hidden-data"
-	RuleNotAnalysed = "model-safetensors-not-fully-analysed"
+	RuleMalformed    = "model-safetensors-malformed"
+	RuleHiddenData   = "model-safetensors-hidden-data"
+	RuleNotAnalysed  = "model-safetensors-not-fully-analysed"
+	RuleMetadataCode = "model-safetensors-metadata-code"
 )
 
 var rules = []checks.Rule{
@@ -52,5 +53,18 @@ var rules = []checks.Rule{
 		Fix:        "Split the model into shards with smaller headers, or raise the limit for files you trust.",
 		FixExample: "model.save_pretrained('out', safe_serialization=True, max_shard_size='2GB')",
 		References: []string{"CWE-400"},
+	},
+	{
+		ID:       RuleMetadataCode,
+		Title:    "safetensors metadata holds code or shell commands",
+		Severity: checks.SeverityLow,
+		Family:   "model",
+		Why: "safetensors never runs its metadata: loading this file is safe. But __metadata__ strings are " +
+			"read by other tools — model cards and hubs render them, training scripts and pipelines read " +
+			"settings from them — and this one holds Python, shell commands or HTML script. Someone put it " +
+			"there for a consumer that evaluates or renders it.",
+		Fix:        "Remove the code from the metadata and keep metadata to plain descriptive values.",
+		FixExample: "save_file(tensors, 'model.safetensors', metadata={'format': 'pt'})",
+		References: []string{"CWE-94", "CWE-79", "LLM03:2025"},
 	},
 }
