@@ -57,5 +57,12 @@ func llmConfigFromEnv() (review.LLMConfig, error) {
 	if (c.BaseURL != "" || c.APIKey != "") && c.Model == "" {
 		return c, fmt.Errorf("WARD_LLM_MODEL is needed with WARD_LLM_BASE_URL or WARD_LLM_API_KEY")
 	}
+	if c.Enabled() {
+		// Fail at start on a bad URL or API type, not later in the server's
+		// wait-for-the-database loop.
+		if _, err := review.NewLLM(c, nil, nil); err != nil {
+			return c, err
+		}
+	}
 	return c, nil
 }

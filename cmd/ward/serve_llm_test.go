@@ -20,6 +20,7 @@ func TestLLMConfigFromEnv(t *testing.T) {
 		{name: "endpoint without model", env: map[string]string{"WARD_LLM_BASE_URL": "http://x/v1"}, err: "WARD_LLM_MODEL is needed"},
 		{name: "bad timeout", env: map[string]string{"WARD_LLM_MODEL": "m", "WARD_LLM_TIMEOUT": "soon"}, err: "WARD_LLM_TIMEOUT"},
 		{name: "bad budget", env: map[string]string{"WARD_LLM_MODEL": "m", "WARD_LLM_DAILY_CALLS": "-1"}, err: "WARD_LLM_DAILY_CALLS"},
+		{name: "bad url", env: map[string]string{"WARD_LLM_MODEL": "m", "WARD_LLM_BASE_URL": "localhost:11434"}, err: "not an http(s) URL"},
 		{name: "bad tokens", env: map[string]string{"WARD_LLM_MODEL": "m", "WARD_LLM_DAILY_TOKENS": "lots"}, err: "WARD_LLM_DAILY_TOKENS"},
 	}
 	for _, tt := range tests {
