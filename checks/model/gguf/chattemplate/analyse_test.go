@@ -193,3 +193,23 @@ func FuzzChatTemplate(f *testing.F) {
 		}
 	})
 }
+
+// TestConcurrent: checks run on many files at once (go test -race).
+func TestConcurrent(t *testing.T) {
+	b, err := os.ReadFile("testdata/llama31_tools.jinja")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan int, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			r := Analyse(string(b))
+			done <- len(r.Indicators)
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if n := <-done; n != 0 {
+			t.Errorf("indicators on a benign template: %d", n)
+		}
+	}
+}
