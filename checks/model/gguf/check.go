@@ -64,21 +64,13 @@ func templateFindings(key, src, prefix string) []checks.Finding {
 	r := chattemplate.Analyse(src)
 	var out []checks.Finding
 	if len(r.Indicators) > 0 {
-		var whats, evs []string
-		for i, ind := range r.Indicators {
-			if i < 6 {
-				whats = append(whats, ind.What)
-			}
+		var evs []string
+		for _, ind := range r.Indicators {
 			evs = append(evs, ind.Evidence)
 		}
-		more := ""
-		if len(r.Indicators) > 6 {
-			more = fmt.Sprintf(" (and %d more)", len(r.Indicators)-6)
-		}
 		out = append(out, checks.Finding{RuleID: RuleTemplateInjection, Severity: r.Worst(),
-			Message: prefix + fmt.Sprintf("%s: the template %s%s. Servers render this template on every chat request: "+
-				"outside a sandbox (llama-cpp-python before 0.2.72, custom servers) it runs commands on the serving machine.",
-				key, strings.Join(whats, "; "), more),
+			Message: prefix + fmt.Sprintf("%s: %s Servers render this template on every chat request: outside a sandbox "+
+				"(llama-cpp-python before 0.2.72, custom servers) it runs commands on the serving machine.", key, r.Summary(8)),
 			Evidence: key + ": " + strings.Join(evs, " | ")})
 	}
 	if !r.Parsed {

@@ -85,16 +85,13 @@ func (templateCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, e
 		if len(r.Indicators) == 0 {
 			continue
 		}
-		var whats, evs []string
-		for i, ind := range r.Indicators {
-			if i < 6 {
-				whats = append(whats, ind.What)
-			}
+		var evs []string
+		for _, ind := range r.Indicators {
 			evs = append(evs, ind.Evidence)
 		}
 		out = append(out, checks.Finding{RuleID: RuleConfigTemplateInjection, Severity: r.Worst(),
-			Message: fmt.Sprintf("%s: the chat template %s. It is rendered on every chat request; outside a strict sandbox it runs "+
-				"commands on the serving machine.", n, strings.Join(whats, "; ")),
+			Message: fmt.Sprintf("%s: %s It is rendered on every chat request; outside a strict sandbox it runs "+
+				"commands on the serving machine.", n, r.Summary(8)),
 			Evidence: n + ": " + strings.Join(evs, " | ")})
 	}
 	return checks.Result{Analysed: true, Findings: out}, nil

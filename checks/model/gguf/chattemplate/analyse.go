@@ -42,6 +42,22 @@ type Report struct {
 	Truncated  bool   // a bound was hit (size, visits)
 }
 
+// Summary describes the indicators in one sentence for a finding: what
+// the template does, then why it matters.
+func (r Report) Summary(max int) string {
+	var whats []string
+	for i, ind := range r.Indicators {
+		if i == max {
+			whats = append(whats, fmt.Sprintf("and %d more", len(r.Indicators)-max))
+			break
+		}
+		whats = append(whats, ind.What)
+	}
+	return "The template " + strings.Join(whats, "; ") + ". Python internals (dunder attributes, __globals__, " +
+		"__builtins__), private attributes, OS and interpreter names and disguised strings are what Jinja " +
+		"sandbox escapes are made of; real chat templates only read message fields."
+}
+
 // Worst is the highest indicator severity (0 when none).
 func (r Report) Worst() checks.Severity {
 	var w checks.Severity
@@ -101,11 +117,11 @@ func (c *collector) add(sev checks.Severity, ev, format string, a ...any) {
 func (c *collector) access(name, how string) {
 	switch {
 	case dunder.MatchString(name) && strings.HasPrefix(name, "__"):
-		c.add(checks.SeverityCritical, name, "%s the Python internal %s, the first step of every Jinja sandbox escape", how, name)
+		c.add(checks.SeverityCritical, name, "%s %s", how, name)
 	case dangerousAttrs[name]:
-		c.add(checks.SeverityCritical, name, "%s %q, which reaches the operating system or the interpreter", how, name)
+		c.add(checks.SeverityCritical, name, "%s %s", how, name)
 	case strings.HasPrefix(name, "_"):
-		c.add(checks.SeverityHigh, name, "%s the private attribute %s, which Jinja's sandbox forbids and only escapes use", how, name)
+		c.add(checks.SeverityHigh, name, "%s the private attribute %s", how, name)
 	}
 }
 
