@@ -147,6 +147,15 @@ func externalData(ctx context.Context, f *checks.File, m *Model, prefix string) 
 				Evidence: "external data " + loc})
 			continue
 		}
+		for _, t := range m.Tensors {
+			if t.External["location"] != loc {
+				continue
+			}
+			if msg := externalShape(t); msg != "" {
+				out = append(out, checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityMedium, Offset: t.Offset,
+					Message: prefix + msg, Evidence: "external length " + t.Name})
+			}
+		}
 		if f.Tree == nil {
 			continue
 		}
@@ -207,8 +216,22 @@ func externalRange(t Tensor, fileSize int64) string {
 	if off < 0 || off > fileSize || (length >= 0 && off+length > fileSize) {
 		return fmt.Sprintf("Tensor %q reads bytes %d–%d of %q, which has %d bytes.", t.Name, off, off+length, t.External["location"], fileSize)
 	}
-	if want, ok := expectedBytes(t); ok && length >= 0 && want != length {
-		return fmt.Sprintf("Tensor %q has shape %v of type %d (%d bytes) but its external data is %d bytes.", t.Name, t.Dims, t.DataType, want, length)
+	return ""
+}
+
+// externalShape compares a declared external length with the shape.
+func externalShape(t Tensor) string {
+	s, ok := t.External["length"]
+	if !ok {
+		return ""
+	}
+	length, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || length < 0 {
+		return fmt.Sprintf("Tensor %q declares the external length %q, which is not a byte count.", t.Name, s)
+	}
+	if want, ok := expectedBytes(t); ok && want != length {
+		return fmt.Sprintf("Tensor %q has shape %v of type %d (%d bytes) but its external data is %d bytes: runtimes that trust "+
+			"the shape read past the data.", t.Name, t.Dims, t.DataType, want, length)
 	}
 	return ""
 }

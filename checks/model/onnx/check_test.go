@@ -75,6 +75,8 @@ func TestFixtures(t *testing.T) {
 		{"onnx_external_missing.onnx", dirTree{}, []string{"model-onnx-malformed/medium"}},
 		{"onnx_external_missing.onnx", nil, nil}, // no snapshot to look in
 		{"onnx_custom_op.onnx", nil, []string{"model-onnx-custom-op/medium"}},
+		{"onnx_external_length.onnx", nil, []string{"model-onnx-malformed/medium"}},
+		{"onnx_external_length.onnx", dirTree{}, []string{"model-onnx-malformed/medium", "model-onnx-malformed/medium"}}, // also past the data file
 		{"onnx_if_subgraph.onnx", nil, []string{"model-onnx-custom-op/medium", "model-onnx-external-data-path/high"}},
 		{"onnx_size_mismatch.onnx", nil, []string{"model-onnx-malformed/medium"}},
 	} {

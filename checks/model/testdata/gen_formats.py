@@ -342,6 +342,9 @@ def gen_onnx():
     m = linear()
     external(m.graph.initializer[0], "weights_not_committed.bin", 0, 32)
     save("onnx_external_missing.onnx", m)
+    m = linear()
+    external(m.graph.initializer[0], "onnx_external.onnx.data", 0, 4096)
+    save("onnx_external_length.onnx", m)
     save("onnx_custom_op.onnx", linear(
         extra_nodes=[helper.make_node("Backdoor", ["Y"], ["Z"], domain="com.evil.ops")],
         opsets=[helper.make_opsetid("com.evil.ops", 1)]))
