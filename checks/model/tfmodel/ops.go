@@ -39,18 +39,52 @@ var restoreOps = map[string]bool{"Restore": true, "RestoreV2": true, "RestoreSli
 // inspect reports the dangerous ops of one graph or function. String
 // constants of the same graph resolve path inputs where they are fixed.
 func inspect(g Graph) []Problem {
-	consts := map[string]string{}
+	byName := map[string]Node{}
 	for _, n := range g.Nodes {
-		if n.Op == "Const" && len(n.Strings["value"]) == 1 {
-			consts[n.Name] = n.Strings["value"][0]
+		byName[n.Name] = n
+	}
+	// resolve follows a path input to a string constant through Identity
+	// and StringJoin, as tf.io.write_file(prefix + "x", …) builds it.
+	var resolve func(in string, depth int) (string, bool)
+	resolve = func(in string, depth int) (string, bool) {
+		n, ok := byName[inputNode(in)]
+		if !ok || depth > 8 {
+			return "", false
 		}
+		switch n.Op {
+		case "Const":
+			if v := n.Strings["value"]; len(v) == 1 {
+				return v[0], true
+			}
+		case "Identity", "Snapshot", "StopGradient":
+			if len(n.Inputs) > 0 {
+				return resolve(n.Inputs[0], depth+1)
+			}
+		case "StringJoin":
+			sep := ""
+			if s := n.Strings["separator"]; len(s) == 1 {
+				sep = s[0]
+			}
+			var parts []string
+			for _, x := range n.Inputs {
+				if strings.HasPrefix(x, "^") {
+					continue
+				}
+				p, ok := resolve(x, depth+1)
+				if !ok {
+					return "", false
+				}
+				parts = append(parts, p)
+			}
+			return strings.Join(parts, sep), len(parts) > 0
+		}
+		return "", false
 	}
 	arg := func(n Node, i int) (string, bool) {
 		if i >= len(n.Inputs) {
 			return "", false
 		}
-		v, ok := consts[inputNode(n.Inputs[i])]
-		return v, ok
+		return resolve(n.Inputs[i], 0)
 	}
 	var out []Problem
 	for _, n := range g.Nodes {
