@@ -73,8 +73,12 @@ func renderCheckRun(pr *PullRequest, cfg Config, cfgNote string, res *Result) Ch
 	if len(active) > 0 {
 		b.WriteString("### Findings\n\n| | Severity | Rule | Location | Finding |\n|---|---|---|---|---|\n")
 		for _, f := range active {
+			msg := cell(f.Message)
+			if note := res.Advisory[f.Fingerprint]; note != "" {
+				msg += " <br>_" + cell(note) + "_"
+			}
 			fmt.Fprintf(&b, "| %s | %s | [`%s`](%s#%s) | `%s` | %s |\n", severityIcon[f.Severity], f.Severity,
-				f.RuleID, checks.RulesDocURL, f.RuleID, location(f), cell(f.Message))
+				f.RuleID, checks.RulesDocURL, f.RuleID, location(f), msg)
 			if f.RuleID == checks.RuleNotAnalysed || f.RuleID == checks.RuleCheckFailed {
 				notAnalysed = append(notAnalysed, fmt.Sprintf("- `%s`: %s", f.Path, oneLine(f.Message)))
 			}

@@ -69,6 +69,9 @@ type Result struct {
 	// DataSources says what data the checks used (for example which OSV
 	// sources), from checks that report a Status.
 	DataSources []string
+	// Advisory holds the second opinion's note per finding fingerprint, shown
+	// next to the finding; it changes nothing else.
+	Advisory map[string]string
 }
 
 // statusReporter is implemented by checks whose results depend on data
@@ -162,6 +165,7 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 		return res, err
 	}
 	publishAdvice(ctx, gh, pr, cfg, adv, opts)
+	res.Advisory = advisoryNotes(adv)
 	out := renderCheckRun(pr, cfg, cfgNote, res)
 	out.Summary = withAdvice(out.Summary, adv)
 	anns := annotations(findings)

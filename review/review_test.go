@@ -254,3 +254,19 @@ func TestTruncateCountsBytes(t *testing.T) {
 		t.Fatalf("truncate: %d bytes, valid UTF-8 %v", len(got), utf8.ValidString(got))
 	}
 }
+
+func TestAdvisoryNoteNextToFinding(t *testing.T) {
+	res := &Result{Conclusion: "failure", Files: 1,
+		Findings: []checks.Finding{{RuleID: "test-bad", Severity: checks.SeverityHigh, Path: "a.py", StartLine: 3, Message: "bad line", Fingerprint: "fp1"}},
+		Advisory: map[string]string{"fp1": "second opinion (advisory): likely false positive — test data"}}
+	out := renderCheckRun(&PullRequest{HeadSHA: "abcdef1234"}, DefaultConfig(), "", res)
+	row := ""
+	for _, l := range strings.Split(out.Summary, "\n") {
+		if strings.Contains(l, "a.py:3") {
+			row = l
+		}
+	}
+	if !strings.Contains(row, "likely false positive — test data") {
+		t.Fatalf("the advisory verdict is not in the finding's row: %q", row)
+	}
+}

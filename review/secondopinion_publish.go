@@ -199,13 +199,28 @@ func withAdvice(summary string, adv *advice) string {
 	if sec == "" {
 		return summary
 	}
-	if len([]rune(summary))+len([]rune(sec)) > MaxSummary {
+	if len(summary)+len(sec) > MaxSummary { // bytes: GitHub limits both characters and bytes
 		sec = "\n> **Second opinion (advisory):** left out: the summary is at GitHub's length limit.\n"
-		if len([]rune(summary))+len([]rune(sec)) > MaxSummary {
+		if len(summary)+len(sec) > MaxSummary {
 			return summary
 		}
 	}
 	return summary + sec
+}
+
+// advisoryNotes maps the fingerprints of findings the second opinion thinks
+// likely false positives to a short note for the findings table.
+func advisoryNotes(adv *advice) map[string]string {
+	if adv == nil || adv.failed {
+		return nil
+	}
+	out := map[string]string{}
+	for fp, v := range adv.verdicts {
+		if v.verdict == "likely-false-positive" {
+			out[fp] = "second opinion (advisory): likely false positive — " + v.reason
+		}
+	}
+	return out
 }
 
 // annotateAdvice shows a likely-false-positive verdict next to its finding's
