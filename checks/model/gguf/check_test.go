@@ -5,31 +5,18 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/checktest"
 )
 
 const fixtures = "../testdata/formats"
 
 func scan(t testing.TB, name string, content []byte) (checks.Result, []string) {
 	t.Helper()
-	res, err := check{}.Scan(context.Background(), checks.NewBytesFile(name, content))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	var got []string
-	for _, f := range res.Findings {
-		if f.Message == "" {
-			t.Errorf("%s: finding %s without message", name, f.RuleID)
-		}
-		t.Logf("%s: %s %s: %s", name, f.RuleID, f.Severity, f.Message)
-		got = append(got, f.RuleID+"/"+f.Severity.String())
-	}
-	sort.Strings(got)
-	return res, got
+	return checktest.Scan(t, check{}, name, content)
 }
 
 func TestFixtures(t *testing.T) {
@@ -50,11 +37,7 @@ func TestFixtures(t *testing.T) {
 		{"gguf_bad_version.gguf", []string{"model-gguf-malformed/medium"}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			b, err := os.ReadFile(filepath.Join(fixtures, tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, got := scan(t, tc.file, b)
+			res, got := checktest.ScanFixture(t, check{}, fixtures, tc.file)
 			if !res.Analysed {
 				t.Error("not analysed")
 			}

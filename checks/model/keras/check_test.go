@@ -3,37 +3,20 @@ package keras
 import (
 	"archive/zip"
 	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/checktest"
 )
 
 const fixtures = "../testdata/formats"
 
 func scan(t testing.TB, name string, content []byte) (checks.Result, []string) {
 	t.Helper()
-	res, err := check{}.Scan(context.Background(), checks.NewBytesFile(name, content))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	var got []string
-	for _, f := range res.Findings {
-		if f.Message == "" {
-			t.Errorf("%s: finding %s without message", name, f.RuleID)
-		}
-		t.Logf("%s: %s %s: %s", name, f.RuleID, f.Severity, f.Message)
-		got = append(got, f.RuleID+"/"+f.Severity.String())
-	}
-	sort.Strings(got)
-	return res, got
+	return checktest.Scan(t, check{}, name, content)
 }
 
 func TestFixtures(t *testing.T) {
@@ -55,11 +38,7 @@ func TestFixtures(t *testing.T) {
 		{"keras3_tfsm_outside.keras", []string{"model-keras-tfsm-outside/high"}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			b, err := os.ReadFile(filepath.Join(fixtures, tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, got := scan(t, tc.file, b)
+			res, got := checktest.ScanFixture(t, check{}, fixtures, tc.file)
 			if !res.Analysed {
 				t.Error("not analysed")
 			}
@@ -70,45 +49,7 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-func TestCorpus(t *testing.T) {
-	dir, _ := filepath.Abs("../../../../shared/corpus/models")
-	raw, err := os.ReadFile(filepath.Join(dir, "labels.json"))
-	if err != nil {
-		t.Skipf("external model corpus not found at %s (it lives next to the repository as ../shared): %v", dir, err)
-	}
-	var labels map[string]struct{ Label string }
-	if err := json.Unmarshal(raw, &labels); err != nil {
-		t.Fatal(err)
-	}
-	counts := map[string]int{}
-	for name, l := range labels {
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, got := scan(t, name, b)
-		if !res.Analysed {
-			continue
-		}
-		worst := checks.Severity(0)
-		for _, f := range res.Findings {
-			worst = max(worst, f.Severity)
-		}
-		flagged := worst >= checks.SeverityHigh
-		counts[l.Label+map[bool]string{true: " flagged", false: " clean"}[flagged]]++
-		t.Logf("%s (%s): %v", name, l.Label, got)
-		if l.Label == "malicious" && !flagged {
-			t.Errorf("%s: malicious but not flagged", name)
-		}
-		if (l.Label == "benign" || strings.Contains(name, "safe")) && flagged {
-			t.Errorf("%s: benign but flagged", name)
-		}
-	}
-	if len(counts) == 0 {
-		t.Error("no Keras file of the corpus was recognised")
-	}
-	t.Logf("Keras corpus: %v", counts)
-}
+func TestCorpus(t *testing.T) { checktest.Corpus(t, check{}, "Keras") }
 
 func FuzzKerasConfig(f *testing.F) {
 	f.Add([]byte(`{"class_name":"Sequential","config":{"layers":[{"class_name":"Lambda","config":{"function":["YQ==",null,null]}}]}}`))

@@ -3,33 +3,20 @@ package safetensors
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/checktest"
 )
 
 const fixtures = "../testdata/formats"
 
 func scan(t testing.TB, name string, content []byte) (checks.Result, []string) {
 	t.Helper()
-	res, err := check{}.Scan(context.Background(), checks.NewBytesFile(name, content))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	var got []string
-	for _, f := range res.Findings {
-		if f.Message == "" {
-			t.Errorf("%s: finding %s without message", name, f.RuleID)
-		}
-		got = append(got, f.RuleID+"/"+f.Severity.String())
-	}
-	sort.Strings(got)
-	return res, got
+	return checktest.Scan(t, check{}, name, content)
 }
 
 func TestFixtures(t *testing.T) {
@@ -53,11 +40,7 @@ func TestFixtures(t *testing.T) {
 		{"../malicious/named_model.safetensors", false, nil},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			b, err := os.ReadFile(filepath.Join(fixtures, tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, got := scan(t, tc.file, b)
+			res, got := checktest.ScanFixture(t, check{}, fixtures, tc.file)
 			if res.Analysed != tc.analysed {
 				t.Errorf("Analysed = %v, want %v", res.Analysed, tc.analysed)
 			}
@@ -128,7 +111,7 @@ func TestHeaderLimit(t *testing.T) {
 
 // TestCorpus runs the check over the safetensors files of the shared corpus.
 func TestCorpus(t *testing.T) {
-	dir, labels := corpus(t)
+	dir, labels := checktest.CorpusLabels(t)
 	counts := map[string]int{}
 	for name, label := range labels {
 		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
@@ -151,24 +134,6 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("safetensors corpus: %v", counts)
-}
-
-func corpus(t *testing.T) (string, map[string]string) {
-	t.Helper()
-	dir, _ := filepath.Abs("../../../../shared/corpus/models")
-	raw, err := os.ReadFile(filepath.Join(dir, "labels.json"))
-	if err != nil {
-		t.Skipf("external model corpus not found at %s (it lives next to the repository as ../shared): %v", dir, err)
-	}
-	var labels map[string]struct{ Label string }
-	if err := json.Unmarshal(raw, &labels); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for k, v := range labels {
-		out[k] = v.Label
-	}
-	return dir, out
 }
 
 func FuzzSafetensors(f *testing.F) {
