@@ -43,3 +43,25 @@ func TestParseSeverity(t *testing.T) {
 		t.Error("SARIF levels do not follow DESIGN.md")
 	}
 }
+
+func TestInlineSuppressionsAnyCommentSyntax(t *testing.T) {
+	src := []byte("<!-- ward:ignore agent-hidden-unicode vendored doc -->\n" +
+		"x = 1 /* ward:ignore code-ssrf internal URL */\n" +
+		"-- ward:ignore code-sql-injection migration, reviewed\n" +
+		"{/* ward:ignore code-llm-output-html sanitised above */}\n")
+	sups := InlineSuppressions(src)
+	want := []Suppression{
+		{Line: 1, RuleID: "agent-hidden-unicode", Reason: "vendored doc", Standalone: true},
+		{Line: 2, RuleID: "code-ssrf", Reason: "internal URL"},
+		{Line: 3, RuleID: "code-sql-injection", Reason: "migration, reviewed", Standalone: true},
+		{Line: 4, RuleID: "code-llm-output-html", Reason: "sanitised above", Standalone: true},
+	}
+	if len(sups) != len(want) {
+		t.Fatalf("got %+v", sups)
+	}
+	for i := range want {
+		if sups[i] != want[i] {
+			t.Errorf("suppression %d = %+v, want %+v", i, sups[i], want[i])
+		}
+	}
+}

@@ -92,7 +92,7 @@ func TestInlineSuppressions(t *testing.T) {
 		"g = pickle.loads(u)  # ward:ignore * every rule on this line, for a reason",
 		"",
 	}, "\n")
-	sups := InlineSuppressions([]byte(src))
+	sups := checks.InlineSuppressions([]byte(src))
 	if len(sups) != 6 || sups[0].Reason != "produced by our own cache writer" || sups[1].Reason != "fixture from tests/" || sups[2].Reason != "" {
 		t.Fatalf("suppressions = %+v", sups)
 	}
@@ -126,7 +126,7 @@ func TestInlineSuppressions(t *testing.T) {
 func TestApplyInlineSuppressionsReportsMissingReason(t *testing.T) {
 	src := []byte("import pickle\nc = pickle.loads(z)  # ward:ignore code-pickle-load\n")
 	findings := scanSource(t, "s.py", string(src), checks.Limits{})
-	out := ApplyInlineSuppressions("s.py", InlineSuppressions(src), findings)
+	out := checks.ApplyInlineSuppressions("s.py", src, findings)
 	var bad, suppressed int
 	for _, f := range out {
 		if f.RuleID == checks.RuleBadSuppression && f.StartLine == 2 && f.Severity == checks.SeverityLow {

@@ -96,7 +96,7 @@ func analyse(ctx context.Context, f *checks.File, l lang, src []byte) ([]checks.
 		}
 		out = append(out, fd)
 	}
-	MarkSuppressed(InlineSuppressions(src), out)
+	checks.MarkSuppressed(checks.InlineSuppressions(src), out)
 	return out, nil
 }
 

@@ -59,7 +59,7 @@ func FuzzRules(f *testing.F) {
 func FuzzInlineSuppressions(f *testing.F) {
 	f.Add([]byte("x  # ward:ignore code-pickle-load reason\n// ward:ignore a,b why\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, s := range InlineSuppressions(src) {
+		for _, s := range checks.InlineSuppressions(src) {
 			if s.Line < 1 || s.RuleID == "" {
 				t.Fatalf("bad suppression %+v", s)
 			}

@@ -79,6 +79,6 @@ func scanShell(f *checks.File) (checks.Result, error) {
 					"model's hub repository."})
 		}
 	}
-	MarkSuppressed(InlineSuppressions(src), out)
+	checks.MarkSuppressed(checks.InlineSuppressions(src), out)
 	return checks.Result{Findings: out, Analysed: true}, nil
 }

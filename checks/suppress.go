@@ -1,4 +1,4 @@
-package code
+package checks
 
 import (
 	"bufio"
@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-
-	"github.com/ward-sec/ward/checks"
 )
 
-// Suppression is one inline `ward:ignore RULE reason` comment.
+// Suppression is one inline `ward:ignore RULE reason` comment. The review
+// layer, `ward scan` and the source rules all read them through this file.
 type Suppression struct {
 	Line   int    // 1-based line of the comment
 	RuleID string // the rule it silences ("*" for every rule)
@@ -20,11 +19,11 @@ type Suppression struct {
 	Standalone bool
 }
 
-var ignoreRe = regexp.MustCompile(`(?:#|//)\s*ward:ignore\s+([A-Za-z0-9_.,*-]+)\s*(.*)$`)
+var ignoreRe = regexp.MustCompile(`ward:ignore\s+([A-Za-z0-9_.,*-]+)[ \t]*(.*)$`)
 
-// InlineSuppressions finds `# ward:ignore RULE reason` and
-// `// ward:ignore RULE reason` comments. One comment may name several rules
-// separated by commas. The review layer can use it on any text file.
+// InlineSuppressions finds `ward:ignore RULE reason` in a comment of any
+// language (#, //, /* */, <!-- -->, --, JSX {/* */}). One comment may name
+// several rules separated by commas.
 func InlineSuppressions(content []byte) []Suppression {
 	if !bytes.Contains(content, []byte("ward:ignore")) {
 		return nil
@@ -41,8 +40,12 @@ func InlineSuppressions(content []byte) []Suppression {
 			continue
 		}
 		m := ignoreRe.FindStringSubmatch(text)
-		standalone := strings.TrimSpace(text[:loc[0]]) == "" || strings.TrimSpace(text[:loc[0]]) == "{/*"
-		reason := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(m[2]), "*/"))
+		// Alone on its line (only comment markers before it): it covers the next line too.
+		standalone := strings.Trim(text[:loc[0]], " \t#/*-<!;%{") == ""
+		reason := strings.TrimSpace(m[2])
+		for _, end := range []string{"-->", "*/}", "*/"} { // closing comment markers
+			reason = strings.TrimSpace(strings.TrimSuffix(reason, end))
+		}
 		reason = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(reason, "--"), ":"))
 		for _, id := range strings.Split(m[1], ",") {
 			if id = strings.TrimSpace(id); id != "" {
@@ -53,17 +56,21 @@ func InlineSuppressions(content []byte) []Suppression {
 	return out
 }
 
-// ApplyInlineSuppressions marks findings silenced by an inline comment
-// (MarkSuppressed) and returns a low finding for every suppression without
-// a reason. Such a suppression silences nothing: a reason is what makes a
-// suppression reviewable.
-func ApplyInlineSuppressions(path string, sups []Suppression, findings []checks.Finding) []checks.Finding {
+// ApplyInlineSuppressions marks findings silenced by an inline comment in
+// content (MarkSuppressed), adds a low finding for every suppression without
+// a reason — such a suppression silences nothing: a reason is what makes it
+// reviewable — and fingerprints the additions.
+func ApplyInlineSuppressions(path string, content []byte, findings []Finding) []Finding {
+	sups := InlineSuppressions(content)
+	if len(sups) == 0 {
+		return findings
+	}
 	MarkSuppressed(sups, findings)
-	var extra []checks.Finding
+	var extra []Finding
 	for _, s := range sups {
 		if s.Reason == "" {
-			extra = append(extra, checks.Finding{
-				RuleID: checks.RuleBadSuppression, Severity: checks.SeverityLow, Path: path,
+			extra = append(extra, Finding{
+				RuleID: RuleBadSuppression, Severity: SeverityLow, Path: path,
 				StartLine: s.Line, EndLine: s.Line,
 				Message: fmt.Sprintf("`ward:ignore %s` has no reason, so it is not honoured. Say why the finding "+
 					"does not apply (for example, where the file comes from).", s.RuleID),
@@ -71,15 +78,17 @@ func ApplyInlineSuppressions(path string, sups []Suppression, findings []checks.
 			})
 		}
 	}
-	return append(findings, extra...)
+	findings = append(findings, extra...)
+	Fingerprint(findings)
+	return findings
 }
 
 // MarkSuppressed sets Suppressed and SuppressedBy ("inline: <reason>") on
 // findings silenced by a suppression with a reason: on the finding's first
-// line, or alone on the line above it. The same semantics as the review
-// layer's review.ApplyInline, which also reports reasonless suppressions
-// for every file (so Scan only marks, and does not report them twice).
-func MarkSuppressed(sups []Suppression, findings []checks.Finding) {
+// line, or alone on the line above it. Checks may call it on their own
+// findings; ApplyInlineSuppressions, which the review and `ward scan` run on
+// every file, also reports reasonless ones, so they are not reported twice.
+func MarkSuppressed(sups []Suppression, findings []Finding) {
 	for i := range findings {
 		f := &findings[i]
 		if f.Suppressed || f.StartLine == 0 {
