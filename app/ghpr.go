@@ -315,3 +315,19 @@ func isPermanent(err error) bool {
 	}
 	return false
 }
+
+// TreePaths lists the files of a commit through the git trees API (GitHub
+// truncates very large trees; the listed part is used).
+func (c *prClient) TreePaths(ctx context.Context, sha string) ([]string, error) {
+	tree, _, err := c.gh.Git.GetTree(ctx, c.owner, c.repo, sha, true)
+	if err != nil {
+		return nil, fmt.Errorf("tree of %s: %w", sha, err)
+	}
+	out := make([]string, 0, len(tree.Entries))
+	for _, e := range tree.Entries {
+		if e.GetType() == "blob" {
+			out = append(out, e.GetPath())
+		}
+	}
+	return out, nil
+}

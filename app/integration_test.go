@@ -221,3 +221,37 @@ func TestOutboundURLPolicy(t *testing.T) {
 		t.Errorf("outbound client connected to loopback: %v", err)
 	}
 }
+
+// TestTorchPinReadFromUnchangedManifest: the repository pins torch>=2.6 in a
+// requirements file the PR does not touch; the review lists the tree, so
+// torch.load without weights_only is low (safe by default there), not high.
+func TestTorchPinReadFromUnchangedManifest(t *testing.T) {
+	gh := fakegithub.New(t)
+	dir := t.TempDir()
+	git := func(args ...string) {
+		if out, err := gitCmd(dir, args...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", "-b", "main")
+	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("torch>=2.6.0\n"), 0o644)
+	git("add", "-A")
+	git("commit", "-q", "-m", "init")
+	git("checkout", "-q", "-b", "feature")
+	os.WriteFile(filepath.Join(dir, "load.py"), []byte("import torch\n\nm = torch.load(path)\n"), 0o644)
+	git("add", "-A")
+	git("commit", "-q", "-m", "load")
+	git("checkout", "-q", "main")
+	gh.AddInstallation(7, "acme")
+	gh.AddRepo("acme/app", dir)
+	gh.OpenPR("acme/app", 1, "main", "feature")
+	_, url := runServer(t, gh, "sqlite://"+filepath.Join(t.TempDir(), "w.db"))
+	resp, err := fakegithub.Deliver(context.Background(), url+"/webhook", "sek", "pull_request", "d1", gh.PullRequestEvent("opened", "acme/app", 1))
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("deliver: %v %v", resp, err)
+	}
+	run := waitRun(t, gh, gh.HeadSHA("acme/app", 1))
+	if run.Conclusion != "success" || !strings.Contains(run.Summary, "code-torch-load-unsafe") || !strings.Contains(run.Summary, "| low |") {
+		t.Fatalf("conclusion %q; want torch.load reported low thanks to the unchanged pin:\n%s", run.Conclusion, run.Summary)
+	}
+}

@@ -48,6 +48,10 @@ type Options struct {
 	// FetchConcurrency bounds parallel blob downloads.
 	FetchConcurrency int
 	Logger           *slog.Logger
+
+	// dataKey is the hash of the checks' data sources, computed once a
+	// review and part of every file's cache key.
+	dataKey string
 	// SecondOpinion, when set and the base branch's config says
 	// `second_opinion: on`, adds advisory notes; it never changes the verdict.
 	SecondOpinion SecondOpinion
@@ -259,6 +263,7 @@ func selectFiles(changed []ChangedFile, cfg Config, max int) ([]*reviewedFile, [
 
 // analyse fetches each file and runs the checks, with bounded concurrency.
 func analyse(ctx context.Context, gh GitHub, pr *PullRequest, files []*reviewedFile, all []checks.Check, opts Options) error {
+	opts.dataKey = hashBytes([]byte(strings.Join(dataSources(all), "\n")))
 	tree := &prTree{ctx: ctx, gh: gh, ref: pr.HeadSHA}
 	for _, f := range files {
 		tree.paths = append(tree.paths, f.Path)
@@ -295,7 +300,7 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 			return fmt.Errorf("fetch base of %s: %w", f.Path, err)
 		}
 	}
-	key = AnalyserVersion + "|" + hashBytes([]byte(strings.Join(dataSources(all), "\n"))) + "|" + f.Path + "|" + f.BlobSHA + key
+	key = AnalyserVersion + "|" + opts.dataKey + "|" + f.Path + "|" + f.BlobSHA + key
 	var findings []checks.Finding
 	cached := false
 	if opts.Cache != nil && f.BlobSHA != "" {
@@ -396,6 +401,7 @@ func conclude(fs []checks.Finding, cfg Config, files int) string {
 // commit. Lookups are cached: every Python file of a PR asks for the same
 // manifests, and each miss would otherwise be an API call.
 type prTree struct {
+	once  sync.Once
 	ctx   context.Context
 	gh    GitHub
 	ref   string
@@ -409,7 +415,27 @@ type treeEntry struct {
 	err  error
 }
 
-func (t *prTree) Paths() []string { return t.paths }
+// TreeLister is implemented by GitHub clients that can list a commit's files
+// (the git trees API); without it, or when it fails, the tree is the PR's
+// changed files.
+type TreeLister interface {
+	TreePaths(ctx context.Context, sha string) ([]string, error)
+}
+
+// Paths lists the repository's files at the head commit, asked for once per
+// review and only when a check needs it (for example the manifests that pin
+// torch).
+func (t *prTree) Paths() []string {
+	t.once.Do(func() {
+		if tl, ok := t.gh.(TreeLister); ok {
+			if all, err := tl.TreePaths(t.ctx, t.ref); err == nil && len(all) > 0 {
+				sort.Strings(all)
+				t.paths = all
+			}
+		}
+	})
+	return t.paths
+}
 
 func (t *prTree) Open(ctx context.Context, path string) (*checks.Blob, error) {
 	t.mu.Lock()
