@@ -154,6 +154,12 @@ func scanTargets(ctx context.Context, targets []target, jobs int, prog *progress
 		jobs = 1
 	}
 	all := checks.Registered()
+	trees := map[string]*dirTree{} // one per root: its listing is walked once
+	for _, t := range targets {
+		if trees[t.root] == nil {
+			trees[t.root] = &dirTree{root: t.root}
+		}
+	}
 	results := make([][]checks.Finding, len(targets))
 	errs := make([]error, len(targets))
 	var total atomic.Int64
@@ -165,7 +171,7 @@ func scanTargets(ctx context.Context, targets []target, jobs int, prog *progress
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i], errs[i] = scanOne(ctx, t, all, &total)
+			results[i], errs[i] = scanOne(ctx, t, trees[t.root], all, &total)
 			prog.add(len(results[i]))
 		}()
 	}
@@ -180,7 +186,7 @@ func scanTargets(ctx context.Context, targets []target, jobs int, prog *progress
 	return out, total.Load(), nil
 }
 
-func scanOne(ctx context.Context, t target, all []checks.Check, total *atomic.Int64) ([]checks.Finding, error) {
+func scanOne(ctx context.Context, t target, tree *dirTree, all []checks.Check, total *atomic.Int64) ([]checks.Finding, error) {
 	fh, err := os.Open(t.disk)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", t.disk, err)
@@ -195,7 +201,7 @@ func scanOne(ctx context.Context, t target, all []checks.Check, total *atomic.In
 		Path:   t.rel,
 		Status: checks.StatusAdded,
 		Blob:   checks.Blob{Size: info.Size(), Content: fh},
-		Tree:   dirTree{root: t.root},
+		Tree:   tree,
 	}
 	f.Binary = checks.LooksBinary(f.Head(8000))
 	findings := checks.ScanFile(ctx, f, all)
@@ -207,12 +213,26 @@ func scanOne(ctx context.Context, t target, all []checks.Check, total *atomic.In
 	return findings, nil
 }
 
-// dirTree lets checks read sibling files of a scanned directory.
-type dirTree struct{ root string }
+// dirTree lets checks read sibling files of a scanned directory. The listing
+// is walked once, on first use, and shared by every file under the root.
+type dirTree struct {
+	root  string
+	once  sync.Once
+	paths []string
+}
 
-func (d dirTree) Paths() []string {
+func (d *dirTree) Paths() []string {
+	d.once.Do(func() { d.paths = listTree(d.root) })
+	return d.paths
+}
+
+// treeFileMax bounds what a check may read of a sibling file (manifests,
+// ONNX external-data headers); larger ones are not loaded into memory.
+const treeFileMax = 16 << 20
+
+func listTree(root string) []string {
 	var out []string
-	_ = filepath.WalkDir(d.root, func(p string, e fs.DirEntry, err error) error {
+	_ = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil || len(out) > 100_000 {
 			return filepath.SkipAll
 		}
@@ -220,7 +240,7 @@ func (d dirTree) Paths() []string {
 			return filepath.SkipDir
 		}
 		if e.Type().IsRegular() {
-			if rel, err := filepath.Rel(d.root, p); err == nil {
+			if rel, err := filepath.Rel(root, p); err == nil {
 				out = append(out, filepath.ToSlash(rel))
 			}
 		}
@@ -230,12 +250,18 @@ func (d dirTree) Paths() []string {
 	return out
 }
 
-func (d dirTree) Open(_ context.Context, p string) (*checks.Blob, error) {
+func (d *dirTree) Open(_ context.Context, p string) (*checks.Blob, error) {
 	clean := filepath.Clean(filepath.FromSlash(p))
 	if filepath.IsAbs(clean) || strings.HasPrefix(clean, "..") {
 		return nil, fmt.Errorf("open %s: outside the scanned tree: %w", p, fs.ErrNotExist)
 	}
-	data, err := os.ReadFile(filepath.Join(d.root, clean))
+	full := filepath.Join(d.root, clean)
+	if info, err := os.Stat(full); err != nil {
+		return nil, err
+	} else if info.Size() > treeFileMax {
+		return nil, fmt.Errorf("open %s: %w (%d bytes)", p, checks.ErrTooLarge, info.Size())
+	}
+	data, err := os.ReadFile(full)
 	if err != nil {
 		return nil, err
 	}
