@@ -179,7 +179,7 @@ func TestSQLiteDiskFull(t *testing.T) {
 		t.Skipf("cannot mount a small file system here (needs root): %v %s", err, out)
 	}
 	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
-	gh, r, _ := setupNoWard(t)
+	gh, r := setupRepo(t)
 	w := startWard(t, gh, filepath.Join(dir, "ward.db"))
 	shas := map[int]string{}
 	for n := 1; n <= 3; n++ {
@@ -214,10 +214,11 @@ func TestSQLiteDiskFull(t *testing.T) {
 	t.Logf("%d of 2 deliveries refused while the disk was full", refused)
 }
 
-func setupNoWard(t *testing.T) (*fakegithub.Server, *gitRepo, struct{}) {
+// setupRepo is setup without starting ward, for tests that start it themselves.
+func setupRepo(t *testing.T) (*fakegithub.Server, *gitRepo) {
 	gh := fakegithub.New(t)
 	gh.AddInstallation(7, "acme")
 	r := newGitRepo(t, map[string]string{"README.md": "# x\n"})
 	gh.AddRepo(repo, r.dir)
-	return gh, r, struct{}{}
+	return gh, r
 }
