@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	sitter "github.com/tree-sitter/go-tree-sitter"
-
 	"github.com/ward-sec/ward/checks"
 )
 
@@ -240,9 +238,13 @@ func TestScanDir(t *testing.T) {
 }
 
 // BenchmarkParseOnlyPython is the floor under BenchmarkCodeRulesPython: the
-// tree-sitter parse of the same tree, with no query and no rule.
+// tree-sitter parse of the same tree (flattened, as the rules get it), with
+// no rule.
 func BenchmarkParseOnlyPython(b *testing.B) {
-	tree := genTree(pyTemplate, ".py", 100_000)
+	benchParseOnly(b, python, genTree(pyTemplate, ".py", 100_000))
+}
+
+func benchParseOnly(b *testing.B, l lang, tree map[string][]byte) {
 	gs, err := loadGrammars()
 	if err != nil {
 		b.Fatal(err)
@@ -255,16 +257,20 @@ func BenchmarkParseOnlyPython(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
-		p := sitter.NewParser()
-		if err := p.SetLanguage(gs[python].lang); err != nil {
-			b.Fatal(err)
-		}
 		for _, src := range tree {
-			p.Parse(src, nil).Close()
+			t, err := parseFlat(context.Background(), gs[l], src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			t.release()
 		}
-		p.Close()
 	}
 	if cpu := cpuTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(total)*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
 	}
+}
+
+// BenchmarkParseOnlyTypeScript is the floor under BenchmarkCodeRulesTypeScript.
+func BenchmarkParseOnlyTypeScript(b *testing.B) {
+	benchParseOnly(b, typescript, genTree(tsTemplate, ".ts", 100_000))
 }

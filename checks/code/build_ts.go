@@ -3,40 +3,66 @@ package code
 import (
 	"sort"
 	"strings"
-
-	sitter "github.com/tree-sitter/go-tree-sitter"
 )
 
 // maxExprDepth bounds the conversion of deeply nested expressions; deeper
 // sub-expressions become kOther (opaque, non-literal, untainted).
 const maxExprDepth = 64
 
-// tsBuilder turns tree-sitter nodes into ward's expression form.
+// tsBuilder turns a flat tree-sitter tree into ward's expression form.
 type tsBuilder struct {
 	g   *grammar
 	src []byte
+	t   []fnode // the whole tree in pre-order; see parseFlat
 	u   *unit
-	// memo holds converted nodes by tree-sitter node id: a call nested in
-	// an assignment is an event of its own and is converted only once.
-	memo       map[uintptr]*node
+	// memo holds converted nodes by tree index: a call nested in an
+	// assignment is an event of its own and is converted only once.
+	memo       []*node
 	lineStarts []int
 }
 
-// lineOf returns the 1-based line of a byte offset (cheaper than asking
-// the C side for positions).
+// lineOf returns the 1-based line of a byte offset.
 func (b *tsBuilder) lineOf(off int) int {
 	return sort.SearchInts(b.lineStarts, off+1)
 }
 
-func (b *tsBuilder) text(n *sitter.Node) string {
-	if n == nil {
+// kindOf is a node's kind name; "" for none and for ERROR nodes.
+func (b *tsBuilder) kindOf(n tn) string {
+	if n < 0 {
 		return ""
 	}
-	return string(b.src[n.StartByte():n.EndByte()])
+	if s := int(b.t[n].sym); s < len(b.g.kinds) {
+		return b.g.kinds[s]
+	}
+	return ""
 }
 
-func (b *tsBuilder) leaf(n *sitter.Node, k kind) *node {
-	sb, eb := int(n.StartByte()), int(n.EndByte())
+// field returns n's first child under the named field, or none.
+func (b *tsBuilder) field(n tn, name string) tn {
+	if n < 0 {
+		return none
+	}
+	id, ok := b.g.fields[name]
+	if !ok {
+		return none
+	}
+	for c := b.t[n].first; c >= 0; c = b.t[c].next {
+		if b.t[c].field == id {
+			return c
+		}
+	}
+	return none
+}
+
+func (b *tsBuilder) text(n tn) string {
+	if n < 0 {
+		return ""
+	}
+	return string(b.src[b.t[n].sb:b.t[n].eb])
+}
+
+func (b *tsBuilder) leaf(n tn, k kind) *node {
+	sb, eb := int(b.t[n].sb), int(b.t[n].eb)
 	last := eb - 1
 	if last < sb {
 		last = sb
@@ -44,29 +70,26 @@ func (b *tsBuilder) leaf(n *sitter.Node, k kind) *node {
 	return &node{kind: k, sb: sb, eb: eb, line: b.lineOf(sb), endLine: b.lineOf(last)}
 }
 
-func (b *tsBuilder) named(n *sitter.Node) []*sitter.Node {
-	c := n.NamedChildCount()
-	out := make([]*sitter.Node, 0, c)
-	for i := uint(0); i < c; i++ {
-		ch := n.NamedChild(i)
-		if b.g.kind(ch) == "comment" {
-			continue
+// named returns n's named children other than comments.
+func (b *tsBuilder) named(n tn) []tn {
+	var out []tn
+	for c := b.t[n].first; c >= 0; c = b.t[c].next {
+		if b.t[c].flags&fNamed != 0 && b.kindOf(c) != "comment" {
+			out = append(out, c)
 		}
-		out = append(out, ch)
 	}
 	return out
 }
 
 // expr converts an expression node.
-func (b *tsBuilder) expr(n *sitter.Node, depth int) *node {
-	if n == nil {
+func (b *tsBuilder) expr(n tn, depth int) *node {
+	if n < 0 {
 		return nil
 	}
 	if depth > maxExprDepth {
 		return b.leaf(n, kOther)
 	}
-	id := n.Id()
-	if x, ok := b.memo[id]; ok {
+	if x := b.memo[n]; x != nil {
 		return x
 	}
 	var x *node
@@ -75,19 +98,19 @@ func (b *tsBuilder) expr(n *sitter.Node, depth int) *node {
 	} else {
 		x = b.jsExpr(n, depth)
 	}
-	b.memo[id] = x
+	b.memo[n] = x
 	return x
 }
 
-func (b *tsBuilder) others(out *node, n *sitter.Node, depth int) *node {
+func (b *tsBuilder) others(out *node, n tn, depth int) *node {
 	for _, c := range b.named(n) {
 		out.args = append(out.args, b.expr(c, depth+1))
 	}
 	return out
 }
 
-func (b *tsBuilder) pyExpr(n *sitter.Node, depth int) *node {
-	k := b.g.kind(n)
+func (b *tsBuilder) pyExpr(n tn, depth int) *node {
+	k := b.kindOf(n)
 	switch k {
 	case "identifier":
 		out := b.leaf(n, kIdent)
@@ -95,13 +118,13 @@ func (b *tsBuilder) pyExpr(n *sitter.Node, depth int) *node {
 		return out
 	case "attribute":
 		out := b.leaf(n, kAttr)
-		out.obj = b.expr(b.g.field(n, "object"), depth+1)
-		out.name = b.text(b.g.field(n, "attribute"))
+		out.obj = b.expr(b.field(n, "object"), depth+1)
+		out.name = b.text(b.field(n, "attribute"))
 		return out
 	case "subscript":
 		out := b.leaf(n, kIndex)
-		out.obj = b.expr(b.g.field(n, "value"), depth+1)
-		if s := b.g.field(n, "subscript"); s != nil {
+		out.obj = b.expr(b.field(n, "value"), depth+1)
+		if s := b.field(n, "subscript"); s >= 0 {
 			out.args = []*node{b.expr(s, depth+1)}
 		}
 		return out
@@ -113,8 +136,8 @@ func (b *tsBuilder) pyExpr(n *sitter.Node, depth int) *node {
 		out := b.others(b.leaf(n, kConcat), n, depth)
 		return foldLiteralConcat(out)
 	case "binary_operator":
-		l, r := b.expr(b.g.field(n, "left"), depth+1), b.expr(b.g.field(n, "right"), depth+1)
-		op := b.text(b.g.field(n, "operator"))
+		l, r := b.expr(b.field(n, "left"), depth+1), b.expr(b.field(n, "right"), depth+1)
+		op := b.text(b.field(n, "operator"))
 		switch {
 		case op == "+":
 			out := b.leaf(n, kConcat)
@@ -147,14 +170,14 @@ func (b *tsBuilder) pyExpr(n *sitter.Node, depth int) *node {
 	case "dictionary":
 		out := b.leaf(n, kDict)
 		for _, p := range b.named(n) {
-			if b.g.kind(p) != "pair" {
+			if b.kindOf(p) != "pair" {
 				continue
 			}
-			key := b.expr(b.g.field(p, "key"), depth+1)
+			key := b.expr(b.field(p, "key"), depth+1)
 			if key != nil && key.kind == kStr {
-				out.kw = append(out.kw, kv{key.str, b.expr(b.g.field(p, "value"), depth+1)})
+				out.kw = append(out.kw, kv{key.str, b.expr(b.field(p, "value"), depth+1)})
 			} else {
-				out.args = append(out.args, b.expr(b.g.field(p, "value"), depth+1))
+				out.args = append(out.args, b.expr(b.field(p, "value"), depth+1))
 			}
 		}
 		return out
@@ -175,18 +198,18 @@ func (b *tsBuilder) pyExpr(n *sitter.Node, depth int) *node {
 	return b.leaf(n, kOther)
 }
 
-func (b *tsBuilder) pyCall(n *sitter.Node, depth int) *node {
+func (b *tsBuilder) pyCall(n tn, depth int) *node {
 	out := b.leaf(n, kCall)
-	out.obj = b.expr(b.g.field(n, "function"), depth+1)
-	args := b.g.field(n, "arguments")
-	if args != nil && b.g.kind(args) == "generator_expression" { // "".join(x for x in xs)
+	out.obj = b.expr(b.field(n, "function"), depth+1)
+	args := b.field(n, "arguments")
+	if args >= 0 && b.kindOf(args) == "generator_expression" { // "".join(x for x in xs)
 		out.args = append(out.args, b.expr(args, depth+1))
 	}
-	if args != nil && b.g.kind(args) == "argument_list" {
+	if args >= 0 && b.kindOf(args) == "argument_list" {
 		for _, a := range b.named(args) {
-			switch b.g.kind(a) {
+			switch b.kindOf(a) {
 			case "keyword_argument":
-				out.kw = append(out.kw, kv{b.text(b.g.field(a, "name")), b.expr(b.g.field(a, "value"), depth+1)})
+				out.kw = append(out.kw, kv{b.text(b.field(a, "name")), b.expr(b.field(a, "value"), depth+1)})
 			case "list_splat", "dictionary_splat":
 				out.args = append(out.args, b.others(b.leaf(a, kOther), a, depth))
 			default:
@@ -208,15 +231,15 @@ func (b *tsBuilder) pyCall(n *sitter.Node, depth int) *node {
 	return out
 }
 
-func (b *tsBuilder) pyString(n *sitter.Node, depth int) *node {
+func (b *tsBuilder) pyString(n tn, depth int) *node {
 	var sb strings.Builder
 	var parts []*node
 	for _, c := range b.named(n) {
-		switch b.g.kind(c) {
+		switch b.kindOf(c) {
 		case "string_content", "escape_sequence":
 			sb.WriteString(b.text(c))
 		case "interpolation":
-			if e := b.g.field(c, "expression"); e != nil {
+			if e := b.field(c, "expression"); e >= 0 {
 				parts = append(parts, b.expr(e, depth+1))
 			}
 			sb.WriteString("{}")
@@ -235,8 +258,8 @@ func (b *tsBuilder) pyString(n *sitter.Node, depth int) *node {
 	return out
 }
 
-func (b *tsBuilder) jsExpr(n *sitter.Node, depth int) *node {
-	k := b.g.kind(n)
+func (b *tsBuilder) jsExpr(n tn, depth int) *node {
+	k := b.kindOf(n)
 	switch k {
 	case "identifier", "this", "shorthand_property_identifier", "property_identifier":
 		if b.text(n) == "undefined" {
@@ -247,12 +270,12 @@ func (b *tsBuilder) jsExpr(n *sitter.Node, depth int) *node {
 		return out
 	case "member_expression":
 		out := b.leaf(n, kAttr)
-		out.obj = b.expr(b.g.field(n, "object"), depth+1)
-		out.name = b.text(b.g.field(n, "property"))
+		out.obj = b.expr(b.field(n, "object"), depth+1)
+		out.name = b.text(b.field(n, "property"))
 		return out
 	case "subscript_expression":
-		obj := b.expr(b.g.field(n, "object"), depth+1)
-		idx := b.expr(b.g.field(n, "index"), depth+1)
+		obj := b.expr(b.field(n, "object"), depth+1)
+		idx := b.expr(b.field(n, "index"), depth+1)
 		if idx != nil && idx.kind == kStr { // obj["name"] reads like obj.name
 			out := b.leaf(n, kAttr)
 			out.obj, out.name = obj, idx.str
@@ -266,12 +289,12 @@ func (b *tsBuilder) jsExpr(n *sitter.Node, depth int) *node {
 		out := b.leaf(n, kCall)
 		out.isNew = k == "new_expression"
 		if out.isNew {
-			out.obj = b.expr(b.g.field(n, "constructor"), depth+1)
+			out.obj = b.expr(b.field(n, "constructor"), depth+1)
 		} else {
-			out.obj = b.expr(b.g.field(n, "function"), depth+1)
+			out.obj = b.expr(b.field(n, "function"), depth+1)
 		}
-		if args := b.g.field(n, "arguments"); args != nil {
-			if b.g.kind(args) == "arguments" {
+		if args := b.field(n, "arguments"); args >= 0 {
+			if b.kindOf(args) == "arguments" {
 				for _, a := range b.named(args) {
 					out.args = append(out.args, b.expr(a, depth+1))
 				}
@@ -292,7 +315,7 @@ func (b *tsBuilder) jsExpr(n *sitter.Node, depth int) *node {
 		var sb strings.Builder
 		var parts []*node
 		for _, c := range b.named(n) {
-			switch b.g.kind(c) {
+			switch b.kindOf(c) {
 			case "string_fragment", "escape_sequence":
 				sb.WriteString(b.text(c))
 			case "template_substitution":
@@ -314,8 +337,8 @@ func (b *tsBuilder) jsExpr(n *sitter.Node, depth int) *node {
 		out.args = append([]*node{lit}, parts...)
 		return out
 	case "binary_expression":
-		l, r := b.expr(b.g.field(n, "left"), depth+1), b.expr(b.g.field(n, "right"), depth+1)
-		if b.text(b.g.field(n, "operator")) == "+" {
+		l, r := b.expr(b.field(n, "left"), depth+1), b.expr(b.field(n, "right"), depth+1)
+		if b.text(b.field(n, "operator")) == "+" {
 			out := b.leaf(n, kConcat)
 			out.args = []*node{l, r}
 			return foldLiteralConcat(out)
@@ -336,17 +359,17 @@ func (b *tsBuilder) jsExpr(n *sitter.Node, depth int) *node {
 	case "object":
 		out := b.leaf(n, kDict)
 		for _, p := range b.named(n) {
-			switch b.g.kind(p) {
+			switch b.kindOf(p) {
 			case "pair":
-				key := b.g.field(p, "key")
+				key := b.field(p, "key")
 				name := b.text(key)
-				switch b.g.kind(key) {
+				switch b.kindOf(key) {
 				case "string":
 					name = strings.Trim(name, `"'`)
 				case "computed_property_name":
 					name = ""
 				}
-				val := b.expr(b.g.field(p, "value"), depth+1)
+				val := b.expr(b.field(p, "value"), depth+1)
 				if name != "" {
 					out.kw = append(out.kw, kv{name, val})
 				} else {
@@ -416,14 +439,14 @@ func foldLiteralConcat(n *node) *node {
 }
 
 // function records a function scope with its parameters.
-func (b *tsBuilder) function(n *sitter.Node) {
-	s := &scope{sb: int(n.StartByte()), eb: int(n.EndByte()), tainted: map[string]bool{}, reqObjs: map[string]string{}}
-	params := b.g.field(n, "parameters")
-	if params == nil {
-		params = b.g.field(n, "parameter") // arrow function with one bare parameter
+func (b *tsBuilder) function(n tn) {
+	s := &scope{sb: int(b.t[n].sb), eb: int(b.t[n].eb), tainted: map[string]bool{}, reqObjs: map[string]string{}}
+	params := b.field(n, "parameters")
+	if params < 0 {
+		params = b.field(n, "parameter") // arrow function with one bare parameter
 	}
-	if params != nil {
-		if b.g.kind(params) == "identifier" {
+	if params >= 0 {
+		if b.kindOf(params) == "identifier" {
 			s.params = append(s.params, b.text(params))
 		} else {
 			for _, p := range b.named(params) {
@@ -461,33 +484,31 @@ func (b *tsBuilder) function(n *sitter.Node) {
 
 // functionName is a function's own name; anonymous functions assigned to
 // a variable (const ask = async () => ...) are named in assignEvent.
-// (Node.Parent is not used: tree-sitter finds a parent by descending from
-// the root, which is quadratic on deeply nested code.)
-func (b *tsBuilder) functionName(n *sitter.Node) string {
-	if name := b.g.field(n, "name"); name != nil {
+func (b *tsBuilder) functionName(n tn) string {
+	if name := b.field(n, "name"); name >= 0 {
 		return b.text(name)
 	}
 	return ""
 }
 
-func (b *tsBuilder) paramName(p *sitter.Node) string {
-	switch b.g.kind(p) {
+func (b *tsBuilder) paramName(p tn) string {
+	switch b.kindOf(p) {
 	case "identifier":
 		return b.text(p)
 	case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
 		for _, c := range b.named(p) {
-			if b.g.kind(c) == "identifier" {
+			if b.kindOf(c) == "identifier" {
 				return b.text(c)
 			}
 		}
 	case "default_parameter", "typed_default_parameter":
-		return b.text(b.g.field(p, "name"))
+		return b.text(b.field(p, "name"))
 	case "required_parameter", "optional_parameter":
-		if pat := b.g.field(p, "pattern"); pat != nil && b.g.kind(pat) == "identifier" {
+		if pat := b.field(p, "pattern"); pat >= 0 && b.kindOf(pat) == "identifier" {
 			return b.text(pat)
 		}
 	case "assignment_pattern":
-		if l := b.g.field(p, "left"); l != nil && b.g.kind(l) == "identifier" {
+		if l := b.field(p, "left"); l >= 0 && b.kindOf(l) == "identifier" {
 			return b.text(l)
 		}
 	}
@@ -496,13 +517,13 @@ func (b *tsBuilder) paramName(p *sitter.Node) string {
 
 // isRouteHandler reports a Python function decorated as a web route
 // (Flask, FastAPI, Starlette, Sanic, Quart): its parameters carry request input.
-func isRouteHandler(b *tsBuilder, fn *sitter.Node) bool {
-	parent := fn.Parent()
-	if parent == nil || b.g.kind(parent) != "decorated_definition" {
+func isRouteHandler(b *tsBuilder, fn tn) bool {
+	parent := b.t[fn].parent
+	if parent < 0 || b.kindOf(parent) != "decorated_definition" {
 		return false
 	}
 	for _, d := range b.named(parent) {
-		if b.g.kind(d) != "decorator" {
+		if b.kindOf(d) != "decorator" {
 			continue
 		}
 		e := b.named(d)
@@ -529,7 +550,7 @@ func (b *tsBuilder) add(sb int, ev event) {
 	s.events = append(s.events, ev)
 }
 
-func (b *tsBuilder) callEvent(n *sitter.Node) {
+func (b *tsBuilder) callEvent(n tn) {
 	c := b.expr(n, 0)
 	if c.kind != kCall {
 		return // "...".format(...) became kFormat
@@ -538,14 +559,14 @@ func (b *tsBuilder) callEvent(n *sitter.Node) {
 }
 
 // targets converts an assignment's left side into target nodes.
-func (b *tsBuilder) targets(n *sitter.Node) []*node {
-	if n == nil {
+func (b *tsBuilder) targets(n tn) []*node {
+	if n < 0 {
 		return nil
 	}
-	switch b.g.kind(n) {
+	switch b.kindOf(n) {
 	case "identifier", "attribute", "subscript", "member_expression", "subscript_expression", "shorthand_property_identifier_pattern":
 		x := b.expr(n, 0)
-		if b.g.kind(n) == "shorthand_property_identifier_pattern" {
+		if b.kindOf(n) == "shorthand_property_identifier_pattern" {
 			x = b.leaf(n, kIdent)
 			x.name = b.text(n)
 		}
@@ -558,7 +579,7 @@ func (b *tsBuilder) targets(n *sitter.Node) []*node {
 		}
 		return out
 	case "pair_pattern":
-		return b.targets(b.g.field(n, "value"))
+		return b.targets(b.field(n, "value"))
 	case "rest_pattern", "object_assignment_pattern", "assignment_pattern":
 		for _, c := range b.named(n) {
 			return b.targets(c)
@@ -567,21 +588,21 @@ func (b *tsBuilder) targets(n *sitter.Node) []*node {
 	return nil
 }
 
-func (b *tsBuilder) assignEvent(n *sitter.Node) {
-	k := b.g.kind(n)
-	var left, right *sitter.Node
+func (b *tsBuilder) assignEvent(n tn) {
+	k := b.kindOf(n)
+	var left, right tn
 	if k == "variable_declarator" {
-		left, right = b.g.field(n, "name"), b.g.field(n, "value")
+		left, right = b.field(n, "name"), b.field(n, "value")
 	} else {
-		left, right = b.g.field(n, "left"), b.g.field(n, "right")
+		left, right = b.field(n, "left"), b.field(n, "right")
 	}
-	if right == nil {
+	if right < 0 {
 		return
 	}
 	// a = b = value: the inner assignment is its own event; take its value.
-	for b.g.kind(right) == "assignment" || b.g.kind(right) == "assignment_expression" {
-		right = b.g.field(right, "right")
-		if right == nil {
+	for b.kindOf(right) == "assignment" || b.kindOf(right) == "assignment_expression" {
+		right = b.field(right, "right")
+		if right < 0 {
 			return
 		}
 	}
@@ -589,39 +610,39 @@ func (b *tsBuilder) assignEvent(n *sitter.Node) {
 	if b.u.lang.isJS() && k == "variable_declarator" && b.requireImport(left, val) {
 		return
 	}
-	if val.kind == kFunc && left != nil && b.g.kind(left) == "identifier" {
+	if val.kind == kFunc && left >= 0 && b.kindOf(left) == "identifier" {
 		if s := b.u.scopeAt(val.sb); s.sb == val.sb && s.name == "" {
 			s.name = b.text(left)
 		}
 	}
-	b.add(int(n.StartByte()), event{kind: evAssign, targets: b.targets(left), value: val,
+	b.add(int(b.t[n].sb), event{kind: evAssign, targets: b.targets(left), value: val,
 		aug: strings.HasPrefix(k, "augmented")})
 }
 
-func (b *tsBuilder) withEvent(n *sitter.Node) {
-	as := b.g.field(n, "value")
-	if as == nil {
+func (b *tsBuilder) withEvent(n tn) {
+	as := b.field(n, "value")
+	if as < 0 {
 		return
 	}
 	kids := b.named(as)
 	if len(kids) == 0 {
 		return
 	}
-	alias := b.g.field(as, "alias")
-	b.add(int(n.StartByte()), event{kind: evAssign, targets: b.targets(alias), value: b.expr(kids[0], 0)})
+	alias := b.field(as, "alias")
+	b.add(int(b.t[n].sb), event{kind: evAssign, targets: b.targets(alias), value: b.expr(kids[0], 0)})
 }
 
-func (b *tsBuilder) forEvent(n *sitter.Node) {
-	left, right := b.g.field(n, "left"), b.g.field(n, "right")
-	if right == nil {
+func (b *tsBuilder) forEvent(n tn) {
+	left, right := b.field(n, "left"), b.field(n, "right")
+	if right < 0 {
 		return
 	}
-	b.add(int(n.StartByte()), event{kind: evFor, targets: b.targets(left), value: b.expr(right, 0)})
+	b.add(int(b.t[n].sb), event{kind: evFor, targets: b.targets(left), value: b.expr(right, 0)})
 }
 
 // jsxEvent turns dangerouslySetInnerHTML={{__html: x}} into an assignment
 // to an attribute of that name, which the HTML rules read like innerHTML.
-func (b *tsBuilder) jsxEvent(n *sitter.Node) {
+func (b *tsBuilder) jsxEvent(n tn) {
 	kids := b.named(n)
 	if len(kids) < 2 || b.text(kids[0]) != "dangerouslySetInnerHTML" {
 		return
@@ -632,5 +653,5 @@ func (b *tsBuilder) jsxEvent(n *sitter.Node) {
 	}
 	t := b.leaf(kids[0], kAttr)
 	t.name = "dangerouslySetInnerHTML"
-	b.add(int(n.StartByte()), event{kind: evAssign, targets: []*node{t}, value: val})
+	b.add(int(b.t[n].sb), event{kind: evAssign, targets: []*node{t}, value: val})
 }

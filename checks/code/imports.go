@@ -2,8 +2,6 @@ package code
 
 import (
 	"strings"
-
-	sitter "github.com/tree-sitter/go-tree-sitter"
 )
 
 // importStmt records the names an import binds, so that rules match the
@@ -11,22 +9,22 @@ import (
 // "torch", `from pickle import loads as l` binds l to "pickle.loads",
 // `import { exec as run } from "node:child_process"` binds run to
 // "child_process.exec".
-func (b *tsBuilder) importStmt(n *sitter.Node) {
+func (b *tsBuilder) importStmt(n tn) {
 	if b.u.lang == python {
 		b.pyImport(n)
 		return
 	}
-	src := b.g.field(n, "source")
-	if src == nil {
+	src := b.field(n, "source")
+	if src < 0 {
 		return
 	}
 	mod := normaliseModule(strings.Trim(b.text(src), "\"'`"))
 	for _, c := range b.named(n) {
-		if b.g.kind(c) != "import_clause" {
+		if b.kindOf(c) != "import_clause" {
 			continue
 		}
 		for _, d := range b.named(c) {
-			switch b.g.kind(d) {
+			switch b.kindOf(d) {
 			case "identifier": // default import
 				b.u.imports[b.text(d)] = mod
 			case "namespace_import":
@@ -35,12 +33,12 @@ func (b *tsBuilder) importStmt(n *sitter.Node) {
 				}
 			case "named_imports":
 				for _, spec := range b.named(d) {
-					if b.g.kind(spec) != "import_specifier" {
+					if b.kindOf(spec) != "import_specifier" {
 						continue
 					}
-					name := b.text(b.g.field(spec, "name"))
+					name := b.text(b.field(spec, "name"))
 					local := name
-					if a := b.g.field(spec, "alias"); a != nil {
+					if a := b.field(spec, "alias"); a >= 0 {
 						local = b.text(a)
 					}
 					b.u.imports[local] = mod + "." + strings.Trim(name, "\"'")
@@ -50,10 +48,10 @@ func (b *tsBuilder) importStmt(n *sitter.Node) {
 	}
 }
 
-func (b *tsBuilder) pyImport(n *sitter.Node) {
-	if b.g.kind(n) == "import_statement" {
+func (b *tsBuilder) pyImport(n tn) {
+	if b.kindOf(n) == "import_statement" {
 		for _, c := range b.named(n) {
-			switch b.g.kind(c) {
+			switch b.kindOf(c) {
 			case "dotted_name": // import os.path binds os
 				full := b.text(c)
 				root, _, _ := strings.Cut(full, ".")
@@ -61,26 +59,26 @@ func (b *tsBuilder) pyImport(n *sitter.Node) {
 					b.u.imports[root] = root
 				}
 			case "aliased_import":
-				b.u.imports[b.text(b.g.field(c, "alias"))] = b.text(b.g.field(c, "name"))
+				b.u.imports[b.text(b.field(c, "alias"))] = b.text(b.field(c, "name"))
 			}
 		}
 		return
 	}
-	modNode := b.g.field(n, "module_name")
-	if modNode == nil || b.g.kind(modNode) == "relative_import" {
+	modNode := b.field(n, "module_name")
+	if modNode < 0 || b.kindOf(modNode) == "relative_import" {
 		return
 	}
 	mod := b.text(modNode)
 	for _, c := range b.named(n) {
-		if c.Equals(*modNode) {
+		if c == modNode {
 			continue
 		}
-		switch b.g.kind(c) {
+		switch b.kindOf(c) {
 		case "dotted_name":
 			name := b.text(c)
 			b.u.imports[name] = mod + "." + name
 		case "aliased_import":
-			b.u.imports[b.text(b.g.field(c, "alias"))] = mod + "." + b.text(b.g.field(c, "name"))
+			b.u.imports[b.text(b.field(c, "alias"))] = mod + "." + b.text(b.field(c, "name"))
 		}
 	}
 }
@@ -88,7 +86,7 @@ func (b *tsBuilder) pyImport(n *sitter.Node) {
 // requireImport records `const x = require("m")`, `const {a, b: c} =
 // require("m")` and `const x = require("m").y`; it reports whether the
 // declaration was such an import.
-func (b *tsBuilder) requireImport(left *sitter.Node, val *node) bool {
+func (b *tsBuilder) requireImport(left tn, val *node) bool {
 	mod, member := "", ""
 	switch {
 	case isRequire(val):
@@ -102,17 +100,17 @@ func (b *tsBuilder) requireImport(left *sitter.Node, val *node) bool {
 	if member != "" {
 		mod += "." + member
 	}
-	switch b.g.kind(left) {
+	switch b.kindOf(left) {
 	case "identifier":
 		b.u.imports[b.text(left)] = mod
 	case "object_pattern":
 		for _, p := range b.named(left) {
-			switch b.g.kind(p) {
+			switch b.kindOf(p) {
 			case "shorthand_property_identifier_pattern":
 				b.u.imports[b.text(p)] = mod + "." + b.text(p)
 			case "pair_pattern":
-				key := strings.Trim(b.text(b.g.field(p, "key")), "\"'")
-				if v := b.g.field(p, "value"); v != nil && b.g.kind(v) == "identifier" {
+				key := strings.Trim(b.text(b.field(p, "key")), "\"'")
+				if v := b.field(p, "value"); v >= 0 && b.kindOf(v) == "identifier" {
 					b.u.imports[b.text(v)] = mod + "." + key
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 	tsjs "github.com/tree-sitter/tree-sitter-javascript/bindings/go"
@@ -18,48 +19,53 @@ import (
 // walking a tree compares small integers instead of allocating strings.
 type grammar struct {
 	lang   *sitter.Language
+	raw    unsafe.Pointer // the C TSLanguage, for parseFlat
 	kinds  []string
 	fields map[string]uint16
-	facts  *sitter.Query // the events every rule works from; see factsQuery
-	capIdx map[string]uint32
+	facts  []fact // by symbol: which event a node of that kind starts
 }
 
-// factsQuery finds, in one pass of the tree-sitter query engine, every node
-// the rules and the data-flow step start from.
-var factsQuery = map[lang]string{
-	python: `
-(call) @call
-(assignment) @assign
-(augmented_assignment) @assign
-(with_item value: (as_pattern)) @with
-(for_statement) @for
-(import_statement) @import
-(import_from_statement) @import
-(function_definition) @func
-(return_statement) @return
-`,
-	javascript: jsFacts + `(jsx_attribute) @jsx
-`,
-	typescript: jsFacts,
-	tsx: jsFacts + `(jsx_attribute) @jsx
-`,
+// fact is the kind of event a syntax node starts: the nodes every rule and
+// the data-flow step work from.
+type fact uint8
+
+const (
+	factNone fact = iota
+	factCall
+	factAssign
+	factWith // a with_item whose value is an as_pattern
+	factFor
+	factImport
+	factFunc
+	factReturn
+	factJSX
+)
+
+// factKinds names, per language, the node kinds that start each fact.
+var factKinds = map[lang]map[string]fact{
+	python: {
+		"call": factCall, "assignment": factAssign, "augmented_assignment": factAssign, "with_item": factWith,
+		"for_statement": factFor, "import_statement": factImport, "import_from_statement": factImport,
+		"function_definition": factFunc, "return_statement": factReturn,
+	},
+	javascript: jsFactKinds(true),
+	typescript: jsFactKinds(false),
+	tsx:        jsFactKinds(true),
 }
 
-const jsFacts = `
-(call_expression) @call
-(new_expression) @call
-(variable_declarator) @assign
-(assignment_expression) @assign
-(augmented_assignment_expression) @assign
-(for_in_statement) @for
-(import_statement) @import
-(function_declaration) @func
-(function_expression) @func
-(arrow_function) @func
-(method_definition) @func
-(generator_function_declaration) @func
-(return_statement) @return
-`
+func jsFactKinds(jsx bool) map[string]fact {
+	m := map[string]fact{
+		"call_expression": factCall, "new_expression": factCall, "variable_declarator": factAssign,
+		"assignment_expression": factAssign, "augmented_assignment_expression": factAssign,
+		"for_in_statement": factFor, "import_statement": factImport, "function_declaration": factFunc,
+		"function_expression": factFunc, "arrow_function": factFunc, "method_definition": factFunc,
+		"generator_function_declaration": factFunc, "return_statement": factReturn,
+	}
+	if jsx {
+		m["jsx_attribute"] = factJSX
+	}
+	return m
+}
 
 var (
 	grammarsOnce sync.Once
@@ -70,50 +76,30 @@ var (
 func loadGrammars() (map[lang]*grammar, error) {
 	grammarsOnce.Do(func() {
 		grammars = map[lang]*grammar{}
-		for l, ptr := range map[lang]*sitter.Language{
-			python:     sitter.NewLanguage(tspy.Language()),
-			javascript: sitter.NewLanguage(tsjs.Language()),
-			typescript: sitter.NewLanguage(tsts.LanguageTypescript()),
-			tsx:        sitter.NewLanguage(tsts.LanguageTSX()),
+		for l, raw := range map[lang]unsafe.Pointer{
+			python:     tspy.Language(),
+			javascript: tsjs.Language(),
+			typescript: tsts.LanguageTypescript(),
+			tsx:        tsts.LanguageTSX(),
 		} {
-			g := &grammar{lang: ptr, fields: map[string]uint16{}, capIdx: map[string]uint32{}}
+			ptr := sitter.NewLanguage(raw)
+			g := &grammar{lang: ptr, raw: raw, fields: map[string]uint16{}}
 			n := ptr.NodeKindCount()
 			g.kinds = make([]string, n)
+			g.facts = make([]fact, n)
 			for i := uint32(0); i < n; i++ {
 				g.kinds[i] = ptr.NodeKindForId(uint16(i))
+				if ptr.NodeKindIsNamed(uint16(i)) {
+					g.facts[i] = factKinds[l][g.kinds[i]]
+				}
 			}
 			for i := uint32(1); i <= ptr.FieldCount(); i++ {
 				g.fields[ptr.FieldNameForId(uint16(i))] = uint16(i)
-			}
-			q, qerr := sitter.NewQuery(ptr, factsQuery[l])
-			if qerr != nil {
-				grammarsErr = fmt.Errorf("facts query for %s: %s", l, qerr.Error())
-				return
-			}
-			g.facts = q
-			for i, name := range q.CaptureNames() {
-				g.capIdx[name] = uint32(i)
 			}
 			grammars[l] = g
 		}
 	})
 	return grammars, grammarsErr
-}
-
-func (g *grammar) kind(n *sitter.Node) string {
-	id := n.KindId()
-	if int(id) < len(g.kinds) {
-		return g.kinds[id]
-	}
-	return ""
-}
-
-func (g *grammar) field(n *sitter.Node, name string) *sitter.Node {
-	id, ok := g.fields[name]
-	if !ok {
-		return nil
-	}
-	return n.ChildByFieldId(id)
 }
 
 // langFor picks the language from the file name; "" means not source code.
@@ -137,88 +123,67 @@ func langFor(path string) lang {
 	return langNone
 }
 
-// parseTS parses Python or JS/TS source into a unit. The tree-sitter parser,
-// tree and query cursor are C memory: all are closed before returning.
+// parseTS parses Python or JS/TS source into a unit.
 func parseTS(ctx context.Context, path string, l lang, src []byte) (*unit, error) {
 	gs, err := loadGrammars()
 	if err != nil {
 		return nil, err
 	}
 	g := gs[l]
-	p := sitter.NewParser()
-	defer p.Close()
-	if err := p.SetLanguage(g.lang); err != nil {
-		return nil, fmt.Errorf("set language %s: %w", l, err)
+	ft, err := parseFlat(ctx, g, src)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", path, err)
 	}
-	// ParseCtx's watcher goroutine can write to the parser's cancellation
-	// flag after Close when the context ends late (a crash seen under load);
-	// the progress callback checks ctx on the parsing goroutine instead.
-	tree := p.ParseWithOptions(func(i int, _ sitter.Point) []byte {
-		if i < len(src) {
-			return src[i:]
-		}
-		return nil
-	}, nil, &sitter.ParseOptions{ProgressCallback: func(sitter.ParseState) bool { return ctx.Err() != nil }})
-	if tree == nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("parse %s: parser returned no tree", path)
-	}
-	defer tree.Close()
-	root := tree.RootNode()
-	b := &tsBuilder{g: g, src: src, u: &unit{path: path, lang: l, src: src, imports: map[string]string{}},
-		memo: map[uintptr]*node{}, lineStarts: lineStarts(src)}
+	defer ft.release()
+	t := ft.nodes
+	b := &tsBuilder{g: g, src: src, t: t, u: &unit{path: path, lang: l, src: src, imports: map[string]string{}},
+		memo: make([]*node, len(t)), lineStarts: lineStarts(src)}
 	b.u.module = &scope{sb: 0, eb: len(src) + 1, isModule: true}
-	b.u.broken = brokenTree(root, g, len(src))
+	b.u.broken = brokenTree(t, len(src))
 
-	qc := sitter.NewQueryCursor()
-	defer qc.Close()
-	type pending struct {
-		cap  uint32
-		node sitter.Node
-	}
-	var nodes []pending
-	matches := qc.Matches(g.facts, root, src)
-	for m := matches.Next(); m != nil; m = matches.Next() {
-		for _, c := range m.Captures {
-			nodes = append(nodes, pending{c.Index, c.Node})
+	// Functions first, so that every event finds its scope; the tree is in
+	// pre-order, so events come in source order.
+	var events []tn
+	for i := range t {
+		if t[i].flags&fNamed == 0 || int(t[i].sym) >= len(g.facts) {
+			continue
 		}
-		if len(nodes)&1023 == 0 && ctx.Err() != nil {
+		switch g.facts[t[i].sym] {
+		case factNone:
+		case factFunc:
+			b.function(tn(i))
+		default:
+			events = append(events, tn(i))
+		}
+		if i&4095 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
-		}
-	}
-	// Functions first, so that every event finds its scope.
-	for _, pn := range nodes {
-		if pn.cap == g.capIdx["func"] {
-			b.function(&pn.node)
 		}
 	}
 	sort.Slice(b.u.scopes, func(i, j int) bool { return b.u.scopes[i].sb < b.u.scopes[j].sb })
 	linkScopes(b.u)
-	for i := range nodes {
-		pn := &nodes[i]
-		n := &pn.node
-		switch pn.cap {
-		case g.capIdx["call"]:
+	for _, n := range events {
+		switch g.facts[t[n].sym] {
+		case factCall:
 			b.callEvent(n)
-		case g.capIdx["assign"]:
+		case factAssign:
 			b.assignEvent(n)
-		case g.capIdx["with"]:
-			b.withEvent(n)
-		case g.capIdx["for"]:
-			b.forEvent(n)
-		case g.capIdx["import"]:
-			b.importStmt(n)
-		case g.capIdx["return"]:
-			if kids := b.named(n); len(kids) > 0 {
-				b.add(int(n.StartByte()), event{kind: evReturn, value: b.expr(kids[0], 0)})
+		case factWith:
+			if b.kindOf(b.field(n, "value")) == "as_pattern" {
+				b.withEvent(n)
 			}
-		case g.capIdx["jsx"]:
+		case factFor:
+			b.forEvent(n)
+		case factImport:
+			b.importStmt(n)
+		case factReturn:
+			if kids := b.named(n); len(kids) > 0 {
+				b.add(int(t[n].sb), event{kind: evReturn, value: b.expr(kids[0], 0)})
+			}
+		case factJSX:
 			b.jsxEvent(n)
 		}
 	}
-	b.flagStrings(root)
+	b.flagStrings()
 	for _, s := range append([]*scope{b.u.module}, b.u.scopes...) {
 		sort.SliceStable(s.events, func(i, j int) bool { return s.events[i].sb < s.events[j].sb })
 	}
@@ -230,19 +195,14 @@ func parseTS(ctx context.Context, path string, l lang, src []byte) (*unit, error
 // is still meaningful, but when error nodes cover more than a quarter of
 // the file, or the top level is itself one error, findings (and their
 // absence) would mean nothing.
-func brokenTree(root *sitter.Node, g *grammar, size int) bool {
-	if !root.HasError() {
-		return false
-	}
-	if root.IsError() {
+func brokenTree(t []fnode, size int) bool {
+	if t[0].flags&fError != 0 {
 		return true
 	}
 	errBytes := 0
-	n := root.NamedChildCount()
-	for i := uint(0); i < n; i++ {
-		c := root.NamedChild(i)
-		if c.IsError() || c.IsMissing() {
-			errBytes += int(c.EndByte() - c.StartByte())
+	for c := t[0].first; c >= 0; c = t[c].next {
+		if t[c].flags&fNamed != 0 && t[c].flags&(fError|fMissing) != 0 {
+			errBytes += int(t[c].eb - t[c].sb)
 		}
 	}
 	return size > 0 && errBytes*4 > size
@@ -298,25 +258,31 @@ func lineStarts(src []byte) []int {
 }
 
 // flagStrings finds string literals that contain --trust-remote-code by a
-// byte search first: most files have none, and a query over every string
-// literal of every file would cost more than the rest of the rules.
-func (b *tsBuilder) flagStrings(root *sitter.Node) {
+// byte search first: most files have none.
+func (b *tsBuilder) flagStrings() {
 	needle := []byte("--trust-remote-code")
 	for off := 0; ; {
 		i := bytes.Index(b.src[off:], needle)
 		if i < 0 {
 			return
 		}
-		at := uint(off + i)
+		at := uint32(off + i)
 		off += i + len(needle)
-		n := root.NamedDescendantForByteRange(at, at+uint(len(needle)))
-		for n != nil {
-			k := b.g.kind(n)
-			if k == "string" || k == "template_string" {
-				b.u.flagStrings = append(b.u.flagStrings, b.expr(n, 0))
+		// The innermost string literal around the match: the last one in
+		// pre-order that contains it.
+		best := none
+		for j := range b.t {
+			if b.t[j].sb > at {
 				break
 			}
-			n = n.Parent()
+			if b.t[j].eb >= at+uint32(len(needle)) {
+				if k := b.kindOf(tn(j)); k == "string" || k == "template_string" {
+					best = tn(j)
+				}
+			}
+		}
+		if best >= 0 {
+			b.u.flagStrings = append(b.u.flagStrings, b.expr(best, 0))
 		}
 	}
 }

@@ -30,12 +30,16 @@ var _ = register(&rule{
 		if target.kind == kIndex && len(target.args) == 1 && target.args[0] != nil && target.args[0].kind == kStr {
 			name = target.args[0].str
 		}
-		if name == "" || !tokenName.MatchString(name) || mlTokenName.MatchString(name) {
+		if name == "" {
 			return
 		}
-		if gen := c.insecureRandom(value); gen != "" {
-			c.report(target, name+" is made with "+gen+", which is predictable: use a cryptographic generator.")
+		// The generator first: most assignments call none, and the name
+		// patterns cost more than the walk.
+		gen := c.insecureRandom(value)
+		if gen == "" || !tokenName.MatchString(name) || mlTokenName.MatchString(name) {
+			return
 		}
+		c.report(target, name+" is made with "+gen+", which is predictable: use a cryptographic generator.")
 	},
 })
 
