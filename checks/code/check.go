@@ -136,7 +136,7 @@ func runRules(goctx context.Context, u *unit, f *checks.File) ([]*hit, error) {
 // pass walks every scope's events once. With collect set it only updates
 // the environment and records return taints; otherwise it runs the rules.
 func (c *ctx) pass(goctx context.Context, scopes []*scope, rules []*rule, collect bool) error {
-	c.module = nil
+	c.module, c.scopeEnvs = nil, nil
 	for i, s := range scopes {
 		if i&63 == 0 && goctx.Err() != nil {
 			return goctx.Err()
@@ -184,6 +184,11 @@ func (c *ctx) pass(goctx context.Context, scopes []*scope, rules []*rule, collec
 		}
 		if s.isModule {
 			c.module = c.env
+		} else if len(c.env) > 0 {
+			if c.scopeEnvs == nil {
+				c.scopeEnvs = map[*scope]map[string]val{}
+			}
+			c.scopeEnvs[s] = c.env
 		}
 	}
 	return nil

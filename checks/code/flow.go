@@ -35,6 +35,9 @@ type ctx struct {
 	module map[string]val
 	hits   []*hit
 	cur    *rule
+	// scopeEnvs holds each finished function's environment, for the
+	// closures defined in it (scopes are walked outer first).
+	scopeEnvs map[*scope]map[string]val
 	// scopeCalls caches the canonical callee names of the current scope.
 	scopeCalls map[string]bool
 	// gen changes whenever the environment does, invalidating node.nameCache.
@@ -50,6 +53,19 @@ type ctx struct {
 func (c *ctx) lookup(key string) (val, bool) {
 	if v, ok := c.env[key]; ok {
 		return v, true
+	}
+	// A closure sees the variables of the functions around it, as they
+	// stand at the end of those functions (Python and JavaScript closures
+	// read a variable when they run, not when they are made), unless a
+	// parameter of the same name shadows them on the way out.
+	root, _, _ := strings.Cut(key, ".")
+	for in, out := c.s, c.s.parent; out != nil && !out.isModule; in, out = out, out.parent {
+		if in.declares(root) {
+			return val{}, false
+		}
+		if v, ok := c.scopeEnvs[out][key]; ok {
+			return v, true
+		}
 	}
 	if c.module != nil {
 		v, ok := c.module[key]

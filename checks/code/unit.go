@@ -82,6 +82,16 @@ func (s *scope) hasParam(name string) bool {
 	return false
 }
 
+// declares reports whether name is a parameter of s itself.
+func (s *scope) declares(name string) bool {
+	for _, q := range s.params {
+		if q == name {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *scope) reqObj(name string) string {
 	for p := s; p != nil; p = p.parent {
 		if f, ok := p.reqObjs[name]; ok {

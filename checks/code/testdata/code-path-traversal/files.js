@@ -13,3 +13,15 @@ function serve(req, res) {
   // ok: code-path-traversal
   fs.readFileSync("./config.json");
 }
+
+function later(req, res) {
+  const name = req.query.name;
+  const safe = path.basename(req.query.name);
+  setImmediate(() => {
+    // A callback reads the handler's variables.
+    // ruleid: code-path-traversal
+    fs.readFile(name, (e, d) => res.send(d));
+    // ok: code-path-traversal
+    fs.readFile(path.join("/srv/public", safe), (e, d) => res.send(d));
+  });
+}
