@@ -121,7 +121,7 @@ type goBuilder struct {
 
 func (b *goBuilder) leaf(n ast.Node, k kind) *node {
 	sb, eb := b.tf.Offset(n.Pos()), b.tf.Offset(n.End())
-	return &node{kind: k, sb: sb, eb: eb, line: b.tf.Line(n.Pos()), endLine: b.tf.Line(n.End())}
+	return &node{kind: k, sb: sb, eb: eb}
 }
 
 func (b *goBuilder) add(ev event) {

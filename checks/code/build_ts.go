@@ -1,7 +1,6 @@
 package code
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -17,13 +16,11 @@ type tsBuilder struct {
 	u   *unit
 	// memo holds converted nodes by tree index: a call nested in an
 	// assignment is an event of its own and is converted only once.
-	memo       []*node
-	lineStarts []int
-}
-
-// lineOf returns the 1-based line of a byte offset.
-func (b *tsBuilder) lineOf(off int) int {
-	return sort.SearchInts(b.lineStarts, off+1)
+	memo     []*node
+	interned map[string]string
+	// slab is where leaf takes new nodes from: one allocation per 256
+	// nodes instead of one each.
+	slab []node
 }
 
 // kindOf is a node's kind name; "" for none and for ERROR nodes.
@@ -54,20 +51,35 @@ func (b *tsBuilder) field(n tn, name string) tn {
 	return none
 }
 
+// text is a node's source text. Short texts (names, mostly) are interned:
+// a file repeats the same few hundred names thousands of times.
 func (b *tsBuilder) text(n tn) string {
 	if n < 0 {
 		return ""
 	}
-	return string(b.src[b.t[n].sb:b.t[n].eb])
+	raw := b.src[b.t[n].sb:b.t[n].eb]
+	if len(raw) > 64 {
+		return string(raw)
+	}
+	if s, ok := b.interned[string(raw)]; ok {
+		return s
+	}
+	s := string(raw)
+	if b.interned == nil {
+		b.interned = map[string]string{}
+	}
+	b.interned[s] = s
+	return s
 }
 
 func (b *tsBuilder) leaf(n tn, k kind) *node {
-	sb, eb := int(b.t[n].sb), int(b.t[n].eb)
-	last := eb - 1
-	if last < sb {
-		last = sb
+	if len(b.slab) == 0 {
+		b.slab = make([]node, 256)
 	}
-	return &node{kind: k, sb: sb, eb: eb, line: b.lineOf(sb), endLine: b.lineOf(last)}
+	x := &b.slab[0]
+	b.slab = b.slab[1:]
+	x.kind, x.sb, x.eb = k, int(b.t[n].sb), int(b.t[n].eb)
+	return x
 }
 
 // named returns n's named children other than comments.

@@ -89,9 +89,10 @@ func analyse(ctx context.Context, f *checks.File, l lang, src []byte) ([]checks.
 	}
 	out := make([]checks.Finding, 0, len(hits))
 	for _, h := range hits {
+		start, end := u.lines(h.at)
 		fd := checks.Finding{
 			RuleID: h.rule.ID, Severity: h.sev, Path: f.Path,
-			StartLine: h.at.line, EndLine: h.at.endLine,
+			StartLine: start, EndLine: end,
 			Message: h.msg, Evidence: h.evidence, Fix: h.fix, Suggestion: h.sugg,
 		}
 		out = append(out, fd)

@@ -83,9 +83,14 @@ func dotted(n *node) string {
 	case n.kind == kIdent:
 		return n.name
 	case n.kind == kAttr:
-		if b := dotted(n.obj); b != "" {
-			return b + "." + n.name
+		// Memoised: the data-flow step asks for it at every lookup.
+		if !n.dottedDone {
+			if b := dotted(n.obj); b != "" {
+				n.dotted = b + "." + n.name
+			}
+			n.dottedDone = true
 		}
+		return n.dotted
 	}
 	return ""
 }

@@ -36,10 +36,12 @@ type node struct {
 	kw    []kv
 	isNew bool // JS `new X()` / Go composite literal `T{...}`
 	// nameCache memoises ctx.name for one environment generation.
-	nameCache     string
-	nameGen       int
-	line, endLine int
-	sb, eb        int // byte offsets in the source
+	nameCache string
+	nameGen   int
+	// dotted memoises dotted(n) for attribute chains.
+	dotted     string
+	dottedDone bool
+	sb, eb     int // byte offsets in the source; lines come from unit.lines
 }
 
 // kv is a keyword argument or a dictionary entry with a literal key.

@@ -137,7 +137,7 @@ func parseTS(ctx context.Context, path string, l lang, src []byte) (*unit, error
 	defer ft.release()
 	t := ft.nodes
 	b := &tsBuilder{g: g, src: src, t: t, u: &unit{path: path, lang: l, src: src, imports: map[string]string{}},
-		memo: make([]*node, len(t)), lineStarts: lineStarts(src)}
+		memo: make([]*node, len(t))}
 	b.u.module = &scope{sb: 0, eb: len(src) + 1, isModule: true}
 	b.u.broken = brokenTree(t, len(src))
 

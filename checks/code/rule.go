@@ -109,7 +109,8 @@ func (c *ctx) suggest(n *node, edits ...edit) *checks.Suggestion {
 		pos = e.eb
 	}
 	b.Write(src[pos:le])
-	return &checks.Suggestion{StartLine: n.line, EndLine: n.endLine, Replacement: strings.TrimSuffix(b.String(), "\r")}
+	start, end := c.u.lines(n)
+	return &checks.Suggestion{StartLine: start, EndLine: end, Replacement: strings.TrimSuffix(b.String(), "\r")}
 }
 
 // addKeyword is the edit that appends `name=value` to a call's arguments.
@@ -151,7 +152,9 @@ func hasAny(name string, names ...string) bool {
 // suffixAny reports whether name ends with "."+s or equals s for one of ss.
 func suffixAny(name string, ss ...string) bool {
 	for _, s := range ss {
-		if name == s || strings.HasSuffix(name, "."+s) {
+		// Not HasSuffix(name, "."+s): the concatenation allocated on
+		// every call, and this runs for every call of every file.
+		if name == s || len(name) > len(s) && name[len(name)-len(s)-1] == '.' && strings.HasSuffix(name, s) {
 			return true
 		}
 	}

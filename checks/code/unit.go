@@ -1,5 +1,7 @@
 package code
 
+import "sort"
+
 // lang is a source language ward's code rules understand.
 type lang uint8
 
@@ -69,6 +71,20 @@ type unit struct {
 	flagStrings []*node
 	// broken is true when the parser could not make sense of the file.
 	broken bool
+	// lineStarts is filled on first use by lines: only findings need lines.
+	lineStarts []int
+}
+
+// lines returns the 1-based first and last line of a node.
+func (u *unit) lines(n *node) (start, end int) {
+	if u.lineStarts == nil {
+		u.lineStarts = lineStarts(u.src)
+	}
+	last := n.eb - 1
+	if last < n.sb {
+		last = n.sb
+	}
+	return sort.SearchInts(u.lineStarts, n.sb+1), sort.SearchInts(u.lineStarts, last+1)
 }
 
 func (s *scope) hasParam(name string) bool {
