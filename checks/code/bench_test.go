@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	sitter "github.com/tree-sitter/go-tree-sitter"
+
 	"github.com/ward-sec/ward/checks"
 )
 
@@ -273,4 +275,35 @@ func benchParseOnly(b *testing.B, l lang, tree map[string][]byte) {
 // BenchmarkParseOnlyTypeScript is the floor under BenchmarkCodeRulesTypeScript.
 func BenchmarkParseOnlyTypeScript(b *testing.B) {
 	benchParseOnly(b, typescript, genTree(tsTemplate, ".ts", 100_000))
+}
+
+// BenchmarkParseBindingsPython is tree-sitter's parse through its own Go
+// bindings, with no flattening and no rule: the floor no rule set built on
+// tree-sitter can go below.
+func BenchmarkParseBindingsPython(b *testing.B) {
+	tree := genTree(pyTemplate, ".py", 100_000)
+	gs, err := loadGrammars()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total int64
+	for _, src := range tree {
+		total += int64(len(src))
+	}
+	b.SetBytes(total)
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		p := sitter.NewParser()
+		if err := p.SetLanguage(gs[python].lang); err != nil {
+			b.Fatal(err)
+		}
+		for _, src := range tree {
+			p.Parse(src, nil).Close()
+		}
+		p.Close()
+	}
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(total)*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
+	}
 }
