@@ -14,4 +14,8 @@ type Rule struct {
 	FixExample string
 	// References: CWE ids ("CWE-502"), OWASP LLM Top 10 ("LLM05:2025"), CVEs, URLs.
 	References []string
+	// Supersedes names rules (of any family) whose finding on the same
+	// lines of the same file this rule's finding replaces: the same issue,
+	// reported more precisely, so the author reads it once.
+	Supersedes []string `json:",omitempty"`
 }

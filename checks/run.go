@@ -87,6 +87,7 @@ func ScanFile(ctx context.Context, f *File, all []Check) []Finding {
 			out[i].Path = f.Path
 		}
 	}
+	out = dropSuperseded(out)
 	Sort(out) // file order first: the occurrence index in fingerprints follows it
 	Fingerprint(out)
 	return out
@@ -121,4 +122,52 @@ func Sort(fs []Finding) {
 		}
 		return a.Offset < b.Offset
 	})
+}
+
+// dropSuperseded removes a finding when another finding of the same file,
+// on overlapping lines, comes from a rule that declares it supersedes the
+// first one's rule (Rule.Supersedes). Whole-file findings overlap nothing.
+func dropSuperseded(fs []Finding) []Finding {
+	type span struct{ start, end int }
+	var by map[string][]span // superseded rule id -> lines of the findings replacing it
+	for _, f := range fs {
+		if f.WholeFile() {
+			continue
+		}
+		r, ok := LookupRule(f.RuleID)
+		if !ok {
+			continue
+		}
+		for _, id := range r.Supersedes {
+			if by == nil {
+				by = map[string][]span{}
+			}
+			end := f.EndLine
+			if end < f.StartLine {
+				end = f.StartLine
+			}
+			by[id] = append(by[id], span{f.StartLine, end})
+		}
+	}
+	if by == nil {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		end := f.EndLine
+		if end < f.StartLine {
+			end = f.StartLine
+		}
+		dropped := false
+		for _, s := range by[f.RuleID] {
+			if !f.WholeFile() && f.StartLine <= s.end && s.start <= end {
+				dropped = true
+				break
+			}
+		}
+		if !dropped {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -53,6 +53,9 @@ func RulesMarkdown(rules []checks.Rule) string {
 		if r.FixExample != "" {
 			fmt.Fprintf(&b, "\n```\n%s\n```\n", r.FixExample)
 		}
+		if len(r.Supersedes) > 0 {
+			fmt.Fprintf(&b, "\nReplaces, on the same lines: %s\n", strings.Join(r.Supersedes, ", "))
+		}
 		if len(r.References) > 0 {
 			fmt.Fprintf(&b, "\nReferences: %s\n", strings.Join(r.References, ", "))
 		}

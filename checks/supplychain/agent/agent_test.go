@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/secrets"
 )
 
 type want struct {
@@ -158,5 +159,21 @@ func TestMCPInvalidConfig(t *testing.T) {
 	// A "servers" map of something else is not an MCP config.
 	if fs := scan(t, "deploy/servers.json", []byte(`{"servers": {"web": {"host": "http://10.0.0.1"}}}`)); len(fs) != 0 {
 		t.Fatalf("got %+v", fs)
+	}
+}
+
+// TestMCPCredentialNotReportedTwice: the secrets scan also sees an MCP env
+// value as a possible generic key; the MCP finding supersedes it on its
+// line, and a generic key on another line is still reported.
+func TestMCPCredentialNotReportedTwice(t *testing.T) {
+	doc := "{\n  \"servers\": {\n    \"tracker\": {\n      \"command\": \"npx\",\n" +
+		"      \"args\": [\"-y\", \"@acme/tracker-mcp@1.2.3\"],\n" +
+		"      \"env\": { \"TRACKER_API_TOKEN\": \"q8Zr4LmT2vXy7NpK3sWd9HbE6uJc\" }\n" +
+		"    }\n  },\n  \"notes\": { \"backup_api_key\": \"Hq2Lw9Xt4Rb7Nz3Kv8Pm5Jd6Yc\" }\n}\n"
+	fs := checks.ScanFile(context.Background(), checks.NewBytesFile(".vscode/mcp.json", []byte(doc)),
+		[]checks.Check{Check{}, secrets.Check{}})
+	w := []want{{RuleMCPInlineCredential, 6}, {"secret-generic-api-key", 9}}
+	if g := got(fs); !same(g, w) {
+		t.Errorf("findings %v, want %v", g, w)
 	}
 }

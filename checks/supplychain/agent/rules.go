@@ -73,6 +73,9 @@ func rules() []checks.Rule {
 				"in VS Code, `${NAME}` in Claude Code and Cursor; revoke the committed value.",
 			FixExample: "\"env\": { \"GITHUB_TOKEN\": \"${env:GITHUB_TOKEN}\" }",
 			References: []string{"CWE-798", "LLM02:2025"},
+			// The secrets scan sees the same value as a possible key (low);
+			// this finding says what it is and where it goes.
+			Supersedes: []string{"secret-generic-api-key"},
 		},
 		{
 			ID: RuleMCPInvalidConfig, Title: "MCP configuration could not be read", Severity: checks.SeverityMedium, Family: "agent",
