@@ -2,12 +2,17 @@ package deps
 
 import (
 	"archive/zip"
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -143,8 +148,28 @@ func TestOSVDirectoryErrorsAreFindings(t *testing.T) {
 	}
 }
 
-// fakeOSV serves querybatch from hand-written answers, like OSV's API.
-func fakeOSV(t *testing.T, status int) (*httptest.Server, *atomic.Int32) {
+// osvFake configures fakeOSV.
+type osvFake struct {
+	status int // HTTP status of every answer; 0 is 200
+	// pageSize, when positive, splits each query's answers into pages of
+	// that many IDs, linked by next_page_token as OSV does.
+	pageSize int
+	// endless answers every query with no IDs and a fresh next_page_token.
+	endless bool
+	// onCall, when set, runs before each request is answered.
+	onCall func(call int32)
+}
+
+// osvStats counts what the fake served.
+type osvStats struct {
+	calls   atomic.Int32 // requests
+	queries atomic.Int32 // queries over all requests
+}
+
+// fakeOSV serves querybatch from hand-written answers, like OSV's API. It
+// pages as configured, and rejects (400) a page_token it did not issue or
+// one sent with a different query than the one it was issued for.
+func fakeOSV(t *testing.T, cfg osvFake) (*httptest.Server, *osvStats) {
 	t.Helper()
 	var doc struct {
 		Answers map[string][]string `json:"answers"`
@@ -152,15 +177,33 @@ func fakeOSV(t *testing.T, status int) (*httptest.Server, *atomic.Int32) {
 	if err := json.Unmarshal(readTestdata(t, "osvapi/answers.json"), &doc); err != nil {
 		t.Fatal(err)
 	}
-	var calls atomic.Int32
+	type page struct {
+		key    string
+		offset int
+	}
+	var (
+		stats  osvStats
+		mu     sync.Mutex
+		issued = map[string]page{}
+	)
+	issue := func(p page) string {
+		mu.Lock()
+		defer mu.Unlock()
+		tok := fmt.Sprintf("tok-%d", len(issued)+1)
+		issued[tok] = p
+		return tok
+	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
+		n := stats.calls.Add(1)
+		if cfg.onCall != nil {
+			cfg.onCall(n)
+		}
 		if r.Method != http.MethodPost || r.URL.Path != "/v1/querybatch" {
 			http.Error(w, "not found", http.StatusNotFound)
 			return
 		}
-		if status != http.StatusOK {
-			http.Error(w, "unavailable", status)
+		if cfg.status != 0 && cfg.status != http.StatusOK {
+			http.Error(w, "unavailable", cfg.status)
 			return
 		}
 		var req struct {
@@ -170,30 +213,61 @@ func fakeOSV(t *testing.T, status int) (*httptest.Server, *atomic.Int32) {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+		stats.queries.Add(int32(len(req.Queries)))
+		if len(req.Queries) > maxOSVBatch {
+			http.Error(w, "too many queries", http.StatusBadRequest)
+			return
+		}
 		type vuln struct {
 			ID string `json:"id"`
 		}
 		type result struct {
-			Vulns []vuln `json:"vulns,omitempty"`
+			Vulns         []vuln `json:"vulns,omitempty"`
+			NextPageToken string `json:"next_page_token,omitempty"`
 		}
 		var res struct {
 			Results []result `json:"results"`
 		}
 		for _, q := range req.Queries {
+			key := q.Package.Ecosystem + "/" + q.Package.Name + "@" + q.Version
+			offset := 0
+			if q.PageToken != "" {
+				mu.Lock()
+				p, ok := issued[q.PageToken]
+				mu.Unlock()
+				if !ok || p.key != key {
+					http.Error(w, "invalid page_token "+q.PageToken+" for "+key, http.StatusBadRequest)
+					return
+				}
+				offset = p.offset
+			}
 			var r result
-			for _, id := range doc.Answers[q.Package.Ecosystem+"/"+q.Package.Name+"@"+q.Version] {
+			if cfg.endless {
+				r.NextPageToken = issue(page{key, offset + 1})
+				res.Results = append(res.Results, r)
+				continue
+			}
+			all := doc.Answers[key]
+			end := len(all)
+			if cfg.pageSize > 0 {
+				end = min(offset+cfg.pageSize, len(all))
+			}
+			for _, id := range all[min(offset, len(all)):end] {
 				r.Vulns = append(r.Vulns, vuln{id})
+			}
+			if end < len(all) {
+				r.NextPageToken = issue(page{key, end})
 			}
 			res.Results = append(res.Results, r)
 		}
 		_ = json.NewEncoder(w).Encode(res)
 	}))
 	t.Cleanup(srv.Close)
-	return srv, &calls
+	return srv, &stats
 }
 
 func TestOSVAPI(t *testing.T) {
-	srv, calls := fakeOSV(t, http.StatusOK)
+	srv, stats := fakeOSV(t, osvFake{})
 	c := New("", srv.URL)
 	content := "torch==2.5.1\nevil-ml-helper\nrequests\nnumpy==1.26.4\n"
 	got := scan(t, c, file("requirements.txt", []byte(content), nil), RuleLoosePin, RuleUnknownPackage)
@@ -203,8 +277,8 @@ func TestOSVAPI(t *testing.T) {
 		// requests has a vulnerability but no pinned version: not reported.
 	}
 	diffLines(t, "api", got, want)
-	if calls.Load() != 1 {
-		t.Errorf("querybatch called %d times, want 1 batch", calls.Load())
+	if n := stats.calls.Load(); n != 1 {
+		t.Errorf("querybatch called %d times, want 1 batch", n)
 	}
 	if s := c.Status(); !strings.Contains(s, "OSV API") {
 		t.Errorf("Status() = %q", s)
@@ -212,11 +286,97 @@ func TestOSVAPI(t *testing.T) {
 }
 
 func TestOSVAPIFailureIsAFinding(t *testing.T) {
-	srv, _ := fakeOSV(t, http.StatusServiceUnavailable)
+	srv, _ := fakeOSV(t, osvFake{status: http.StatusServiceUnavailable})
 	c := New("", srv.URL)
 	got := scan(t, c, file("requirements.txt", []byte("torch==2.5.1\n"), nil))
 	want := []string{"0 deps-osv-unavailable medium OSV querybatch: HTTP 503"}
 	diffLines(t, "api down", got, want)
+}
+
+// TestOSVAPIPagination: results past the first page are read by re-issuing
+// only the queries that returned a next_page_token, with page_token set.
+func TestOSVAPIPagination(t *testing.T) {
+	srv, stats := fakeOSV(t, osvFake{pageSize: 1})
+	c := New("", srv.URL)
+	content := "torch==2.5.1\npaged-helper\nrequests\nnumpy==1.26.4\nexpress==4.19.2\n"
+	res, err := c.Scan(context.Background(), file("requirements.txt", []byte(content), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	msgs := map[string]string{}
+	for _, f := range res.Findings {
+		switch f.RuleID {
+		case RuleLoosePin, RuleUnknownPackage, RuleTyposquat:
+			continue
+		}
+		got = append(got, fmt.Sprintf("%d %s %s %s", f.StartLine, f.RuleID, f.Severity, f.Evidence))
+		msgs[f.Evidence] = f.Message
+	}
+	sort.Strings(got)
+	diffLines(t, "paged", got, []string{
+		"1 deps-vulnerable-version high torch@2.5.1",
+		// Its only MAL- record is on the second page.
+		"2 deps-malicious-package critical paged-helper@any version",
+		// Three pages of IDs, all of them reported.
+		"5 deps-vulnerable-version medium express@4.19.2",
+	})
+	for ev, ids := range map[string][]string{
+		"torch@2.5.1":    {"GHSA-53q9-r3pm-6pq6", "PYSEC-2025-41"},
+		"express@4.19.2": {"PYSEC-2099-11", "PYSEC-2099-12", "PYSEC-2099-13"},
+	} {
+		for _, id := range ids {
+			if !strings.Contains(msgs[ev], id) {
+				t.Errorf("%s: message %q does not name %s", ev, msgs[ev], id)
+			}
+		}
+	}
+	// Page 1: all five queries; page 2: torch, paged-helper and express
+	// (requests' one ID fit on its first page, numpy has none); page 3:
+	// express alone.
+	if n, q := stats.calls.Load(), stats.queries.Load(); n != 3 || q != 9 {
+		t.Errorf("querybatch: %d calls with %d queries, want 3 calls with 9 queries", n, q)
+	}
+}
+
+// TestOSVAPIPageTokenLoopIsBounded: a server that always hands out another
+// page stops being asked after maxOSVPages, and the gap is a finding.
+func TestOSVAPIPageTokenLoopIsBounded(t *testing.T) {
+	srv, stats := fakeOSV(t, osvFake{endless: true})
+	c := New("", srv.URL)
+	got := scan(t, c, file("requirements.txt", []byte("torch==2.5.1\nnumpy==1.26.4\n"), nil))
+	want := fmt.Sprintf("0 deps-osv-unavailable medium OSV querybatch: 2 of 2 queries (torch, numpy) still had more "+
+		"results after %d pages; the rest were not read", maxOSVPages)
+	diffLines(t, "endless", got, []string{want})
+	if n := stats.calls.Load(); n != maxOSVPages {
+		t.Errorf("querybatch called %d times, want %d", n, maxOSVPages)
+	}
+}
+
+// TestOSVAPIPagingHonoursContext: a cancelled review stops asking for pages.
+func TestOSVAPIPagingHonoursContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, stats := fakeOSV(t, osvFake{endless: true, onCall: func(n int32) {
+		if n == 2 {
+			cancel()
+		}
+	}})
+	c := New("", srv.URL)
+	res, err := c.Scan(ctx, file("requirements.txt", []byte("torch==2.5.1\n"), nil))
+	if err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("Scan: %v", err)
+	}
+	if n := stats.calls.Load(); n > 2 {
+		t.Errorf("querybatch called %d times after the context was cancelled at the 2nd", n)
+	}
+	unavailable := false
+	for _, f := range res.Findings {
+		unavailable = unavailable || f.RuleID == RuleOSVUnavailable && strings.Contains(f.Evidence, "context canceled")
+	}
+	if !unavailable {
+		t.Errorf("findings %+v: want deps-osv-unavailable naming the cancelled context", res.Findings)
+	}
 }
 
 func TestFloorOnlyStatus(t *testing.T) {

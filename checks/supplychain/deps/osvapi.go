@@ -16,6 +16,9 @@ const (
 	maxOSVBatch         = 1000 // OSV's own limit of queries per querybatch call
 	maxOSVResponseBytes = 32 << 20
 	osvTimeout          = 20 * time.Second
+	// maxOSVPages bounds how many pages of results are read for one query
+	// (the first answer plus the follow-ups that carry its page_token).
+	maxOSVPages = 10
 )
 
 // osvAPI queries an OSV-compatible querybatch endpoint.
@@ -38,36 +41,103 @@ type osvQuery struct {
 		Ecosystem string `json:"ecosystem"`
 	} `json:"package"`
 	Version string `json:"version,omitempty"`
+	// PageToken asks for the next page of a query's results: the
+	// next_page_token of the previous answer to the same query.
+	PageToken string `json:"page_token,omitempty"`
+}
+
+// osvResult is one query's answer in a querybatch response.
+type osvResult struct {
+	Vulns []struct {
+		ID string `json:"id"`
+	} `json:"vulns"`
+	NextPageToken string `json:"next_page_token"`
 }
 
 // query returns, for each dependency, the IDs of the OSV records that affect
 // it. Without an exact version OSV returns every record for the package, so
 // only MAL- records (malicious in every version they list) are kept then.
+// On an error it still returns what it read.
 func (a *osvAPI) query(ctx context.Context, deps []Dep) ([][]string, error) {
 	out := make([][]string, len(deps))
 	for start := 0; start < len(deps); start += maxOSVBatch {
 		end := min(start+maxOSVBatch, len(deps))
 		ids, err := a.batch(ctx, deps[start:end])
+		copy(out[start:end], ids)
 		if err != nil {
 			return out, err
 		}
-		copy(out[start:end], ids)
 	}
 	return out, nil
 }
 
+// batch runs one querybatch call and then follows next_page_token: each
+// round re-issues only the queries that returned a token, with page_token
+// set, until none remains or maxOSVPages pages were read. Stopping at the
+// bound is an error (the results are incomplete), not a silent truncation.
 func (a *osvAPI) batch(ctx context.Context, deps []Dep) ([][]string, error) {
-	var req struct {
+	out := make([][]string, len(deps))
+	pending := make([]int, len(deps)) // indexes into deps still to query
+	tokens := make([]string, len(deps))
+	for i := range pending {
+		pending[i] = i
+	}
+	for page := 1; len(pending) > 0; page++ {
+		if err := ctx.Err(); err != nil {
+			return out, fmt.Errorf("OSV querybatch: %w", err)
+		}
+		if page > maxOSVPages {
+			return out, fmt.Errorf("OSV querybatch: %d of %d queries (%s) still had more results after %d pages; the rest were not read",
+				len(pending), len(deps), pendingNames(deps, pending), maxOSVPages)
+		}
+		queries := make([]osvQuery, len(pending))
+		for j, i := range pending {
+			d := deps[i]
+			queries[j].Package.Name, queries[j].Package.Ecosystem = d.Name, string(d.Eco)
+			queries[j].Version, queries[j].PageToken = d.Version, tokens[i]
+		}
+		results, err := a.post(ctx, queries)
+		if err != nil {
+			return out, err
+		}
+		var next []int
+		for j, r := range results {
+			i := pending[j]
+			for _, v := range r.Vulns {
+				if deps[i].Version == "" && !strings.HasPrefix(v.ID, "MAL-") {
+					continue
+				}
+				out[i] = append(out[i], v.ID)
+			}
+			if r.NextPageToken != "" {
+				tokens[i] = r.NextPageToken
+				next = append(next, i)
+			}
+		}
+		pending = next
+	}
+	return out, nil
+}
+
+// pendingNames lists the packages of unfinished queries for an error message.
+func pendingNames(deps []Dep, pending []int) string {
+	var names []string
+	for _, i := range pending[:min(len(pending), 5)] {
+		names = append(names, deps[i].Name)
+	}
+	if len(pending) > 5 {
+		names = append(names, fmt.Sprintf("%d more", len(pending)-5))
+	}
+	return strings.Join(names, ", ")
+}
+
+// post sends one querybatch request and returns one result per query.
+func (a *osvAPI) post(ctx context.Context, queries []osvQuery) ([]osvResult, error) {
+	body, err := json.Marshal(struct {
 		Queries []osvQuery `json:"queries"`
-	}
-	for _, d := range deps {
-		var q osvQuery
-		q.Package.Name, q.Package.Ecosystem, q.Version = d.Name, string(d.Eco), d.Version
-		req.Queries = append(req.Queries, q)
-	}
-	body, err := json.Marshal(req)
+	}{queries})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("OSV request: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, osvTimeout)
 	defer cancel()
@@ -84,13 +154,6 @@ func (a *osvAPI) batch(ctx context.Context, deps []Dep) ([][]string, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("OSV querybatch: HTTP %d", resp.StatusCode)
 	}
-	var res struct {
-		Results []struct {
-			Vulns []struct {
-				ID string `json:"id"`
-			} `json:"vulns"`
-		} `json:"results"`
-	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxOSVResponseBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("OSV querybatch: %w", err)
@@ -98,20 +161,14 @@ func (a *osvAPI) batch(ctx context.Context, deps []Dep) ([][]string, error) {
 	if len(b) > maxOSVResponseBytes {
 		return nil, fmt.Errorf("OSV querybatch: response over %d bytes", maxOSVResponseBytes)
 	}
+	var res struct {
+		Results []osvResult `json:"results"`
+	}
 	if err := json.Unmarshal(b, &res); err != nil {
 		return nil, fmt.Errorf("OSV querybatch: %w", err)
 	}
-	if len(res.Results) != len(deps) {
-		return nil, fmt.Errorf("OSV querybatch: %d results for %d queries", len(res.Results), len(deps))
+	if len(res.Results) != len(queries) {
+		return nil, fmt.Errorf("OSV querybatch: %d results for %d queries", len(res.Results), len(queries))
 	}
-	out := make([][]string, len(deps))
-	for i, r := range res.Results {
-		for _, v := range r.Vulns {
-			if deps[i].Version == "" && !strings.HasPrefix(v.ID, "MAL-") {
-				continue
-			}
-			out[i] = append(out[i], v.ID)
-		}
-	}
-	return out, nil
+	return res.Results, nil
 }
