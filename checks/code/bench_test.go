@@ -177,6 +177,29 @@ func cpuTime() time.Duration {
 // BenchmarkCodeRulesPython runs every rule over a generated 100,000-line Python tree.
 func BenchmarkCodeRulesPython(b *testing.B) { benchTree(b, genTree(pyTemplate, ".py", 100_000)) }
 
+var benchDir = flag.String("bench-dir", "", "BenchmarkCodeRulesDir: run every rule over the source files under this directory")
+
+// BenchmarkCodeRulesDir runs every rule over a real source tree given with
+// -bench-dir (for example an installed package directory), to compare the
+// generated trees with code people wrote.
+func BenchmarkCodeRulesDir(b *testing.B) {
+	if *benchDir == "" {
+		b.Skip("set -bench-dir")
+	}
+	tree := map[string][]byte{}
+	_ = filepath.WalkDir(*benchDir, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() || langFor(p) == langNone {
+			return nil
+		}
+		if src, err := os.ReadFile(p); err == nil {
+			rel, _ := filepath.Rel(*benchDir, p)
+			tree[filepath.ToSlash(rel)] = src
+		}
+		return nil
+	})
+	benchTree(b, tree)
+}
+
 // BenchmarkCodeRulesTypeScript runs every rule over a generated 100,000-line TypeScript tree.
 func BenchmarkCodeRulesTypeScript(b *testing.B) { benchTree(b, genTree(tsTemplate, ".ts", 100_000)) }
 
