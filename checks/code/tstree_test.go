@@ -113,3 +113,59 @@ func TestParseFlatCancelled(t *testing.T) {
 		t.Errorf("parse past its deadline: %v, want context.DeadlineExceeded", err)
 	}
 }
+
+// TestParseFlatConcurrent parses from several goroutines at once, some
+// contexts ending mid-parse, and checks that every finished tree equals
+// one parsed alone: the shared buffer pool hands a buffer to one parse at
+// a time, and a late cancellation never touches another parse.
+func TestParseFlatConcurrent(t *testing.T) {
+	gs, err := loadGrammars()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srcs [][]byte
+	for _, src := range genTree(pyTemplate, ".py", 3000) {
+		srcs = append(srcs, src)
+	}
+	want := make([]int, len(srcs))
+	for i, src := range srcs {
+		ft, err := parseFlat(context.Background(), gs[python], src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = len(ft.nodes)
+		ft.release()
+	}
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for i := 0; i < 40; i++ {
+				k := (g + i) % len(srcs)
+				ctx, cancel := context.WithCancel(context.Background())
+				if i%3 == 0 {
+					time.AfterFunc(time.Duration(i%5)*100*time.Microsecond, cancel)
+				}
+				ft, err := parseFlat(ctx, gs[python], srcs[k])
+				cancel()
+				if err != nil {
+					if !errors.Is(err, context.Canceled) {
+						errs <- err
+						return
+					}
+					continue
+				}
+				if len(ft.nodes) != want[k] || ft.nodes[0].eb != uint32(len(srcs[k])) {
+					errs <- fmt.Errorf("goroutine %d: tree of %d nodes, want %d", g, len(ft.nodes), want[k])
+					return
+				}
+				ft.release()
+			}
+			errs <- nil
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
