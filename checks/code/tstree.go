@@ -188,10 +188,11 @@ type flatBuf struct {
 }
 
 // flatBufs keeps a few buffers for reuse; more, or larger than
-// maxKeptNodes, are freed.
-var flatBufs = make(chan *flatBuf, 8)
+// maxKeptNodes (1.8 MB, a ~100 KB source file), are freed, so a server
+// holds at most ~7 MB of them between reviews.
+var flatBufs = make(chan *flatBuf, 4)
 
-const maxKeptNodes = 1 << 20
+const maxKeptNodes = 1 << 16
 
 func (t *flatTree) release() {
 	if t == nil || t.buf == nil {
