@@ -1,6 +1,8 @@
-// Package deps reviews dependency manifests and lock files: new, typosquatted,
-// malicious, vulnerable and unpinned dependencies, dependency-confusion
-// setups, install scripts and packages fetched from outside the registry.
+// Package deps reviews dependency manifests, lock files and the package
+// managers' index settings (.npmrc, .yarnrc.yml, pip.conf/pip.ini, uv.toml):
+// new, typosquatted, malicious, vulnerable and unpinned dependencies,
+// dependency-confusion setups, install scripts and packages fetched from
+// outside the registry.
 //
 // Base and head versions of a manifest are compared: in a pull request only
 // dependencies, indexes, scripts and replace directives that are new or
@@ -126,6 +128,12 @@ func parserFor(p string) (parser, bool) {
 		return ParsePoetryLock, true
 	case ".npmrc":
 		return ParseNpmrc, true
+	case ".yarnrc.yml":
+		return ParseYarnrc, true
+	case "uv.toml":
+		return ParseUVToml, true
+	case "pip.conf", "pip.ini":
+		return ParsePipConf, true
 	}
 	ext := path.Ext(lower)
 	stem := strings.TrimSuffix(lower, ext)

@@ -2,6 +2,7 @@ package deps
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -47,12 +48,42 @@ func FuzzParseRequirement(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) { _, _ = ParseRequirement(s) })
 }
 
+// FuzzParsePipConf drives the hand-written INI reader behind pip.conf: every
+// value it returns is one word on a real line.
+func FuzzParsePipConf(f *testing.F) {
+	fuzzSeeds(f, "pairs/pipconf/head.conf", "pairs/pipconf/base.conf", "pairs/setupcfg/head.cfg")
+	f.Add("[global]\nindex_url: http://a\nextra-index-url =\n  https://b\n\n\thttps://c d\n[x\n  y\n=z\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		entries, err := readINI(s)
+		if err != nil {
+			return
+		}
+		lines := strings.Count(s, "\n") + 1
+		for _, e := range entries {
+			for _, v := range e.values {
+				if v.line < 1 || v.line > lines || v.text == "" || strings.ContainsAny(v.text, " \t\r\n") {
+					t.Fatalf("entry %q: value %+v", e.key, v)
+				}
+			}
+		}
+		m, _ := ParsePipConf(s)
+		for _, ix := range m.Indexes {
+			if ix.Line < 1 || ix.Line > lines {
+				t.Fatalf("index %+v outside the file's %d lines", ix, lines)
+			}
+		}
+		checkAll(t, "pip.conf", s)
+	})
+}
+
 func FuzzManifests(f *testing.F) {
 	fuzzSeeds(f, "pairs/pep621-uv/head.toml", "pairs/packagelock/head.json", "pairs/pnpm/head.yaml",
-		"pairs/gomod/head.mod", "pairs/setupcfg/head.cfg", "pairs/uvlock/head.lock")
+		"pairs/gomod/head.mod", "pairs/setupcfg/head.cfg", "pairs/uvlock/head.lock",
+		"pairs/yarnrc/head.yml", "pairs/uvtoml/head.toml")
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, p := range []string{"pyproject.toml", "Pipfile", "setup.cfg", "package.json", "package-lock.json",
-			"pnpm-lock.yaml", "go.mod", ".npmrc", "environment.yml", "uv.lock", "poetry.lock"} {
+			"pnpm-lock.yaml", "go.mod", ".npmrc", "environment.yml", "uv.lock", "poetry.lock",
+			".yarnrc.yml", "uv.toml", "pip.conf"} {
 			checkAll(t, p, s)
 		}
 	})

@@ -140,7 +140,8 @@ func ParseNpmrc(src string) (*Manifest, error) {
 		k, v = strings.TrimSpace(k), strings.Trim(strings.TrimSpace(v), `"'`)
 		switch {
 		case k == "registry":
-			m.Indexes = append(m.Indexes, Index{Eco: Npm, Kind: "npm-registry", URL: v, Confusable: true,
+			// The public registry spelt out is the default, not a switch.
+			m.Indexes = append(m.Indexes, Index{Eco: Npm, Kind: "npm-registry", URL: v, Confusable: !isPublicNpm(v),
 				Insecure: isHTTP(v), Line: i + 1, Text: t})
 		case strings.HasPrefix(k, "@") && strings.HasSuffix(k, ":registry"):
 			// A scoped registry is the defence against confusion, not a risk,

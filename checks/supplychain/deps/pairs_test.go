@@ -270,6 +270,57 @@ var pairWants = map[string]map[string][]string{
 			"4 deps-insecure-index medium strict-ssl false",
 		},
 	},
+	// A whole-registry switch is reported like registry= in .npmrc; the
+	// unchanged https scope is not.
+	"yarnrc": {
+		"PR": {
+			"1 deps-dependency-confusion high yarn-registry https://npm.internal.example/",
+			"10 deps-insecure-index medium yarn-unsafe-http npm.insecure.example",
+			"11 deps-insecure-index medium yarn-strict-ssl false",
+			"8 deps-insecure-index medium yarn-scope-registry http://npm.insecure.example/",
+		},
+		"scan": {
+			"1 deps-dependency-confusion high yarn-registry https://npm.internal.example/",
+			"10 deps-insecure-index medium yarn-unsafe-http npm.insecure.example",
+			"11 deps-insecure-index medium yarn-strict-ssl false",
+			"8 deps-insecure-index medium yarn-scope-registry http://npm.insecure.example/",
+		},
+	},
+	// The switched index-url only as a change; [install] find-links to a
+	// local directory and [list] (not an install command) are quiet.
+	"pipconf": {
+		"PR": {
+			"2 deps-dependency-confusion high index-url https://pkgs.internal.example/simple",
+			"5 deps-dependency-confusion high extra-index-url https://pypi.org/simple",
+			"6 deps-dependency-confusion high extra-index-url http://mirror.internal.example/simple",
+			"6 deps-insecure-index medium extra-index-url http://mirror.internal.example/simple",
+			"7 deps-insecure-index medium trusted-host mirror.internal.example",
+		},
+		"scan": {
+			"5 deps-dependency-confusion high extra-index-url https://pypi.org/simple",
+			"6 deps-dependency-confusion high extra-index-url http://mirror.internal.example/simple",
+			"6 deps-insecure-index medium extra-index-url http://mirror.internal.example/simple",
+			"7 deps-insecure-index medium trusted-host mirror.internal.example",
+		},
+	},
+	// The explicit index of the base is quiet; [pip] is read too.
+	"uvtoml": {
+		"PR": {
+			"1 deps-dependency-confusion high index-url https://proxy.internal.example/simple",
+			"12 deps-dependency-confusion high uv-index http://mirror.internal.example/simple",
+			"12 deps-insecure-index medium uv-index http://mirror.internal.example/simple",
+			"15 deps-dependency-confusion high extra-index-url https://pip-extra.example/simple",
+			"2 deps-dependency-confusion high extra-index-url https://extra.example/simple",
+			"3 deps-insecure-index medium allow-insecure-host mirror.internal.example",
+		},
+		"scan": {
+			"12 deps-dependency-confusion high uv-index http://mirror.internal.example/simple",
+			"12 deps-insecure-index medium uv-index http://mirror.internal.example/simple",
+			"15 deps-dependency-confusion high extra-index-url https://pip-extra.example/simple",
+			"2 deps-dependency-confusion high extra-index-url https://extra.example/simple",
+			"3 deps-insecure-index medium allow-insecure-host mirror.internal.example",
+		},
+	},
 }
 
 // TestPairs scans a head version of each format against its base (when the
@@ -290,6 +341,9 @@ func TestPairs(t *testing.T) {
 		{"pnpm", "pnpm-lock.yaml", "pairs/pnpm/head.yaml", "pairs/pnpm/base.yaml"},
 		{"gomod", "go.mod", "pairs/gomod/head.mod", "pairs/gomod/base.mod"},
 		{"npmrc", ".npmrc", "pairs/npmrc/head", "pairs/npmrc/base"},
+		{"yarnrc", ".yarnrc.yml", "pairs/yarnrc/head.yml", "pairs/yarnrc/base.yml"},
+		{"pipconf", "pip.conf", "pairs/pipconf/head.conf", "pairs/pipconf/base.conf"},
+		{"uvtoml", "uv.toml", "pairs/uvtoml/head.toml", "pairs/uvtoml/base.toml"},
 		{"uvlock", "uv.lock", "pairs/uvlock/head.lock", "pairs/uvlock/base.lock"},
 		{"poetrylock", "poetry.lock", "pairs/poetrylock/head.lock", "pairs/poetrylock/base.lock"},
 	}
@@ -318,6 +372,9 @@ func TestUnchangedManifestIsQuiet(t *testing.T) {
 		{"go.mod", "pairs/gomod/head.mod"},
 		{"yarn.lock", "pairs/yarnv1/head.lock"},
 		{".npmrc", "pairs/npmrc/head"},
+		{".yarnrc.yml", "pairs/yarnrc/head.yml"},
+		{"pip.conf", "pairs/pipconf/head.conf"},
+		{"uv.toml", "pairs/uvtoml/head.toml"},
 	} {
 		b := readTestdata(t, p.rel)
 		got := scan(t, c, file(p.path, b, b), RuleOSVFloorOnly)

@@ -28,7 +28,7 @@ func ParsePyproject(src string) (*Manifest, error) {
 	}
 	tool := table(doc, "tool")
 	parsePoetry(m, loc, table(tool, "poetry"))
-	parseUV(m, loc, table(tool, "uv"))
+	parseUV(m, loc, table(tool, "uv"), "tool.uv")
 	parsePDM(m, loc, table(tool, "pdm"))
 	return m, nil
 }
@@ -111,15 +111,25 @@ func poetryPin(spec string) string {
 	return s
 }
 
-func parseUV(m *Manifest, loc *locator, uv map[string]any) {
+// parseUV reads uv's settings: pyproject.toml's [tool.uv] (prefix
+// "tool.uv") or a uv.toml, where the same keys sit at the top level
+// (prefix "").
+func parseUV(m *Manifest, loc *locator, uv map[string]any, prefix string) {
 	if uv == nil {
 		return
 	}
-	addPEP508List(m, loc, strList(uv["dev-dependencies"]), loc.section("tool.uv"))
-	idxSec := loc.section("tool.uv.index")
+	sec := func(name string) int {
+		h := strings.TrimPrefix(prefix+"."+name, ".")
+		if h == "" {
+			return 0
+		}
+		return loc.section(h)
+	}
+	addPEP508List(m, loc, strList(uv["dev-dependencies"]), sec(""))
+	idxSec := sec("index")
 	named := map[string]bool{}
 	sources := table(uv, "sources")
-	srcSec := loc.section("tool.uv.sources")
+	srcSec := sec("sources")
 	for _, name := range sortedKeys(sources) {
 		s := table(sources, name)
 		if idx, ok := s["index"].(string); ok {
@@ -146,19 +156,39 @@ func parseUV(m *Manifest, loc *locator, uv map[string]any) {
 			Confusable: !explicit && !isDefault, Primary: isDefault, Insecure: isHTTP(u), Line: loc.quoted(u, idxSec),
 			Text: sourceText(name, u, fmt.Sprintf("explicit = %v", explicit))})
 	}
-	uvSec := loc.section("tool.uv")
-	for _, u := range strList(uv["extra-index-url"]) {
-		m.Indexes = append(m.Indexes, Index{Eco: PyPI, Kind: "extra-index-url", URL: u, Confusable: true,
-			Insecure: isHTTP(u), Line: loc.quoted(u, uvSec), Text: "extra-index-url = " + u})
-	}
-	if u, ok := uv["index-url"].(string); ok {
-		m.Indexes = append(m.Indexes, Index{Eco: PyPI, Kind: "index-url", URL: u, Primary: true, Insecure: isHTTP(u),
-			Line: loc.quoted(u, uvSec), Text: "index-url = " + u})
-	}
+	uvIndexKeys(m, loc, uv, sec(""))
+	// uv's pip interface ([tool.uv.pip], or [pip] in uv.toml) takes pip's
+	// index options.
+	uvIndexKeys(m, loc, table(uv, "pip"), sec("pip"))
 	if s, ok := uv["index-strategy"].(string); ok && strings.HasPrefix(s, "unsafe-") {
-		line := loc.key("index-strategy", uvSec)
+		line := loc.key("index-strategy", sec(""))
 		m.Indexes = append(m.Indexes, Index{Eco: PyPI, Kind: "uv-index-strategy", Name: s, Confusable: true,
 			Line: line, Text: loc.lineText(line)})
+	}
+}
+
+// uvIndexKeys reads uv's pip-style index keys from one table: index-url,
+// extra-index-url, find-links and allow-insecure-host, judged as the same
+// options of pip are.
+func uvIndexKeys(m *Manifest, loc *locator, t map[string]any, from int) {
+	if t == nil {
+		return
+	}
+	for _, u := range strList(t["extra-index-url"]) {
+		m.Indexes = append(m.Indexes, Index{Eco: PyPI, Kind: "extra-index-url", URL: u, Confusable: true,
+			Insecure: isHTTP(u), Line: loc.quoted(u, from), Text: "extra-index-url = " + u})
+	}
+	if u, ok := t["index-url"].(string); ok {
+		m.Indexes = append(m.Indexes, Index{Eco: PyPI, Kind: "index-url", URL: u, Primary: true, Insecure: isHTTP(u),
+			Line: loc.quoted(u, from), Text: "index-url = " + u})
+	}
+	for _, u := range strList(t["find-links"]) {
+		m.Indexes = append(m.Indexes, Index{Eco: PyPI, Kind: "find-links", URL: u, Confusable: isRemoteLocation(u),
+			Insecure: isHTTP(u), Line: loc.quoted(u, from), Text: "find-links = " + u})
+	}
+	for _, h := range strList(t["allow-insecure-host"]) {
+		m.Indexes = append(m.Indexes, Index{Eco: PyPI, Kind: "allow-insecure-host", URL: h, Insecure: true,
+			Line: loc.quoted(h, from), Text: "allow-insecure-host = " + h})
 	}
 }
 

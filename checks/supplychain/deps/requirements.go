@@ -95,11 +95,7 @@ func parseRequirementLine(m *Manifest, ll logicalLine, eco Ecosystem) {
 		if opt == "-f" {
 			kind = "find-links"
 		}
-		// A local wheel directory is not a second public namespace.
-		lv := strings.ToLower(val)
-		remote := !(strings.HasPrefix(lv, "file:") || strings.HasPrefix(lv, "./") || strings.HasPrefix(lv, "../") ||
-			strings.HasPrefix(lv, "/") || strings.HasPrefix(lv, "~") || lv == "." || lv == "")
-		m.Indexes = append(m.Indexes, Index{Eco: eco, Kind: kind, URL: val, Confusable: remote,
+		m.Indexes = append(m.Indexes, Index{Eco: eco, Kind: kind, URL: val, Confusable: isRemoteLocation(val),
 			Insecure: strings.HasPrefix(strings.ToLower(val), "http://"), Line: ll.line, Text: ll.text})
 		return
 	case "--trusted-host":
@@ -133,6 +129,14 @@ func parseRequirementLine(m *Manifest, ll logicalLine, eco Ecosystem) {
 	if d, ok := directRef(req, ll, eco); ok {
 		m.Deps = append(m.Deps, d)
 	}
+}
+
+// isRemoteLocation reports whether an index or find-links location is
+// remote: a local wheel directory is not a second public namespace.
+func isRemoteLocation(val string) bool {
+	lv := strings.ToLower(val)
+	return !(strings.HasPrefix(lv, "file:") || strings.HasPrefix(lv, "./") || strings.HasPrefix(lv, "../") ||
+		strings.HasPrefix(lv, "/") || strings.HasPrefix(lv, "~") || lv == "." || lv == "")
 }
 
 // splitOption recognises "-x VALUE", "--opt VALUE", "--opt=VALUE" and "-xVALUE".

@@ -52,6 +52,10 @@ func confusionMessage(ix Index) string {
 		return fmt.Sprintf("PDM source %q (%s) has no include_packages, so every package may resolve from it or from PyPI.", ix.Name, ix.URL)
 	case "pipfile-source":
 		return fmt.Sprintf("install_search_all_sources = true makes Pipenv search source %q (%s) and the others for every package.", ix.Name, ix.URL)
+	case "yarn-registry":
+		return fmt.Sprintf("npmRegistryServer: %s changes where Yarn resolves every package. If that registry merges "+
+			"public and private packages, a public name can shadow a private one; pin private scopes with "+
+			"npmScopes.<scope>.npmRegistryServer instead.", ix.URL)
 	case "npm-registry":
 		return fmt.Sprintf("registry=%s changes where npm resolves every package. If that registry merges public and "+
 			"private packages, a public name can shadow a private one; pin private scopes with @scope:registry instead.", ix.URL)

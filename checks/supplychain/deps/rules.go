@@ -59,20 +59,22 @@ var rules = []checks.Rule{
 	{
 		ID: RuleConfusion, Title: "Package index setup open to dependency confusion", Severity: checks.SeverityHigh, Family: "supplychain",
 		Why: "With an extra index searched for every package (pip's --extra-index-url, a non-explicit uv index, " +
-			"a supplemental Poetry source, a PDM source without include_packages, a changed npm registry), " +
+			"a supplemental Poetry source, a PDM source without include_packages, a changed npm or Yarn registry; " +
+			"set in a manifest or in .npmrc, .yarnrc.yml, pip.conf or uv.toml), " +
 			"a package of the same name on the public index can win. This is how torchtriton reached PyTorch " +
 			"nightly users in December 2022.",
 		Fix: "Use one index that proxies the public one, or pin each private package to its index " +
 			"(uv: explicit = true plus [tool.uv.sources]; Poetry: priority = \"explicit\" plus source = …; " +
-			"npm: @scope:registry=… instead of registry=…).",
+			"npm: @scope:registry=… instead of registry=…; Yarn: npmScopes.<scope>.npmRegistryServer instead of npmRegistryServer).",
 		FixExample: "[[tool.uv.index]]\nname = \"internal\"\nurl = \"https://pkgs.example.com/simple\"\nexplicit = true\n\n" +
 			"[tool.uv.sources]\nour-lib = { index = \"internal\" }",
 		References: []string{"CWE-427", "CWE-1357", "LLM03:2025"},
 	},
 	{
 		ID: RuleInsecureIndex, Title: "Package index reached without TLS verification", Severity: checks.SeverityMedium, Family: "supplychain",
-		Why: "Packages fetched over plain HTTP, from a --trusted-host, or with strict-ssl=false can be swapped " +
-			"by anyone on the network path.",
+		Why: "Packages fetched over plain HTTP, from a trusted-host (pip) or allow-insecure-host (uv), from a host " +
+			"in Yarn's unsafeHttpWhitelist, or with strict-ssl=false / enableStrictSsl: false can be swapped by " +
+			"anyone on the network path.",
 		Fix:        "Use https:// and keep certificate verification on.",
 		FixExample: "--index-url https://pkgs.example.com/simple",
 		References: []string{"CWE-319", "CWE-295"},
