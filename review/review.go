@@ -26,10 +26,18 @@ var ErrAlreadyPublished = errors.New("review already published")
 var ErrSuperseded = errors.New("pull request head moved on")
 
 // Cache keeps analysis results by content, so the same checkpoint pushed to
-// many PRs is read once (invariant 6).
+// many PRs is read once (invariant 6). A review reads it file by file and
+// writes its new results in batches (see cacheWriter): one write per batch,
+// not per file. A write that fails or is lost only costs a re-analysis.
 type Cache interface {
 	Get(ctx context.Context, key string) ([]checks.Finding, bool)
-	Put(ctx context.Context, key string, fs []checks.Finding)
+	PutMany(ctx context.Context, entries []CacheEntry)
+}
+
+// CacheEntry is one file's analysis result under its content key.
+type CacheEntry struct {
+	Key      string
+	Findings []checks.Finding
 }
 
 // Options tune one review.
@@ -52,6 +60,8 @@ type Options struct {
 	// dataKey is the hash of the checks' data sources, computed once a
 	// review and part of every file's cache key.
 	dataKey string
+	// cacheW buffers the review's new cache entries; nil without a Cache.
+	cacheW *cacheWriter
 	// SecondOpinion, when set and the base branch's config says
 	// `second_opinion: on`, adds advisory notes; it never changes the verdict.
 	SecondOpinion SecondOpinion
@@ -264,6 +274,12 @@ func selectFiles(changed []ChangedFile, cfg Config, max int) ([]*reviewedFile, [
 // analyse fetches each file and runs the checks, with bounded concurrency.
 func analyse(ctx context.Context, gh GitHub, pr *PullRequest, files []*reviewedFile, all []checks.Check, opts Options) error {
 	opts.dataKey = hashBytes([]byte(strings.Join(dataSources(all), "\n")))
+	if opts.Cache != nil {
+		opts.cacheW = &cacheWriter{cache: opts.Cache, size: cacheBatch}
+		// Results already analysed are worth keeping even when another
+		// file failed: the retry then reads only what is missing.
+		defer opts.cacheW.flush(ctx)
+	}
 	tree := &prTree{ctx: ctx, gh: gh, ref: pr.HeadSHA}
 	for _, f := range files {
 		tree.paths = append(tree.paths, f.Path)
@@ -327,8 +343,10 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 				findings = ApplyInline(f.Path, content, findings)
 			}
 		}
-		if opts.Cache != nil && f.BlobSHA != "" && ctx.Err() == nil {
-			opts.Cache.Put(ctx, key, findings)
+		// A scan cut short by cancellation may have missed findings: only
+		// a complete one is cached.
+		if opts.cacheW != nil && f.BlobSHA != "" && ctx.Err() == nil {
+			opts.cacheW.put(ctx, key, findings)
 		}
 	}
 	for _, fd := range findings {

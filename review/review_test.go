@@ -3,7 +3,9 @@ package review
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -225,16 +227,34 @@ func TestSupersededHeadIsSkipped(t *testing.T) {
 	}
 }
 
-type memCache map[string][]checks.Finding
+// memCache is a Cache in memory that counts its writes.
+type memCache struct {
+	mu      sync.Mutex
+	m       map[string][]checks.Finding
+	batches []int // entries per PutMany
+}
 
-func (m memCache) Get(_ context.Context, k string) ([]checks.Finding, bool) {
-	f, ok := m[k]
+func (c *memCache) Get(_ context.Context, k string) ([]checks.Finding, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.m[k]
 	return f, ok
 }
-func (m memCache) Put(_ context.Context, k string, f []checks.Finding) { m[k] = f }
+
+func (c *memCache) PutMany(_ context.Context, entries []CacheEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string][]checks.Finding{}
+	}
+	for _, e := range entries {
+		c.m[e.Key] = e.Findings
+	}
+	c.batches = append(c.batches, len(entries))
+}
 
 func TestResultCacheReadsContentOnce(t *testing.T) {
-	cache := memCache{}
+	cache := &memCache{}
 	for i := 0; i < 3; i++ {
 		gh := newFake("a = BAD\n", "@@ -0,0 +1 @@\n+a = BAD")
 		res := runReview(t, gh, Options{Cache: cache})
@@ -244,6 +264,64 @@ func TestResultCacheReadsContentOnce(t *testing.T) {
 		if want := map[bool]int{true: 1, false: 0}[i == 0]; gh.BlobReads != want {
 			t.Fatalf("run %d read the blob %d times, want %d", i, gh.BlobReads, want)
 		}
+	}
+}
+
+// manyFiles is a fake PR adding n one-line files.
+func manyFiles(n int, content string) *fakeGitHub {
+	gh := newFake("", "")
+	gh.Files = nil
+	for i := range n {
+		sha := fmt.Sprintf("blob-%d", i)
+		gh.Files = append(gh.Files, ChangedFile{Path: fmt.Sprintf("f%04d.py", i), Status: "added", BlobSHA: sha, Patch: "@@ -0,0 +1 @@\n+" + content})
+		gh.Blobs[sha] = []byte(content + "\n")
+	}
+	return gh
+}
+
+func TestResultCacheWritesInBatches(t *testing.T) {
+	for _, tc := range []struct {
+		files   int
+		batches []int
+	}{
+		{1, []int{1}},
+		{cacheBatch, []int{cacheBatch}},
+		{2*cacheBatch + 50, []int{cacheBatch, cacheBatch, 50}},
+	} {
+		t.Run(fmt.Sprint(tc.files), func(t *testing.T) {
+			cache := &memCache{}
+			res := runReview(t, manyFiles(tc.files, "a = BAD"), Options{Cache: cache})
+			if len(res.Findings) != tc.files || len(cache.m) != tc.files {
+				t.Fatalf("%d findings, %d cache entries; want %d of each", len(res.Findings), len(cache.m), tc.files)
+			}
+			if !slices.Equal(cache.batches, tc.batches) {
+				t.Fatalf("cache writes of %v entries, want %v", cache.batches, tc.batches)
+			}
+			again := manyFiles(tc.files, "a = BAD")
+			res = runReview(t, again, Options{Cache: cache})
+			if len(res.Findings) != tc.files || again.BlobReads != 0 || len(cache.batches) != len(tc.batches) {
+				t.Fatalf("second review: %d findings, %d blob reads, writes %v; want %d findings from the cache alone",
+					len(res.Findings), again.BlobReads, cache.batches, tc.files)
+			}
+		})
+	}
+}
+
+// A failed file fails the attempt, but what was analysed is cached: the
+// retry reads only the file that failed.
+func TestResultCacheKeepsWorkOfAFailedAttempt(t *testing.T) {
+	cache := &memCache{}
+	gh := manyFiles(5, "a = BAD")
+	delete(gh.Blobs, "blob-3")
+	if _, err := Run(context.Background(), gh, Options{Cache: cache, Checks: []checks.Check{lineCheck{}}}); err == nil {
+		t.Fatal("a review with an unreadable file succeeded")
+	}
+	if len(cache.m) != 4 {
+		t.Fatalf("%d cache entries after the failed attempt, want the 4 files analysed", len(cache.m))
+	}
+	retry := manyFiles(5, "a = BAD")
+	if res := runReview(t, retry, Options{Cache: cache}); len(res.Findings) != 5 || retry.BlobReads != 1 {
+		t.Fatalf("retry: %d findings, %d blob reads; want 5 findings and 1 read", len(res.Findings), retry.BlobReads)
 	}
 }
 
