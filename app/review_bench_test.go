@@ -78,3 +78,77 @@ func BenchmarkReview100Files(b *testing.B) {
 		}
 	}
 }
+
+// gitRepoWithLargePR writes a repository whose "feature" branch adds n small
+// Python files, every 70th (up to 40) with a risky loader: the shape of the
+// end-to-end 3,000-file test.
+func gitRepoWithLargePR(tb testing.TB, n int) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	git := func(args ...string) {
+		if out, err := gitCmd(dir, args...).CombinedOutput(); err != nil {
+			tb.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", "-b", "main")
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte("# bench\n"), 0o644)
+	git("add", "-A")
+	git("commit", "-q", "-m", "init")
+	git("checkout", "-q", "-b", "feature")
+	os.MkdirAll(filepath.Join(dir, "gen"), 0o755)
+	for i := 0; i < n; i++ {
+		src := fmt.Sprintf("VALUE_%d = %d\n", i, i)
+		if i%70 == 0 && i/70 < 40 {
+			src = fmt.Sprintf("# module %d\nimport torch\n\ndef load(path):\n    return torch.load(path)\n", i)
+		}
+		os.WriteFile(filepath.Join(dir, "gen", fmt.Sprintf("m%04d.py", i)), []byte(src), 0o644)
+	}
+	git("add", "-A")
+	git("commit", "-q", "-m", "feature")
+	git("checkout", "-q", "main")
+	return dir
+}
+
+// BenchmarkReview3000Files reviews a 3,000-file PR (GitHub's listing limit)
+// against the fake GitHub with the result cache on a fresh SQLite database
+// each time (synchronous=FULL, as ward serves it): every file is fetched,
+// analysed and written to the cache. Each review gets its own fake, whose
+// hourly rate limit would not allow four.
+// Run: go test ./app -run '^$' -bench Review3000Files -benchmem -benchtime 3x
+func BenchmarkReview3000Files(b *testing.B) {
+	dir := gitRepoWithLargePR(b, 3000)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		gh := fakegithub.New(b)
+		gh.AddInstallation(7, "acme")
+		gh.AddRepo("acme/big", dir)
+		gh.OpenPR("acme/big", 1, "main", "feature")
+		clients, err := NewClients(gh.URL(), gh.AppID(), gh.PrivateKeyPEM(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		inst, err := clients.Installation(7)
+		if err != nil {
+			b.Fatal(err)
+		}
+		store, err := OpenStore(ctx, "sqlite://"+filepath.Join(b.TempDir(), "ward.db"), QueueConfig{Logger: log})
+		if err != nil {
+			b.Fatal(err)
+		}
+		pc, _ := newPRClient(inst, "acme/big", 1, gh.BotLogin())
+		pc.runKey = fmt.Sprintf("bench-%d", i)
+		b.StartTimer()
+		res, err := review.Run(ctx, pc, review.Options{Logger: log, Cache: ResultCache{store}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if res.Files != 3000 || len(res.Findings) != 40 {
+			b.Fatalf("reviewed %d files, %d findings; want 3000 and 40", res.Files, len(res.Findings))
+		}
+		store.Close()
+		b.StartTimer()
+	}
+}

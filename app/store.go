@@ -240,17 +240,57 @@ func (c ResultCache) Get(ctx context.Context, key string) ([]checks.Finding, boo
 	return e.Findings, true
 }
 
-// Put stores findings for a content key; a failure only costs a re-analysis.
-func (c ResultCache) Put(ctx context.Context, key string, fs []checks.Finding) {
-	raw, err := json.Marshal(cacheEntry{Findings: fs})
-	if err != nil {
-		return
+// cacheRowsPerInsert bounds the rows of one INSERT: three parameters a row
+// stay under 999, the lowest limit SQLite builds have had.
+const cacheRowsPerInsert = 300
+
+// PutMany stores findings by content key, up to cacheRowsPerInsert rows a
+// statement (each its own transaction: one commit, one fsync on SQLite,
+// instead of one per file). A key already stored is kept, and a failure
+// only costs a re-analysis.
+func (c ResultCache) PutMany(ctx context.Context, entries []review.CacheEntry) {
+	now := time.Now().UTC()
+	for len(entries) > 0 {
+		n := min(len(entries), cacheRowsPerInsert)
+		if err := c.insert(ctx, entries[:n], now); err != nil {
+			c.s.log.WarnContext(ctx, "result cache write failed", "entries", n, "err", err)
+		}
+		entries = entries[n:]
 	}
-	if _, err := c.s.db.ExecContext(ctx,
-		`INSERT INTO ward_result_cache (key, findings, created_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`,
-		key, string(raw), time.Now().UTC()); err != nil {
-		c.s.log.WarnContext(ctx, "result cache write failed", "err", err)
+}
+
+// insert writes entries in one statement. Keys go in sorted order, so that
+// two replicas writing overlapping batches to PostgreSQL wait for each
+// other instead of deadlocking.
+func (c ResultCache) insert(ctx context.Context, entries []review.CacheEntry, now time.Time) error {
+	entries = slices.Clone(entries)
+	slices.SortStableFunc(entries, func(a, b review.CacheEntry) int { return strings.Compare(a.Key, b.Key) })
+	var q strings.Builder
+	q.WriteString(`INSERT INTO ward_result_cache (key, findings, created_at) VALUES `)
+	args := make([]any, 0, 3*len(entries))
+	for i, e := range entries {
+		if i > 0 && e.Key == entries[i-1].Key {
+			continue // one row per key and statement
+		}
+		raw, err := json.Marshal(cacheEntry{Findings: e.Findings})
+		if err != nil {
+			c.s.log.WarnContext(ctx, "result cache entry not encodable", "key", e.Key, "err", err)
+			continue
+		}
+		if len(args) > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "($%d, $%d, $%d)", len(args)+1, len(args)+2, len(args)+3)
+		args = append(args, e.Key, string(raw), now)
 	}
+	if len(args) == 0 {
+		return nil
+	}
+	q.WriteString(` ON CONFLICT (key) DO NOTHING`)
+	if _, err := c.s.db.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("insert %d result cache rows: %w", len(args)/3, err)
+	}
+	return nil
 }
 
 // Ignores returns maintainers' /ignore records for a PR.
