@@ -6,15 +6,18 @@ import (
 	"bytes"
 	"compress/bzip2"
 	"compress/flate"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"path"
 	"strings"
 
 	"github.com/bodgit/sevenzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz/lzma"
 
 	"github.com/ward-sec/ward/checks"
 )
@@ -157,6 +160,12 @@ func (s *scanner) scanMember(w where, r io.ReaderAt, size int64, z *zipEntry) {
 			d, closeFn = fr, func() { fr.Close() }
 		case 12:
 			d = bzip2.NewReader(cr)
+		case 14:
+			lr, err := zipLZMA(cr, z.flags, z.usize, s.reach(csize))
+			if err != nil {
+				return nil, nil, err
+			}
+			d = lr
 		case 93:
 			zr, err := zstd.NewReader(cr, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(256<<20))
 			if err != nil {
@@ -174,9 +183,15 @@ func (s *scanner) scanMember(w where, r io.ReaderAt, size int64, z *zipEntry) {
 		return
 	}
 	br := bufio.NewReaderSize(d, 64<<10)
-	head, _ := br.Peek(4096)
+	head, perr := br.Peek(4096)
 	if sniff(head, true) == fUnknown {
 		closeFn()
+		if perr != nil && !errors.Is(perr, io.EOF) {
+			// a member that does not decompress is not a data member
+			// ward may skip: some reader may still get a pickle out of it
+			s.readError(w, fmt.Errorf("compression method %d: %w", z.method, perr))
+			return
+		}
 		s.unreadable(w, z, head)
 		return
 	}
@@ -191,6 +206,127 @@ func (s *scanner) scanMember(w where, r io.ReaderAt, size int64, z *zipEntry) {
 		}
 		return &closingReader{d, c}
 	})
+}
+
+// maxLZMADict bounds the dictionary an LZMA member makes ward allocate: 64
+// MiB is what xz and 7-Zip use at their highest presets.
+const maxLZMADict = 64 << 20
+
+// reach is the most a boundedReader lets a stream of csize compressed bytes
+// decompress to (ratio and budget of the file), give or take one read.
+func (s *scanner) reach(csize int64) uint64 {
+	out := max(s.lim.MaxDecompressedBytes-s.decompressed, 0)
+	if csize < math.MaxInt64/s.lim.MaxCompressionRatio-1 {
+		out = min(out, max(1<<20, s.lim.MaxCompressionRatio*(csize+1)))
+	}
+	return uint64(out) + 64<<10
+}
+
+// zipLZMA opens a member compressed with LZMA (method 14, APPNOTE 5.8.8):
+// the LZMA SDK version (2 bytes), the size of the properties (2), the
+// properties (lc/lp/pb byte, dictionary size), then the raw stream, which an
+// end-of-stream marker ends when flag bit 1 is set and the uncompressed size
+// ends otherwise. The decoder gets the classic 13-byte .lzma header instead.
+// reach bounds what ward decompresses besides the declared size.
+func zipLZMA(r io.Reader, flags uint16, usize, reach uint64) (io.Reader, error) {
+	br := bufio.NewReaderSize(r, 32<<10)
+	var pre [4]byte
+	if _, err := io.ReadFull(br, pre[:]); err != nil {
+		return nil, fmt.Errorf("lzma member header: %w", err)
+	}
+	n := int64(binary.LittleEndian.Uint16(pre[2:]))
+	if n < 5 {
+		return nil, fmt.Errorf("lzma member with %d bytes of properties (5 expected)", n)
+	}
+	props := make([]byte, 5)
+	if _, err := io.ReadFull(br, props); err != nil {
+		return nil, fmt.Errorf("lzma member properties: %w", err)
+	}
+	// 7-Zip ignores properties past the fifth byte
+	if _, err := io.CopyN(io.Discard, br, n-5); err != nil {
+		return nil, fmt.Errorf("lzma member properties: %w", err)
+	}
+	size := usize
+	if flags&2 != 0 {
+		size = ^uint64(0) // unknown: the end marker ends the stream
+	} else if usize == 0 {
+		return bytes.NewReader(nil), nil
+	}
+	// matches reach back at most as far as the output goes, and the output
+	// stops at the declared size and at the ratio and budget bounds
+	// (boundedReader), so a larger dictionary is never used: a header
+	// asking for 4 GiB costs what the member can decompress to
+	dict := uint64(binary.LittleEndian.Uint32(props[1:]))
+	if most := min(usize, reach); dict > most {
+		dict = max(most, lzma.MinDictCap)
+	}
+	if dict > maxLZMADict {
+		return nil, fmt.Errorf("lzma member with a %d-byte dictionary for %d bytes (ward allocates at most %d)",
+			binary.LittleEndian.Uint32(props[1:]), usize, maxLZMADict)
+	}
+	h := make([]byte, lzma.HeaderLen)
+	h[0] = props[0]
+	binary.LittleEndian.PutUint32(h[1:], uint32(dict))
+	binary.LittleEndian.PutUint64(h[5:], size)
+	lr, err := lzma.ReaderConfig{DictCap: maxLZMADict}.NewReader(&headerThen{h: h, r: br})
+	if err != nil {
+		return nil, fmt.Errorf("lzma member: %w", err)
+	}
+	return &cutShort{r: lr}, nil
+}
+
+// cutShort hands over what the LZMA decoder decoded before its input ran
+// out: the decoder reports the truncation first and keeps those bytes for
+// the next Read. Python's zipfile passes them on to the unpickler, so a
+// payload before the cut runs.
+type cutShort struct {
+	r   io.Reader
+	err error
+}
+
+func (c *cutShort) Read(p []byte) (int, error) {
+	if c.err != nil {
+		// after a truncation the decoder only drains what it holds
+		n, err := c.r.Read(p)
+		if n > 0 && err == nil {
+			return n, nil
+		}
+		return n, c.err
+	}
+	n, err := c.r.Read(p)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		c.err = err
+		if n > 0 {
+			return n, nil
+		}
+		return c.Read(p)
+	}
+	return n, err
+}
+
+// headerThen reads h, then r; it is an io.ByteReader, which spares the
+// LZMA decoder a Read call per byte.
+type headerThen struct {
+	h []byte
+	r *bufio.Reader
+}
+
+func (p *headerThen) Read(b []byte) (int, error) {
+	if len(p.h) > 0 {
+		n := copy(b, p.h)
+		p.h = p.h[n:]
+		return n, nil
+	}
+	return p.r.Read(b)
+}
+
+func (p *headerThen) ReadByte() (byte, error) {
+	if len(p.h) > 0 {
+		c := p.h[0]
+		p.h = p.h[1:]
+		return c, nil
+	}
+	return p.r.ReadByte()
 }
 
 type closingReader struct {

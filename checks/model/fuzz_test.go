@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"context"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,9 +35,12 @@ func fuzzScan(t *testing.T, data []byte) {
 }
 
 // FuzzZip exercises the central directory reader, local header checks and
-// member dispatch.
+// member dispatch (the fixtures include LZMA members with end markers).
 func FuzzZip(f *testing.F) {
 	seed(f, "testdata/*/*.pt", "testdata/*/*.npz", "testdata/*/*.zip")
+	// an LZMA member ended by its size, not by a marker
+	p := []byte("\x80\x02cos\nsystem\n(X\x02\x00\x00\x00idtR.")
+	f.Add(rawZip(f, rawMember{"archive/data.pkl", 14, 0, uint64(len(p)), crc32.ChecksumIEEE(p), lzmaMember(f, p, false)}))
 	f.Fuzz(fuzzScan)
 }
 

@@ -144,8 +144,8 @@ torch.save(sd, buf)
 src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
 
 
-def torch_zip(name, root="archive", payload=os_system, rename=None, stored=True):
-    z = zipfile.ZipFile(os.path.join(M, name), "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+def torch_zip(name, root="archive", payload=os_system, rename=None, compression=zipfile.ZIP_STORED):
+    z = zipfile.ZipFile(os.path.join(M, name), "w", compression)
     for info in src.infolist():
         data = src.read(info.filename)
         member = root + info.filename[info.filename.index("/"):]
@@ -160,7 +160,10 @@ def torch_zip(name, root="archive", payload=os_system, rename=None, stored=True)
 torch_zip("torch_zip_payload.pt")
 torch_zip("torch_zip_other_root.pt", root="resnet50_final")
 torch_zip("torch_zip_uppercase.pt", rename=lambda m: m.upper())
-torch_zip("torch_zip_deflated.pt", stored=False)
+torch_zip("torch_zip_deflated.pt", compression=zipfile.ZIP_DEFLATED)
+# LZMA members (method 14, end-of-stream marker): Python's zipfile and so
+# numpy.load read them; PyTorch's miniz refuses them, other extractors do not
+torch_zip("torch_zip_lzma.pt", compression=zipfile.ZIP_LZMA)
 
 
 def patch(path, old, new):
@@ -226,9 +229,40 @@ hdr = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
 hdr += " " * (64 - (10 + len(hdr) + 1) % 64) + "\n"
 npy = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode() + os_system
 out(M, "object_array.npy", npy)
-with zipfile.ZipFile(os.path.join(M, "object_arrays.npz"), "w", zipfile.ZIP_DEFLATED) as z:
-    z.writestr("ok.npy", open(os.path.join(B, "array_float.npy"), "rb").read())
-    z.writestr("evil.npy", npy)
+for name, comp in [("object_arrays.npz", zipfile.ZIP_DEFLATED), ("object_arrays_lzma.npz", zipfile.ZIP_LZMA)]:
+    with zipfile.ZipFile(os.path.join(M, name), "w", comp) as z:
+        z.writestr("ok.npy", open(os.path.join(B, "array_float.npy"), "rb").read())
+        z.writestr("evil.npy", npy)
+
+
+def lzma_copy(src_path, dst_path):
+    """Rewrites a zip written by a real library with every member LZMA-compressed."""
+    with zipfile.ZipFile(src_path) as src, zipfile.ZipFile(dst_path, "w", zipfile.ZIP_LZMA) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+
+
+lzma_copy(os.path.join(B, "torch_state_dict.pt"), os.path.join(B, "torch_state_dict_lzma.pt"))
+lzma_copy(os.path.join(B, "arrays.npz"), os.path.join(B, "arrays_lzma.npz"))
+
+# an LZMA member whose stream is cut short: the member is written stored with
+# the truncated method-14 bytes (version, properties, half the stream), then
+# its headers are patched to say LZMA and to give the pickle's size and CRC
+lz = zipfile._get_compressor(zipfile.ZIP_LZMA)
+full = lz.compress(os_system) + lz.flush()
+cut = full[:len(full) // 2]
+p = os.path.join(M, "torch_zip_lzma_truncated.pt")
+with zipfile.ZipFile(p, "w") as z:
+    z.writestr("archive/version", b"3\n")
+    z.writestr("archive/data.pkl", cut)
+d = bytearray(open(p, "rb").read())
+for sig, method_at, flags_at, crc_at in [(b"PK\x03\x04", 8, 6, 14), (b"PK\x01\x02", 10, 8, 16)]:
+    i = d.index(sig, d.index(sig) + 1)  # the second header of each kind: data.pkl
+    d[i + flags_at:i + flags_at + 2] = struct.pack("<H", 2)  # end-of-stream marker expected
+    d[i + method_at:i + method_at + 2] = struct.pack("<H", zipfile.ZIP_LZMA)
+    d[i + crc_at:i + crc_at + 4] = struct.pack("<I", zlib.crc32(os_system))
+    d[i + crc_at + 8:i + crc_at + 12] = struct.pack("<I", len(os_system))  # uncompressed size
+open(p, "wb").write(bytes(d))
 
 # nested archive: a zip in a tar.gz
 zb = io.BytesIO()
