@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -154,5 +155,18 @@ func TestPlainArchivesAreNotModels(t *testing.T) {
 	b, _ := os.ReadFile("testdata/benign/arrays.npz")
 	if _, ok := Analyse(context.Background(), "a.npz", bytes.NewReader(b), int64(len(b)), checks.Limits{}); !ok {
 		t.Errorf("npz not analysed")
+	}
+}
+
+// TestDecompressionDeadline: decompressed reads stop when the scan's time
+// is up, also where no pickle analysis looks at the clock (the CRC pass
+// decompresses a member a second time).
+func TestDecompressionDeadline(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s := &scanner{ctx: ctx, lim: checks.Limits{}.Effective()}
+	br := &boundedReader{s: s, r: bytes.NewReader(make([]byte, 64)), in: &countingReader{}, limit: -1}
+	if n, err := br.Read(make([]byte, 64)); n != 0 || !errors.Is(err, context.Canceled) {
+		t.Errorf("read %d bytes after the deadline (%v)", n, err)
 	}
 }

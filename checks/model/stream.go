@@ -33,8 +33,8 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// boundedReader enforces the decompressed-bytes budget of the whole file
-// and the compression ratio of one stream (zip bombs).
+// boundedReader enforces the decompressed-bytes budget of the whole file,
+// the compression ratio of one stream (zip bombs) and the scan's deadline.
 type boundedReader struct {
 	s     *scanner
 	r     io.Reader
@@ -44,6 +44,9 @@ type boundedReader struct {
 }
 
 func (b *boundedReader) Read(p []byte) (int, error) {
+	if err := b.s.ctx.Err(); err != nil {
+		return 0, err
+	}
 	n, err := b.r.Read(p)
 	b.out += int64(n)
 	b.s.decompressed += int64(n)
