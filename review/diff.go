@@ -1,6 +1,9 @@
 package review
 
 import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -25,13 +28,9 @@ func ParsePatch(path, patch string) (Lines, error) {
 	if patch == "" {
 		return l, nil
 	}
-	text := fmt.Sprintf("diff --git a/%[1]s b/%[1]s\n--- a/%[1]s\n+++ b/%[1]s\n%s", path, patch)
-	if !strings.HasSuffix(text, "\n") {
-		text += "\n"
-	}
-	files, _, err := gitdiff.Parse(strings.NewReader(text))
+	files, err := parsePatch(path, patch)
 	if err != nil {
-		return l, fmt.Errorf("parse patch of %s: %w", path, err)
+		return l, err
 	}
 	l.Known = true
 	for _, f := range files {
@@ -82,4 +81,59 @@ func (l Lines) Commentable(start, end int) bool {
 		}
 	}
 	return true
+}
+
+// parsePatch parses GitHub's per-file patch with go-gitdiff, after giving it
+// the file header GitHub leaves out.
+func parsePatch(path, patch string) ([]*gitdiff.File, error) {
+	text := fmt.Sprintf("diff --git a/%[1]s b/%[1]s\n--- a/%[1]s\n+++ b/%[1]s\n%s", path, patch)
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	files, _, err := gitdiff.Parse(strings.NewReader(text))
+	if err != nil {
+		return nil, fmt.Errorf("parse patch of %s: %w", path, err)
+	}
+	return files, nil
+}
+
+// contentFromPatch rebuilds an added file from its patch, which then holds
+// every line of it. The result is returned only when its git blob hash is
+// blobSHA, so it is the file's exact bytes (a patch GitHub cut short, a
+// line ending the parser changed or anything unexpected fails the check,
+// and the caller downloads the blob instead).
+func contentFromPatch(path, patch, blobSHA string) ([]byte, bool) {
+	if len(blobSHA) != 2*sha1.Size {
+		return nil, false // not a SHA-1 object id: nothing to check against
+	}
+	var buf bytes.Buffer
+	if patch != "" {
+		files, err := parsePatch(path, patch)
+		if err != nil || len(files) != 1 || len(files[0].TextFragments) != 1 {
+			return nil, false
+		}
+		frag := files[0].TextFragments[0]
+		if frag.OldPosition != 0 || frag.OldLines != 0 || frag.NewPosition != 1 || frag.LinesAdded != frag.NewLines {
+			return nil, false
+		}
+		buf.Grow(len(patch))
+		for _, l := range frag.Lines {
+			if l.Op != gitdiff.OpAdd {
+				return nil, false
+			}
+			buf.WriteString(l.Line)
+		}
+	}
+	if gitBlobSHA(buf.Bytes()) != strings.ToLower(blobSHA) {
+		return nil, false
+	}
+	return buf.Bytes(), true
+}
+
+// gitBlobSHA is git's object id of a blob with this content.
+func gitBlobSHA(content []byte) string {
+	h := sha1.New()
+	fmt.Fprintf(h, "blob %d\x00", len(content))
+	h.Write(content)
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -1,6 +1,11 @@
 package review
 
-import "testing"
+import (
+	"context"
+	"testing"
+
+	"github.com/ward-sec/ward/checks"
+)
 
 func TestParsePatch(t *testing.T) {
 	patch := "@@ -1,3 +1,4 @@\n a\n-b\n+B\n+C\n c\n@@ -10,2 +11,2 @@\n x\n-y\n+Y"
@@ -54,5 +59,60 @@ func TestParseConfig(t *testing.T) {
 		if _, err := ParseConfig([]byte(bad)); err == nil {
 			t.Errorf("ParseConfig(%q) accepted invalid config", bad)
 		}
+	}
+}
+
+func TestContentFromPatch(t *testing.T) {
+	// Object ids from `printf CONTENT | git hash-object --stdin`.
+	for _, tc := range []struct {
+		name, patch, sha string
+		want             string // "" with ok false: download the blob
+		ok               bool
+	}{
+		{"lines", "@@ -0,0 +1,2 @@\n+x = 1\n+y = 2", "2c1854573a40224de599dd57077637eb5f882072", "x = 1\ny = 2\n", true},
+		{"no newline at the end", "@@ -0,0 +1,2 @@\n+x = 1\n+y = 2\n\\ No newline at end of file", "dcfab7053278478efbfac0f1fe37f6d435aaca43", "x = 1\ny = 2", true},
+		{"CRLF", "@@ -0,0 +1,2 @@\n+a\r\n+b\r", "c30dea8a3641ea99b125d04d599d843712292759", "a\r\nb\r\n", true},
+		{"lines that look like a diff", "@@ -0,0 +1,2 @@\n++x\n+-y", "dbbeb1688c852598cbd42e35baf111e46235a115", "+x\n-y\n", true},
+		{"empty file", "", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391", "", true},
+		{"upper-case id", "@@ -0,0 +1 @@\n+hello", "CE013625030BA8DBA906F756967F9E9CA394464A", "hello\n", true},
+		{"another blob", "@@ -0,0 +1,2 @@\n+x = 1\n+y = 2", "ce013625030ba8dba906f756967f9e9ca394464a", "", false},
+		{"patch cut short", "@@ -0,0 +1,2 @@\n+x = 1", "2c1854573a40224de599dd57077637eb5f882072", "", false},
+		{"no patch (binary or too large)", "", "ce013625030ba8dba906f756967f9e9ca394464a", "", false},
+		{"not a new file", "@@ -1,2 +1,2 @@\n x = 1\n-y = 1\n+y = 2", "2c1854573a40224de599dd57077637eb5f882072", "", false},
+		{"two hunks", "@@ -0,0 +1 @@\n+x = 1\n@@ -0,0 +2 @@\n+y = 2", "2c1854573a40224de599dd57077637eb5f882072", "", false},
+		{"not a SHA-1 id", "@@ -0,0 +1 @@\n+hello", "blob-a", "", false},
+		{"not a patch", "garbage", "ce013625030ba8dba906f756967f9e9ca394464a", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := contentFromPatch("f.py", tc.patch, tc.sha)
+			if ok != tc.ok || string(got) != tc.want {
+				t.Fatalf("contentFromPatch = %q, %v; want %q, %v", got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+// An added file is reviewed from its patch when that matches the blob id,
+// and downloaded when it does not; the findings are the same.
+func TestAddedFileFromPatch(t *testing.T) {
+	for _, tc := range []struct {
+		name, sha string
+		reads     int
+	}{
+		{"patch matches the blob", "c61973a9d4ba237b68d0002c1a66e75e9825de24", 0},
+		{"patch does not match", "0000000000000000000000000000000000000000", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gh := newFake("", "")
+			gh.Files = []ChangedFile{{Path: "a.py", Status: "added", BlobSHA: tc.sha, Patch: "@@ -0,0 +1 @@\n+a = BAD", Size: -1}}
+			gh.Blobs = map[string][]byte{tc.sha: []byte("a = BAD\n")}
+			res, err := Run(context.Background(), gh, Options{Checks: []checks.Check{lineCheck{}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Findings) != 1 || res.Findings[0].StartLine != 1 || gh.BlobReads != tc.reads {
+				t.Fatalf("findings %+v, %d blob reads; want one on line 1 and %d reads", res.Findings, gh.BlobReads, tc.reads)
+			}
+		})
 	}
 }
