@@ -91,7 +91,8 @@ func waitRun(t testing.TB, gh *fakegithub.Server, sha string) fakegithub.CheckRu
 
 func TestFailingReviewEndsNeutral(t *testing.T) {
 	gh := fakegithub.New(t)
-	fakeRepo(t, gh, map[string]string{"a.py": "print(1)\n"})
+	// A modified file (an added one is read from its patch, not its blob).
+	fakeRepo(t, gh, map[string]string{"README.md": "print(1)\n"})
 	_, url := runServer(t, gh, "sqlite://"+filepath.Join(t.TempDir(), "w.db"))
 	// Every blob read fails as if the object vanished: a permanent error.
 	gh.InjectFault(fakegithub.Fault{Method: http.MethodGet, PathPrefix: "/repos/acme/app/git/blobs", Status: http.StatusNotFound, Times: 100})
