@@ -227,17 +227,56 @@ type cacheEntry struct{ Findings []checks.Finding }
 // ResultCache keeps analysis results by content in the database.
 type ResultCache struct{ s *Store }
 
-// Get returns cached findings for a content key.
-func (c ResultCache) Get(ctx context.Context, key string) ([]checks.Finding, bool) {
-	var raw string
-	if err := c.s.db.QueryRowContext(ctx, `SELECT findings FROM ward_result_cache WHERE key = $1`, key).Scan(&raw); err != nil {
-		return nil, false
+// cacheKeysPerSelect bounds the keys of one lookup, under SQLite's oldest
+// limit of 999 parameters a statement.
+const cacheKeysPerSelect = 500
+
+// GetMany returns the cached findings of those keys the database holds, in
+// one query per cacheKeysPerSelect keys instead of one per file. A key that
+// cannot be read counts as missing: its file is analysed again.
+func (c ResultCache) GetMany(ctx context.Context, keys []string) map[string][]checks.Finding {
+	out := make(map[string][]checks.Finding)
+	for len(keys) > 0 {
+		n := min(len(keys), cacheKeysPerSelect)
+		if err := c.get(ctx, keys[:n], out); err != nil {
+			c.s.log.WarnContext(ctx, "result cache read failed", "keys", n, "err", err)
+		}
+		keys = keys[n:]
 	}
-	var e cacheEntry
-	if err := json.Unmarshal([]byte(raw), &e); err != nil {
-		return nil, false
+	return out
+}
+
+func (c ResultCache) get(ctx context.Context, keys []string, out map[string][]checks.Finding) error {
+	var q strings.Builder
+	q.WriteString(`SELECT key, findings FROM ward_result_cache WHERE key IN (`)
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "$%d", i+1)
+		args[i] = k
 	}
-	return e.Findings, true
+	q.WriteString(")")
+	rows, err := c.s.db.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return fmt.Errorf("look up %d keys: %w", len(keys), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key, raw string
+		if err := rows.Scan(&key, &raw); err != nil {
+			return fmt.Errorf("look up %d keys: %w", len(keys), err)
+		}
+		var e cacheEntry
+		if json.Unmarshal([]byte(raw), &e) == nil {
+			out[key] = e.Findings
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("look up %d keys: %w", len(keys), err)
+	}
+	return nil
 }
 
 // cacheRowsPerInsert bounds the rows of one INSERT: three parameters a row

@@ -14,7 +14,7 @@ import (
 	"github.com/ward-sec/ward/review"
 )
 
-func TestResultCachePutMany(t *testing.T) {
+func TestResultCacheBatches(t *testing.T) {
 	for kind, s := range openGateStores(t) {
 		t.Run(kind, func(t *testing.T) {
 			ctx := context.Background()
@@ -26,10 +26,23 @@ func TestResultCachePutMany(t *testing.T) {
 			c.PutMany(ctx, []review.CacheEntry{entry("kept", "first")})
 			many := []review.CacheEntry{entry("kept", "second"), entry("dup", "one"), entry("dup", "two"),
 				{Key: prefix + "clean"}}
-			for i := range cacheRowsPerInsert + 10 { // more than one statement
+			n := max(cacheRowsPerInsert, cacheKeysPerSelect) + 10 // more than one statement
+			for i := range n {
 				many = append(many, entry(fmt.Sprint(i), "r"))
 			}
 			c.PutMany(ctx, many)
+			var keys []string
+			for i := range n {
+				keys = append(keys, prefix+fmt.Sprint(i))
+			}
+			keys = append(keys, prefix+"kept", prefix+"dup", prefix+"clean", prefix+"missing")
+			got := c.GetMany(ctx, keys) // more keys than one query takes
+			if len(got) != len(keys)-1 {
+				t.Errorf("GetMany found %d of %d keys, want all but the missing one", len(got), len(keys))
+			}
+			if _, ok := got[prefix+"missing"]; ok {
+				t.Error("a key never written is cached")
+			}
 			for _, tc := range []struct {
 				key, rule string
 				empty     bool
@@ -38,20 +51,17 @@ func TestResultCachePutMany(t *testing.T) {
 				{key: "dup", rule: "one"},    // the first of a batch's duplicates wins
 				{key: "clean", empty: true},  // no findings is a result too
 				{key: "0", rule: "r"},
-				{key: fmt.Sprint(cacheRowsPerInsert + 9), rule: "r"},
+				{key: fmt.Sprint(n - 1), rule: "r"},
 			} {
-				got, ok := c.Get(ctx, prefix+tc.key)
+				fs, ok := got[prefix+tc.key]
 				switch {
 				case !ok:
 					t.Errorf("%s: not cached", tc.key)
-				case tc.empty && len(got) != 0:
-					t.Errorf("%s: %d findings, want none", tc.key, len(got))
-				case !tc.empty && (len(got) != 1 || got[0].RuleID != tc.rule):
-					t.Errorf("%s: %+v, want one finding of rule %s", tc.key, got, tc.rule)
+				case tc.empty && len(fs) != 0:
+					t.Errorf("%s: %d findings, want none", tc.key, len(fs))
+				case !tc.empty && (len(fs) != 1 || fs[0].RuleID != tc.rule):
+					t.Errorf("%s: %+v, want one finding of rule %s", tc.key, fs, tc.rule)
 				}
-			}
-			if _, ok := c.Get(ctx, prefix+"missing"); ok {
-				t.Error("a key never written is cached")
 			}
 		})
 	}
@@ -84,10 +94,12 @@ func TestResultCacheConcurrentOverlappingBatches(t *testing.T) {
 			if out := logs.String(); out != "" {
 				t.Fatalf("concurrent writes failed:\n%s", out)
 			}
+			var want []string
 			for _, e := range keys {
-				if _, ok := c.Get(context.Background(), e.Key); !ok {
-					t.Fatalf("%s not cached", e.Key)
-				}
+				want = append(want, e.Key)
+			}
+			if got := c.GetMany(context.Background(), want); len(got) != len(want) {
+				t.Fatalf("%d of %d keys cached", len(got), len(want))
 			}
 		})
 	}

@@ -27,11 +27,15 @@ var ErrAlreadyPublished = errors.New("review already published")
 var ErrSuperseded = errors.New("pull request head moved on")
 
 // Cache keeps analysis results by content, so the same checkpoint pushed to
-// many PRs is read once (invariant 6). A review reads it file by file and
-// writes its new results in batches (see cacheWriter): one write per batch,
-// not per file. A write that fails or is lost only costs a re-analysis.
+// many PRs is read once (invariant 6). A review looks up every key it can
+// compute up front in one GetMany (the rest, whose key needs the base
+// content, one by one) and writes its new results in batches (see
+// cacheWriter), not one database round trip per file. A lookup or write
+// that fails only costs a re-analysis.
 type Cache interface {
-	Get(ctx context.Context, key string) ([]checks.Finding, bool)
+	// GetMany returns the findings of the keys it holds; a key missing from
+	// the map is analysed.
+	GetMany(ctx context.Context, keys []string) map[string][]checks.Finding
 	PutMany(ctx context.Context, entries []CacheEntry)
 }
 
@@ -116,6 +120,11 @@ type reviewedFile struct {
 	ChangedFile
 	lines    Lines
 	findings []checks.Finding
+	// cacheKey is set when the key was looked up before the analysis (it
+	// does not depend on the base content); hit and cached are the answer.
+	cacheKey string
+	hit      bool
+	cached   []checks.Finding
 }
 
 // Run reviews one PR and publishes the result. On error the caller retries;
@@ -281,6 +290,9 @@ func analyse(ctx context.Context, gh GitHub, pr *PullRequest, files []*reviewedF
 		// file failed: the retry then reads only what is missing.
 		defer opts.cacheW.flush(ctx)
 	}
+	if opts.Cache != nil {
+		lookUpCache(ctx, files, all, opts)
+	}
 	tree := &prTree{ctx: ctx, gh: gh, ref: pr.HeadSHA}
 	for _, f := range files {
 		tree.paths = append(tree.paths, f.Path)
@@ -302,26 +314,64 @@ func analyse(ctx context.Context, gh GitHub, pr *PullRequest, files []*reviewedF
 	return errors.Join(errs...)
 }
 
-func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFile, all []checks.Check, tree checks.Tree, opts Options) error {
-	key := ""
-	var base *checks.Blob
-	if f.Status != "added" && checks.WantsBase(all, f.Path) {
-		prev := f.Path
-		if f.PreviousPath != "" {
-			prev = f.PreviousPath
-		}
-		if data, err := gh.FileAt(ctx, prev, pr.BaseSHA); err == nil {
-			base = &checks.Blob{Size: int64(len(data)), Content: strings.NewReader(string(data))}
-			key = "|base:" + hashBytes(data)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("fetch base of %s: %w", f.Path, err)
+// needsBase reports whether the checks read the file's base version, whose
+// content is then part of the cache key.
+func needsBase(f *reviewedFile, all []checks.Check) bool {
+	return f.Status != "added" && checks.WantsBase(all, f.Path)
+}
+
+// cacheKey names a file's analysis result: the analyser, the checks' data
+// sources, the path, the blob and, when the checks read it, the base.
+func cacheKey(f *reviewedFile, dataKey, baseHash string) string {
+	key := AnalyserVersion + "|" + dataKey + "|" + f.Path + "|" + f.BlobSHA
+	if baseHash != "" {
+		key += "|base:" + baseHash
+	}
+	return key
+}
+
+// lookUpCache asks the cache at once for every file whose key does not
+// depend on its base content.
+func lookUpCache(ctx context.Context, files []*reviewedFile, all []checks.Check, opts Options) {
+	var keys []string
+	for _, f := range files {
+		if f.BlobSHA != "" && !needsBase(f, all) {
+			f.cacheKey = cacheKey(f, opts.dataKey, "")
+			keys = append(keys, f.cacheKey)
 		}
 	}
-	key = AnalyserVersion + "|" + opts.dataKey + "|" + f.Path + "|" + f.BlobSHA + key
-	var findings []checks.Finding
-	cached := false
-	if opts.Cache != nil && f.BlobSHA != "" {
-		findings, cached = opts.Cache.Get(ctx, key)
+	if len(keys) == 0 {
+		return
+	}
+	hits := opts.Cache.GetMany(ctx, keys)
+	for _, f := range files {
+		if f.cacheKey != "" {
+			f.cached, f.hit = hits[f.cacheKey]
+		}
+	}
+}
+
+func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFile, all []checks.Check, tree checks.Tree, opts Options) error {
+	key, findings, cached := f.cacheKey, f.cached, f.hit
+	var base *checks.Blob
+	if key == "" {
+		baseHash := ""
+		if needsBase(f, all) {
+			prev := f.Path
+			if f.PreviousPath != "" {
+				prev = f.PreviousPath
+			}
+			if data, err := gh.FileAt(ctx, prev, pr.BaseSHA); err == nil {
+				base = &checks.Blob{Size: int64(len(data)), Content: strings.NewReader(string(data))}
+				baseHash = hashBytes(data)
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("fetch base of %s: %w", f.Path, err)
+			}
+		}
+		key = cacheKey(f, opts.dataKey, baseHash)
+		if opts.Cache != nil && f.BlobSHA != "" {
+			findings, cached = opts.Cache.GetMany(ctx, []string{key})[key]
+		}
 	}
 	var content []byte
 	if !cached {

@@ -227,18 +227,25 @@ func TestSupersededHeadIsSkipped(t *testing.T) {
 	}
 }
 
-// memCache is a Cache in memory that counts its writes.
+// memCache is a Cache in memory that counts its reads and writes.
 type memCache struct {
 	mu      sync.Mutex
 	m       map[string][]checks.Finding
+	lookups []int // keys per GetMany
 	batches []int // entries per PutMany
 }
 
-func (c *memCache) Get(_ context.Context, k string) ([]checks.Finding, bool) {
+func (c *memCache) GetMany(_ context.Context, keys []string) map[string][]checks.Finding {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	f, ok := c.m[k]
-	return f, ok
+	c.lookups = append(c.lookups, len(keys))
+	out := map[string][]checks.Finding{}
+	for _, k := range keys {
+		if f, ok := c.m[k]; ok {
+			out[k] = f
+		}
+	}
+	return out
 }
 
 func (c *memCache) PutMany(_ context.Context, entries []CacheEntry) {
@@ -303,7 +310,40 @@ func TestResultCacheWritesInBatches(t *testing.T) {
 				t.Fatalf("second review: %d findings, %d blob reads, writes %v; want %d findings from the cache alone",
 					len(res.Findings), again.BlobReads, cache.batches, tc.files)
 			}
+			if want := []int{tc.files, tc.files}; !slices.Equal(cache.lookups, want) {
+				t.Fatalf("cache lookups of %v keys, want one of every file a review: %v", cache.lookups, want)
+			}
 		})
+	}
+}
+
+// baseCheck is lineCheck reading the base version of manifests.
+type baseCheck struct{ lineCheck }
+
+func (baseCheck) WantsBase(path string) bool { return strings.HasSuffix(path, ".txt") }
+
+// A file whose result depends on its base version is looked up on its own,
+// with the base's hash in the key; the others in one lookup up front.
+func TestResultCacheKeyWithBase(t *testing.T) {
+	cache := &memCache{}
+	for run, base := range []string{"torch==2.6\n", "torch==2.6\n", "torch==2.5\n"} {
+		gh := manyFiles(3, "a = BAD")
+		gh.Files = append(gh.Files, ChangedFile{Path: "requirements.txt", Status: "modified", BlobSHA: "blob-req",
+			Patch: "@@ -1 +1 @@\n-x\n+BAD"})
+		gh.Blobs["blob-req"] = []byte("BAD\n")
+		gh.FilesAt["base1"] = map[string][]byte{"requirements.txt": []byte(base)}
+		res, err := Run(context.Background(), gh, Options{Cache: cache, Checks: []checks.Check{baseCheck{}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The manifest is read again when its base changed, not otherwise.
+		wantReads := map[int]int{0: 4, 1: 0, 2: 1}[run]
+		if len(res.Findings) != 4 || gh.BlobReads != wantReads {
+			t.Fatalf("run %d: %d findings, %d blob reads; want 4 and %d", run, len(res.Findings), gh.BlobReads, wantReads)
+		}
+	}
+	if want := []int{3, 1, 3, 1, 3, 1}; !slices.Equal(cache.lookups, want) {
+		t.Fatalf("cache lookups of %v keys, want %v", cache.lookups, want)
 	}
 }
 
