@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func openLLMStores(t *testing.T) map[string]*Store {
@@ -39,7 +41,7 @@ func TestOpinionStoreBudget(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			ctx := context.Background()
 			o := OpinionStore{s}
-			inst := int64(len(t.Name())) * 7919 // distinct per run on a shared database
+			inst := time.Now().UnixNano() // distinct per run on a shared database
 			day := "2026-11-25"
 			var granted atomic.Int32
 			var wg sync.WaitGroup
@@ -89,7 +91,7 @@ func TestOpinionStoreCache(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			ctx := context.Background()
 			o := OpinionStore{s}
-			key := "llm:test:" + t.Name()
+			key := fmt.Sprintf("llm:test:%s:%d", t.Name(), time.Now().UnixNano()) // distinct per run on a shared database
 			if _, ok := o.CachedOpinion(ctx, key); ok {
 				t.Fatal("hit on an empty cache")
 			}
