@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/google/go-github/v66/github"
 
@@ -71,26 +72,68 @@ func (c *prClient) PullRequest(ctx context.Context) (*review.PullRequest, error)
 	return c.pr, nil
 }
 
-// ChangedFiles pages through /pulls/N/files (GitHub stops at 3,000).
+// listPagesAtOnce bounds the pages of /pulls/N/files requested together.
+const listPagesAtOnce = 4
+
+// ChangedFiles pages through /pulls/N/files (GitHub stops at 3,000). The
+// first page's Link header names the last one; the others are then asked
+// for a few at a time instead of one after another (a 3,000-file PR has
+// 30 pages).
 func (c *prClient) ChangedFiles(ctx context.Context) ([]review.ChangedFile, error) {
-	var out []review.ChangedFile
-	opt := &github.ListOptions{PerPage: 100}
-	for {
-		files, resp, err := c.gh.PullRequests.ListFiles(ctx, c.owner, c.repo, c.number, opt)
-		if err != nil {
+	out, resp, err := c.filesPage(ctx, 1)
+	if err != nil {
+		return nil, err
+	}
+	next := resp.NextPage
+	if last := resp.LastPage; next == 2 && last > 2 {
+		pages := make([][]review.ChangedFile, last+1)
+		resps := make([]*github.Response, last+1)
+		errs := make([]error, last+1)
+		sem := make(chan struct{}, listPagesAtOnce)
+		var wg sync.WaitGroup
+		for p := 2; p <= last; p++ {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				pages[p], resps[p], errs[p] = c.filesPage(ctx, p)
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
 			return nil, err
 		}
-		for _, f := range files {
-			out = append(out, review.ChangedFile{
-				Path: f.GetFilename(), PreviousPath: f.GetPreviousFilename(), Status: f.GetStatus(),
-				BlobSHA: f.GetSHA(), Patch: f.GetPatch(), Size: -1,
-			})
+		for _, page := range pages[2:] {
+			out = append(out, page...)
 		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opt.Page = resp.NextPage
+		next = resps[last].NextPage // the list grew meanwhile: read on
 	}
+	for next != 0 {
+		var page []review.ChangedFile
+		if page, resp, err = c.filesPage(ctx, next); err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		next = resp.NextPage
+	}
+	return out, nil
+}
+
+// filesPage reads one page of /pulls/N/files.
+func (c *prClient) filesPage(ctx context.Context, page int) ([]review.ChangedFile, *github.Response, error) {
+	files, resp, err := c.gh.PullRequests.ListFiles(ctx, c.owner, c.repo, c.number, &github.ListOptions{PerPage: 100, Page: page})
+	if err != nil {
+		return nil, nil, fmt.Errorf("list files page %d: %w", page, err)
+	}
+	out := make([]review.ChangedFile, 0, len(files))
+	for _, f := range files {
+		out = append(out, review.ChangedFile{
+			Path: f.GetFilename(), PreviousPath: f.GetPreviousFilename(), Status: f.GetStatus(),
+			BlobSHA: f.GetSHA(), Patch: f.GetPatch(), Size: -1,
+		})
+	}
+	return out, resp, nil
 }
 
 // Blob fetches a blob: whole when small, as a range-reading ReaderAt when
