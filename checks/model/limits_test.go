@@ -4,10 +4,14 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/ulikunitz/xz/lzma"
 
 	"github.com/ward-sec/ward/checks"
 )
@@ -169,4 +173,63 @@ func TestDecompressionDeadline(t *testing.T) {
 	if n, err := br.Read(make([]byte, 64)); n != 0 || !errors.Is(err, context.Canceled) {
 		t.Errorf("read %d bytes after the deadline (%v)", n, err)
 	}
+}
+
+// TestLZMAStreamDictionaryCapped: a joblib .lzma stream whose header asks
+// for a 1 GiB dictionary is reported as not analysed (high) instead of
+// making ward allocate the dictionary; the same stream with an honest
+// header is analysed and its payload found.
+func TestLZMAStreamDictionaryCapped(t *testing.T) {
+	payload, err := os.ReadFile("testdata/malicious/reduce_os_system.pkl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, err := lzma.WriterConfig{DictCap: 1 << 16}.NewWriter(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(payload); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	honest := buf.Bytes()
+	// The same stream claiming a 1 GiB dictionary: with its size in the
+	// header the library only needs a dictionary that large, so it is
+	// decoded; with the size unknown it would allocate 1 GiB, so it is not.
+	sized := append([]byte(nil), honest...)
+	binary.LittleEndian.PutUint32(sized[1:5], 1<<30)
+	binary.LittleEndian.PutUint64(sized[5:13], uint64(len(payload)))
+	huge := append([]byte(nil), sized...)
+	binary.LittleEndian.PutUint64(huge[5:13], ^uint64(0))
+
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	before := ms.TotalAlloc
+	fs := scanBytes("model.joblib", huge, checks.Limits{})
+	runtime.ReadMemStats(&ms)
+	if grew := ms.TotalAlloc - before; grew > 256<<20 {
+		t.Errorf("scanning a 1 GiB-dictionary header allocated %d MB", grew>>20)
+	}
+	if !hasFinding(fs, RuleNotAnalysed, checks.SeverityHigh, "dictionary") {
+		t.Errorf("1 GiB dictionary: findings %+v, want a high %s naming the dictionary", fs, RuleNotAnalysed)
+	}
+	for name, data := range map[string][]byte{"honest header": honest, "1 GiB dictionary, size known": sized} {
+		if fs := scanBytes("model.joblib", data, checks.Limits{}); !hasFinding(fs, "", checks.SeverityCritical, "os.system") {
+			t.Errorf("%s: findings %+v, want the os.system payload (critical)", name, fs)
+		}
+	}
+}
+
+// hasFinding reports a finding of rule (any rule when "") at severity whose
+// message or evidence contains sub.
+func hasFinding(fs []checks.Finding, rule string, sev checks.Severity, sub string) bool {
+	for _, f := range fs {
+		if (rule == "" || f.RuleID == rule) && f.Severity == sev && strings.Contains(f.Message+f.Evidence, sub) {
+			return true
+		}
+	}
+	return false
 }

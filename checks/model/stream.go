@@ -5,6 +5,8 @@ import (
 	"compress/bzip2"
 	"compress/gzip"
 	"compress/zlib"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 
@@ -72,10 +74,13 @@ func decompressor(f format, r io.Reader) (io.Reader, func(), error) {
 	case fBzip2:
 		return bzip2.NewReader(r), nop, nil
 	case fXz:
-		z, err := xz.NewReader(r)
+		// The dictionary is allocated up front at the size the header asks
+		// for (up to 2 GiB by default): cap it as for zip members.
+		z, err := xz.ReaderConfig{DictCap: maxLZMADict}.NewReader(r)
 		return z, nop, err
 	case fLzma:
-		z, err := lzma.NewReader(r)
+		br := bufio.NewReader(r)
+		z, err := lzma.ReaderConfig{DictCap: lzmaAloneDictCap(br)}.NewReader(br)
 		return z, nop, err
 	case fZlib:
 		z, err := zlib.NewReader(r)
@@ -98,7 +103,11 @@ func (s *scanner) scanCompressed(w where, f format, r io.Reader) bool {
 	cr := &countingReader{r: r}
 	d, closeFn, err := decompressor(f, cr)
 	if err != nil {
-		if f.weak() {
+		// A weak match that does not open was probably not that format;
+		// but an LZMA header that only fails for its dictionary size is
+		// one ward declines to decode, and says so.
+		var dictErr *lzma.ErrDictSize
+		if f.weak() && !errors.As(err, &dictErr) {
 			return false
 		}
 		s.add(checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
@@ -123,4 +132,24 @@ func (s *scanner) scanCompressed(w where, f format, r io.Reader) bool {
 	}
 	ok := s.scanStream(inner, br, false)
 	return ok || !f.weak()
+}
+
+// lzmaAloneDictCap is the dictionary limit for a .lzma stream: the
+// library allocates the header's dictionary up front, shrunk to the
+// stream's size when the header gives one. A dictionary that would still
+// exceed maxLZMADict is refused (the open fails with lzma.ErrDictSize and
+// the file is reported as not analysed); a smaller one is allowed as is.
+func lzmaAloneDictCap(br *bufio.Reader) int {
+	h, err := br.Peek(lzma.HeaderLen)
+	if err != nil {
+		return maxLZMADict
+	}
+	dict := uint64(binary.LittleEndian.Uint32(h[1:5]))
+	if size := binary.LittleEndian.Uint64(h[5:13]); size != ^uint64(0) && size < dict {
+		dict = size
+	}
+	if dict > maxLZMADict {
+		return maxLZMADict
+	}
+	return max(int(binary.LittleEndian.Uint32(h[1:5])), lzma.MinDictCap)
 }
