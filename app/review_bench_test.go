@@ -113,12 +113,14 @@ func gitRepoWithLargePR(tb testing.TB, n int) string {
 // against the fake GitHub with the result cache on a fresh SQLite database
 // each time (synchronous=FULL, as ward serves it): every file is fetched,
 // analysed and written to the cache. Each review gets its own fake, whose
-// hourly rate limit would not allow four.
+// hourly rate limit would not allow four; github-requests/op counts what
+// one review asks of it.
 // Run: go test ./app -run '^$' -bench Review3000Files -benchmem -benchtime 3x
 func BenchmarkReview3000Files(b *testing.B) {
 	dir := gitRepoWithLargePR(b, 3000)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx := context.Background()
+	requests := 0
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		gh := fakegithub.New(b)
@@ -148,7 +150,9 @@ func BenchmarkReview3000Files(b *testing.B) {
 		if res.Files != 3000 || len(res.Findings) != 40 {
 			b.Fatalf("reviewed %d files, %d findings; want 3000 and 40", res.Files, len(res.Findings))
 		}
+		requests += len(gh.Requests())
 		store.Close()
 		b.StartTimer()
 	}
+	b.ReportMetric(float64(requests)/float64(b.N), "github-requests/op")
 }
