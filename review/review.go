@@ -289,8 +289,6 @@ func analyse(ctx context.Context, gh GitHub, pr *PullRequest, files []*reviewedF
 		// Results already analysed are worth keeping even when another
 		// file failed: the retry then reads only what is missing.
 		defer opts.cacheW.flush(ctx)
-	}
-	if opts.Cache != nil {
 		lookUpCache(ctx, files, all, opts)
 	}
 	tree := &prTree{ctx: ctx, gh: gh, ref: pr.HeadSHA}
