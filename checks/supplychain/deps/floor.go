@@ -1,7 +1,8 @@
 package deps
 
 // floorAdvisories is a small embedded floor of well-known malicious packages
-// of the ML/LLM ecosystem, written from public incident reports. It is always
+// of the ML/LLM ecosystem, written from public incident reports and checked
+// against the OpenSSF malicious-packages records named in each summary. It is always
 // consulted, so the worst cases are caught even without an OSV source.
 var floorAdvisories = []*Advisory{
 	{
@@ -29,20 +30,30 @@ var floorAdvisories = []*Advisory{
 		ID:        "WARD-FLOOR-2025-ai-labs-sdk",
 		Malicious: true,
 		Summary: "Packages posing as Alibaba AI Labs SDKs that shipped PyTorch models whose pickle ran " +
-			"an infostealer when loaded (ReversingLabs report, May 2025).",
+			"an infostealer when loaded (ReversingLabs report, May 2025; MAL-2025-5094, -5095, -5096).",
 		Affected: []Affected{
 			{Eco: PyPI, Name: "aliyun-ai-labs-snippets-sdk"},
 			{Eco: PyPI, Name: "ai-labs-snippets-sdk"},
-			{Eco: PyPI, Name: "aliyun-ai-labs-snippet-sdk"},
+			{Eco: PyPI, Name: "aliyun-ai-labs-sdk"},
 		},
 	},
 	{
 		ID:        "WARD-FLOOR-2025-nx-s1ngularity",
 		Malicious: true,
-		Summary: "Compromised nx releases whose postinstall script drove locally installed AI coding " +
-			"CLIs to hunt for secrets and published them to public repositories (\"s1ngularity\", August 2025).",
-		Affected: []Affected{{Eco: Npm, Name: "nx", Versions: []string{
-			"20.9.0", "20.10.0", "20.11.0", "20.12.0", "21.5.0", "21.6.0", "21.7.0", "21.8.0"}}},
+		Summary: "Compromised nx releases and plugins whose postinstall script drove locally installed AI coding " +
+			"CLIs to hunt for secrets and published them to public repositories (\"s1ngularity\", August 2025; " +
+			"GHSA-cxm3-wv7p-598c, CVE-2025-10894).",
+		Affected: []Affected{
+			{Eco: Npm, Name: "nx", Versions: []string{
+				"20.9.0", "20.10.0", "20.11.0", "20.12.0", "21.5.0", "21.6.0", "21.7.0", "21.8.0"}},
+			{Eco: Npm, Name: "@nx/devkit", Versions: []string{"20.9.0", "21.5.0"}},
+			{Eco: Npm, Name: "@nx/js", Versions: []string{"20.9.0", "21.5.0"}},
+			{Eco: Npm, Name: "@nx/workspace", Versions: []string{"20.9.0", "21.5.0"}},
+			{Eco: Npm, Name: "@nx/node", Versions: []string{"20.9.0", "21.5.0"}},
+			{Eco: Npm, Name: "@nx/eslint", Versions: []string{"21.5.0"}},
+			{Eco: Npm, Name: "@nx/key", Versions: []string{"3.2.0"}},
+			{Eco: Npm, Name: "@nx/enterprise-cloud", Versions: []string{"3.2.0"}},
+		},
 	},
 }
 
