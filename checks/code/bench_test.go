@@ -142,6 +142,17 @@ func genTree(template, ext string, n int) map[string][]byte {
 }
 
 func benchTree(b *testing.B, tree map[string][]byte) {
+	benchEach(b, tree, func(name string, src []byte) {
+		if _, err := (Check{}).Scan(context.Background(), checks.NewBytesFile(name, src)); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// benchEach runs fn on every file of tree, b.N times. The machine is
+// shared: wall time includes waiting for a core, so it also reports
+// throughput per CPU-second actually used by this process.
+func benchEach(b *testing.B, tree map[string][]byte, fn func(name string, src []byte)) {
 	var total int64
 	for _, src := range tree {
 		total += int64(len(src))
@@ -152,14 +163,9 @@ func benchTree(b *testing.B, tree map[string][]byte) {
 	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
 		for name, src := range tree {
-			f := checks.NewBytesFile(name, src)
-			if _, err := (Check{}).Scan(context.Background(), f); err != nil {
-				b.Fatal(err)
-			}
+			fn(name, src)
 		}
 	}
-	// The machine is shared: wall time includes waiting for a core, so
-	// also report throughput per CPU-second actually used by this process.
 	if cpu := cpuTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(total)*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
 	}
@@ -274,25 +280,13 @@ func benchParseOnly(b *testing.B, l lang, tree map[string][]byte) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var total int64
-	for _, src := range tree {
-		total += int64(len(src))
-	}
-	b.SetBytes(total)
-	b.ResetTimer()
-	cpu0 := cpuTime()
-	for i := 0; i < b.N; i++ {
-		for _, src := range tree {
-			t, err := parseFlat(context.Background(), gs[l], src)
-			if err != nil {
-				b.Fatal(err)
-			}
-			t.release()
+	benchEach(b, tree, func(_ string, src []byte) {
+		t, err := parseFlat(context.Background(), gs[l], src)
+		if err != nil {
+			b.Fatal(err)
 		}
-	}
-	if cpu := cpuTime() - cpu0; cpu > 0 {
-		b.ReportMetric(float64(total)*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
-	}
+		t.release()
+	})
 }
 
 // BenchmarkParseOnlyTypeScript is the floor under BenchmarkCodeRulesTypeScript.
@@ -304,29 +298,16 @@ func BenchmarkParseOnlyTypeScript(b *testing.B) {
 // bindings, with no flattening and no rule: the floor no rule set built on
 // tree-sitter can go below.
 func BenchmarkParseBindingsPython(b *testing.B) {
-	tree := genTree(pyTemplate, ".py", 100_000)
 	gs, err := loadGrammars()
 	if err != nil {
 		b.Fatal(err)
 	}
-	var total int64
-	for _, src := range tree {
-		total += int64(len(src))
+	p := sitter.NewParser()
+	defer p.Close()
+	if err := p.SetLanguage(gs[python].lang); err != nil {
+		b.Fatal(err)
 	}
-	b.SetBytes(total)
-	b.ResetTimer()
-	cpu0 := cpuTime()
-	for i := 0; i < b.N; i++ {
-		p := sitter.NewParser()
-		if err := p.SetLanguage(gs[python].lang); err != nil {
-			b.Fatal(err)
-		}
-		for _, src := range tree {
-			p.Parse(src, nil).Close()
-		}
-		p.Close()
-	}
-	if cpu := cpuTime() - cpu0; cpu > 0 {
-		b.ReportMetric(float64(total)*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
-	}
+	benchEach(b, genTree(pyTemplate, ".py", 100_000), func(_ string, src []byte) {
+		p.Parse(src, nil).Close()
+	})
 }
