@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -18,33 +17,38 @@ import (
 
 // gitRepoWithPR writes a repository whose "feature" branch changes n files.
 func gitRepoWithPR(tb testing.TB, n int) string {
+	return gitRepoWithFeature(tb, func(dir string) {
+		for i := 0; i < n; i++ {
+			p := filepath.Join(dir, "pkg", fmt.Sprintf("mod%03d", i), "train.py")
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			src := fmt.Sprintf("import torch\n\n\ndef load_%d(path):\n    model = torch.load(path)\n    return model\n", i)
+			for j := 0; j < 40; j++ {
+				src += fmt.Sprintf("\n\ndef helper_%d(x):\n    return x * %d\n", j, j)
+			}
+			os.WriteFile(p, []byte(src), 0o644)
+		}
+	})
+}
+
+// gitRepoWithFeature writes a repository with a README on main and a
+// "feature" branch holding what write adds to the working tree.
+func gitRepoWithFeature(tb testing.TB, write func(dir string)) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	run := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=b", "GIT_AUTHOR_EMAIL=b@example.com", "GIT_COMMITTER_NAME=b", "GIT_COMMITTER_EMAIL=b@example.com")
-		if out, err := cmd.CombinedOutput(); err != nil {
+	git := func(args ...string) {
+		if out, err := gitCmd(dir, args...).CombinedOutput(); err != nil {
 			tb.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	run("init", "-q", "-b", "main")
+	git("init", "-q", "-b", "main")
 	os.WriteFile(filepath.Join(dir, "README.md"), []byte("# bench\n"), 0o644)
-	run("add", "-A")
-	run("commit", "-q", "-m", "init")
-	run("checkout", "-q", "-b", "feature")
-	for i := 0; i < n; i++ {
-		p := filepath.Join(dir, "pkg", fmt.Sprintf("mod%03d", i), "train.py")
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		src := fmt.Sprintf("import torch\n\n\ndef load_%d(path):\n    model = torch.load(path)\n    return model\n", i)
-		for j := 0; j < 40; j++ {
-			src += fmt.Sprintf("\n\ndef helper_%d(x):\n    return x * %d\n", j, j)
-		}
-		os.WriteFile(p, []byte(src), 0o644)
-	}
-	run("add", "-A")
-	run("commit", "-q", "-m", "feature")
-	run("checkout", "-q", "main")
+	git("add", "-A")
+	git("commit", "-q", "-m", "init")
+	git("checkout", "-q", "-b", "feature")
+	write(dir)
+	git("add", "-A")
+	git("commit", "-q", "-m", "feature")
+	git("checkout", "-q", "main")
 	return dir
 }
 
@@ -83,30 +87,16 @@ func BenchmarkReview100Files(b *testing.B) {
 // Python files, every 70th (up to 40) with a risky loader: the shape of the
 // end-to-end 3,000-file test.
 func gitRepoWithLargePR(tb testing.TB, n int) string {
-	tb.Helper()
-	dir := tb.TempDir()
-	git := func(args ...string) {
-		if out, err := gitCmd(dir, args...).CombinedOutput(); err != nil {
-			tb.Fatalf("git %v: %v\n%s", args, err, out)
+	return gitRepoWithFeature(tb, func(dir string) {
+		os.MkdirAll(filepath.Join(dir, "gen"), 0o755)
+		for i := 0; i < n; i++ {
+			src := fmt.Sprintf("VALUE_%d = %d\n", i, i)
+			if i%70 == 0 && i/70 < 40 {
+				src = fmt.Sprintf("# module %d\nimport torch\n\ndef load(path):\n    return torch.load(path)\n", i)
+			}
+			os.WriteFile(filepath.Join(dir, "gen", fmt.Sprintf("m%04d.py", i)), []byte(src), 0o644)
 		}
-	}
-	git("init", "-q", "-b", "main")
-	os.WriteFile(filepath.Join(dir, "README.md"), []byte("# bench\n"), 0o644)
-	git("add", "-A")
-	git("commit", "-q", "-m", "init")
-	git("checkout", "-q", "-b", "feature")
-	os.MkdirAll(filepath.Join(dir, "gen"), 0o755)
-	for i := 0; i < n; i++ {
-		src := fmt.Sprintf("VALUE_%d = %d\n", i, i)
-		if i%70 == 0 && i/70 < 40 {
-			src = fmt.Sprintf("# module %d\nimport torch\n\ndef load(path):\n    return torch.load(path)\n", i)
-		}
-		os.WriteFile(filepath.Join(dir, "gen", fmt.Sprintf("m%04d.py", i)), []byte(src), 0o644)
-	}
-	git("add", "-A")
-	git("commit", "-q", "-m", "feature")
-	git("checkout", "-q", "main")
-	return dir
+	})
 }
 
 // BenchmarkReview3000Files reviews a 3,000-file PR (GitHub's listing limit)
