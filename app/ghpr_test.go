@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-
-	"github.com/ward-sec/ward/internal/fakegithub"
 )
 
 // ChangedFiles reads every page of /pulls/N/files, in order, however many
@@ -13,19 +11,8 @@ import (
 func TestChangedFilesPages(t *testing.T) {
 	for _, n := range []int{1, 100, 101, 450} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			gh := fakegithub.New(t)
-			gh.AddInstallation(7, "acme")
-			gh.AddRepo("acme/big", gitRepoWithLargePR(t, n))
-			gh.OpenPR("acme/big", 1, "main", "feature")
-			clients, err := NewClients(gh.URL(), gh.AppID(), gh.PrivateKeyPEM(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			inst, err := clients.Installation(7)
-			if err != nil {
-				t.Fatal(err)
-			}
-			pc, err := newPRClient(inst, "acme/big", 1, gh.BotLogin())
+			gh, inst := fakePR(t, gitRepoWithLargePR(t, n))
+			pc, err := newPRClient(inst, "acme/pr", 1, gh.BotLogin())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-github/v66/github"
+
 	"github.com/ward-sec/ward/internal/fakegithub"
 	"github.com/ward-sec/ward/review"
 
@@ -56,22 +58,11 @@ func gitRepoWithFeature(tb testing.TB, write func(dir string)) string {
 // GitHub: list files, fetch blobs, run every check, publish the check run and
 // the review. Run: go test ./app -run '^$' -bench Review100Files -benchtime 5x
 func BenchmarkReview100Files(b *testing.B) {
-	gh := fakegithub.New(b)
-	gh.AddInstallation(7, "acme")
-	gh.AddRepo("acme/bench", gitRepoWithPR(b, 100))
-	gh.OpenPR("acme/bench", 1, "main", "feature")
-	clients, err := NewClients(gh.URL(), gh.AppID(), gh.PrivateKeyPEM(), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	inst, err := clients.Installation(7)
-	if err != nil {
-		b.Fatal(err)
-	}
+	gh, inst := fakePR(b, gitRepoWithPR(b, 100))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		pc, _ := newPRClient(inst, "acme/bench", 1, gh.BotLogin())
+		pc, _ := newPRClient(inst, "acme/pr", 1, gh.BotLogin())
 		pc.runKey = fmt.Sprintf("bench-%d", i)
 		res, err := review.Run(context.Background(), pc, review.Options{Logger: log})
 		if err != nil {
@@ -81,6 +72,25 @@ func BenchmarkReview100Files(b *testing.B) {
 			b.Fatalf("reviewed %d files", res.Files)
 		}
 	}
+}
+
+// fakePR serves the git repository dir as acme/pr on a fresh fake GitHub,
+// with PR 1 from its feature branch, and returns an installation client.
+func fakePR(tb testing.TB, dir string) (*fakegithub.Server, *github.Client) {
+	tb.Helper()
+	gh := fakegithub.New(tb)
+	gh.AddInstallation(7, "acme")
+	gh.AddRepo("acme/pr", dir)
+	gh.OpenPR("acme/pr", 1, "main", "feature")
+	clients, err := NewClients(gh.URL(), gh.AppID(), gh.PrivateKeyPEM(), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	inst, err := clients.Installation(7)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return gh, inst
 }
 
 // gitRepoWithLargePR writes a repository whose "feature" branch adds n small
@@ -113,23 +123,12 @@ func BenchmarkReview3000Files(b *testing.B) {
 	requests := 0
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		gh := fakegithub.New(b)
-		gh.AddInstallation(7, "acme")
-		gh.AddRepo("acme/big", dir)
-		gh.OpenPR("acme/big", 1, "main", "feature")
-		clients, err := NewClients(gh.URL(), gh.AppID(), gh.PrivateKeyPEM(), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		inst, err := clients.Installation(7)
-		if err != nil {
-			b.Fatal(err)
-		}
+		gh, inst := fakePR(b, dir)
 		store, err := OpenStore(ctx, "sqlite://"+filepath.Join(b.TempDir(), "ward.db"), QueueConfig{Logger: log})
 		if err != nil {
 			b.Fatal(err)
 		}
-		pc, _ := newPRClient(inst, "acme/big", 1, gh.BotLogin())
+		pc, _ := newPRClient(inst, "acme/pr", 1, gh.BotLogin())
 		pc.runKey = fmt.Sprintf("bench-%d", i)
 		b.StartTimer()
 		res, err := review.Run(ctx, pc, review.Options{Logger: log, Cache: ResultCache{store}})
