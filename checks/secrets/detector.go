@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"context"
+	"regexp"
 
 	_ "embed"
 	"fmt"
@@ -302,8 +303,12 @@ func (d *Detector) findAll(ctx context.Context, path, text string) []Match {
 
 // dedupe drops matches that another match on the same line covers: the same
 // secret found by two rules, a JWT inside a ghs_ token, a generic key around a
-// provider key. The more specific rule wins, then the longer secret.
+// provider key. The more specific rule wins, then the longer secret. It also
+// drops generic matches whose value is code or a name, not a secret.
 func dedupe(ms []Match) []Match {
+	ms = slices.DeleteFunc(ms, func(m Match) bool {
+		return m.GitleaksRule == "generic-api-key" && notASecret(m.Secret)
+	})
 	sort.SliceStable(ms, func(i, j int) bool {
 		if ms[i].Line != ms[j].Line {
 			return ms[i].Line < ms[j].Line
@@ -338,4 +343,19 @@ func priority(gitleaksRule string) int {
 		return 1
 	}
 	return 2
+}
+
+var (
+	// memberChain is a property access written as the "value": `_ref3.allOwnKeys`,
+	// `this.config.apiKey`, `settings.SECRET_KEY`.
+	memberChain = regexp.MustCompile(`^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$`)
+	// wordPath is a slash-separated name without a digit: `effect/ScheduleInterval`,
+	// `@scope/package-name`. Keys and tokens carry digits.
+	wordPath = regexp.MustCompile(`^@?[A-Za-z_-]+(/[A-Za-z_.-]+)+$`)
+)
+
+// notASecret reports a generic-api-key value that is code or a name: gitleaks'
+// generic rule matches any high-entropy right-hand side of a key-like name.
+func notASecret(v string) bool {
+	return memberChain.MatchString(v) || wordPath.MatchString(v)
 }

@@ -124,6 +124,35 @@ func TestGenericAPIKeyIsLow(t *testing.T) {
 	}
 }
 
+// TestGenericValuesThatAreCode: gitleaks' generic rule matches any
+// high-entropy right-hand side of a key-like name; property accesses and
+// slash-separated names without digits (seen in axios and effect) are not
+// secrets, while keys, including base64 ones with slashes, still are.
+func TestGenericValuesThatAreCode(t *testing.T) {
+	for _, c := range []struct {
+		name, path, line string
+		want             bool
+	}{
+		{"member chain", "axios.js", "    var _ref3 = arguments.length > 3 && arguments[3] !== undefined ? arguments[3] : {},\n      allOwnKeys = _ref3.allOwnKeys;", false},
+		{"symbol key", "interval.ts", `const IntervalSymbolKey = "effect/ScheduleInterval"`, false},
+		{"scoped package name", "config.js", `const pluginKey = "@acme-corp/feature-flags-client"`, false},
+		{"settings attribute", "app.py", `SECRET_KEY = settings.DJANGO_SECRET_KEY_VALUE`, false},
+		{"random token", "settings.py", `SERVICE_TOKEN = "q8Vt2mZr4Lp9Wx7Kd3Nf6Hs1"`, true},
+		{"base64 key with slashes", "settings.py", `service_secret_key = "wJa7rXUtnFEMI/K7MDENG/bPxRfiCY3XaMpLEKEY"`, true}, // gitleaks:allow (fixture)
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fs := scan(t, c.path, c.line+"\n")
+			got := false
+			for _, f := range fs {
+				got = got || f.RuleID == RuleGenericAPIKey
+			}
+			if got != c.want {
+				t.Errorf("generic finding %v, want %v (%+v)", got, c.want, fs)
+			}
+		})
+	}
+}
+
 func TestEnvFiles(t *testing.T) {
 	k := newKeyGen(3).providerKeys()[7] // groq
 	content := "DEBUG=1\n" + "GROQ_API_KEY=" + k.key + "\n"
