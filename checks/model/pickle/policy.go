@@ -226,6 +226,7 @@ func init() {
 		"torch.amp.grad_scaler._refresh_per_optimizer_state", "torch.optim.optimizer._RequiredParameter",
 		"numpy.core.multiarray._reconstruct", "numpy.core.multiarray.scalar", "numpy.ndarray", "numpy.dtype",
 		"numpy.core.numeric._frombuffer", "numpy.ma.core._mareconstruct", "numpy.random._pickle.__randomstate_ctor",
+		"numpy.matrixlib.defmatrix.matrix", "numpy.matrix", "numpy.ma.core.MaskedArray", // ndarray subclasses: ndarray's own __setstate__
 		"numpy.random._pickle.__bit_generator_ctor", "numpy.random._pickle.__generator_ctor",
 		"numpy.random._pickle.__bit_generator_ctor", "numpy.random.mtrand._rand", "numpy.core.multiarray._frombuffer",
 		"joblib.numpy_pickle.NumpyArrayWrapper", "joblib.numpy_pickle.NDArrayWrapper",
