@@ -17,8 +17,9 @@ import (
 
 // Rule IDs of the binary check.
 const (
-	RuleExecutable = "binary-executable"
-	RuleLFSPointer = "binary-lfs-pointer"
+	RuleExecutable     = "binary-executable"
+	RuleLFSPointer     = "binary-lfs-pointer"
+	RulePythonBytecode = "binary-python-bytecode"
 )
 
 func init() { checks.Register(binaryCheck{}) }
@@ -47,6 +48,20 @@ func (binaryCheck) Rules() []checks.Rule {
 			References: []string{"CWE-506", "CWE-494", "CVE-2024-3094"},
 		},
 		{
+			ID:       RulePythonBytecode,
+			Title:    "Committed Python bytecode (.pyc)",
+			Severity: checks.SeverityHigh,
+			Family:   "binary",
+			Why: "A .pyc file is compiled Python that runs when its module is imported, and nobody can read it " +
+				"in a pull request. Python imports a .pyc in __pycache__ instead of the .py next to it when the " +
+				"source size and modification time (or hash) it records match, and imports a .pyc with no " +
+				"source at all: harmless-looking source can ship with different bytecode.",
+			Fix: "Delete the bytecode, ignore it in git, and let Python compile the reviewed source on install.",
+			FixExample: "git rm -r --cached '*.pyc' '**/__pycache__'\n" +
+				"printf '__pycache__/\\n*.py[cod]\\n' >> .gitignore",
+			References: []string{"CWE-506", "CWE-494"},
+		},
+		{
 			ID:       RuleLFSPointer,
 			Title:    "Git LFS object not reviewed",
 			Severity: checks.SeverityMedium,
@@ -71,6 +86,15 @@ func (c binaryCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, e
 			Severity: checks.SeverityHigh,
 			Message: fmt.Sprintf("%s (%d bytes). Nobody can review what it does from the pull request; "+
 				"it runs with the rights of whoever builds or imports the project.", kind, f.Size),
+			Evidence: kind,
+		}}}, nil
+	}
+	if kind, ok := pythonBytecode(head); ok {
+		return checks.Result{Analysed: true, Findings: []checks.Finding{{
+			RuleID:   RulePythonBytecode,
+			Severity: checks.SeverityHigh,
+			Message: fmt.Sprintf("%s (%d bytes). It runs when its module is imported, and can take the place "+
+				"of the reviewed source; nobody can read it in the pull request.", kind, f.Size),
 			Evidence: kind,
 		}}}, nil
 	}
@@ -120,6 +144,41 @@ func executableKind(f *checks.File, head []byte) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// pycVersions maps CPython's bytecode magic numbers to releases
+// (importlib's MAGIC_NUMBER history).
+var pycVersions = []struct {
+	lo, hi  uint16
+	version string
+}{
+	{3390, 3394, "3.7"}, {3400, 3413, "3.8"}, {3420, 3425, "3.9"}, {3430, 3439, "3.10"},
+	{3450, 3495, "3.11"}, {3500, 3531, "3.12"}, {3550, 3571, "3.13"}, {3600, 3627, "3.14"},
+}
+
+// pythonBytecode recognises a CPython .pyc header: a 2-byte magic number
+// followed by "\r\n" and, since 3.7, a flags word (PEP 552) of 0, 1 or 3.
+func pythonBytecode(head []byte) (string, bool) {
+	if len(head) < 16 || head[2] != '\r' || head[3] != '\n' {
+		return "", false
+	}
+	magic := binary.LittleEndian.Uint16(head)
+	switch {
+	case magic == 62211: // 2.7
+		return "Python 2.7 bytecode", true
+	case magic < 3000 || magic >= 4000:
+		return "", false
+	case magic >= 3390:
+		if flags := binary.LittleEndian.Uint32(head[4:]); flags != 0 && flags != 1 && flags != 3 {
+			return "", false
+		}
+	}
+	for _, v := range pycVersions {
+		if v.lo <= magic && magic <= v.hi {
+			return "Python " + v.version + " bytecode", true
+		}
+	}
+	return fmt.Sprintf("Python bytecode (magic number %d)", magic), true
 }
 
 func isMachOMagic(m uint32) bool {
