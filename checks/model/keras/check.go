@@ -75,7 +75,9 @@ func scanHDF5(ctx context.Context, f *checks.File) (checks.Result, error) {
 	}
 	if aerr != nil {
 		sev, rule := checks.SeverityMedium, RuleNotAnalysed
-		if keras {
+		// Unread dense storage may hold every root attribute, model_config
+		// included: whether the file is a Keras model is unknown.
+		if keras || errors.Is(aerr, hdf5.ErrDenseAttributes) {
 			sev = checks.SeverityHigh
 		}
 		what := "not fully analysed: " + aerr.Error()

@@ -4,7 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -29,6 +32,12 @@ func TestFixtures(t *testing.T) {
 		{"keras3_benign.keras", nil},
 		{"keras_lambda.h5", []string{"model-keras-lambda/critical"}},
 		{"keras_lambda_latest.h5", []string{"model-keras-lambda/critical"}},
+		// root attributes in dense storage (fractal heap + name index)
+		{"keras_benign_dense.h5", nil},
+		{"keras_benign_dense_large.h5", nil},
+		{"keras_lambda_dense.h5", []string{"model-keras-lambda/critical"}},
+		{"keras_lambda_dense_huge.h5", []string{"model-keras-lambda/critical"}},
+		{"keras_lambda_dense_many.h5", []string{"model-keras-lambda/critical"}},
 		{"keras_lambda_scale.h5", []string{"model-keras-lambda/high"}},
 		{"keras_nested_lambda.h5", []string{"model-keras-lambda/critical"}},
 		{"keras_lambda_os_function.h5", []string{"model-keras-lambda/critical"}},
@@ -47,6 +56,63 @@ func TestFixtures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Damaged dense attribute storage is never a silent pass: whatever was read
+// is analysed and the rest is reported as not analysed (high).
+func TestDenseDamaged(t *testing.T) {
+	many := readFixture(t, "keras_lambda_dense_many.h5")
+	huge := readFixture(t, "keras_lambda_dense_huge.h5")
+	notAnalysed := "model-keras-not-fully-analysed/high"
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want []string
+	}{
+		{"heap header", replaceAt(t, many, "FRHP", "XXXX"), []string{notAnalysed}},
+		{"name index", replaceAt(t, many, "BTHD", "XXXX"), []string{notAnalysed}},
+		{"indirect block", replaceAt(t, many, "FHIB", "XXXX"), []string{notAnalysed}},
+		{"truncated heap", many[:20000], []string{"model-keras-lambda/critical", notAnalysed}},
+		{"filtered huge objects", replaceAt(t, huge, "BTHD\x00\x01", "BTHD\x00\x02"), []string{notAnalysed}},
+		{"direct block of model_config", replaceAt(t, many, "FHDB", "XXXX"), []string{notAnalysed}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, got := scan(t, "model.h5", tc.data)
+			if !res.Analysed || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("analysed=%v findings=%v, want %v", res.Analysed, got, tc.want)
+			}
+		})
+	}
+}
+
+func readFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(fixtures, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// replaceAt returns a copy of b with the first occurrence of old (Go
+// escapes allowed) replaced by new, of the same length.
+func replaceAt(t *testing.T, b []byte, old, new string) []byte {
+	t.Helper()
+	o, err := strconv.Unquote(`"` + old + `"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := strconv.Unquote(`"` + new + `"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(b, []byte(o))
+	if i < 0 || len(o) != len(n) {
+		t.Fatalf("%q not found or not as long as %q", old, new)
+	}
+	out := bytes.Clone(b)
+	copy(out[i:], n)
+	return out
 }
 
 func TestCorpus(t *testing.T) { checktest.Corpus(t, check{}, "Keras") }

@@ -81,8 +81,8 @@ var rules = []checks.Rule{
 		Severity: checks.SeverityHigh,
 		Family:   "model",
 		Why: "ward stopped before reading the whole model configuration because of a limit (bytes, nesting, " +
-			"objects, time) or an HDF5 layout it does not read (attributes in dense storage). The unread " +
-			"part may contain Lambda layers or foreign modules.",
+			"objects, time) or an HDF5 layout it does not read (compressed or shared attributes, a damaged " +
+			"attribute heap or index). The unread part may contain Lambda layers or foreign modules.",
 		Fix:        "Re-save the model in the .keras format, or review it by hand and ignore it explicitly.",
 		FixExample: "model.save('model.keras')",
 		References: []string{"CWE-400"},

@@ -129,12 +129,15 @@ def k2_sequential(layers):
     return {"class_name": "Sequential", "config": {"name": "sequential", "layers": [inp] + layers}}
 
 
-def write_h5(name, model_config, libver="earliest"):
+def write_h5(name, model_config, libver="earliest", extra=None, fixed=False):
     import h5py
     with h5py.File(out(name), "w", libver=libver) as f:
+        for k, v in (extra or {}).items():
+            f.attrs[k] = v
         f.attrs["backend"] = "tensorflow"
         f.attrs["keras_version"] = "2.11.0"
-        f.attrs["model_config"] = json.dumps(model_config).encode("utf8")
+        cfg = json.dumps(model_config).encode("utf8")
+        f.attrs["model_config"] = np.bytes_(cfg) if fixed else cfg  # h5py 2 wrote fixed-length strings
         f.attrs["training_config"] = json.dumps({"loss": "mse", "metrics": None, "optimizer_config": {
             "class_name": "Adam", "config": {"name": "Adam", "learning_rate": 0.001}}}).encode("utf8")
         g = f.create_group("model_weights")
@@ -168,6 +171,28 @@ def gen_keras():
     fn_lam["config"]["function_type"] = "function"
     fn_lam["config"]["module"] = "os"
     write_h5("keras_lambda_os_function.h5", k2_sequential([fn_lam]))
+
+    # Dense attribute storage (fractal heap + v2 B-tree name index): with
+    # libver="latest" HDF5 moves an object's attributes there when it has
+    # more than 8 of them, or one too large for the object header (64 KiB).
+    # Attributes over 4 KiB become "huge" heap objects.
+    meta = {"author": "ward fixtures", "license": "Apache-2.0", "dataset": "synthetic",
+            "framework": "keras", "description": "dense attribute storage", "date_saved": "2024-11-02",
+            "commit": "0" * 40}
+    write_h5("keras_benign_dense.h5", k2_sequential([conv("conv2d"), dense("dense", 1, "linear")]),
+             libver="latest", extra=meta)
+    write_h5("keras_lambda_dense.h5", k2_sequential([lam]), libver="latest", extra=meta)
+    big_lam = k2_sequential([dense("dense_%d" % i, 8) for i in range(12)] + [lam])
+    write_h5("keras_lambda_dense_huge.h5", big_lam, libver="latest", extra=meta, fixed=True)
+    large = k2_sequential([dense("dense_%d" % i, 8) for i in range(200)])
+    write_h5("keras_benign_dense_large.h5", large, libver="latest", fixed=True)
+    # 200 more attributes: the heap's root becomes an indirect block and the
+    # name index gets internal nodes
+    many = dict(meta, **{"tag_%03d" % i: "value %d" % i for i in range(200)})
+    write_h5("keras_lambda_dense_many.h5", k2_sequential([lam]), libver="latest", extra=many)
+    for n in ("keras_benign_dense.h5", "keras_lambda_dense.h5", "keras_lambda_dense_huge.h5",
+              "keras_benign_dense_large.h5", "keras_lambda_dense_many.h5"):
+        assert h5_dense_attributes(out(n)), n
 
     # Keras 3 .keras archives: config.json + metadata.json + weights
     def keras3(name, config):
@@ -204,6 +229,13 @@ def gen_keras():
                                                  "config": {"name": "tfsm", "filepath": "/tmp/attacker_model",
                                                             "call_endpoint": "serve"}, "registered_name": None}]))
 
+
+def h5_dense_attributes(path):
+    """Whether the file holds a fractal heap: in these fixtures only the
+    root group's attributes can be in one (h5py's Attribute Info message is
+    present in compact storage too; the Go tests check its heap address)."""
+    with open(path, "rb") as f:
+        return b"FRHP" in f.read()
 
 
 

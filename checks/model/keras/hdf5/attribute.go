@@ -3,18 +3,22 @@ package hdf5
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 )
 
-// RootAttributes returns the attributes of the root group that live in its
-// object header. Attributes in dense storage (a fractal heap, used when an
-// object has many or large attributes) are reported through the error,
-// wrapping ErrUnsupported, alongside those that could be read.
+// RootAttributes returns the attributes of the root group, whether they
+// live in its object header or in dense storage (a fractal heap indexed by a
+// version 2 B-tree, used when an object has many or large attributes).
+// Attributes that could not be read are reported through the error, which
+// wraps ErrUnsupported (and ErrDenseAttributes when dense storage was not
+// fully read), alongside those that could.
 func (f *File) RootAttributes() ([]Attribute, error) {
 	msgs, err := f.messages(f.rootAddr)
 	var out []Attribute
 	var problems []string
+	dense, denseFailed, limited := false, false, false
 	for _, m := range msgs {
 		switch m.typ {
 		case msgAttribute:
@@ -25,26 +29,86 @@ func (f *File) RootAttributes() ([]Attribute, error) {
 			}
 			out = append(out, a)
 		case msgAttrInfo:
-			if len(m.data) >= 2+2*f.offSize {
-				p := 2
-				if m.data[1]&1 != 0 {
-					p += 2
-				}
-				if p+f.offSize <= len(m.data) {
-					if heap := f.uint(m.data[p:]); heap != undefined(f.offSize) {
-						problems = append(problems, fmt.Sprintf("attributes in dense storage (fractal heap at %d): %v", heap, ErrUnsupported))
-					}
-				}
+			ai, aerr := f.attrInfo(m.data)
+			if aerr != nil {
+				problems = append(problems, aerr.Error())
+				denseFailed = true
+				continue
 			}
+			if ai.heap == undefined(f.offSize) {
+				continue // compact storage: the attributes are messages
+			}
+			if dense {
+				problems = append(problems, "a second attribute info message")
+				denseFailed = true
+				continue
+			}
+			dense = true
+			as, probs, derr := f.denseAttributes(ai)
+			out = append(out, as...)
+			if derr != nil {
+				probs = append(probs, derr.Error())
+			}
+			if len(probs) > 0 {
+				problems = append(problems, fmt.Sprintf("dense attribute storage (fractal heap at %d): %s", ai.heap, summary(probs)))
+			}
+			denseFailed = denseFailed || len(probs) > 0
+			limited = errors.Is(derr, ErrLimit)
 		}
 	}
 	if err != nil {
 		return out, err
 	}
-	if len(problems) > 0 {
-		return out, fmt.Errorf("%s: %w", strings.Join(problems, "; "), ErrUnsupported)
+	if len(problems) == 0 {
+		return out, nil
 	}
-	return out, nil
+	e := &attrError{msg: summary(problems), wraps: []error{ErrUnsupported}}
+	if denseFailed {
+		e.wraps = append(e.wraps, ErrDenseAttributes)
+	}
+	if limited {
+		e.wraps = append(e.wraps, ErrLimit)
+	}
+	return out, e
+}
+
+// attrError lists the attributes that could not be read.
+type attrError struct {
+	msg   string
+	wraps []error
+}
+
+func (e *attrError) Error() string   { return e.msg }
+func (e *attrError) Unwrap() []error { return e.wraps }
+
+// maxProblems bounds the distinct problems listed in one error.
+const maxProblems = 8
+
+// summary joins problems, each once with its count, the first maxProblems.
+func summary(problems []string) string {
+	count := map[string]int{}
+	var order []string
+	for _, p := range problems {
+		if count[p] == 0 {
+			order = append(order, p)
+		}
+		count[p]++
+	}
+	var b strings.Builder
+	for i, p := range order {
+		if i == maxProblems {
+			fmt.Fprintf(&b, "; %d more", len(order)-maxProblems)
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p)
+		if count[p] > 1 {
+			fmt.Fprintf(&b, " (%d times)", count[p])
+		}
+	}
+	return b.String()
 }
 
 func undefined(size int) uint64 {

@@ -1,12 +1,15 @@
 // Package hdf5 is a minimal, bounded, pure-Go reader of HDF5 files: enough
-// of the superblock (versions 0–3), object headers (versions 1 and 2) and
-// attribute messages to read the string attributes of the root group, which
-// is where Keras stores its model configuration. No maintained pure-Go HDF5
+// of the superblock (versions 0–3), object headers (versions 1 and 2),
+// attribute messages and dense attribute storage (fractal heap and version
+// 2 B-tree name index) to read the string attributes of the root group,
+// which is where Keras stores its model configuration. No maintained pure-Go HDF5
 // library exists; the Go bindings need cgo and libhdf5.
 //
 // Every read is bounded: header blocks, message counts, continuation
 // chains, global heap collections and attribute values all have caps, and
-// every length is checked against the file size before allocating.
+// every length is checked against the file size before allocating. Dense
+// storage adds caps on B-tree nodes (size, depth, count, each visited once),
+// heap block sizes and nesting, and the bytes of all attribute values.
 package hdf5
 
 import (
@@ -23,8 +26,9 @@ var Signature = []byte("\x89HDF\r\n\x1a\n")
 // ErrLimit wraps every bound the reader hits.
 var ErrLimit = errors.New("limit")
 
-// ErrUnsupported wraps structures the reader does not decode (dense
-// attribute storage, shared datatypes…).
+// ErrUnsupported wraps structures the reader does not decode (shared
+// datatypes and messages, I/O filters on an attribute heap…) and attributes
+// it could not read.
 var ErrUnsupported = errors.New("unsupported")
 
 // Bounds of one file.
