@@ -209,7 +209,8 @@ func cycle(t *testing.T, b []byte, btin, leaf int) []byte {
 	return out
 }
 
-// Every heap ID form: tiny IDs (short and extended lengths), IDs of an
+// Every heap ID form: tiny IDs (short and extended lengths), huge IDs that
+// hold the address themselves (HDF5 writes them for wide IDs), IDs of an
 // unknown version or type, managed IDs of zero length.
 func TestHeapIDs(t *testing.T) {
 	b := readFixture(t, "keras_lambda_dense.h5")
@@ -222,6 +223,9 @@ func TestHeapIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	long := append([]byte{0x20, 0x02}, bytes.Repeat([]byte("x"), 20)...)
+	// a huge ID wide enough to hold the object's address and length
+	hugeDirect := binary.LittleEndian.AppendUint64([]byte{0x10}, uint64(bytes.Index(b, []byte("FRHP"))))
+	hugeDirect = binary.LittleEndian.AppendUint64(hugeDirect, 4)
 	for _, tc := range []struct {
 		name string
 		id   []byte
@@ -235,6 +239,7 @@ func TestHeapIDs(t *testing.T) {
 		{"managed of zero bytes", []byte{0x00, 0x10, 0, 0, 0, 0, 0, 0}, "!managed heap object of 0 bytes"},
 		{"managed outside its block", []byte{0x00, 0xff, 0xff, 0, 0, 0, 0x10, 0}, "!heap object of 16 bytes at heap offset 65535 outside the direct block"},
 		{"huge not in its tree", []byte{0x10, 0xff, 0, 0, 0, 0, 0, 0}, "!huge heap object 255"},
+		{"huge in the ID", hugeDirect, "FRHP"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			obj, err := h.object(tc.id, 1<<20)
