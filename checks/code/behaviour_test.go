@@ -238,3 +238,15 @@ func TestRulesDocumented(t *testing.T) {
 	}
 	_ = os.Getenv
 }
+
+// TestParserStall: tree-sitter-typescript 0.23.2 never finishes this 71-byte
+// TSX input (found by FuzzRules); the parse stops at its budget and the file
+// is reported as not analysed (medium), not as a check failure or a hang.
+func TestParserStall(t *testing.T) {
+	src := "((s))(cors({ orrede\x10t\"httpsr//app.example.com\", credentials: t:ue }\xde\xde))"
+	fs := scanSource(t, "ui/app.tsx", src, checks.Limits{})
+	if len(fs) != 1 || fs[0].RuleID != RuleParseFailed || fs[0].Severity != checks.SeverityMedium ||
+		!strings.Contains(fs[0].Message, "did not finish") {
+		t.Fatalf("want one medium %s saying the parser did not finish, got %+v", RuleParseFailed, fs)
+	}
+}

@@ -5,6 +5,7 @@ package code
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -70,6 +71,17 @@ func analyse(ctx context.Context, f *checks.File, l lang, src []byte) ([]checks.
 		u = parseGo(f.Path, src)
 	} else {
 		u, err = parseTS(ctx, f.Path, l, src)
+		if errors.Is(err, errParseStalled) {
+			// Not a syntax error: the parser itself gave up, on input that
+			// may have been made to stall it. Medium, unlike a broken file.
+			return []checks.Finding{{
+				RuleID: RuleParseFailed, Severity: checks.SeverityMedium, Path: f.Path,
+				Message: fmt.Sprintf("The %s parser did not finish on this file within %s, so ward's code rules "+
+					"did not analyse it. Parsers stall on unusual input, and input can be written to make them "+
+					"stall: look at what this file contains.", l, parseBudget(len(src))),
+				Evidence: "parse stalled: " + l.String(),
+			}}, nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f.Path, err)
 		}

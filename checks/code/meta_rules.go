@@ -14,7 +14,8 @@ var _ = register(&rule{Rule: checks.Rule{
 	Severity: checks.SeverityLow,
 	Why: "ward reads source code through a parser. When most of a file is syntax errors (or it is " +
 		"not the language its name says), the code rules cannot analyse it, and a finding they would " +
-		"have made is missing.",
+		"have made is missing. When the parser itself stalls on a file (medium), the file may have been " +
+		"written to make it stall.",
 	Fix:        "Fix the syntax errors, or rename the file if it is not source code (for example a template).",
 	FixExample: "mv prompts/template.py prompts/template.py.j2",
 	References: []string{"CWE-1164"},

@@ -148,6 +148,7 @@ import "C"
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -210,15 +211,29 @@ func (t *flatTree) release() {
 	C.free(unsafe.Pointer(b.p))
 }
 
+// errParseStalled is a parse that ran past its budget: tree-sitter's
+// grammars have inputs on which they never finish (a 71-byte TSX file
+// found by FuzzRules spins forever in tree-sitter-typescript 0.23.2).
+var errParseStalled = errors.New("tree-sitter did not finish parsing within its budget")
+
+// parseBudget is how long a parse may take: parsing runs at ~5 MB/s, so
+// this leaves a margin of more than 40x before a parse counts as stalled.
+func parseBudget(size int) time.Duration {
+	return 2*time.Second + time.Duration(size/(256<<10))*time.Second
+}
+
 // parseFlat parses src with tree-sitter in one C call and returns the tree
 // as a flat pre-order array. Walking the tree node by node through cgo cost
 // more than the parse itself; one call per file does not. The caller
-// releases the tree.
+// releases the tree. A parse stops at the context's deadline or at its own
+// budget (errParseStalled), whichever comes first.
 func parseFlat(ctx context.Context, l *grammar, src []byte) (*flatTree, error) {
-	var deadline C.int64_t
-	if d, ok := ctx.Deadline(); ok {
-		deadline = C.int64_t(monoNow() + time.Until(d).Nanoseconds())
+	budget := parseBudget(len(src))
+	stalled := true
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < budget {
+		budget, stalled = time.Until(d), false
 	}
+	deadline := C.int64_t(monoNow() + budget.Nanoseconds())
 	var cancel *C.int32_t
 	if ctx.Done() != nil {
 		// The flag is C memory freed only after the watcher has stopped,
@@ -257,6 +272,8 @@ func parseFlat(ctx context.Context, l *grammar, src []byte) (*flatTree, error) {
 		switch {
 		case rc == 1 && ctx.Err() != nil:
 			return nil, ctx.Err()
+		case rc == 1 && stalled:
+			return nil, errParseStalled
 		case rc == 1:
 			return nil, context.DeadlineExceeded
 		case rc == 2:
