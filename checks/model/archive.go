@@ -252,27 +252,37 @@ func zipLZMA(r io.Reader, flags uint16, usize, reach uint64) (io.Reader, error) 
 	} else if usize == 0 {
 		return bytes.NewReader(nil), nil
 	}
-	// matches reach back at most as far as the output goes, and the output
-	// stops at the declared size and at the ratio and budget bounds
-	// (boundedReader), so a larger dictionary is never used: a header
-	// asking for 4 GiB costs what the member can decompress to
-	dict := uint64(binary.LittleEndian.Uint32(props[1:]))
-	if most := min(usize, reach); dict > most {
-		dict = max(most, lzma.MinDictCap)
-	}
-	if dict > maxLZMADict {
-		return nil, fmt.Errorf("lzma member with a %d-byte dictionary for %d bytes (ward allocates at most %d)",
-			binary.LittleEndian.Uint32(props[1:]), usize, maxLZMADict)
-	}
-	h := make([]byte, lzma.HeaderLen)
-	h[0] = props[0]
-	binary.LittleEndian.PutUint32(h[1:], uint32(dict))
-	binary.LittleEndian.PutUint64(h[5:], size)
-	lr, err := lzma.ReaderConfig{DictCap: maxLZMADict}.NewReader(&headerThen{h: h, r: br})
+	lr, err := lzmaReader(br, props[0], binary.LittleEndian.Uint32(props[1:]), size, min(usize, reach))
 	if err != nil {
 		return nil, fmt.Errorf("lzma member: %w", err)
 	}
 	return &cutShort{r: lr}, nil
+}
+
+// errLZMADict is an LZMA dictionary ward declines to allocate.
+var errLZMADict = errors.New("lzma dictionary over ward's bound")
+
+// lzmaReader decodes a raw LZMA stream (br) with properties byte props,
+// the header's dictionary size and the uncompressed size (^0 when an end
+// marker ends it). Matches reach back at most as far as the output goes,
+// and the output stops at most bytes (the declared size, or the ratio and
+// budget bounds of boundedReader), so the dictionary is shrunk to that: a
+// header asking for 4 GiB costs what the stream can decompress to. One
+// that still needs more than maxLZMADict is refused (errLZMADict).
+func lzmaReader(br *bufio.Reader, props byte, dict uint32, size, most uint64) (io.Reader, error) {
+	d := uint64(dict)
+	if d > most {
+		d = max(most, lzma.MinDictCap)
+	}
+	if d > maxLZMADict {
+		return nil, fmt.Errorf("%w: a %d-byte dictionary for up to %d bytes (ward allocates at most %d)",
+			errLZMADict, dict, most, maxLZMADict)
+	}
+	h := make([]byte, lzma.HeaderLen)
+	h[0] = props
+	binary.LittleEndian.PutUint32(h[1:], uint32(d))
+	binary.LittleEndian.PutUint64(h[5:], size)
+	return lzma.ReaderConfig{DictCap: maxLZMADict}.NewReader(&headerThen{h: h, r: br})
 }
 
 // cutShort hands over what the LZMA decoder decoded before its input ran

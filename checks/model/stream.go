@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
@@ -65,7 +66,8 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 }
 
 // decompressor opens a stream of format f.
-func decompressor(f format, r io.Reader) (io.Reader, func(), error) {
+// reach bounds what an LZMA stream may decompress to (see lzmaReader).
+func decompressor(f format, r io.Reader, reach uint64) (io.Reader, func(), error) {
 	nop := func() {}
 	switch f {
 	case fGzip:
@@ -79,8 +81,15 @@ func decompressor(f format, r io.Reader) (io.Reader, func(), error) {
 		z, err := xz.ReaderConfig{DictCap: maxLZMADict}.NewReader(r)
 		return z, nop, err
 	case fLzma:
+		// The .lzma header: properties, dictionary size, uncompressed size
+		// (^0 for unknown); the dictionary gets the bound zip members get.
 		br := bufio.NewReader(r)
-		z, err := lzma.ReaderConfig{DictCap: lzmaAloneDictCap(br)}.NewReader(br)
+		var h [lzma.HeaderLen]byte
+		if _, err := io.ReadFull(br, h[:]); err != nil {
+			return nil, nop, fmt.Errorf("lzma header: %w", err)
+		}
+		size := binary.LittleEndian.Uint64(h[5:])
+		z, err := lzmaReader(br, h[0], binary.LittleEndian.Uint32(h[1:5]), size, min(size, reach))
 		return z, nop, err
 	case fZlib:
 		z, err := zlib.NewReader(r)
@@ -101,13 +110,12 @@ func decompressor(f format, r io.Reader) (io.Reader, func(), error) {
 // bz2, xz, lzma and lz4 files) and what it holds.
 func (s *scanner) scanCompressed(w where, f format, r io.Reader) bool {
 	cr := &countingReader{r: r}
-	d, closeFn, err := decompressor(f, cr)
+	d, closeFn, err := decompressor(f, cr, s.reach(math.MaxInt64))
 	if err != nil {
 		// A weak match that does not open was probably not that format;
 		// but an LZMA header that only fails for its dictionary size is
 		// one ward declines to decode, and says so.
-		var dictErr *lzma.ErrDictSize
-		if f.weak() && !errors.As(err, &dictErr) {
+		if f.weak() && !errors.Is(err, errLZMADict) {
 			return false
 		}
 		s.add(checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
@@ -132,24 +140,4 @@ func (s *scanner) scanCompressed(w where, f format, r io.Reader) bool {
 	}
 	ok := s.scanStream(inner, br, false)
 	return ok || !f.weak()
-}
-
-// lzmaAloneDictCap is the dictionary limit for a .lzma stream: the
-// library allocates the header's dictionary up front, shrunk to the
-// stream's size when the header gives one. A dictionary that would still
-// exceed maxLZMADict is refused (the open fails with lzma.ErrDictSize and
-// the file is reported as not analysed); a smaller one is allowed as is.
-func lzmaAloneDictCap(br *bufio.Reader) int {
-	h, err := br.Peek(lzma.HeaderLen)
-	if err != nil {
-		return maxLZMADict
-	}
-	dict := uint64(binary.LittleEndian.Uint32(h[1:5]))
-	if size := binary.LittleEndian.Uint64(h[5:13]); size != ^uint64(0) && size < dict {
-		dict = size
-	}
-	if dict > maxLZMADict {
-		return maxLZMADict
-	}
-	return max(int(binary.LittleEndian.Uint32(h[1:5])), lzma.MinDictCap)
 }
