@@ -159,7 +159,7 @@ func parseTS(ctx context.Context, path string, l lang, src []byte) (*unit, error
 			return nil, ctx.Err()
 		}
 	}
-	sort.Slice(b.u.scopes, func(i, j int) bool { return b.u.scopes[i].sb < b.u.scopes[j].sb })
+	sortScopes(b.u)
 	linkScopes(b.u)
 	for _, n := range events {
 		switch g.facts[t[n].sym] {
@@ -185,7 +185,7 @@ func parseTS(ctx context.Context, path string, l lang, src []byte) (*unit, error
 	}
 	b.flagStrings()
 	for _, s := range append([]*scope{b.u.module}, b.u.scopes...) {
-		sort.SliceStable(s.events, func(i, j int) bool { return s.events[i].sb < s.events[j].sb })
+		sortEvents(s)
 	}
 	return b.u, nil
 }
