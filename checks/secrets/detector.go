@@ -2,7 +2,6 @@ package secrets
 
 import (
 	"context"
-	"regexp"
 
 	_ "embed"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/logging"
+	glregexp "github.com/zricethezav/gitleaks/v8/regexp"
 	"github.com/zricethezav/gitleaks/v8/report"
 )
 
@@ -106,6 +106,19 @@ func build() (*Detector, error) {
 			return nil, fmt.Errorf("build secret rules: rule %s missing (gitleaks default rules not loaded)", must)
 		}
 	}
+	// gitleaks' generic rule matches any high-entropy right-hand side of a
+	// key-like name, code included; its own allowlist drops what is code or
+	// a name, so every detector built from cfg agrees.
+	generic := cfg.Rules["generic-api-key"]
+	notSecret := &config.Allowlist{
+		Description: "ward: property accesses and digitless slash-separated names are not secrets",
+		Regexes:     []*glregexp.Regexp{glregexp.MustCompile(memberChain), glregexp.MustCompile(wordPath)},
+	}
+	if err := notSecret.Validate(); err != nil {
+		return nil, fmt.Errorf("build secret rules: %w", err)
+	}
+	generic.Allowlists = append(slices.Clip(generic.Allowlists), notSecret)
+	cfg.Rules["generic-api-key"] = generic
 	// detectRule appends decoding tags to rule.Tags for every finding in
 	// encoded text; with spare capacity two goroutines would write the same
 	// backing array. A clipped slice makes every append copy.
@@ -303,12 +316,8 @@ func (d *Detector) findAll(ctx context.Context, path, text string) []Match {
 
 // dedupe drops matches that another match on the same line covers: the same
 // secret found by two rules, a JWT inside a ghs_ token, a generic key around a
-// provider key. The more specific rule wins, then the longer secret. It also
-// drops generic matches whose value is code or a name, not a secret.
+// provider key. The more specific rule wins, then the longer secret.
 func dedupe(ms []Match) []Match {
-	ms = slices.DeleteFunc(ms, func(m Match) bool {
-		return m.GitleaksRule == "generic-api-key" && notASecret(m.Secret)
-	})
 	sort.SliceStable(ms, func(i, j int) bool {
 		if ms[i].Line != ms[j].Line {
 			return ms[i].Line < ms[j].Line
@@ -345,17 +354,12 @@ func priority(gitleaksRule string) int {
 	return 2
 }
 
-var (
+// Values of the generic rule that are not secrets (see build).
+const (
 	// memberChain is a property access written as the "value": `_ref3.allOwnKeys`,
 	// `this.config.apiKey`, `settings.SECRET_KEY`.
-	memberChain = regexp.MustCompile(`^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$`)
+	memberChain = `^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$`
 	// wordPath is a slash-separated name without a digit: `effect/ScheduleInterval`,
 	// `@scope/package-name`. Keys and tokens carry digits.
-	wordPath = regexp.MustCompile(`^@?[A-Za-z_-]+(/[A-Za-z_.-]+)+$`)
+	wordPath = `^@?[A-Za-z_-]+(/[A-Za-z_.-]+)+$`
 )
-
-// notASecret reports a generic-api-key value that is code or a name: gitleaks'
-// generic rule matches any high-entropy right-hand side of a key-like name.
-func notASecret(v string) bool {
-	return memberChain.MatchString(v) || wordPath.MatchString(v)
-}
