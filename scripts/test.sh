@@ -27,6 +27,16 @@ fi
 echo "== go test"
 go test -count=1 -timeout 20m ./...
 
+echo "== container image (deploy/image.sh)"
+if command -v buildah >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  bash deploy/image.sh
+elif [ -n "${CI:-}" ]; then
+  echo "buildah missing or not root in CI (.ci/run installs it): failing" >&2
+  exit 1
+else
+  echo "SKIPPED: needs buildah (apt-get install buildah) and root" >&2
+fi
+
 echo "== fuzz (${FUZZTIME} each)"
 # One log per run, so concurrent runs on one machine do not read each other's.
 fuzzlog=$(mktemp "${TMPDIR:-/tmp}/ward-fuzz.XXXXXX")
