@@ -75,7 +75,7 @@ func templateFindings(key, src, prefix string) []checks.Finding {
 	}
 	if !r.Parsed {
 		out = append(out, checks.Finding{RuleID: RuleTemplateUnparsed, Severity: checks.SeverityLow,
-			Message:  prefix + fmt.Sprintf("%s is not valid Jinja for ward's parser (%s); it was checked token by token instead.", key, clipErr(r.ParseError)),
+			Message:  prefix + fmt.Sprintf("%s is not valid Jinja (%s): Jinja refuses to render it, and only its unambiguous signs (underscore attributes, dunder strings) were checked.", key, clipErr(r.ParseError)),
 			Evidence: key})
 	}
 	if r.Truncated && r.Parsed {

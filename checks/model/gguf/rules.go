@@ -40,8 +40,8 @@ var rules = []checks.Rule{
 		Title:    "GGUF chat template does not parse",
 		Severity: checks.SeverityLow,
 		Family:   "model",
-		Why: "The chat template is not valid Jinja for ward's parser, so it was checked token by token " +
-			"instead of as a syntax tree. Renderers differ in what they accept; a template that only one " +
+		Why: "The chat template is not valid Jinja, so it was checked only for unambiguous signs " +
+			"(underscore attributes, dunder strings) instead of as a syntax tree. Renderers differ in what they accept; a template that only one " +
 			"of them understands deserves a look.",
 		Fix:        "Compare the template with the one the model's publisher ships, and fix or replace it.",
 		FixExample: "python -c \"import gguf; r = gguf.GGUFReader('model.gguf'); print(r.fields['tokenizer.chat_template'])\"",

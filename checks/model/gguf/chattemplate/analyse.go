@@ -4,9 +4,11 @@
 // tricks that escape Jinja's sandbox to reach Python (CVE-2024-34359 in
 // llama-cpp-python rendered GGUF templates without a sandbox).
 //
-// Templates are parsed with gonja and the AST is walked; a template gonja
-// cannot parse is scanned token by token with gonja's lexer instead, and
-// the report says so. Real chat templates (Llama, Mistral, ChatML, Gemma…)
+// Templates are parsed with ward's own Jinja parser (lex.go, parse.go),
+// which accepts what Jinja2 with transformers' extensions accepts, and the
+// whole tree is judged (judge.go); a template that does not parse is
+// refused by Jinja, so it is only searched for unambiguous signs, and the
+// report says it did not parse. Real chat templates (Llama, Mistral, ChatML, Gemma…)
 // only read message fields, loop variables and call string methods; they
 // never touch underscore attributes, Python builtins or escaped ASCII.
 package chattemplate
@@ -14,18 +16,17 @@ package chattemplate
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
 )
 
-// MaxParseBytes bounds the template handed to the parser; larger ones are
-// scanned by tokens (and reported as partly analysed by the caller).
-const MaxParseBytes = 1 << 20
+// MaxParseBytes bounds the template handed to the parser (the parser is
+// linear); larger ones are reported as not fully analysed.
+const MaxParseBytes = 16 << 20
 
 // maxVisits bounds the AST walk.
-const maxVisits = 1_000_000
+const maxVisits = 20_000_000
 
 // Indicator is one sign of a sandbox escape.
 type Indicator struct {
@@ -37,7 +38,7 @@ type Indicator struct {
 // Report is what the analysis found.
 type Report struct {
 	Indicators []Indicator
-	Parsed     bool   // gonja parsed the template; false: token scan
+	Parsed     bool   // the template parsed; false: only the text was searched
 	ParseError string // why parsing failed
 	Truncated  bool   // a bound was hit (size, visits)
 }
@@ -181,28 +182,6 @@ func decodeEscape(m string) rune {
 		v = v*base + d
 	}
 	return v
-}
-
-// Analyse inspects a chat template.
-func Analyse(src string) Report {
-	c := &collector{seen: map[string]bool{}}
-	var r Report
-	if len(src) > MaxParseBytes {
-		r.Truncated = true
-		r.ParseError = fmt.Sprintf("template of %d bytes is over the %d-byte parse limit", len(src), MaxParseBytes)
-		tokenScan(src[:MaxParseBytes], c)
-	} else if tree, err := parse(src); err != nil {
-		r.ParseError = err.Error()
-		tokenScan(src, c)
-	} else {
-		r.Parsed = true
-		w := &walker{c: c, visited: map[uintptr]bool{}}
-		w.walk(tree, 0)
-		r.Truncated = w.truncated
-	}
-	sort.SliceStable(c.out, func(i, j int) bool { return c.out[i].Severity > c.out[j].Severity })
-	r.Indicators = c.out
-	return r
 }
 
 func clip(s string) string {

@@ -1,0 +1,1117 @@
+package chattemplate
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// Analyse parses a chat template and judges its whole syntax tree: every
+// expression of every statement (set, block set, with, filter, call,
+// macro defaults, for conditions…). What it reports:
+//   - attribute or item names that start with "_", or that name the
+//     interpreter or the OS (constant names, and names folded from
+//     constants: 'a' ~ 'b', '%c' % 95, |join, |format, str.format, slices,
+//     set variables and loops over constant lists);
+//   - item access, |attr, map(attribute=…), selectattr, sort, groupby,
+//     sum… whose name is computed at render time (Jinja's getitem falls
+//     back to getattr for strings), except integer indexes and keys taken
+//     from the same mapping (for k in d … d[k]);
+//   - Jinja's globals and helpers (cycler, joiner, namespace, lipsum, range,
+//     dict, self, loop, caller) used beyond their documented use;
+//   - calls of Python builtins, escape sequences that hide ASCII, dunder
+//     names in strings, include/import of other templates.
+//
+// A template that does not parse is refused by Jinja at render time; it
+// is only searched for the unambiguous signs (underscore attributes after
+// a dot, dunder strings), and the report says it did not parse.
+func Analyse(src string) Report {
+	c := &collector{seen: map[string]bool{}}
+	var r Report
+	if len(src) > MaxParseBytes {
+		r.Truncated = true
+		r.ParseError = fmt.Sprintf("template of %d bytes is over the %d-byte limit", len(src), MaxParseBytes)
+		textScan(src[:MaxParseBytes], c)
+	} else if tree, err := parseTemplate(src, maxNodes); err != nil {
+		if err == errLimit {
+			r.Truncated = true
+		}
+		r.ParseError = err.Error()
+		textScan(src, c)
+	} else {
+		r.Parsed = true
+		j := newJudge(c)
+		j.collect(tree, 0)
+		j.judgeAll(tree, 0)
+		r.Truncated = j.truncated
+	}
+	sort.SliceStable(c.out, func(i, k int) bool { return c.out[i].Severity > c.out[k].Severity })
+	r.Indicators = c.out
+	return r
+}
+
+// maxNodes bounds tokens and syntax nodes of one template.
+const maxNodes = 4_000_000
+
+// maxVals bounds the possible values tracked for one expression.
+const maxVals = 64
+
+// helpers are Jinja's globals (and the ones transformers adds) with the
+// only use each is documented for: call it.
+var helpers = map[string]bool{
+	"range": true, "dict": true, "lipsum": true, "cycler": true, "joiner": true, "namespace": true,
+	"raise_exception": true, "strftime_now": true, "caller": true,
+}
+
+// loopAttrs are the documented attributes of a for loop's loop object.
+var loopAttrs = map[string]bool{
+	"index": true, "index0": true, "revindex": true, "revindex0": true, "first": true, "last": true,
+	"length": true, "depth": true, "depth0": true, "previtem": true, "nextitem": true, "cycle": true,
+	"changed": true,
+}
+
+// attributeArg says which positional argument of a filter is an attribute
+// name (Jinja's make_attrgetter), besides the attribute= keyword.
+var attributeArg = map[string]int{
+	"attr": 0, "selectattr": 0, "rejectattr": 0, "groupby": 0, "sum": 0, "sort": 2, "min": 1, "max": 1,
+	"unique": 1, "map": -1,
+}
+
+type judge struct {
+	c *collector
+	// assigned holds, per variable (or ns.attr), the expressions assigned
+	// to it anywhere in the template; loopOver the iterables of the for
+	// loops that bind it (flow-insensitive: every assignment counts).
+	assigned  map[string][]*Node
+	loopOver  map[string][]*Node
+	opaque    map[string]bool // macro parameters, tuple targets, block sets with code
+	blocks    map[string]bool
+	macros    map[string]bool
+	local     map[string]bool // every name the template binds
+	evaluing  map[string]bool
+	visits    int
+	truncated bool
+}
+
+func newJudge(c *collector) *judge {
+	return &judge{c: c, assigned: map[string][]*Node{}, loopOver: map[string][]*Node{}, opaque: map[string]bool{},
+		blocks: map[string]bool{}, macros: map[string]bool{}, local: map[string]bool{}, evaluing: map[string]bool{}}
+}
+
+func targetKey(t *Node) string {
+	switch t.K {
+	case eName:
+		return t.Name
+	case eGetattr:
+		if t.A[0].K == eName {
+			return t.A[0].Name + "." + t.Name
+		}
+	}
+	return ""
+}
+
+// collect records every binding of the template.
+func (j *judge) collect(ns []*Node, depth int) {
+	if depth > maxDepth*2 {
+		j.truncated = true
+		return
+	}
+	for _, n := range ns {
+		if n == nil {
+			continue
+		}
+		switch n.K {
+		case kSet, kWith:
+			for i, t := range n.Targets {
+				j.bind(t, n.A[min(i, len(n.A)-1)], false)
+			}
+		case kSetBlock:
+			k := targetKey(n.Targets[0])
+			j.local[k] = true
+			if len(n.Body) == 1 && n.Body[0].K == kText || len(n.Body) == 0 {
+				txt := &Node{K: eConst, Op: "str"}
+				if len(n.Body) == 1 {
+					txt.Str = n.Body[0].Str
+				}
+				var e = txt
+				for _, f := range n.A {
+					e = &Node{K: eFilter, Name: f.Name, A: append([]*Node{e}, f.A[1:]...)}
+				}
+				j.assigned[k] = append(j.assigned[k], e)
+			} else {
+				j.opaque[k] = true
+			}
+		case kFor:
+			j.bind(n.Targets[0], n.A[0], true)
+			j.local["loop"] = true
+		case kMacro:
+			j.macros[n.Name] = true
+			j.local[n.Name] = true
+			for _, p := range n.Params {
+				j.local[p.Name] = true
+				j.opaque[p.Name] = true
+			}
+			j.local["varargs"], j.local["kwargs"] = true, true
+		case kCallBlock:
+			for _, p := range n.Params {
+				j.local[p.Name] = true
+				j.opaque[p.Name] = true
+			}
+		case kBlock:
+			j.blocks[n.Name] = true
+		case kLoad:
+			// {% import … as x %}: x is opaque
+		}
+		j.collect(n.Body, depth+1)
+		j.collect(n.Else, depth+1)
+	}
+}
+
+func (j *judge) bind(t, v *Node, loop bool) {
+	if t.K == eTuple {
+		for _, x := range t.A {
+			k := targetKey(x)
+			j.local[k] = true
+			if loop {
+				j.loopOver[k] = append(j.loopOver[k], v)
+				j.opaque[k] = true
+			} else {
+				j.opaque[k] = true
+			}
+		}
+		return
+	}
+	k := targetKey(t)
+	if k == "" {
+		return
+	}
+	j.local[k] = true
+	if loop {
+		j.loopOver[k] = append(j.loopOver[k], v)
+	} else {
+		j.assigned[k] = append(j.assigned[k], v)
+	}
+}
+
+// values returns the constant strings e may evaluate to (ints as decimal
+// text), when all of them are known.
+func (j *judge) values(e *Node, depth int) ([]string, bool) {
+	if e == nil || depth > 48 {
+		return nil, false
+	}
+	j.visits++
+	if j.visits > maxVisits {
+		j.truncated = true
+		return nil, false
+	}
+	switch e.K {
+	case eConst:
+		if e.Op == "str" || e.Op == "int" {
+			return []string{e.Str}, true
+		}
+	case eName, eGetattr:
+		k := targetKey(e)
+		if k == "" || j.opaque[k] || j.evaluing[k] {
+			return nil, false
+		}
+		as, loops := j.assigned[k], j.loopOver[k]
+		if len(as) == 0 && len(loops) == 0 {
+			return nil, false
+		}
+		j.evaluing[k] = true
+		defer delete(j.evaluing, k)
+		var out []string
+		for _, a := range as {
+			v, ok := j.values(a, depth+1)
+			if !ok {
+				return nil, false
+			}
+			out = appendVals(out, v)
+		}
+		for _, l := range loops {
+			items, ok := j.list(l, depth+1)
+			if !ok {
+				return nil, false
+			}
+			for _, it := range items {
+				out = appendVals(out, it)
+			}
+		}
+		return out, len(out) <= maxVals
+	case eBin:
+		l, ok1 := j.values(e.A[0], depth+1)
+		r, ok2 := j.values(e.A[1], depth+1)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		switch e.Op {
+		case "~":
+			return cross(l, r, func(a, b string) string { return a + b })
+		case "+":
+			if isNumText(l) && isNumText(r) {
+				return nil, false
+			}
+			return cross(l, r, func(a, b string) string { return a + b })
+		case "%":
+			if e.A[0].K == eConst && e.A[0].Op == "int" {
+				return nil, false
+			}
+			var args [][]string
+			if e.A[1].K == eTuple {
+				for _, x := range e.A[1].A {
+					v, ok := j.values(x, depth+1)
+					if !ok {
+						return nil, false
+					}
+					args = append(args, v)
+				}
+			} else {
+				args = [][]string{r}
+			}
+			return formatAll(l, args, printf)
+		case "*":
+			return cross(l, r, func(a, b string) string {
+				n, err := strconv.Atoi(b)
+				if err != nil || n < 0 || n > 64 || len(a)*n > 4096 {
+					return a
+				}
+				return strings.Repeat(a, n)
+			})
+		}
+	case eFilter:
+		if e.A[0] == nil {
+			return nil, false
+		}
+		var args [][]string
+		for _, a := range e.A[1:] {
+			v, ok := j.values(a, depth+1)
+			if !ok {
+				return nil, false
+			}
+			args = append(args, v)
+		}
+		if items, ok := j.list(e.A[0], depth+1); ok && (e.Name == "join" || e.Name == "first" || e.Name == "last") {
+			var out []string
+			for _, combo := range combos(items) {
+				switch e.Name {
+				case "join":
+					sep := []string{""}
+					if len(args) > 0 {
+						sep = args[0]
+					}
+					for _, s := range sep {
+						out = appendVals(out, []string{strings.Join(combo, s)})
+					}
+				case "first":
+					if len(combo) > 0 {
+						out = appendVals(out, []string{combo[0]})
+					}
+				case "last":
+					if len(combo) > 0 {
+						out = appendVals(out, []string{combo[len(combo)-1]})
+					}
+				}
+			}
+			return out, len(out) > 0 && len(out) <= maxVals
+		}
+		subj, ok := j.values(e.A[0], depth+1)
+		if !ok {
+			return nil, false
+		}
+		switch e.Name {
+		case "format":
+			return formatAll(subj, args, printf)
+		case "join", "string", "trim", "safe", "e", "escape", "lower", "upper", "reverse", "replace", "capitalize", "title":
+			var out []string
+			for _, s := range subj {
+				v, ok := strFilter(e.Name, s, args)
+				if !ok {
+					return nil, false
+				}
+				out = appendVals(out, v)
+			}
+			return out, len(out) <= maxVals
+		}
+	case eCall:
+		ga := e.A[0]
+		if ga.K != eGetattr {
+			return nil, false
+		}
+		recv, ok := j.values(ga.A[0], depth+1)
+		var args [][]string
+		if ga.Name == "join" && len(e.A) == 2 {
+			items, ok2 := j.list(e.A[1], depth+1)
+			if !ok || !ok2 {
+				return nil, false
+			}
+			var out []string
+			for _, combo := range combos(items) {
+				for _, r := range recv {
+					out = appendVals(out, []string{strings.Join(combo, r)})
+				}
+			}
+			return out, len(out) > 0 && len(out) <= maxVals
+		}
+		if !ok {
+			return nil, false
+		}
+		for _, a := range e.A[1:] {
+			v, ok := j.values(a, depth+1)
+			if !ok {
+				return nil, false
+			}
+			args = append(args, v)
+		}
+		switch ga.Name {
+		case "format":
+			return formatAll(recv, args, pyFormat)
+		case "replace", "lower", "upper", "strip", "title", "capitalize":
+			var out []string
+			for _, s := range recv {
+				v, ok := strFilter(ga.Name, s, args)
+				if !ok {
+					return nil, false
+				}
+				out = appendVals(out, v)
+			}
+			return out, len(out) <= maxVals
+		}
+	case eGetitem:
+		// 'ssalc__'[::-1], 'abc'[0], ['_','x'][0]
+		if e.A[1].K == eSlice {
+			subj, ok := j.values(e.A[0], depth+1)
+			if !ok {
+				return nil, false
+			}
+			var out []string
+			for _, s := range subj {
+				v, ok := j.slice(s, e.A[1], depth)
+				if !ok {
+					return nil, false
+				}
+				out = appendVals(out, []string{v})
+			}
+			return out, true
+		}
+		idx, ok := j.values(e.A[1], depth+1)
+		if !ok || len(idx) != 1 {
+			return nil, false
+		}
+		i, err := strconv.Atoi(idx[0])
+		if err != nil {
+			return nil, false
+		}
+		if items, ok := j.list(e.A[0], depth+1); ok {
+			var out []string
+			for _, combo := range combos(items) {
+				if k := pyIndex(i, len(combo)); k >= 0 {
+					out = appendVals(out, []string{combo[k]})
+				}
+			}
+			return out, len(out) > 0
+		}
+		subj, ok := j.values(e.A[0], depth+1)
+		if !ok {
+			return nil, false
+		}
+		var out []string
+		for _, s := range subj {
+			r := []rune(s)
+			if k := pyIndex(i, len(r)); k >= 0 {
+				out = appendVals(out, []string{string(r[k])})
+			}
+		}
+		return out, len(out) > 0
+	case eUnary:
+		if e.Op == "-" || e.Op == "+" {
+			v, ok := j.values(e.A[0], depth+1)
+			if !ok || !isNumText(v) {
+				return nil, false
+			}
+			var out []string
+			for _, s := range v {
+				n, _ := strconv.Atoi(s)
+				if e.Op == "-" {
+					n = -n
+				}
+				out = append(out, strconv.Itoa(n))
+			}
+			return out, true
+		}
+	case eCond:
+		a, ok1 := j.values(e.A[0], depth+1)
+		b, ok2 := j.values(e.A[2], depth+1)
+		if ok1 && ok2 {
+			return appendVals(a, b), true
+		}
+	}
+	return nil, false
+}
+
+// list returns the possible items of a constant list (each item a set of
+// possible values).
+func (j *judge) list(e *Node, depth int) ([][]string, bool) {
+	if e == nil || depth > 48 {
+		return nil, false
+	}
+	switch e.K {
+	case eList, eTuple:
+		var out [][]string
+		for _, x := range e.A {
+			v, ok := j.values(x, depth+1)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, v)
+		}
+		return out, true
+	case eFilter:
+		switch e.Name {
+		case "list", "reverse":
+			if items, ok := j.list(e.A[0], depth+1); ok {
+				if e.Name == "reverse" {
+					r := make([][]string, len(items))
+					for i := range items {
+						r[len(items)-1-i] = items[i]
+					}
+					return r, true
+				}
+				return items, true
+			}
+			if v, ok := j.values(e.A[0], depth+1); ok && len(v) == 1 {
+				var out [][]string
+				rs := []rune(v[0])
+				if e.Name == "reverse" {
+					for i, k := 0, len(rs)-1; i < k; i, k = i+1, k-1 {
+						rs[i], rs[k] = rs[k], rs[i]
+					}
+				}
+				for _, r := range rs {
+					out = append(out, []string{string(r)})
+				}
+				return out, len(out) <= 4096
+			}
+		}
+	case eName:
+		k := e.Name
+		if j.opaque[k] || j.evaluing[k] || len(j.assigned[k]) != 1 || len(j.loopOver[k]) > 0 {
+			return nil, false
+		}
+		j.evaluing[k] = true
+		defer delete(j.evaluing, k)
+		return j.list(j.assigned[k][0], depth+1)
+	}
+	return nil, false
+}
+
+func (j *judge) slice(s string, sl *Node, depth int) (string, bool) {
+	var b [3]*int
+	for i, x := range sl.A {
+		if x == nil {
+			continue
+		}
+		v, ok := j.values(x, depth+1)
+		if !ok || len(v) != 1 {
+			return "", false
+		}
+		n, err := strconv.Atoi(v[0])
+		if err != nil {
+			return "", false
+		}
+		b[i] = &n
+	}
+	r := []rune(s)
+	step := 1
+	if b[2] != nil {
+		step = *b[2]
+	}
+	if step == 0 {
+		return "", false
+	}
+	n := len(r)
+	norm := func(p *int, def int) int {
+		if p == nil {
+			return def
+		}
+		v := *p
+		if v < 0 {
+			v += n
+		}
+		if step > 0 {
+			return max(0, min(v, n))
+		}
+		return max(-1, min(v, n-1))
+	}
+	var out []rune
+	if step > 0 {
+		for i := norm(b[0], 0); i < norm(b[1], n); i += step {
+			out = append(out, r[i])
+		}
+	} else {
+		for i := norm(b[0], n-1); i > norm(b[1], -1); i += step {
+			out = append(out, r[i])
+		}
+	}
+	return string(out), true
+}
+
+func pyIndex(i, n int) int {
+	if i < 0 {
+		i += n
+	}
+	if i < 0 || i >= n {
+		return -1
+	}
+	return i
+}
+
+func isNumText(v []string) bool {
+	for _, s := range v {
+		if _, err := strconv.Atoi(s); err != nil {
+			return false
+		}
+	}
+	return len(v) > 0
+}
+
+func appendVals(out, v []string) []string {
+	for _, s := range v {
+		if len(out) >= maxVals+1 {
+			return out
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func cross(l, r []string, f func(a, b string) string) ([]string, bool) {
+	if len(l)*len(r) > maxVals {
+		return nil, false
+	}
+	var out []string
+	for _, a := range l {
+		for _, b := range r {
+			if len(a)+len(b) > 4096 {
+				return nil, false
+			}
+			out = append(out, f(a, b))
+		}
+	}
+	return out, true
+}
+
+// combos expands a list of value sets into the lists it may be (bounded).
+func combos(items [][]string) [][]string {
+	out := [][]string{nil}
+	for _, it := range items {
+		var next [][]string
+		for _, o := range out {
+			for _, v := range it {
+				if len(next) >= maxVals {
+					break
+				}
+				next = append(next, append(append([]string(nil), o...), v))
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+func formatAll(fmts []string, args [][]string, f func(string, []string) string) ([]string, bool) {
+	var out []string
+	for _, s := range fmts {
+		for _, combo := range combos(args) {
+			out = appendVals(out, []string{f(s, combo)})
+		}
+	}
+	return out, len(out) <= maxVals
+}
+
+func strFilter(name, s string, args [][]string) ([]string, bool) {
+	one := func(i int) (string, bool) {
+		if i < len(args) && len(args[i]) == 1 {
+			return args[i][0], true
+		}
+		return "", false
+	}
+	switch name {
+	case "string", "safe", "e", "escape":
+		return []string{s}, true
+	case "trim", "strip":
+		return []string{strings.TrimSpace(s)}, true
+	case "lower":
+		return []string{strings.ToLower(s)}, true
+	case "upper":
+		return []string{strings.ToUpper(s)}, true
+	case "title", "capitalize":
+		return []string{s}, true
+	case "reverse":
+		r := []rune(s)
+		for i, k := 0, len(r)-1; i < k; i, k = i+1, k-1 {
+			r[i], r[k] = r[k], r[i]
+		}
+		return []string{string(r)}, true
+	case "join":
+		sep, _ := one(0)
+		return []string{strings.Join(strings.Split(s, ""), sep)}, true
+	case "replace":
+		a, ok1 := one(0)
+		b, ok2 := one(1)
+		if ok1 && ok2 {
+			return []string{strings.ReplaceAll(s, a, b)}, true
+		}
+	}
+	return nil, false
+}
+
+// numeric reports whether e is certainly a number: integer indexes do not
+// fall back to getattr.
+func (j *judge) numeric(e *Node, depth int) bool {
+	if e == nil || depth > 48 {
+		return false
+	}
+	switch e.K {
+	case eConst:
+		return e.Op == "int" || e.Op == "float" || e.Op == "bool"
+	case eUnary:
+		return e.Op != "not" && j.numeric(e.A[0], depth+1)
+	case eBin:
+		switch e.Op {
+		case "-", "*", "/", "//", "**", "%":
+			return j.numeric(e.A[0], depth+1)
+		case "+":
+			return j.numeric(e.A[0], depth+1) && j.numeric(e.A[1], depth+1)
+		}
+	case eFilter:
+		switch e.Name {
+		case "length", "count", "int", "float", "abs", "round":
+			return true
+		}
+	case eGetattr:
+		if e.A[0].K == eName && e.A[0].Name == "loop" {
+			switch e.Name {
+			case "index", "index0", "revindex", "revindex0", "length", "depth", "depth0":
+				return true
+			}
+		}
+		fallthrough
+	case eName:
+		k := targetKey(e)
+		if k == "" || j.evaluing[k] {
+			return false
+		}
+		as, loops := j.assigned[k], j.loopOver[k]
+		if len(as) == 0 && len(loops) == 0 || j.opaque[k] && len(loops) == 0 {
+			return false
+		}
+		j.evaluing[k] = true
+		defer delete(j.evaluing, k)
+		for _, a := range as {
+			if !j.numeric(a, depth+1) {
+				return false
+			}
+		}
+		for _, l := range loops {
+			if !(l.K == eCall && l.A[0].K == eName && l.A[0].Name == "range") {
+				return false
+			}
+		}
+		return true
+	case eCond:
+		return j.numeric(e.A[0], depth+1) && (e.A[2] == nil || j.numeric(e.A[2], depth+1))
+	}
+	return false
+}
+
+// render prints an expression for evidence and for comparing iterables.
+func render(e *Node, depth int) string {
+	if e == nil {
+		return ""
+	}
+	if depth > 24 {
+		return "…"
+	}
+	switch e.K {
+	case eName:
+		return e.Name
+	case eConst:
+		if e.Op == "str" {
+			return strconv.Quote(e.Str)
+		}
+		if e.Op == "none" {
+			return "none"
+		}
+		return e.Str
+	case eGetattr:
+		return render(e.A[0], depth+1) + "." + e.Name
+	case eGetitem:
+		return render(e.A[0], depth+1) + "[" + render(e.A[1], depth+1) + "]"
+	case eFilter:
+		s := render(e.A[0], depth+1) + "|" + e.Name
+		if len(e.A) > 1 {
+			var as []string
+			for _, a := range e.A[1:] {
+				as = append(as, render(a, depth+1))
+			}
+			s += "(" + strings.Join(as, ", ") + ")"
+		}
+		return s
+	case eCall:
+		var as []string
+		for _, a := range e.A[1:] {
+			as = append(as, render(a, depth+1))
+		}
+		return render(e.A[0], depth+1) + "(" + strings.Join(as, ", ") + ")"
+	case eKw:
+		return e.Name + "=" + render(e.A[0], depth+1)
+	case eBin:
+		return render(e.A[0], depth+1) + " " + e.Op + " " + render(e.A[1], depth+1)
+	case eUnary:
+		return e.Op + render(e.A[0], depth+1)
+	case eList, eTuple:
+		var as []string
+		for _, a := range e.A {
+			as = append(as, render(a, depth+1))
+		}
+		return "[" + strings.Join(as, ", ") + "]"
+	case eSlice:
+		return render(e.A[0], depth+1) + ":" + render(e.A[1], depth+1) + ":" + render(e.A[2], depth+1)
+	}
+	return "…"
+}
+
+// sameMapping: key is a loop variable over obj's keys or items
+// ({% for k in d %}…d[k], {% for k, v in d|items %}…d[k]).
+func (j *judge) sameMapping(obj, key *Node) bool {
+	if key.K != eName {
+		return false
+	}
+	want := render(obj, 0)
+	for _, it := range j.loopOver[key.Name] {
+		for it.K == eFilter && (it.Name == "items" || it.Name == "dictsort" || it.Name == "list" || it.Name == "sort") ||
+			it.K == eCall && it.A[0].K == eGetattr && (it.A[0].Name == "items" || it.A[0].Name == "keys") {
+			if it.K == eFilter {
+				it = it.A[0]
+			} else {
+				it = it.A[0].A[0]
+			}
+			if it == nil {
+				return false
+			}
+		}
+		if render(it, 0) == want {
+			return true
+		}
+	}
+	return false
+}
+
+func (j *judge) judgeAll(ns []*Node, depth int) {
+	for _, n := range ns {
+		j.judge(n, depth)
+	}
+}
+
+// judge visits a node and everything under it.
+func (j *judge) judge(n *Node, depth int) {
+	if n == nil {
+		return
+	}
+	if depth > maxDepth*2 {
+		j.truncated = true
+		return
+	}
+	j.visits++
+	if j.visits > maxVisits {
+		j.truncated = true
+		return
+	}
+	c := j.c
+	switch n.K {
+	case kLoad:
+		c.add(checks.SeverityHigh, n.Name+" "+render(n.A[0], 0),
+			"loads another template ({%% %s %s %%}): a chat template is one string, and renderers with a file loader read that path from disk", n.Name, clip(render(n.A[0], 0)))
+	case eName:
+		if dunder.MatchString(n.Name) || n.Name == "os" || n.Name == "subprocess" || n.Name == "importlib" {
+			c.add(checks.SeverityCritical, n.Name, "refers to %s, which only exists outside Jinja's sandbox", n.Name)
+		}
+	case eConst:
+		if n.Op == "str" {
+			c.literal(n.Str, n.Raw)
+		}
+	case eKw:
+		if strings.HasPrefix(n.Name, "__") {
+			c.access(n.Name, "passes the keyword")
+		}
+	case eGetattr:
+		c.access(n.Name, "reads")
+		j.helperUse(n.A[0], n, "."+n.Name)
+	case eGetitem:
+		j.item(n)
+	case eCall:
+		j.call(n)
+	case eFilter:
+		j.filter(n)
+	case eBin:
+		if n.Op == "~" || n.Op == "+" || n.Op == "%" || n.Op == "*" {
+			if v, ok := j.values(n, 0); ok {
+				for _, s := range v {
+					c.assembled(s, "string operators")
+				}
+			}
+		}
+	case kFor:
+		if it := n.A[0]; it != nil && it.K == eName && helpers[it.Name] && !j.local[it.Name] {
+			c.add(checks.SeverityHigh, "for … in "+it.Name, "iterates over Jinja's %s helper itself instead of calling it", it.Name)
+		}
+	}
+	for _, x := range n.A {
+		j.judge(x, depth+1)
+	}
+	for _, x := range n.Targets {
+		j.judge(x, depth+1)
+	}
+	for _, x := range n.Params {
+		j.judge(x, depth+1)
+	}
+	j.judgeAll(n.Body, depth+1)
+	j.judgeAll(n.Else, depth+1)
+	if n.K == eName || n.K == eKw || n.K == eGetattr || n.K == eGetitem || n.K == eCall || n.K == eFilter || n.K == eBin {
+		return
+	}
+}
+
+// helperUse reports a global helper reached through attribute, item or
+// filter access (lipsum.__globals__, cycler.__init__, self._Template…):
+// their documented use is a call. via is what is done to it.
+func (j *judge) helperUse(obj, at *Node, via string) {
+	if obj.K != eName || j.local[obj.Name] {
+		return
+	}
+	name := obj.Name
+	switch {
+	case name == "loop":
+		if at.K == eGetattr && loopAttrs[at.Name] {
+			return
+		}
+	case name == "self":
+		if at.K == eGetattr && j.blocks[at.Name] {
+			return
+		}
+	case helpers[name]:
+	default:
+		return
+	}
+	j.c.add(checks.SeverityHigh, name+via,
+		"uses Jinja's %s object beyond its documented use (%s%s): its attributes lead to Python functions and their globals", name, name, clip(via))
+}
+
+// item judges obj[key].
+func (j *judge) item(n *Node) {
+	obj, key := n.A[0], n.A[1]
+	if key.K == eSlice {
+		return
+	}
+	if v, ok := j.values(key, 0); ok {
+		for _, s := range v {
+			if _, err := strconv.Atoi(s); err == nil {
+				continue
+			}
+			j.c.access(s, "indexes")
+		}
+		if key.K == eConst && key.Op == "str" {
+			j.helperUse(obj, &Node{K: eGetattr, Name: key.Str}, "["+strconv.Quote(key.Str)+"]")
+		} else {
+			j.helperUse(obj, n, "["+render(key, 0)+"]")
+		}
+		return
+	}
+	j.helperUse(obj, n, "["+render(key, 0)+"]")
+	if j.numeric(key, 0) || j.sameMapping(obj, key) {
+		return
+	}
+	j.computed(render(obj, 0)+"["+render(key, 0)+"]", key, "indexes with")
+}
+
+// computed reports a name computed at render time: medium when it is
+// plain data (a message field), high when string operations build it.
+func (j *judge) computed(ev string, key *Node, how string) {
+	if j.built(key, 0) {
+		j.c.add(checks.SeverityHigh, ev,
+			"%s a name built at render time from pieces ward cannot resolve (%s); Jinja falls back to getattr for string keys, the standard way to hide __class__ and friends", how, clip(ev))
+		return
+	}
+	j.c.add(checks.SeverityMedium, ev,
+		"%s a key taken from data at render time (%s); Jinja falls back to getattr for string keys, so whoever controls that data chooses which attribute is read", how, clip(ev))
+}
+
+// built reports whether e involves string construction (operators,
+// formatting, joining, slicing, character codes) rather than reading a
+// value.
+func (j *judge) built(e *Node, depth int) bool {
+	if e == nil || depth > 32 {
+		return false
+	}
+	switch e.K {
+	case eBin:
+		return e.Op == "~" || e.Op == "+" || e.Op == "%" || e.Op == "*"
+	case eFilter:
+		switch e.Name {
+		case "join", "format", "replace", "reverse", "string", "list", "first", "last", "batch", "slice", "urlencode", "center", "wordwrap", "indent", "truncate":
+			return true
+		}
+		return j.built(e.A[0], depth+1)
+	case eCall:
+		if e.A[0].K == eGetattr {
+			switch e.A[0].Name {
+			case "join", "format", "replace", "lower", "upper", "strip", "lstrip", "rstrip", "split", "rsplit", "title", "swapcase":
+				return true
+			}
+		}
+	case eGetitem:
+		return e.A[1].K == eSlice || j.built(e.A[0], depth+1)
+	case eName, eGetattr:
+		k := targetKey(e)
+		if k == "" || j.evaluing[k] {
+			return false
+		}
+		j.evaluing[k] = true
+		defer delete(j.evaluing, k)
+		for _, a := range j.assigned[k] {
+			if j.built(a, depth+1) {
+				return true
+			}
+		}
+		for _, l := range j.loopOver[k] {
+			if j.built(l, depth+1) {
+				return true
+			}
+		}
+	case eCond:
+		return j.built(e.A[0], depth+1) || j.built(e.A[2], depth+1)
+	}
+	return false
+}
+
+func (j *judge) call(n *Node) {
+	fn := n.A[0]
+	c := j.c
+	if fn.K == eName && !j.local[fn.Name] && dangerousCalls[fn.Name] {
+		c.add(checks.SeverityCritical, fn.Name+"(", "calls the Python builtin %s(), which a chat template has no reason to use", fn.Name)
+	}
+	if fn.K == eGetattr && fn.Name == "format" {
+		// '{0.__class__}'.format(x): format fields read attributes
+		if v, ok := j.values(fn.A[0], 0); ok {
+			for _, s := range v {
+				if formatField.MatchString(s) {
+					c.add(checks.SeverityCritical, s, "formats with the field %q, which reads attributes of its argument (str.format follows '.' and '[')", clip(formatField.FindString(s)))
+				}
+			}
+		}
+	}
+	if v, ok := j.values(n, 0); ok {
+		for _, s := range v {
+			c.assembled(s, "a string method")
+		}
+	}
+}
+
+var formatField = regexp.MustCompile(`\{[^{}]*[.\[][^{}]*\}`)
+
+func (j *judge) filter(n *Node) {
+	c := j.c
+	if n.A[0] != nil {
+		j.helperUse(n.A[0], n, "|"+n.Name)
+	}
+	args := n.A[1:]
+	var positional []*Node
+	for _, a := range args {
+		if a.K == eKw {
+			if a.Name == "attribute" {
+				j.attrName(n.Name, a.A[0])
+			}
+			continue
+		}
+		positional = append(positional, a)
+	}
+	if i, ok := attributeArg[n.Name]; ok && i >= 0 && i < len(positional) {
+		j.attrName(n.Name, positional[i])
+	}
+	// map('attr', name) / map(filtername) / select(testname)
+	if (n.Name == "map" || n.Name == "select" || n.Name == "reject") && len(positional) > 0 {
+		v, ok := j.values(positional[0], 0)
+		if !ok {
+			c.add(checks.SeverityHigh, "|"+n.Name+"("+render(positional[0], 0)+")",
+				"applies a filter or test whose name is computed at render time (|%s(%s))", n.Name, clip(render(positional[0], 0)))
+		} else if n.Name == "map" && len(positional) > 1 {
+			for _, s := range v {
+				if s == "attr" {
+					j.attrName("map('attr')", positional[1])
+				}
+			}
+		}
+	}
+	if (n.Name == "selectattr" || n.Name == "rejectattr") && len(positional) > 1 {
+		if _, ok := j.values(positional[1], 0); !ok {
+			c.add(checks.SeverityHigh, "|"+n.Name+"(…, "+render(positional[1], 0)+")",
+				"applies a test whose name is computed at render time (|%s)", n.Name)
+		}
+	}
+	if v, ok := j.values(n, 0); ok {
+		for _, s := range v {
+			c.assembled(s, "filters")
+		}
+	}
+}
+
+// attrName judges the attribute name a filter reads (dotted paths and
+// integers allowed, as in Jinja's make_attrgetter).
+func (j *judge) attrName(filter string, e *Node) {
+	v, ok := j.values(e, 0)
+	if !ok {
+		ev := "|" + filter + "(" + render(e, 0) + ")"
+		if filter == "attr" {
+			j.c.add(checks.SeverityHigh, "|attr("+render(e, 0)+")",
+				"reads an attribute whose name is computed at render time (|attr with a non-literal name), a standard sandbox-escape obfuscation")
+			return
+		}
+		j.c.add(checks.SeverityHigh, ev, "reads attributes whose name is computed at render time (%s)", clip(ev))
+		return
+	}
+	how := "uses |" + filter + " to read"
+	if filter != "attr" {
+		how = "uses |" + filter + "(attribute=…) to read"
+	}
+	for _, s := range v {
+		for _, part := range strings.Split(s, ".") {
+			if _, err := strconv.Atoi(part); err == nil {
+				continue
+			}
+			j.c.access(part, how)
+		}
+	}
+}
+
+var underscoreAttr = regexp.MustCompile(`\.\s*(_[A-Za-z0-9_]*)`)
+var literalRe = regexp.MustCompile(`'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"`)
+
+// textScan judges a template that did not parse (or is over the size
+// bound) by its unambiguous signs only: underscore attributes after a dot
+// and dunder names in string literals. Nothing that needs the syntax
+// (is this bracket a subscript or a list?) is guessed.
+func textScan(s string, c *collector) {
+	for _, m := range underscoreAttr.FindAllStringSubmatch(s, 10000) {
+		c.access(m[1], "reads")
+	}
+	for _, m := range literalRe.FindAllString(s, 10000) {
+		v := unescape(m[1 : len(m)-1])
+		if d := dunder.FindString(v); d != "" {
+			c.add(checks.SeverityHigh, v, "contains the string %q, which names the Python internal %s", clip(v), d)
+		}
+	}
+}

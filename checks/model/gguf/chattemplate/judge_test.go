@@ -1,0 +1,119 @@
+package chattemplate
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// Escapes hidden in the places the gonja-based walker never judged, and
+// names computed at render time (issue 13).
+func TestWholeTreeIsJudged(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      checks.Severity
+		evidence  string
+	}{
+		{"set expression", `{% set x = ()|attr('__class__') %}{{ x }}`, checks.SeverityCritical, "__class__"},
+		{"block set constant", `{% set k %}__class__{% endset %}{{ ''[k] }}`, checks.SeverityCritical, "__class__"},
+		{"block set filters", `{% set k | upper %}__CLASS__{% endset %}{{ ''[k|lower] }}`, checks.SeverityCritical, "__class__"},
+		{"with", `{% with g = lipsum.__globals__ %}{{ g }}{% endwith %}`, checks.SeverityCritical, "__globals__"},
+		{"filter block", `{% filter attr('__doc__') %}x{% endfilter %}`, checks.SeverityCritical, "__doc__"},
+		{"call block", `{% macro m() %}{{ caller() }}{% endmacro %}{% call m() %}{{ cycler.__init__ }}{% endcall %}`, checks.SeverityCritical, "__init__"},
+		{"macro default", `{% macro m(x=self._TemplateReference__context) %}{{ x }}{% endmacro %}{{ m() }}`, checks.SeverityHigh, "_TemplateReference__context"},
+		{"for condition", `{% for m in messages if m.__class__ %}{{ m }}{% endfor %}`, checks.SeverityCritical, "__class__"},
+		{"percent c", `{{ ''[('%c' % 95) * 2 ~ 'class' ~ ('%c' % 95) * 2] }}`, checks.SeverityCritical, "__class__"},
+		{"set variable join", `{% set p = ['__cla', 'ss__'] %}{% set k = p|join %}{{ ()|attr(k) }}`, checks.SeverityCritical, "__class__"},
+		{"loop over constants", `{% for k in ['__globals__'] %}{{ lipsum[k] }}{% endfor %}`, checks.SeverityCritical, "__globals__"},
+		{"reversed slice", `{{ ''['__ssalc__'[::-1]] }}`, checks.SeverityCritical, "__class__"},
+		{"computed subscript from data", `{{ cycler[messages[0].content][messages[1].content] }}`, checks.SeverityHigh, "cycler["},
+		{"computed subscript built", `{% set ns = namespace(s='') %}{% for c in messages[0].content %}{% set ns.s = ns.s ~ c %}{% endfor %}{{ x[ns.s ~ ''] }}`, checks.SeverityHigh, "x["},
+		{"repr characters", `{% set u = (lipsum|string)[18] %}{{ ''|attr(u ~ u ~ 'class' ~ u ~ u) }}`, checks.SeverityHigh, "|attr("},
+		{"map attribute computed", `{{ messages|map(attribute=messages[0].content)|list }}`, checks.SeverityHigh, "map("},
+		{"map attribute dunder", `{{ messages|map(attribute='__class__.__init__')|list }}`, checks.SeverityCritical, "__init__"},
+		{"map attr filter", `{{ [lipsum]|map('attr', '__globals__')|list }}`, checks.SeverityCritical, "__globals__"},
+		{"selectattr", `{{ messages|selectattr('__class__')|list }}`, checks.SeverityCritical, "__class__"},
+		{"sort attribute", `{{ messages|sort(false, false, '_private')|list }}`, checks.SeverityHigh, "_private"},
+		{"groupby", `{{ messages|groupby('__class__') }}`, checks.SeverityCritical, "__class__"},
+		{"sum attribute", `{{ messages|sum(attribute=k) }}`, checks.SeverityHigh, "sum("},
+		{"computed map filter", `{{ messages|map(f)|list }}`, checks.SeverityHigh, "map("},
+		{"namespace beyond use", `{{ namespace.__init__ }}`, checks.SeverityCritical, "__init__"},
+		{"helper attribute", `{{ joiner.x }}`, checks.SeverityHigh, "joiner.x"},
+		{"loop object", `{% for m in messages %}{{ loop._after }}{% endfor %}`, checks.SeverityHigh, "_after"},
+		{"loop helper filter", `{{ range|string }}`, checks.SeverityHigh, "range|string"},
+		{"format field", `{{ '{0.__class__}'.format(messages) }}`, checks.SeverityCritical, "{0.__class__}"},
+		{"dict kwarg", `{{ dict(__class__=1) }}`, checks.SeverityCritical, "__class__"},
+		{"include", `{% include '/etc/passwd' %}`, checks.SeverityHigh, "include"},
+		{"generation with payload", `{% for m in messages %}{% generation %}{{ m.__class__ }}{% endgeneration %}{% endfor %}`, checks.SeverityCritical, "__class__"},
+		{"octal escapes", `{{ ''|attr('\137\137class\137\137') }}`, checks.SeverityCritical, `\137`},
+		{"large template", strings.Repeat("{{ message['content'] }}", 60000) + "{{ ()|attr('__cla' ~ 'ss__') }}", checks.SeverityCritical, "__class__"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Analyse(tc.src)
+			if !r.Parsed {
+				t.Fatalf("did not parse: %s", r.ParseError)
+			}
+			if r.Worst() != tc.want {
+				t.Errorf("worst = %v, want %v; indicators %+v", r.Worst(), tc.want, r.Indicators)
+			}
+			found := false
+			for _, i := range r.Indicators {
+				found = found || strings.Contains(i.Evidence, tc.evidence)
+			}
+			if !found {
+				t.Errorf("no indicator with evidence %q: %+v", tc.evidence, r.Indicators)
+			}
+		})
+	}
+}
+
+// Constructs real templates use must stay quiet: numeric and same-mapping
+// subscripts, documented helper use, transformers' extensions.
+func TestDocumentedUseIsQuiet(t *testing.T) {
+	for _, src := range []string{
+		`{% for i in range(messages|length) %}{{ messages[i]['content'] }}{{ messages[loop.index0 - 1] }}{% endfor %}`,
+		`{% for k in tool.parameters %}{{ tool.parameters[k] }}{% endfor %}{% for k, v in d|items %}{{ d[k] }}{% endfor %}`,
+		`{% set ns = namespace(a=1) %}{% set ns.a = ns.a + 1 %}{{ ns.a }}{{ cycler('a','b').next() }}{{ joiner(', ')() }}`,
+		`{% for m in messages %}{% if loop.first %}{{ loop.cycle('a', 'b') }}{% endif %}{% if m is not none and m.role in ['user', 'system'] %}{% break %}{% endif %}{% continue %}{% endfor %}`,
+		`{{ raise_exception('bad') }}{{ strftime_now('%d %b %Y') }}{{ tools|tojson(indent=4) }}{{ x if y }}{{ a is divisibleby 3 }}`,
+		`{%- generation -%}{{ m.content }}{%- endgeneration -%}{% raw %}{{ not parsed }}{% endraw %}{# comment #}`,
+		`{{ {'a': {'b': 1}}['a'] }}{{ messages[-1]['content'][:10] }}{{ "a" "b" }}{{ 1_000 + 0x10 }}{{ x.0.y }}`,
+		`{% block b %}{{ self.b() }}{% endblock %}{% macro f(a, b=[1, 2], c={'k': 'v'}) %}{{ varargs }}{% endmacro %}`,
+	} {
+		r := Analyse(src)
+		if !r.Parsed {
+			t.Errorf("%s: did not parse: %s", src, r.ParseError)
+			continue
+		}
+		if len(r.Indicators) > 0 {
+			t.Errorf("%s: flagged %+v", src, r.Indicators)
+		}
+	}
+}
+
+// A template that does not parse is never read as something it is not:
+// ['system', …] in a broken template is a list, not a subscript.
+func TestParseFailureInventsNothing(t *testing.T) {
+	for _, src := range []string{
+		`{% if message['role'] in ['system', 'user'] %}{{ x }`,
+		`{% for m in messages %}{{ m.content | os }}{% endfr %}`,
+		`{% unknown_tag %}{{ eval }}`,
+	} {
+		r := Analyse(src)
+		if r.Parsed {
+			t.Errorf("%s: parsed", src)
+		}
+		if len(r.Indicators) > 0 {
+			t.Errorf("%s: a broken template got findings: %+v", src, r.Indicators)
+		}
+	}
+}
+
+func TestBounds(t *testing.T) {
+	deep := strings.Repeat("(", 2000) + "1" + strings.Repeat(")", 2000)
+	r := Analyse("{{ " + deep + " }}")
+	if !r.Truncated {
+		t.Errorf("nesting past the bound must be reported as truncated: %+v", r)
+	}
+}
