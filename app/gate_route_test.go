@@ -5,25 +5,31 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/google/go-github/v66/github"
+	"github.com/riverqueue/river"
 )
 
+// route parses a delivery body as the handler does and routes it.
+func route(t *testing.T, event, body string) ([]river.JobArgs, *ReviewArgs, string) {
+	t.Helper()
+	payload, err := parseHook(event, []byte(body))
+	if err != nil {
+		t.Fatalf("parse %s: %v", event, err)
+	}
+	return routeEvent(payload, "d1", slog.Default())
+}
+
 func TestRouteGateEvents(t *testing.T) {
-	inst := &github.Installation{ID: github.Int64(7)}
-	rp := &github.Repository{FullName: github.String("acme/models")}
-	pr := &github.PullRequest{Head: &github.PullRequestBranch{SHA: github.String("h1")}}
+	const common = `"repository":{"full_name":"acme/models"},"installation":{"id":7}`
 
 	// Closed: no job, but the PR's reviews are cancelled (all head SHAs).
-	jobs, cancel, _ := routeEvent(&github.PullRequestEvent{Action: github.String("closed"), Number: github.Int(3),
-		PullRequest: pr, Repo: rp, Installation: inst}, "d1", slog.Default())
+	jobs, cancel, _ := route(t, "pull_request", `{"action":"closed","number":3,"pull_request":{"head":{"sha":"h1"}},`+common+`}`)
 	if len(jobs) != 0 || cancel == nil || cancel.PR != 3 || cancel.Repo != "acme/models" || cancel.HeadSHA != "" {
 		t.Fatalf("closed: jobs %v cancel %+v", jobs, cancel)
 	}
 
 	// Merge group: a review of the group's head against its base, no PR.
-	jobs, _, why := routeEvent(&github.MergeGroupEvent{Action: github.String("checks_requested"), Repo: rp, Installation: inst,
-		MergeGroup: &github.MergeGroup{HeadSHA: github.String("g1"), BaseSHA: github.String("b1"),
-			HeadRef: github.String("refs/heads/gh-readonly-queue/main/pr-12-abc")}}, "d2", slog.Default())
+	jobs, _, why := route(t, "merge_group", `{"action":"checks_requested","merge_group":{"head_sha":"g1","base_sha":"b1",
+		"head_ref":"refs/heads/gh-readonly-queue/main/pr-12-abc"},`+common+`}`)
 	if len(jobs) != 1 {
 		t.Fatalf("merge group: %v (%s)", jobs, why)
 	}
@@ -31,16 +37,13 @@ func TestRouteGateEvents(t *testing.T) {
 	if a.HeadSHA != "g1" || a.MergeGroup == nil || a.MergeGroup.BaseSHA != "b1" || a.PR != 0 {
 		t.Fatalf("merge group job %+v", a)
 	}
-	if jobs, _, _ := routeEvent(&github.MergeGroupEvent{Action: github.String("destroyed"), Repo: rp, Installation: inst,
-		MergeGroup: &github.MergeGroup{HeadSHA: github.String("g1"), BaseSHA: github.String("b1")}}, "d3", slog.Default()); len(jobs) != 0 {
+	if jobs, _, _ := route(t, "merge_group", `{"action":"destroyed","merge_group":{"head_sha":"g1","base_sha":"b1"},`+common+`}`); len(jobs) != 0 {
 		t.Fatal("merge group destroyed queued a review")
 	}
 
 	// The "Explain findings" button becomes a command job on the run's PR.
-	run := &github.CheckRun{ID: github.Int64(99), Name: github.String(CheckRunName), HeadSHA: github.String("h1"),
-		PullRequests: []*github.PullRequest{{Number: github.Int(3)}}}
-	jobs, _, _ = routeEvent(&github.CheckRunEvent{Action: github.String("requested_action"), CheckRun: run, Repo: rp, Installation: inst,
-		RequestedAction: &github.RequestedAction{Identifier: "explain"}, Sender: &github.User{Login: github.String("maint")}}, "d4", slog.Default())
+	jobs, _, _ = route(t, "check_run", `{"action":"requested_action","check_run":{"id":99,"name":"ward","head_sha":"h1",
+		"pull_requests":[{"number":3}]},"requested_action":{"identifier":"explain"},"sender":{"login":"maint"},`+common+`}`)
 	if len(jobs) != 1 {
 		t.Fatalf("explain: %v", jobs)
 	}

@@ -1,21 +1,28 @@
 package app
 
 import (
+	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // ReviewArgs queues one review of one PR at one head SHA. River keeps it
-// unique by (repo, PR, head SHA, trigger): a duplicate push or a webhook
-// redelivery does not review twice, while /rescan (its own trigger) does.
+// unique by (repo, PR, head SHA, coalescing key): a duplicate push or a
+// webhook redelivery does not review twice; a replayed "reopened" or re-run
+// (the same signed body under fresh delivery ids) joins the identical review
+// already queued or running, while a later one, after it finished, runs.
 type ReviewArgs struct {
 	InstallationID int64  `json:"installation_id"`
 	Repo           string `json:"repo" river:"unique"`
 	PR             int    `json:"pr" river:"unique"`
 	HeadSHA        string `json:"head_sha" river:"unique"`
-	Trigger        string `json:"trigger" river:"unique"`
-	DeliveryID     string `json:"delivery_id"`
+	Trigger        string `json:"trigger"`
+	// Coalesce is set from Trigger when the job is encoded (see MarshalJSON).
+	Coalesce   string `json:"coalesce" river:"unique"`
+	DeliveryID string `json:"delivery_id"`
 	// MergeGroup reviews a merge queue's group commit instead of a PR.
 	MergeGroup *MergeGroupRef `json:"merge_group,omitempty"`
 }
@@ -30,9 +37,35 @@ type MergeGroupRef struct {
 func (ReviewArgs) Kind() string { return "review" }
 
 // InsertOpts: retries with River's exponential backoff; unique by the
-// fields tagged above.
-func (ReviewArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: reviewMaxAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+// fields tagged above. A push is reviewed once for good; other triggers are
+// coalesced only with identical reviews still waiting or running.
+func (a ReviewArgs) InsertOpts() river.InsertOpts {
+	u := river.UniqueOpts{ByArgs: true}
+	if k := coalesceKey(a.Trigger); k != "push" && k != "merge-group" {
+		u.ByState = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
+			rivertype.JobStateRunning, rivertype.JobStateScheduled, rivertype.JobStateRetryable}
+	}
+	return river.InsertOpts{MaxAttempts: reviewMaxAttempts, UniqueOpts: u}
+}
+
+// coalesceKey is the kind of a trigger ("reopened", "rerun", …) without the
+// delivery or comment that raised it. A maintainer's command that changed
+// what is enforced keeps its own key: it must not join a review that loaded
+// the ignores before it.
+func coalesceKey(trigger string) string {
+	kind, _, _ := strings.Cut(trigger, ":")
+	if kind == "command" {
+		return trigger
+	}
+	return kind
+}
+
+// MarshalJSON fills Coalesce, the unique field River reads from the encoded
+// arguments, from Trigger.
+func (a ReviewArgs) MarshalJSON() ([]byte, error) {
+	type plain ReviewArgs
+	a.Coalesce = coalesceKey(a.Trigger)
+	return json.Marshal(plain(a))
 }
 
 const reviewMaxAttempts = 6

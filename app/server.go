@@ -56,6 +56,10 @@ type Server struct {
 	metrics *Metrics
 	baseCtx context.Context
 	llm     *review.LLM // nil: no second opinion
+	// rejected rate-limits the log lines of rejected webhook requests.
+	rejected *logLimiter
+	// bodyTimeout bounds reading one webhook body (webhookBodyTimeout).
+	bodyTimeout time.Duration
 
 	mu      sync.RWMutex
 	clients *Clients
@@ -71,7 +75,8 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, baseCtx: ctx, setup: newSetupState()}
+	s := &Server{cfg: cfg, log: cfg.Logger, baseCtx: ctx, setup: newSetupState(), rejected: newLogLimiter(time.Second),
+		bodyTimeout: webhookBodyTimeout}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &reviewWorker{s: s})
 	river.AddWorker(workers, &commandWorker{s: s})
