@@ -246,9 +246,15 @@ func routeEvent(payload any, delivery string, log *slog.Logger) (jobs []river.Jo
 		if e.Action != "rerequested" && !(e.Action == "requested_action" && e.RequestedAction.Identifier == "rerun") {
 			return nil, nil, "check_run action " + e.Action
 		}
+		// Each button is its own kind of request: pressing "Re-run" and then
+		// "Re-run ward" asks twice; replaying one of them does not.
+		trigger := "rerun:" + delivery
+		if e.Action == "requested_action" {
+			trigger = "rerun-button:" + delivery
+		}
 		for _, pr := range run.PullRequests {
 			jobs = append(jobs, ReviewArgs{InstallationID: e.Installation.ID, Repo: e.Repo.FullName,
-				PR: pr.Number, HeadSHA: run.HeadSHA, Trigger: "rerun:" + delivery, DeliveryID: delivery})
+				PR: pr.Number, HeadSHA: run.HeadSHA, Trigger: trigger, DeliveryID: delivery})
 		}
 		if len(jobs) == 0 { // GitHub leaves pull_requests empty for forks: find them by commit
 			jobs = append(jobs, rerunByCommit(e.Installation.ID, e.Repo.FullName, run.HeadSHA, delivery))
@@ -260,7 +266,7 @@ func routeEvent(payload any, delivery string, log *slog.Logger) (jobs []river.Jo
 		}
 		trigger := "push"
 		if e.Action == "rerequested" {
-			trigger = "rerun:" + delivery
+			trigger = "rerun-suite:" + delivery
 		}
 		for _, pr := range e.CheckSuite.PullRequests {
 			jobs = append(jobs, ReviewArgs{InstallationID: e.Installation.ID, Repo: e.Repo.FullName,
