@@ -1,6 +1,9 @@
 package checks
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestFingerprintStableAcrossMoves(t *testing.T) {
 	mk := func(line int, ev string) Finding {
@@ -63,5 +66,25 @@ func TestInlineSuppressionsAnyCommentSyntax(t *testing.T) {
 		if sups[i] != want[i] {
 			t.Errorf("suppression %d = %+v, want %+v", i, sups[i], want[i])
 		}
+	}
+}
+
+func TestBareInlineSuppressionIsReported(t *testing.T) {
+	src := []byte("x = torch.load(p)  # ward:ignore\n" +
+		"<!-- ward:ignore -->\n" +
+		"A `ward:ignore` comment needs a reason.\n" +
+		"y = 1 # ward:ignore code-x\n")
+	fs := ApplyInlineSuppressions("a.py", src, []Finding{{RuleID: "code-torch-load-unsafe", Severity: SeverityHigh, Path: "a.py", StartLine: 1}})
+	var bad []int
+	for _, f := range fs {
+		if f.RuleID == RuleBadSuppression {
+			bad = append(bad, f.StartLine)
+		}
+		if f.RuleID == "code-torch-load-unsafe" && f.Suppressed {
+			t.Error("a bare ward:ignore silenced a finding")
+		}
+	}
+	if fmt.Sprint(bad) != "[1 2 4]" {
+		t.Fatalf("bad suppressions on lines %v, want [1 2 4] (line 3 is prose)", bad)
 	}
 }

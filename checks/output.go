@@ -21,6 +21,9 @@ type Report struct {
 	Files    int       `json:"files"`
 	Bytes    int64     `json:"bytes"`
 	Findings []Finding `json:"findings"`
+	// Excerpt, when set, gives the text output the finding's lines (already
+	// masked), numbered from the finding's StartLine.
+	Excerpt func(f Finding) []string `json:"-"`
 }
 
 // Failing returns the unsuppressed findings at or above the threshold.
@@ -54,10 +57,16 @@ func WriteText(w io.Writer, r Report) error {
 			title = rule.Title + " [" + f.RuleID + "]"
 		}
 		ew.printf("%s: %s: %s\n", loc, strings.ToUpper(f.Severity.String()), title)
+		if r.Excerpt != nil && f.StartLine > 0 {
+			for i, line := range r.Excerpt(f) {
+				ew.printf("  %5d | %s\n", f.StartLine+i, line)
+			}
+		}
 		ew.printf("    %s\n", indent(f.Message, "    "))
 		if fix := fixText(f); fix != "" {
 			ew.printf("    fix: %s\n", indent(fix, "    "))
 		}
+		ew.printf("    docs: %s#%s\n", RulesDocURL, f.RuleID)
 	}
 	suppressed := len(r.Findings) - shown
 	failing := len(r.Failing())

@@ -19,7 +19,9 @@ type Suppression struct {
 	Standalone bool
 }
 
-var ignoreRe = regexp.MustCompile(`ward:ignore\s+([A-Za-z0-9_.,*-]+)[ \t]*(.*)$`)
+// The rule is optional in the pattern so that a bare `ward:ignore` is seen,
+// and reported, rather than skipped as if it were not there.
+var ignoreRe = regexp.MustCompile(`ward:ignore(?:\s+([A-Za-z0-9*][A-Za-z0-9_.,*-]*))?[ \t]*(.*)$`)
 
 // InlineSuppressions finds `ward:ignore RULE reason` in a comment of any
 // language (#, //, /* */, <!-- -->, --, JSX {/* */}). One comment may name
@@ -47,6 +49,15 @@ func InlineSuppressions(content []byte) []Suppression {
 			reason = strings.TrimSpace(strings.TrimSuffix(reason, end))
 		}
 		reason = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(reason, "--"), ":"))
+		if m[1] == "" {
+			// A bare `ward:ignore` names no rule: it silences nothing, and is
+			// reported. Followed by other text (prose about ward:ignore,
+			// say), it is not a suppression at all.
+			if reason == "" {
+				out = append(out, Suppression{Line: line, Standalone: standalone})
+			}
+			continue
+		}
 		for _, id := range strings.Split(m[1], ",") {
 			if id = strings.TrimSpace(id); id != "" {
 				out = append(out, Suppression{Line: line, RuleID: id, Reason: reason, Standalone: standalone})
@@ -68,6 +79,16 @@ func ApplyInlineSuppressions(path string, content []byte, findings []Finding) []
 	MarkSuppressed(sups, findings)
 	var extra []Finding
 	for _, s := range sups {
+		if s.RuleID == "" {
+			extra = append(extra, Finding{
+				RuleID: RuleBadSuppression, Severity: SeverityLow, Path: path,
+				StartLine: s.Line, EndLine: s.Line,
+				Message: "`ward:ignore` names no rule and gives no reason, so it silences nothing. Write " +
+					"`ward:ignore RULE reason`: the rule it silences and why it does not apply here.",
+				Evidence: "ward:ignore",
+			})
+			continue
+		}
 		if s.Reason == "" {
 			extra = append(extra, Finding{
 				RuleID: RuleBadSuppression, Severity: SeverityLow, Path: path,

@@ -4,6 +4,7 @@
 package code
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,9 @@ func (Check) Rules() []checks.Rule {
 // Scan implements checks.Check.
 func (Check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 	l := langFor(f.Path)
+	if l == langNone && !f.Binary {
+		l = langFromShebang(f.Path, f.Head(256))
+	}
 	if l == langNone {
 		if isShellScript(f.Path) && !f.Binary {
 			return scanShell(f)
@@ -286,4 +290,35 @@ func dedupe(hs []*hit) []*hit {
 		out = append(out, h)
 	}
 	return out
+}
+
+// langFromShebang reads the language of an extensionless script from its
+// `#!` line (`#!/usr/bin/env python3`, `#!/usr/bin/node`): formats are
+// detected by content, and such scripts are code like any other.
+func langFromShebang(path string, head []byte) lang {
+	base := path[strings.LastIndex(path, "/")+1:]
+	if strings.Contains(base, ".") || !bytes.HasPrefix(head, []byte("#!")) {
+		return langNone
+	}
+	line, _, _ := bytes.Cut(head[2:], []byte("\n"))
+	fields := strings.Fields(string(line))
+	if len(fields) == 0 {
+		return langNone
+	}
+	prog := fields[0][strings.LastIndex(fields[0], "/")+1:]
+	if prog == "env" {
+		for _, a := range fields[1:] {
+			if !strings.HasPrefix(a, "-") {
+				prog = a
+				break
+			}
+		}
+	}
+	switch {
+	case strings.HasPrefix(prog, "python"), strings.HasPrefix(prog, "pypy"):
+		return python
+	case prog == "node", prog == "nodejs", prog == "deno", prog == "bun":
+		return javascript
+	}
+	return langNone
 }

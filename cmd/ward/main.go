@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,8 +23,8 @@ const usage = `ward reviews pull requests for the security risks AI/ML work brin
 Usage:
   ward serve                 run the GitHub App (configured by WARD_* environment variables)
   ward scan [flags] PATH...  scan files and directories locally
-  ward rules [--format text|markdown|json]
-                             list every rule
+  ward rules [--format text|markdown|json] [RULE...]
+                             list every rule, or explain the ones named
   ward version               print the version
   ward healthcheck [URL]     exit 0 when a running ward answers /healthz (for container HEALTHCHECKs)
 
@@ -31,9 +32,30 @@ Run "ward <command> -h" for a command's flags.
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() { cancel(signalError{<-sigs}) }()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	cancel(nil)
+	os.Exit(code)
+}
+
+// signalError is the cause of main's context when a signal ended the run.
+type signalError struct{ sig os.Signal }
+
+func (e signalError) Error() string { return "interrupted by " + e.sig.String() }
+
+// interruptedCode is the shell's convention for a process ended by a signal,
+// 128 + its number: 130 for Ctrl-C, 143 for SIGTERM.
+func interruptedCode(ctx context.Context) int {
+	var se signalError
+	if errors.As(context.Cause(ctx), &se) {
+		if s, ok := se.sig.(syscall.Signal); ok {
+			return 128 + int(s)
+		}
+	}
+	return 130
 }
 
 // run dispatches a subcommand and returns the process exit code.
@@ -50,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "rules":
 		return rulesCmd(args[1:], stdout, stderr)
 	case "healthcheck":
-		return healthcheckCmd(ctx, args[1:], stderr)
+		return healthcheckCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "ward %s\n", fullVersion())
 		return 0

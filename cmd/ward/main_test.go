@@ -52,7 +52,7 @@ func TestScanExitCodesAndFormats(t *testing.T) {
 	dir := writeTree(t, map[string][]byte{"tools/helper": elfBytes(t), "README.md": []byte("hello\n")})
 	clean := writeTree(t, map[string][]byte{"README.md": []byte("hello\n")})
 
-	code, out, _ := runWard(t, "scan", dir)
+	code, out, _ := runWard(t, "scan", "--root", dir, dir)
 	if code != 1 || !strings.Contains(out, "tools/helper: HIGH") {
 		t.Fatalf("text scan: exit %d, output:\n%s", code, out)
 	}
@@ -69,7 +69,7 @@ func TestScanExitCodesAndFormats(t *testing.T) {
 		t.Fatalf("missing path: exit %d, want 2", code)
 	}
 
-	code, out, _ = runWard(t, "scan", "--format", "json", dir)
+	code, out, _ = runWard(t, "scan", "--root", dir, "--format", "json", dir)
 	var rep checks.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 1 {
 		t.Fatalf("json: exit %d, %v\n%s", code, err, out)
@@ -78,7 +78,7 @@ func TestScanExitCodesAndFormats(t *testing.T) {
 		t.Fatalf("json findings: %+v", rep.Findings)
 	}
 
-	code, out, _ = runWard(t, "scan", "--format", "sarif", dir)
+	code, out, _ = runWard(t, "scan", "--root", dir, "--format", "sarif", dir)
 	var sarif struct {
 		Version string `json:"version"`
 		Runs    []struct {
@@ -117,7 +117,7 @@ func TestScanConfigIgnores(t *testing.T) {
 	dir := writeTree(t, map[string][]byte{"tools/helper": elfBytes(t)})
 	cfg := filepath.Join(t.TempDir(), "ward.yml")
 	os.WriteFile(cfg, []byte("ignore:\n  - rule: binary-executable\n    path: tools/**\n    reason: built by our release job\n"), 0o644)
-	code, out, _ := runWard(t, "scan", "--config", cfg, dir)
+	code, out, _ := runWard(t, "scan", "--root", dir, "--config", cfg, dir)
 	if code != 0 || !strings.Contains(out, "1 suppressed") {
 		t.Fatalf("exit %d, output:\n%s", code, out)
 	}

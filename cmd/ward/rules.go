@@ -10,33 +10,119 @@ import (
 	"github.com/ward-sec/ward/checks"
 )
 
+const rulesUsage = `Usage: ward rules [--format text|markdown|json] [RULE...]
+
+Lists every rule, or explains the rules named: why it matters, how to fix it,
+an example and references. JSON keys are those of ward scan's JSON output.
+
+Flags:
+`
+
 func rulesCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text, markdown or json")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fl := flag.NewFlagSet("rules", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	format := fl.String("format", "text", "output format: text, markdown or json")
+	fl.Usage = func() {
+		fmt.Fprint(fl.Output(), rulesUsage)
+		fl.PrintDefaults()
+	}
+	ids, help, err := parseArgs(fl, args)
+	if help {
+		fl.SetOutput(stdout)
+		fl.Usage()
+		return 0
+	}
+	if err != nil {
+		return usageError(fl, stderr, err)
 	}
 	rules := checks.Rules()
+	if len(ids) > 0 {
+		rules = rules[:0:0]
+		for _, id := range ids {
+			r, ok := checks.LookupRule(id)
+			if !ok {
+				fmt.Fprintf(stderr, "ward rules: no rule %q (\"ward rules\" lists them)\n", id)
+				return 2
+			}
+			rules = append(rules, r)
+		}
+	}
 	switch *format {
 	case "text":
+		if len(ids) > 0 {
+			for i, r := range rules {
+				if i > 0 {
+					fmt.Fprintln(stdout)
+				}
+				fmt.Fprint(stdout, ruleText(r))
+			}
+			return 0
+		}
 		for _, r := range rules {
 			fmt.Fprintf(stdout, "%-40s %-8s %s\n", r.ID, r.Severity, r.Title)
 		}
 	case "markdown":
+		if len(ids) > 0 {
+			for _, r := range rules {
+				fmt.Fprint(stdout, ruleMarkdown(r))
+			}
+			return 0
+		}
 		fmt.Fprint(stdout, RulesMarkdown(rules))
 	case "json":
+		out := make([]ruleJSON, 0, len(rules))
+		for _, r := range rules {
+			out = append(out, toRuleJSON(r))
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(rules); err != nil {
+		var v any = out
+		if len(ids) == 1 {
+			v = out[0]
+		}
+		if err := enc.Encode(v); err != nil {
 			fmt.Fprintf(stderr, "ward rules: %v\n", err)
 			return 2
 		}
 	default:
-		fmt.Fprintf(stderr, "ward rules: unknown format %q (want text, markdown or json)\n", *format)
-		return 2
+		return usageError(fl, stderr, fmt.Errorf("unknown format %q (want text, markdown or json)", *format))
 	}
 	return 0
+}
+
+// ruleJSON is a rule as `ward rules --format json` prints it: the keys the
+// findings of `ward scan --format json` use (rule_id, severity, fix, ...).
+type ruleJSON struct {
+	RuleID     string          `json:"rule_id"`
+	Title      string          `json:"title"`
+	Severity   checks.Severity `json:"severity"`
+	Family     string          `json:"family"`
+	Why        string          `json:"why"`
+	Fix        string          `json:"fix"`
+	FixExample string          `json:"fix_example,omitempty"`
+	References []string        `json:"references"`
+	Supersedes []string        `json:"supersedes,omitempty"`
+	HelpURI    string          `json:"help_uri"`
+}
+
+func toRuleJSON(r checks.Rule) ruleJSON {
+	return ruleJSON{RuleID: r.ID, Title: r.Title, Severity: r.Severity, Family: r.Family, Why: r.Why,
+		Fix: r.Fix, FixExample: r.FixExample, References: r.References, Supersedes: r.Supersedes,
+		HelpURI: checks.RulesDocURL + "#" + r.ID}
+}
+
+// ruleText explains one rule for a terminal.
+func ruleText(r checks.Rule) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s — %s\nseverity %s, family %s\n\n%s\n\nHow to fix: %s\n", r.ID, r.Title, r.Severity, r.Family, r.Why, r.Fix)
+	if r.FixExample != "" {
+		fmt.Fprintf(&b, "\n    %s\n", strings.ReplaceAll(r.FixExample, "\n", "\n    "))
+	}
+	if len(r.References) > 0 {
+		fmt.Fprintf(&b, "\nReferences: %s\n", strings.Join(r.References, ", "))
+	}
+	fmt.Fprintf(&b, "Docs: %s#%s\n", checks.RulesDocURL, r.ID)
+	return b.String()
 }
 
 // RulesMarkdown renders docs/rules.md; a test keeps the committed file equal to it.
@@ -48,17 +134,25 @@ func RulesMarkdown(rules []checks.Rule) string {
 		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s |\n", r.ID, r.ID, r.Severity, r.Title)
 	}
 	for _, r := range rules {
-		fmt.Fprintf(&b, "\n## %s\n\n**%s** — severity `%s`, family `%s`\n\n%s\n\n**How to fix.** %s\n",
-			r.ID, r.Title, r.Severity, r.Family, r.Why, r.Fix)
-		if r.FixExample != "" {
-			fmt.Fprintf(&b, "\n```\n%s\n```\n", r.FixExample)
-		}
-		if len(r.Supersedes) > 0 {
-			fmt.Fprintf(&b, "\nReplaces, on the same lines: %s\n", strings.Join(r.Supersedes, ", "))
-		}
-		if len(r.References) > 0 {
-			fmt.Fprintf(&b, "\nReferences: %s\n", strings.Join(r.References, ", "))
-		}
+		b.WriteString("\n")
+		b.WriteString(ruleMarkdown(r))
+	}
+	return b.String()
+}
+
+// ruleMarkdown is one rule's section of docs/rules.md.
+func ruleMarkdown(r checks.Rule) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s\n\n**%s** — severity `%s`, family `%s`\n\n%s\n\n**How to fix.** %s\n",
+		r.ID, r.Title, r.Severity, r.Family, r.Why, r.Fix)
+	if r.FixExample != "" {
+		fmt.Fprintf(&b, "\n```\n%s\n```\n", r.FixExample)
+	}
+	if len(r.Supersedes) > 0 {
+		fmt.Fprintf(&b, "\nReplaces, on the same lines: %s\n", strings.Join(r.Supersedes, ", "))
+	}
+	if len(r.References) > 0 {
+		fmt.Fprintf(&b, "\nReferences: %s\n", strings.Join(r.References, ", "))
 	}
 	return b.String()
 }

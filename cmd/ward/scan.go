@@ -2,88 +2,145 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/secrets"
+	"github.com/ward-sec/ward/engine"
 	"github.com/ward-sec/ward/review"
 )
 
-func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+const scanUsage = `Usage: ward scan [flags] PATH...
+
+Scans files and directories ("-" reads standard input) and prints findings.
+Flags may come before or after the paths. Paths in every output are relative
+to the working directory, or to --root.
+
+Exit status: 0 nothing at or above the threshold, 1 findings at or above it,
+2 usage error, 130 interrupted.
+
+Flags:
+`
+
+// scanFlags are ward scan's options.
+type scanFlags struct {
+	format    string
+	failOn    checks.Severity
+	failOnSet bool
+	config    string
+	root      string
+	jobs      int
+	stdinName string
+	paths     []string
+}
+
+func parseScanFlags(args []string, stdout, stderr io.Writer) (*scanFlags, int, bool) {
+	sf := &scanFlags{failOn: checks.SeverityHigh}
 	fl := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	format := fl.String("format", "text", "output format: text, json or sarif")
-	failOn := checks.SeverityHigh
-	fl.Var(&failOn, "fail-on", "exit 1 when a finding is at or above this severity (info, low, medium, high, critical, none)")
-	configPath := fl.String("config", "", "a ward.yml to apply (default: none)")
-	jobs := fl.Int("jobs", runtime.GOMAXPROCS(0), "files analysed at once")
+	fl.StringVar(&sf.format, "format", "text", "output format: text, json or sarif")
+	fl.Var(&sf.failOn, "fail-on", "exit 1 when a finding is at or above this severity (info, low, medium, high, critical, none)")
+	fl.StringVar(&sf.config, "config", "", "a ward.yml to apply (default: the repository's .github/ward.yml when scanning inside one; \"none\" for none)")
+	fl.StringVar(&sf.root, "root", "", "report paths relative to this directory (default: the working directory)")
+	fl.IntVar(&sf.jobs, "jobs", runtime.GOMAXPROCS(0), "files analysed at once")
+	fl.StringVar(&sf.stdinName, "stdin-filename", "stdin", "the path reported for \"-\" (its extension picks the language)")
 	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: ward scan [--format text|json|sarif] [--fail-on SEVERITY] [--config FILE] PATH...\n\n")
+		fmt.Fprint(fl.Output(), scanUsage)
 		fl.PrintDefaults()
-		fmt.Fprint(stderr, "\nExit status: 0 nothing at or above the threshold, 1 findings at or above it, 2 usage or I/O error.\n")
 	}
-	if err := fl.Parse(args); err != nil {
-		return 2
-	}
-	failOnSet := false
-	fl.Visit(func(f *flag.Flag) { failOnSet = failOnSet || f.Name == "fail-on" })
-	if fl.NArg() == 0 {
+	paths, help, err := parseArgs(fl, args)
+	if help {
+		fl.SetOutput(stdout)
 		fl.Usage()
-		return 2
+		return nil, 0, false
 	}
-	switch *format {
+	if err != nil {
+		return nil, usageError(fl, stderr, err), false
+	}
+	fl.Visit(func(f *flag.Flag) { sf.failOnSet = sf.failOnSet || f.Name == "fail-on" })
+	if len(paths) == 0 {
+		return nil, usageError(fl, stderr, errors.New("no PATH given")), false
+	}
+	switch sf.format {
 	case "text", "json", "sarif":
 	default:
-		fmt.Fprintf(stderr, "ward scan: unknown format %q (want text, json or sarif)\n", *format)
+		return nil, usageError(fl, stderr, fmt.Errorf("unknown format %q (want text, json or sarif)", sf.format)), false
+	}
+	sf.paths = paths
+	return sf, 0, true
+}
+
+func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	sf, code, ok := parseScanFlags(args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	root := sf.root
+	if root == "" {
+		root = "."
+	}
+	root, err := filepath.Abs(root)
+	if err != nil {
+		fmt.Fprintf(stderr, "ward scan: %v\n", err)
 		return 2
 	}
-	cfg := review.DefaultConfig()
-	if *configPath != "" {
-		data, err := os.ReadFile(*configPath)
-		if err != nil {
-			fmt.Fprintf(stderr, "ward scan: %v\n", err)
-			return 2
-		}
-		if cfg, err = review.ParseConfig(data); err != nil {
-			fmt.Fprintf(stderr, "ward scan: %s: %v\n", *configPath, err)
-			return 2
-		}
+	cfg, err := loadScanConfig(sf, root)
+	if err != nil {
+		fmt.Fprintf(stderr, "ward scan: %v\n", err)
+		return 2
 	}
-	if failOnSet || *configPath == "" {
-		cfg.FailOn = failOn
+	targets, err := scanTargets(sf, root, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "ward scan: %v\n", err)
+		return 2
 	}
 
-	targets, err := collect(fl.Args(), cfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "ward scan: %v\n", err)
-		return 2
-	}
+	// The scan runs apart so that an interrupt is answered at once: the
+	// checks in flight are abandoned, and nothing that looks like a report
+	// is printed.
 	prog := newProgress(stderr, len(targets))
-	findings, bytes, err := scanTargets(ctx, targets, *jobs, prog)
+	type outcome struct {
+		res engine.Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := engine.Run(ctx, targets, engine.Options{Jobs: sf.jobs, Config: cfg, OnFile: prog.add})
+		done <- outcome{res, err}
+	}()
+	var out outcome
+	select {
+	case out = <-done:
+	case <-ctx.Done():
+	}
 	prog.done()
-	if err != nil {
-		fmt.Fprintf(stderr, "ward scan: %v\n", err)
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "ward scan: interrupted; no report")
+		return interruptedCode(ctx)
+	}
+	if out.err != nil {
+		fmt.Fprintf(stderr, "ward scan: %v\n", out.err)
 		return 2
 	}
-	findings = cfg.Apply(findings)
-	checks.Sort(findings)
-	rep := checks.Report{Tool: "ward", Version: version, FailOn: cfg.FailOn, Files: len(targets), Bytes: bytes, Findings: findings}
-	switch *format {
+	rep := checks.Report{Tool: "ward", Version: version, FailOn: cfg.FailOn, Files: out.res.Files,
+		Bytes: out.res.Bytes, Findings: out.res.Findings}
+	switch sf.format {
 	case "json":
 		err = checks.WriteJSON(stdout, rep)
 	case "sarif":
 		err = checks.WriteSARIF(stdout, rep)
 	default:
+		rep.Excerpt = excerpts(targets)
 		err = checks.WriteText(stdout, rep)
 	}
 	if err != nil {
@@ -96,183 +153,154 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// target is one file to scan: where it is on disk and the path reports use.
-type target struct {
-	disk string
-	rel  string
-	root string // directory the argument named, for the snapshot tree
+// loadScanConfig reads --config, or else the .github/ward.yml of the git
+// repository holding root (as the App reads it from the base branch).
+func loadScanConfig(sf *scanFlags, root string) (review.Config, error) {
+	cfg := review.DefaultConfig()
+	path := sf.config
+	if path == "" {
+		if top := repoTop(root); top != "" {
+			if p := filepath.Join(top, filepath.FromSlash(review.ConfigPath)); fileExists(p) {
+				path = p
+			}
+		}
+	}
+	if path != "" && path != "none" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, err
+		}
+		if cfg, err = review.ParseConfig(data); err != nil {
+			return cfg, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if sf.failOnSet || path == "" || path == "none" {
+		cfg.FailOn = sf.failOn
+	}
+	return cfg, nil
 }
 
-// collect walks the arguments. Reported paths are relative to the argument
-// for directories, and as given for files.
-func collect(args []string, cfg review.Config) ([]target, error) {
-	var out []target
-	for _, arg := range args {
-		info, err := os.Stat(arg)
-		if err != nil {
-			return nil, err
+// repoTop is the work tree holding dir (where .git is), or "".
+func repoTop(dir string) string {
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d
 		}
-		if !info.IsDir() {
-			out = append(out, target{disk: arg, rel: filepath.ToSlash(arg), root: filepath.Dir(arg)})
+		parent := filepath.Dir(d)
+		if parent == d {
+			return ""
+		}
+		d = parent
+	}
+}
+
+func fileExists(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.Mode().IsRegular()
+}
+
+// scanTargets turns the path arguments into targets: "-" is standard input.
+func scanTargets(sf *scanFlags, root string, cfg review.Config) ([]engine.Target, error) {
+	var disk []string
+	var out []engine.Target
+	for _, p := range sf.paths {
+		if p != "-" {
+			disk = append(disk, p)
 			continue
 		}
-		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return fmt.Errorf("walk %s: %w", p, err)
-			}
-			if d.IsDir() {
-				if d.Name() == ".git" && p != arg {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !d.Type().IsRegular() {
-				return nil // symlinks and devices: the target is scanned where it lives
-			}
-			rel, err := filepath.Rel(arg, p)
-			if err != nil {
-				return err
-			}
-			rel = filepath.ToSlash(rel)
-			if cfg.PathIgnored(rel) {
-				return nil
-			}
-			out = append(out, target{disk: p, rel: rel, root: arg})
-			return nil
-		})
+		data, err := readStdin(stdin)
 		if err != nil {
-			return nil, err
+			out = append(out, engine.Target{Path: sf.stdinName, Err: err})
+			continue
 		}
+		out = append(out, engine.Target{Path: sf.stdinName, Data: data})
 	}
-	return out, nil
+	walked, err := engine.Walk(root, disk, cfg.PathIgnored)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, walked...), nil
 }
 
-// scanTargets analyses files with bounded concurrency, opening each only
-// while it is analysed.
-func scanTargets(ctx context.Context, targets []target, jobs int, prog *progress) ([]checks.Finding, int64, error) {
-	if jobs < 1 {
-		jobs = 1
+// stdin is what "-" reads; tests replace it.
+var stdin io.Reader = os.Stdin
+
+// readStdin reads standard input up to the per-file byte limit.
+func readStdin(r io.Reader) ([]byte, error) {
+	max := checks.DefaultLimits.MaxFileBytes
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read standard input: %w", err)
 	}
-	all := checks.Registered()
-	trees := map[string]*dirTree{} // one per root: its listing is walked once
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("standard input: %w (over %d bytes)", checks.ErrTooLarge, max)
+	}
+	if data == nil {
+		data = []byte{}
+	}
+	return data, nil
+}
+
+// excerptLines caps how much of a finding's code the text output shows.
+const (
+	excerptLines    = 5
+	excerptLineRune = 160
+)
+
+// excerpts gives the text output each finding's lines, read again from the
+// target and masked: a secret on the line is not printed.
+func excerpts(targets []engine.Target) func(checks.Finding) []string {
+	byPath := map[string]engine.Target{}
 	for _, t := range targets {
-		if trees[t.root] == nil {
-			trees[t.root] = &dirTree{root: t.root}
-		}
+		byPath[t.Path] = t
 	}
-	results := make([][]checks.Finding, len(targets))
-	errs := make([]error, len(targets))
-	var total atomic.Int64
-	sem := make(chan struct{}, jobs)
-	var wg sync.WaitGroup
-	for i, t := range targets {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			results[i], errs[i] = scanOne(ctx, t, trees[t.root], all, &total)
-			prog.add(len(results[i]))
-		}()
-	}
-	wg.Wait()
-	var out []checks.Finding
-	for i := range targets {
-		if errs[i] != nil {
-			return nil, 0, errs[i]
-		}
-		out = append(out, results[i]...)
-	}
-	return out, total.Load(), nil
-}
-
-func scanOne(ctx context.Context, t target, tree *dirTree, all []checks.Check, total *atomic.Int64) ([]checks.Finding, error) {
-	fh, err := os.Open(t.disk)
-	if err != nil {
-		return nil, fmt.Errorf("scan %s: %w", t.disk, err)
-	}
-	defer fh.Close()
-	info, err := fh.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("scan %s: %w", t.disk, err)
-	}
-	total.Add(info.Size())
-	f := &checks.File{
-		Path:   t.rel,
-		Status: checks.StatusAdded,
-		Blob:   checks.Blob{Size: info.Size(), Content: fh},
-		Tree:   tree,
-	}
-	f.Binary = checks.LooksBinary(f.Head(8000))
-	findings := checks.ScanFile(ctx, f, all)
-	if !f.Binary && len(findings) > 0 && f.Size <= f.Limits.Effective().MaxSourceBytes {
-		if content, err := f.ReadAll(0); err == nil {
-			findings = review.ApplyInline(f.Path, content, findings)
-		}
-	}
-	return findings, nil
-}
-
-// dirTree lets checks read sibling files of a scanned directory. The listing
-// is walked once, on first use, and shared by every file under the root.
-type dirTree struct {
-	root  string
-	once  sync.Once
-	paths []string
-}
-
-func (d *dirTree) Paths() []string {
-	d.once.Do(func() { d.paths = listTree(d.root) })
-	return d.paths
-}
-
-// treeFileMax bounds what a check may read of a sibling file (manifests,
-// ONNX external-data headers); larger ones are not loaded into memory.
-const treeFileMax = 16 << 20
-
-func listTree(root string) []string {
-	var out []string
-	_ = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || len(out) > 100_000 {
-			return filepath.SkipAll
-		}
-		if e.IsDir() && e.Name() == ".git" {
-			return filepath.SkipDir
-		}
-		if e.Type().IsRegular() {
-			if rel, err := filepath.Rel(root, p); err == nil {
-				out = append(out, filepath.ToSlash(rel))
+	var lastPath string
+	var lines []string
+	return func(f checks.Finding) []string {
+		if f.Path != lastPath {
+			lastPath, lines = f.Path, nil
+			if t, ok := byPath[f.Path]; ok && t.Err == nil {
+				lines = fileLines(t)
 			}
 		}
-		return nil
-	})
-	sort.Strings(out)
-	return out
+		if f.StartLine < 1 || f.StartLine > len(lines) {
+			return nil
+		}
+		end := max(f.EndLine, f.StartLine)
+		end = min(end, f.StartLine+excerptLines-1, len(lines))
+		var shown []string
+		for _, l := range lines[f.StartLine-1 : end] {
+			if r := []rune(l); len(r) > excerptLineRune {
+				l = string(r[:excerptLineRune]) + "…"
+			}
+			shown = append(shown, l)
+		}
+		return strings.Split(secrets.MaskText(strings.Join(shown, "\n")), "\n")
+	}
 }
 
-func (d *dirTree) Open(_ context.Context, p string) (*checks.Blob, error) {
-	clean := filepath.Clean(filepath.FromSlash(p))
-	if filepath.IsAbs(clean) || strings.HasPrefix(clean, "..") {
-		return nil, fmt.Errorf("open %s: outside the scanned tree: %w", p, fs.ErrNotExist)
+func fileLines(t engine.Target) []string {
+	data := t.Data
+	if data == nil {
+		info, err := os.Stat(t.Disk)
+		if err != nil || info.Size() > checks.DefaultLimits.MaxSourceBytes {
+			return nil
+		}
+		if data, err = os.ReadFile(t.Disk); err != nil {
+			return nil
+		}
 	}
-	full := filepath.Join(d.root, clean)
-	if info, err := os.Stat(full); err != nil {
-		return nil, err
-	} else if info.Size() > treeFileMax {
-		return nil, fmt.Errorf("open %s: %w (%d bytes)", p, checks.ErrTooLarge, info.Size())
+	if checks.LooksBinary(data) {
+		return nil
 	}
-	data, err := os.ReadFile(full)
-	if err != nil {
-		return nil, err
-	}
-	return &checks.Blob{Size: int64(len(data)), Content: strings.NewReader(string(data))}, nil
+	return strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
 }
 
 // progress shows files, bytes and findings so far on a terminal only, so
 // piped output stays clean.
 type progress struct {
 	w        io.Writer
-	on       bool
+	on       atomic.Bool
 	total    int
 	files    atomic.Int64
 	findings atomic.Int64
@@ -284,7 +312,7 @@ func newProgress(w io.Writer, total int) *progress {
 	p := &progress{w: w, total: total}
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("CI") == "" {
-			p.on = true
+			p.on.Store(true)
 		}
 	}
 	return p
@@ -293,12 +321,12 @@ func newProgress(w io.Writer, total int) *progress {
 func (p *progress) add(findings int) {
 	n := p.files.Add(1)
 	p.findings.Add(int64(findings))
-	if !p.on {
+	if !p.on.Load() {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if time.Since(p.last) < 100*time.Millisecond && int(n) != p.total {
+	if !p.on.Load() || time.Since(p.last) < 100*time.Millisecond && int(n) != p.total {
 		return
 	}
 	p.last = time.Now()
@@ -306,7 +334,9 @@ func (p *progress) add(findings int) {
 }
 
 func (p *progress) done() {
-	if p.on {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.on.Swap(false) { // a check still running after an interrupt must not draw again
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 }

@@ -1,0 +1,172 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// ReportPath names a file on disk the way every output does: relative to
+// root, slash-separated. A file outside root keeps its absolute path.
+func ReportPath(root, disk string) string {
+	abs, err := filepath.Abs(disk)
+	if err != nil {
+		return filepath.ToSlash(disk)
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(abs)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// Walk lists the files under each argument (files and directories), with
+// paths relative to root (an absolute directory). `.git` folders and files
+// that skip(path) accepts are left out; a file or folder that cannot be
+// read becomes a Target with Err, so it is reported and the rest scanned.
+// A missing argument is an error: it is a usage mistake, not a finding.
+func Walk(root string, args []string, skip func(path string) bool) ([]Target, error) {
+	tree := &DirTree{Root: root}
+	var out []Target
+	seen := map[string]bool{}
+	add := func(t Target) {
+		if !seen[t.Path] {
+			seen[t.Path] = true
+			out = append(out, t)
+		}
+	}
+	for _, arg := range args {
+		info, err := os.Stat(arg)
+		if err != nil {
+			return nil, err
+		}
+		abs, err := filepath.Abs(arg)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			tree.addDir(filepath.Dir(abs))
+			add(Target{Path: ReportPath(root, abs), Disk: arg, Tree: tree})
+			continue
+		}
+		tree.addDir(abs)
+		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+			rel := ReportPath(root, p)
+			if err != nil {
+				// An unreadable folder (or a file gone mid-walk): report it,
+				// keep walking the rest.
+				add(Target{Path: rel, Err: err})
+				if d != nil && d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if d.Name() == ".git" && p != arg {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				return nil // symlinks and devices: the target is scanned where it lives
+			}
+			if skip != nil && skip(rel) {
+				return nil
+			}
+			add(Target{Path: rel, Disk: p, Tree: tree})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walk %s: %w", arg, err)
+		}
+	}
+	return out, nil
+}
+
+// DirTree lets checks read sibling files of a scanned directory. Paths are
+// relative to Root, as the scanned files' are; the listing covers the
+// scanned folders, is walked once, on first use, and shared by every file.
+type DirTree struct {
+	Root  string
+	dirs  []string
+	once  sync.Once
+	paths []string
+}
+
+func (d *DirTree) addDir(abs string) {
+	for _, x := range d.dirs {
+		if x == abs {
+			return
+		}
+	}
+	d.dirs = append(d.dirs, abs)
+}
+
+// Paths implements checks.Tree.
+func (d *DirTree) Paths() []string {
+	d.once.Do(func() {
+		seen := map[string]bool{}
+		for _, dir := range d.dirs {
+			for _, p := range listTree(dir) {
+				rel := ReportPath(d.Root, filepath.Join(dir, filepath.FromSlash(p)))
+				if !seen[rel] {
+					seen[rel] = true
+					d.paths = append(d.paths, rel)
+				}
+			}
+		}
+		sort.Strings(d.paths)
+	})
+	return d.paths
+}
+
+// treeFileMax bounds what a check may read of a sibling file (manifests,
+// ONNX external-data headers); larger ones are not loaded into memory.
+const treeFileMax = 16 << 20
+
+func listTree(root string) []string {
+	var out []string
+	_ = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || len(out) > 100_000 {
+			return filepath.SkipAll
+		}
+		if e.IsDir() && e.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		if e.Type().IsRegular() {
+			if rel, err := filepath.Rel(root, p); err == nil {
+				out = append(out, filepath.ToSlash(rel))
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// Open implements checks.Tree: only files under Root can be opened.
+func (d *DirTree) Open(_ context.Context, p string) (*checks.Blob, error) {
+	clean := filepath.Clean(filepath.FromSlash(p))
+	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("open %s: outside the scanned tree: %w", p, fs.ErrNotExist)
+	}
+	full := filepath.Join(d.Root, clean)
+	info, err := os.Stat(full)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > treeFileMax {
+		return nil, fmt.Errorf("open %s: %w (%d bytes)", p, checks.ErrTooLarge, info.Size())
+	}
+	data, err := os.ReadFile(full)
+	if err != nil {
+		return nil, err
+	}
+	return &checks.Blob{Size: int64(len(data)), Content: strings.NewReader(string(data))}, nil
+}

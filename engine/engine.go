@@ -1,0 +1,173 @@
+// Package engine runs ward's checks over a set of files and decides the
+// verdict: the pipeline `ward scan` uses, whatever the files come from (a
+// directory, a git diff, the index, standard input).
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/review"
+)
+
+// Target is one file to analyse.
+type Target struct {
+	// Path is what every output calls the file: slash-separated, relative
+	// to the scan root.
+	Path string
+	// Disk is where the file is read from; Data holds it instead when it
+	// does not live on disk (standard input, the git index).
+	Disk string
+	Data []byte
+	// Lines, when set, are the changed lines: findings elsewhere in the
+	// file are dropped, as in a PR review. Whole-file findings always count.
+	Lines *review.Lines
+	// Status says how a diff changed the file; "" means added.
+	Status checks.Status
+	// Base is the file's content before the change, for checks that compare.
+	Base []byte
+	// Err is set when the file or folder could not be read: it is reported
+	// as a finding (fail closed) and the rest is scanned.
+	Err error
+	// Tree is the rest of the snapshot, for checks that read sibling files.
+	Tree checks.Tree
+}
+
+// Options tune one run.
+type Options struct {
+	Checks []checks.Check // nil: every registered check
+	Jobs   int            // files analysed at once; 0 means GOMAXPROCS
+	Limits checks.Limits
+	Config review.Config
+	// OnFile is called after each file with its number of findings (for
+	// progress output); it may be called from several goroutines.
+	OnFile func(findings int)
+}
+
+// Result is what a run found.
+type Result struct {
+	Findings []checks.Finding // sorted, config applied
+	Files    int
+	Bytes    int64
+}
+
+// Run analyses every target with bounded concurrency, applies inline
+// suppressions, the changed-line filter and the configuration. It returns
+// ctx's error when cancelled, and then no findings: a partial result must
+// not read like a complete one.
+func Run(ctx context.Context, targets []Target, opts Options) (Result, error) {
+	all := opts.Checks
+	if all == nil {
+		all = checks.Registered()
+	}
+	jobs := opts.Jobs
+	if jobs < 1 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	results := make([][]checks.Finding, len(targets))
+	var total atomic.Int64
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results[i] = scanTarget(ctx, t, all, opts.Limits, &total)
+			if opts.OnFile != nil {
+				opts.OnFile(len(results[i]))
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	var out []checks.Finding
+	for _, r := range results {
+		out = append(out, r...)
+	}
+	out = opts.Config.Apply(out)
+	checks.Sort(out)
+	return Result{Findings: out, Files: len(targets), Bytes: total.Load()}, nil
+}
+
+// scanTarget analyses one file, opening it only while it is analysed.
+func scanTarget(ctx context.Context, t Target, all []checks.Check, lim checks.Limits, total *atomic.Int64) []checks.Finding {
+	if t.Err != nil {
+		return unreadable(t.Path, t.Err)
+	}
+	var content io.ReaderAt
+	size := int64(len(t.Data))
+	if t.Data != nil || t.Disk == "" {
+		content = bytes.NewReader(t.Data)
+	} else {
+		fh, err := os.Open(t.Disk)
+		if err != nil {
+			return unreadable(t.Path, err)
+		}
+		defer fh.Close()
+		info, err := fh.Stat()
+		if err != nil {
+			return unreadable(t.Path, err)
+		}
+		content, size = fh, info.Size()
+	}
+	total.Add(size)
+	f := &checks.File{
+		Path:   t.Path,
+		Status: checks.StatusAdded,
+		Blob:   checks.Blob{Size: size, Content: content},
+		Tree:   t.Tree,
+		Limits: lim,
+	}
+	if t.Status != "" {
+		f.Status = t.Status
+	}
+	if t.Base != nil {
+		f.Base = &checks.Blob{Size: int64(len(t.Base)), Content: bytes.NewReader(t.Base)}
+	}
+	f.Binary = checks.LooksBinary(f.Head(8000))
+	findings := checks.ScanFile(ctx, f, all)
+	if !f.Binary && f.Size <= f.Limits.Effective().MaxSourceBytes {
+		if data, err := f.ReadAll(0); err == nil && (len(findings) > 0 || bytes.Contains(data, []byte("ward:ignore"))) {
+			findings = review.ApplyInline(f.Path, data, findings)
+		}
+	}
+	if t.Lines == nil {
+		return findings
+	}
+	kept := findings[:0]
+	for _, fd := range findings {
+		if t.Lines.Touches(fd.StartLine, fd.EndLine) {
+			kept = append(kept, fd)
+		}
+	}
+	return kept
+}
+
+// unreadable is the fail-closed finding for a file or folder that could not
+// be read: what it holds was not reviewed.
+func unreadable(path string, err error) []checks.Finding {
+	fs := []checks.Finding{{
+		RuleID: checks.RuleNotAnalysed, Severity: checks.SeverityHigh, Path: path,
+		Message:  fmt.Sprintf("ward could not read this path (%v), so its content was not reviewed.", err),
+		Evidence: "unreadable",
+	}}
+	checks.Fingerprint(fs)
+	return fs
+}
