@@ -46,6 +46,10 @@ type signalError struct{ sig os.Signal }
 
 func (e signalError) Error() string { return "interrupted by " + e.sig.String() }
 
+// Unwrap makes the cause read as context.Canceled to code that asks (the App
+// concludes a review cut short by shutdown only then).
+func (e signalError) Unwrap() error { return context.Canceled }
+
 // interruptedCode is the shell's convention for a process ended by a signal,
 // 128 + its number: 130 for Ctrl-C, 143 for SIGTERM.
 func interruptedCode(ctx context.Context) int {
