@@ -12,7 +12,8 @@ import (
 
 // rateLimitTransport honours GitHub's primary and secondary rate limits and
 // retries transient 5xx answers, so that a busy org slows ward down instead
-// of failing reviews. Waits longer than maxWait are returned as errors: the
+// of failing reviews. A write whose answer was a 5xx is repeated only after
+// ward looked for its result (idempotent.go). Waits longer than maxWait are returned as errors: the
 // job queue's backoff takes over from there.
 type rateLimitTransport struct {
 	next    http.RoundTripper
@@ -65,6 +66,10 @@ func (t *rateLimitTransport) RoundTrip(req *http.Request) (*http.Response, error
 		if !retry || attempt >= t.maxRetries {
 			return resp, nil
 		}
+		finder, repeatable := finderFor(req)
+		if uncertain(resp.StatusCode) && !repeatable {
+			return resp, nil // a write ward cannot look up is not repeated
+		}
 		if wait > t.maxWait {
 			drain(resp)
 			return nil, &RateLimitError{Wait: wait, Status: resp.StatusCode}
@@ -72,6 +77,15 @@ func (t *rateLimitTransport) RoundTrip(req *http.Request) (*http.Response, error
 		drain(resp)
 		if err := t.sleep(req.Context(), wait); err != nil {
 			return nil, err
+		}
+		if uncertain(resp.StatusCode) {
+			found, repeat, err := t.afterUncertain(req, finder)
+			if err != nil {
+				return nil, err
+			}
+			if !repeat {
+				return found, nil
+			}
 		}
 	}
 }

@@ -53,7 +53,7 @@ func TestRateLimitTransport(t *testing.T) {
 			var slept time.Duration
 			tr := newRateLimitTransport(http.DefaultTransport, nil)
 			tr.sleep = func(_ context.Context, d time.Duration) error { slept += d; return nil }
-			req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("body"))
+			req, _ := http.NewRequest(http.MethodPut, srv.URL, strings.NewReader("body"))
 			resp, err := tr.RoundTrip(req)
 			if tc.wantErr {
 				var rle *RateLimitError

@@ -31,6 +31,10 @@ type Fault struct {
 	RetryAfter time.Duration
 	// Delay is waited before answering.
 	Delay time.Duration
+	// Applied makes the server carry out the request first and only then
+	// answer Status: GitHub applied the write but the answer was lost (a 502
+	// from its front end). A client that repeats the write blindly doubles it.
+	Applied bool
 }
 
 // secondaryRateLimitMessage is GitHub's body for a secondary rate limit.

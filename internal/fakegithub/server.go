@@ -250,11 +250,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		if fault.Status != 0 && !fault.Applied {
+			s.writeFault(w, fault)
+			return
+		}
 		if fault.Status != 0 {
+			s.serve(httptest.NewRecorder(), r, path)
 			s.writeFault(w, fault)
 			return
 		}
 	}
+	s.serve(w, r, path)
+}
+
+// serve answers a request that passed the faults and gates.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, path string) {
 	if !s.rateLimitHeaders(w, path) {
 		return
 	}
