@@ -144,8 +144,8 @@ func TestBenignFixtures(t *testing.T) {
 				// with NEWOBJ, which weights_only refuses — medium, not a gate failure
 				if len(fs) != 1 || !has(fs, want{RuleUnknownGlobal, checks.SeverityMedium, "__main__.Net"}) {
 					t.Errorf("want one medium %s for __main__.Net, got:%s", RuleUnknownGlobal, dump(fs))
-				} else if !strings.Contains(fs[0].Fix, "weights_only=True") || !strings.Contains(fs[0].Fix, "save_file") {
-					t.Errorf("fix does not teach weights_only and safetensors: %s", fs[0].Fix)
+				} else if strings.Contains(fs[0].Fix, "weights_only=True") || !strings.Contains(fs[0].Fix, "save_file") {
+					t.Errorf("fix must teach safetensors without suggesting to load the file: %s", fs[0].Fix)
 				}
 				return
 			}
@@ -217,5 +217,90 @@ func TestRulesDocumented(t *testing.T) {
 			!strings.HasPrefix(r.ID, "model-") {
 			t.Errorf("rule %q is incomplete", r.ID)
 		}
+	}
+}
+
+// TestFixesNeverLoadTheFile: the fix for a pickle ward distrusts never tells
+// the user to load it (torch.load's weights_only was bypassable before
+// torch 2.6, CVE-2025-32434; pickle and joblib have no safe mode), and files
+// of scikit-learn and pandas get a fix that fits them.
+func TestFixesNeverLoadTheFile(t *testing.T) {
+	loads := []string{"torch.load(", "joblib.load(", "pickle.load", "numpy.load(", "np.load(", "Load it with", "load it with"}
+	pickleRules := map[string]bool{RuleDangerousGlobal: true, RuleUnknownCall: true, RuleUnknownGlobal: true,
+		RuleMutatesGlobal: true, RuleMalformed: true, RuleNotAnalysed: true}
+	for _, r := range rules {
+		if !pickleRules[r.ID] {
+			continue
+		}
+		for _, l := range loads {
+			if strings.Contains(r.FixExample, l) {
+				t.Errorf("%s: fix example loads the file (%q): %s", r.ID, l, r.FixExample)
+			}
+			if l != "torch.load(" && strings.Contains(r.Fix, l) {
+				t.Errorf("%s: fix suggests loading the file (%q): %s", r.ID, l, r.Fix)
+			}
+		}
+	}
+	for _, c := range []struct{ loader, qual, want string }{
+		{"torch.load", "evil.Thing", "safetensors"},
+		{"joblib.load", "sklearn.linear_model._logistic.Unknown", "skops"},
+		{defaultLoaders, "pandas.core.computation.expr.Expr", "Parquet"},
+		{"numpy.load(allow_pickle=True)", "x.y", "allow_pickle=False"},
+	} {
+		fix := fixFor(c.loader, c.qual)
+		if !strings.Contains(fix, c.want) {
+			t.Errorf("fixFor(%q, %q) lacks %q: %s", c.loader, c.qual, c.want, fix)
+		}
+		for _, l := range loads {
+			if strings.Contains(fix, l) {
+				t.Errorf("fixFor(%q, %q) suggests loading the file (%q): %s", c.loader, c.qual, l, fix)
+			}
+		}
+	}
+}
+
+// TestAllowlistIsExact: each of these was allowed by a package prefix or
+// by an entry's name alone before the allowlist named exact uses.
+func TestAllowlistIsExact(t *testing.T) {
+	high := checks.SeverityHigh
+	cases := []struct {
+		name, pickle string
+		want         []want
+	}{
+		{"pandas Expr evaluates its argument", "\x80\x02cpandas.core.computation.expr\nExpr\nX\x03\x00\x00\x001+1\x85R.",
+			[]want{{RuleUnknownCall, high, "pandas.core.computation.expr.Expr"}}},
+		{"SentenceTransformer runs remote code", "\x80\x02csentence_transformers\nSentenceTransformer\n)}X\x11\x00\x00\x00trust_remote_code\x88s\x92.",
+			[]want{{RuleUnknownGlobal, checks.SeverityMedium, "sentence_transformers.SentenceTransformer"}}},
+		{"SentenceTransformer called", "\x80\x02csentence_transformers\nSentenceTransformer\nX\x08\x00\x00\x00evil/rep\x85R.",
+			[]want{{RuleUnknownCall, high, "sentence_transformers.SentenceTransformer"}}},
+		{"estimator class called with arguments", "\x80\x02csklearn.linear_model._logistic\nLogisticRegression\nX\x01\x00\x00\x00x\x85R.",
+			[]want{{RuleUnknownCall, high, "sklearn.linear_model._logistic.LogisticRegression"}}},
+		{"dateutil tzfile given a path", "\x80\x02cdateutil.tz.tz\ntzfile\nX\x0b\x00\x00\x00/etc/passwdN\x86R.",
+			[]want{{RuleUnknownCall, high, "dateutil.tz.tz.tzfile"}}},
+		{"getattr reaching os.system", "\x80\x02c__builtin__\ngetattr\ncos\n_exit\nX\x06\x00\x00\x00system\x86R.",
+			[]want{{RuleDangerousGlobal, checks.SeverityCritical, "getattr"}}},
+	}
+	for _, c := range cases {
+		fs := scanBytes("x.pkl", []byte(c.pickle), checks.Limits{})
+		for _, w := range c.want {
+			if !has(fs, w) {
+				t.Errorf("%s: want %s %s %q, got:%s", c.name, w.severity, w.rule, w.evidence, dump(fs))
+			}
+		}
+	}
+	// what the libraries write themselves stays quiet
+	for name, p := range map[string]string{
+		"tzfile(None, name)":             "\x80\x02cdateutil.tz.tz\ntzfile\nNX\x10\x00\x00\x00America/New_York\x86R.",
+		"getattr(ZoneInfo, '_unpickle')": "\x80\x02c__builtin__\ngetattr\nczoneinfo\nZoneInfo\nX\x09\x00\x00\x00_unpickle\x86RX\x0a\x00\x00\x00Asia/TokyoK\x01\x86R.",
+		"newObj(KDTree)":                 "\x80\x02csklearn.neighbors._kd_tree\nnewObj\ncsklearn.neighbors._kd_tree\nKDTree\n\x85R.",
+	} {
+		if fs := scanBytes("x.pkl", []byte(p), checks.Limits{}); len(fs) != 0 {
+			t.Errorf("%s: want no finding, got:%s", name, dump(fs))
+		}
+	}
+	// a reconstructor that instantiates the class it is given judges the class
+	fs := scanBytes("x.pkl", []byte("\x80\x02csklearn.neighbors._kd_tree\nnewObj\ncsubprocess\nPopen\n\x85R."), checks.Limits{})
+	if !has(fs, want{RuleDangerousGlobal, checks.SeverityCritical, "subprocess.Popen"}) {
+		t.Errorf("newObj(subprocess.Popen): want critical, got:%s", dump(fs))
 	}
 }

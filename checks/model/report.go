@@ -71,13 +71,7 @@ func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
 	if g.Unresolved {
 		verdict, what = pickle.Unknown, ""
 	}
-	direct := false
-	for _, c := range g.Calls {
-		direct = direct || directCall(c.Kind) || c.Kind == pickle.CallBuild && c.CustomState
-	}
-	if g.CallCount > len(g.Calls) && !direct && g.Called() {
-		direct = true // calls beyond the recorded ones may be direct
-	}
+	direct := g.DirectCalls > 0
 	for _, mut := range g.Mutated {
 		s.add(checks.Finding{RuleID: RuleMutatesGlobal, Severity: checks.SeverityCritical, Offset: mut.Offset,
 			Message: fmt.Sprintf("%sOverwrites attributes of %s while loading (BUILD at offset %d sets %s). Later "+
@@ -85,8 +79,16 @@ func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
 				w.prefix(), qual, mut.Offset, mut.Args),
 			Evidence: w.member + ": " + qual + " mutated"})
 	}
+	narrowed := ""
 	if verdict == pickle.Allowed && len(g.Mutated) == 0 {
-		return
+		narrowed = beyondAllowance(g, direct)
+		if narrowed == "" {
+			return
+		}
+		verdict = pickle.Unknown
+	}
+	if verdict == pickle.Denied && resolvedGetattr(g) {
+		return // getattr(zoneinfo.ZoneInfo, '_unpickle'): the target is judged on its own
 	}
 	if verdict == pickle.Denied && pickle.IsLoader(qual) && nestedClean(res, g) && benignNestedLoader(qual) {
 		return // torch's own pickling of storages: _load_from_bytes of a clean legacy checkpoint
@@ -106,15 +108,18 @@ func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
 		s.add(checks.Finding{RuleID: RuleDangerousGlobal, Severity: checks.SeverityCritical, Offset: callOffset(g),
 			Message:  msg + " Anyone who loads this file runs it with their own permissions.",
 			Evidence: w.member + ": " + qual})
-	case direct || g.Unresolved && g.Called():
+	case direct || narrowed != "" || g.Unresolved && g.Called():
 		why := qual + " is not a function legitimate checkpoints call"
+		if narrowed != "" {
+			why = narrowed
+		}
 		if g.Unresolved {
 			why = "Its name could not be resolved statically, so ward cannot tell what it is"
 		}
 		s.add(checks.Finding{RuleID: RuleUnknownCall, Severity: checks.SeverityHigh, Offset: callOffset(g),
 			Message: fmt.Sprintf("%sCalls %s %s. %s; loading the file runs it with these arguments. %s.",
 				w.prefix(), describeCalls(g), when, why, capitalise(imp)),
-			Fix:      fixFor(w.loader),
+			Fix:      fixFor(w.loader, qual),
 			Evidence: w.member + ": " + qual})
 	case g.Unresolved:
 		s.add(checks.Finding{RuleID: RuleUnknownCall, Severity: checks.SeverityHigh, Offset: g.Offset,
@@ -130,26 +135,71 @@ func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
 			Message: fmt.Sprintf("%s%s %s %s (%s). It is outside the set of globals legitimate checkpoints use; "+
 				"torch.load(weights_only=True) refuses it and its module's import-time code runs on load.",
 				w.prefix(), capitalise(how), qual, when, imp),
-			Fix:      fixFor(w.loader),
+			Fix:      fixFor(w.loader, qual),
 			Evidence: w.member + ": " + qual})
 	}
 }
 
-// fixFor tailors the fix of a non-denylisted global to how the file is loaded.
-func fixFor(loader string) string {
-	switch {
-	case loader == "torch.load":
-		return "Load it with torch.load(path, weights_only=True), which refuses globals outside PyTorch's safe set, " +
-			"and publish the weights as safetensors instead: " + safetensorsOneLiner
-	case loader == "joblib.load":
-		return "joblib/pickle files run code by design. Load only files your own pipeline produced; to share a " +
-			"scikit-learn model, export it without pickle (skops: skops.io.dump(model, 'model.skops'), or ONNX via skl2onnx)."
-	case strings.HasPrefix(loader, "numpy.load"):
-		return "Store numeric arrays without object dtype (numpy.save(path, arr.astype('float32'))) and load with " +
-			"numpy.load(path, allow_pickle=False)."
+// beyondAllowance says how an allowlisted global is used beyond what its
+// entry allows ("" when it is not): a class allowed to be instantiated that
+// is called with arguments, or a constructor given an argument that makes it
+// touch files.
+func beyondAllowance(g *pickle.Global, direct bool) string {
+	if direct && pickle.Allowance(g.Module, g.Name) < pickle.UseCall {
+		return g.QualName() + " is allowlisted to be instantiated, not called with arguments (its constructor runs with them)"
 	}
-	return "Keep tensors in safetensors and configuration in JSON; if the file must stay a pickle, load it only " +
-		"from a source you trust, with torch.load(path, weights_only=True) where it applies. " + safetensorsOneLiner
+	if what, ok := pickle.FirstArgMustBeNone[pickleCanon(g.QualName())]; ok {
+		for _, c := range g.Calls {
+			if directCall(c.Kind) && !c.FirstArgNone {
+				return g.QualName() + " " + what + " unless that argument is None, as the library itself writes it"
+			}
+		}
+		if g.CallCount > len(g.Calls) {
+			return g.QualName() + " " + what + "; calls beyond the first were not checked"
+		}
+	}
+	return ""
+}
+
+// resolvedGetattr reports whether every call of a getattr global resolved
+// statically to an allowlisted attribute: protocols 0-3 pickle a bound
+// class method such as ZoneInfo._unpickle as getattr(ZoneInfo, '_unpickle').
+func resolvedGetattr(g *pickle.Global) bool {
+	if pickleCanon(g.QualName()) != "builtins.getattr" || g.CallCount == 0 || g.ResolvedCalls != g.CallCount ||
+		len(g.Targets) != g.CallCount {
+		return false
+	}
+	for _, t := range g.Targets {
+		i := strings.LastIndexByte(t, '.')
+		if i < 0 || pickle.Allowance(t[:i], t[i+1:]) == pickle.UseNone {
+			return false
+		}
+	}
+	return true
+}
+
+// fixFor tailors the fix of a non-denylisted global to the library that
+// wrote the file. It never suggests loading the file: a file that calls an
+// unknown function is not to be opened with any loader.
+func fixFor(loader, qual string) string {
+	const dont = "Do not load this file to find out (no loader option makes an untrusted pickle safe). "
+	switch {
+	case strings.HasPrefix(qual, "sklearn.") || strings.HasPrefix(qual, "xgboost.") || strings.HasPrefix(qual, "lightgbm."):
+		return dont + "If your own pipeline wrote it, export the model without pickle: skops " +
+			"(skops.io.dump(model, 'model.skops'), loaded with an explicit trusted-types list) or ONNX via skl2onnx."
+	case strings.HasPrefix(qual, "pandas.") || strings.HasPrefix(qual, "pytz.") || strings.HasPrefix(qual, "dateutil."):
+		return dont + "If your own code wrote it, store the table as Parquet or Feather (df.to_parquet('data.parquet')) " +
+			"instead of pickle."
+	case strings.HasPrefix(loader, "numpy.load"):
+		return dont + "Store numeric arrays without object dtype (numpy.save(path, arr.astype('float32'))): " +
+			"they read back with allow_pickle=False, NumPy's default."
+	case loader == "joblib.load":
+		return dont + "If your own pipeline wrote it, export the model without pickle (skops or ONNX for " +
+			"scikit-learn, safetensors for tensors)."
+	}
+	return dont + "If your own code wrote it, save tensors as safetensors " +
+		"(safetensors.torch.save_file(model.state_dict(), 'model.safetensors')) and configuration as JSON; " +
+		"otherwise get the model from its publisher in a format without code."
 }
 
 func benignNestedLoader(qual string) bool {

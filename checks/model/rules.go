@@ -18,8 +18,21 @@ const (
 	RulePathTraversal    = "model-archive-path-traversal"
 )
 
-const safetensorsOneLiner = "python -c \"import torch; from safetensors.torch import save_file; " +
-	"save_file(torch.load('model.pt', weights_only=True), 'model.safetensors')\""
+// reexport is the fix example for a pickle ward distrusts: re-create the
+// weights from code and data the user controls. It never loads the suspect
+// file: torch.load(..., weights_only=True) was bypassable before torch 2.6
+// (CVE-2025-32434), and pickle, joblib and numpy loaders have no safe mode.
+const reexport = "git rm model.pt\n" +
+	"# in the trusted training code that produced the model:\n" +
+	"from safetensors.torch import save_file\n" +
+	"save_file(model.state_dict(), 'model.safetensors')"
+
+// reexportOwn is the fix example for files the user's own code wrote.
+const reexportOwn = "# save tensors, not objects, from your own code:\n" +
+	"from safetensors.torch import save_file\n" +
+	"save_file(model.state_dict(), 'model.safetensors')\n" +
+	"# scikit-learn: skops.io.dump(estimator, 'model.skops') or ONNX via skl2onnx\n" +
+	"# pandas: df.to_parquet('data.parquet')"
 
 var rules = []checks.Rule{
 	{
@@ -32,9 +45,10 @@ var rules = []checks.Rule{
 			"runs commands, evaluates code, touches files or the network, or unpickles a second payload. " +
 			"torch.load, pickle.load, joblib.load or numpy.load(allow_pickle=True) run it on the machine that " +
 			"loads the model — a developer laptop, CI, or a production server.",
-		Fix: "Do not load the file. Remove it from the pull request and find out where it came from. Get the " +
-			"model from its original publisher in safetensors format, or re-export it from trusted code.",
-		FixExample: "git rm model.pt\n# re-export from trusted code, as safetensors:\n" + safetensorsOneLiner,
+		Fix: "Do not load the file, not even with torch.load(..., weights_only=True) (bypassed before torch 2.6, " +
+			"CVE-2025-32434) or to inspect it. Remove it from the pull request and find out where it came from. Get " +
+			"the model from its original publisher in safetensors format, or re-create it from trusted code and data.",
+		FixExample: reexport,
 		References: []string{"CWE-502", "LLM03:2025", "LLM04:2025", "CVE-2025-32434"},
 	},
 	{
@@ -46,9 +60,10 @@ var rules = []checks.Rule{
 			"checkpoints do not use. Loading the file runs that function with the arguments shown; new gadget " +
 			"functions that run code are published every month, so anything outside the known set is treated " +
 			"as code execution until a human says otherwise.",
-		Fix: "Check what the function does. If the file is yours, save only tensors (a state_dict) and convert it " +
-			"to safetensors; load checkpoints with torch.load(path, weights_only=True).",
-		FixExample: "torch.save(model.state_dict(), 'model.pt')\n" + safetensorsOneLiner,
+		Fix: "Find out what the function does from its source, without loading the file. If your own code wrote " +
+			"the file, save data instead of objects (tensors as safetensors, scikit-learn models with skops or ONNX, " +
+			"tables as Parquet); otherwise remove it and get the model from its publisher in a format without code.",
+		FixExample: reexportOwn,
 		References: []string{"CWE-502", "LLM03:2025"},
 	},
 	{
@@ -59,8 +74,9 @@ var rules = []checks.Rule{
 		Why: "The file's pickle imports a module attribute outside the set legitimate checkpoints use, without " +
 			"calling it directly (for example a class instantiated without arguments, or a custom model class). " +
 			"Importing runs the module's import-time code, and weights_only loading refuses such files.",
-		Fix:        "Save a state_dict of tensors instead of whole objects, and convert it to safetensors.",
-		FixExample: "torch.save(model.state_dict(), 'model.pt')\n" + safetensorsOneLiner,
+		Fix: "Save data instead of whole objects from the code that wrote the file: tensors as safetensors, " +
+			"scikit-learn models with skops or ONNX, tables as Parquet.",
+		FixExample: reexportOwn,
 		References: []string{"CWE-502", "LLM03:2025"},
 	},
 	{
@@ -83,8 +99,8 @@ var rules = []checks.Rule{
 		Why: "The pickle is truncated or contains an invalid opcode. Loaders execute a pickle opcode by opcode, so " +
 			"everything before the error has already run when the load fails: a broken stream after a payload is a " +
 			"known way to confuse scanners that give up on errors.",
-		Fix:        "Regenerate the file from trusted code; if it is a model, save it as safetensors.",
-		FixExample: safetensorsOneLiner,
+		Fix:        "Do not load the file. Regenerate it from trusted code; if it is a model, save it as safetensors.",
+		FixExample: reexport,
 		References: []string{"CWE-502", "CWE-20"},
 	},
 	{
@@ -95,9 +111,9 @@ var rules = []checks.Rule{
 		Why: "ward stopped before the end of the file because it hit an analysis limit (size, decompressed bytes, " +
 			"compression ratio, nesting, members, opcodes, memo) or an unsupported encoding. The unread part may " +
 			"contain code that runs when the file is loaded.",
-		Fix: "Split or convert the model to safetensors, which has no code path; raise the limit in ward's " +
-			"configuration only for files you trust.",
-		FixExample: safetensorsOneLiner,
+		Fix: "Re-create the model as safetensors from the code that trained it (safetensors has no code path); " +
+			"raise the limit in ward's configuration only for files you trust.",
+		FixExample: reexport,
 		References: []string{"CWE-502", "CWE-400"},
 	},
 	{

@@ -169,8 +169,9 @@ func probe(head []byte) (bool, int) {
 		return good > 0 || m.ops >= 8 && distinct >= 3 || proto, good
 	}
 	// an invalid opcode later in a stream with a protocol header is a
-	// malformed pickle, not another format
-	return proto && m.ops >= 4 || good > 0 && m.ops >= 4, good
+	// malformed pickle, not another format; so is one whose import ran before the error (find_class
+	// imports the module before the next opcode fails)
+	return proto && (m.ops >= 4 || good > 0) || good > 0 && m.ops >= 4, good
 }
 
 func identifier(s string) bool {

@@ -32,12 +32,24 @@ func (m *machine) importGlobal(off int64, opcode, module, name string, unresolve
 func (m *machine) recordCall(g int32, kind CallKind, off int64, args value, custom bool) {
 	gl := m.res.Globals[g]
 	gl.CallCount++
+	switch kind {
+	case CallReduce, CallInst, CallObj:
+		gl.DirectCalls++
+	case CallBuild:
+		if custom {
+			gl.DirectCalls++
+		}
+	}
 	if len(gl.Calls) < maxCallsPerGlob {
 		a := ""
 		if kind != CallBuild || args.k != kOther {
 			a = m.renderArgs(args)
 		}
-		gl.Calls = append(gl.Calls, Call{Kind: kind, Offset: off, Args: a, CustomState: custom})
+		c := Call{Kind: kind, Offset: off, Args: a, CustomState: custom}
+		if its := m.items(args); args.k == kTuple && len(its) > 0 && its[0].k == kNone {
+			c.FirstArgNone = true
+		}
+		gl.Calls = append(gl.Calls, c)
 	}
 }
 
@@ -95,6 +107,10 @@ func (m *machine) call(off int64, fn, args, kwargs value, kind CallKind) value {
 						name = t.Name + "." + attr
 					}
 					ng := m.importGlobal(off, "getattr", mod, name, false)
+					if gl := m.res.Globals[g]; len(gl.Targets) < maxCallsPerGlob {
+						gl.Targets = append(gl.Targets, m.res.Globals[ng].QualName())
+						gl.ResolvedCalls++
+					}
 					return value{k: kGlobal, ref: ng}
 				}
 			}
@@ -128,6 +144,22 @@ func (m *machine) call(off int64, fn, args, kwargs value, kind CallKind) value {
 			if c := m.classOf(a[0]); c >= 0 {
 				m.recordCall(c, CallNewObj, off, m.newSeq(kTuple, a[1:]), false)
 			}
+		}
+	case "torch._tensor._rebuild_from_type_v2":
+		// _rebuild_from_type_v2(func, new_type, args, state): func(*args),
+		// then new_type's __setstate__ or _set_state
+		if len(a) >= 3 && a[0].k == kGlobal {
+			m.recordCall(a[0].ref, CallReduce, off, a[2], false)
+		}
+		if len(a) >= 2 && a[1].k == kGlobal {
+			m.recordCall(a[1].ref, CallNewObj, off, noValue, false)
+		}
+	default:
+		// reconstructors that instantiate a class they are given: the class
+		// is judged as instantiated (an unknown one is reported, a denied
+		// one is critical)
+		if i, ok := classArg[qual]; ok && len(a) > i && a[i].k == kGlobal {
+			m.recordCall(a[i].ref, CallNewObj, off, noValue, false)
 		}
 	}
 	if loaders[qual] && len(a) >= 1 {

@@ -20,23 +20,43 @@ func (m *machine) joblibArray(off int64, state value) error {
 			align = its[i+1]
 		}
 	}
-	code := ""
+	code, size, hasObject := "", int64(0), false
 	if dtype.k == kCall && dtype.ref >= 0 {
-		if a := m.items(m.calls[dtype.ref].args); len(a) > 0 {
+		c := m.calls[dtype.ref]
+		if a := m.items(c.args); len(a) > 0 {
 			code, _ = m.str(a[0])
+		}
+		// numpy.dtype's BUILD state: (version, byteorder, subarray, names,
+		// fields, elsize, alignment, flags[, metadata]); elsize is the item
+		// size for every kind ('U5' is 20 bytes, 'M8[ns]' and structured
+		// dtypes have no size in their code)
+		st := m.items(c.state)
+		if len(st) >= 6 && st[5].k == kInt && st[5].n > 0 {
+			size = st[5].n
+		}
+		// flags bit 0 (NPY_ITEM_REFCOUNT): the dtype holds Python objects,
+		// a structured one included, and joblib pickles the array inline
+		if len(st) >= 8 && st[7].k == kInt && st[7].n&1 != 0 {
+			hasObject = true
 		}
 	}
 	if code == "" {
 		m.res.hitLimit(LimitJoblib)
 		return errLimit
 	}
-	if code[0] == 'O' {
+	if code[0] == 'O' || hasObject {
 		return m.inlineStream()
 	}
-	size, err := strconv.ParseInt(code[1:], 10, 64)
-	if err != nil || size <= 0 {
-		m.res.hitLimit(LimitJoblib)
-		return errLimit
+	if size == 0 {
+		n, err := strconv.ParseInt(code[1:], 10, 64)
+		if err != nil || n <= 0 {
+			m.res.hitLimit(LimitJoblib)
+			return errLimit
+		}
+		size = n
+		if code[0] == 'U' {
+			size *= 4 // UCS-4
+		}
 	}
 	count := int64(1)
 	if shape.k != kTuple || (shape.ref < 0 && shape.n > 0) {
@@ -65,7 +85,7 @@ func (m *machine) joblibArray(off int64, state value) error {
 	if count > 0 && size > (1<<62)/count {
 		return m.fail(off, "joblib array size overflows")
 	}
-	_, err = m.s.large(count*size, false)
+	_, err := m.s.large(count*size, false)
 	return err
 }
 

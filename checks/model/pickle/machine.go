@@ -741,6 +741,9 @@ func (m *machine) opBuild(off int64) error {
 		m.mutate(off, obj.ref, state)
 		return nil
 	}
+	if obj.k == kCall && obj.ref >= 0 {
+		m.calls[obj.ref].state = state
+	}
 	if g := m.classOf(obj); g >= 0 {
 		m.recordCall(g, CallBuild, off, state, m.customState(state))
 		if m.res.Globals[g].QualName() == "joblib.numpy_pickle.NumpyArrayWrapper" {

@@ -194,94 +194,20 @@ var decoders = map[string]string{
 	"io.BytesIO": "bytes",
 }
 
-// allow lists the exact globals legitimate checkpoints import: PyTorch's
-// weights_only set, NumPy reconstructors and dtypes, and plain containers.
-var allow = map[string]bool{}
-
-func init() {
-	for _, n := range []string{
-		"collections.OrderedDict", "collections.defaultdict", "collections.deque", "collections.Counter",
-		"builtins.set", "builtins.frozenset", "builtins.bytearray", "builtins.slice", "builtins.complex",
-		"builtins.range", "builtins.int", "builtins.float", "builtins.str", "builtins.bytes", "builtins.list",
-		"builtins.dict", "builtins.tuple", "builtins.bool", "builtins.object", "builtins.Ellipsis", "builtins.NotImplemented",
-		"copyreg._reconstructor", "copyreg.__newobj__", "codecs.encode",
-		"datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta", "datetime.timezone",
-		"decimal.Decimal", "fractions.Fraction", "uuid.UUID", "enum.Enum",
-		"pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePosixPath", "pathlib.PureWindowsPath", "pathlib.Path",
-		"argparse.Namespace", "types.SimpleNamespace", "re._compile",
-		"torch._utils._rebuild_tensor", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor_v3",
-		"torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state",
-		"torch._utils._rebuild_sparse_tensor", "torch._utils._rebuild_sparse_csr_tensor",
-		"torch._utils._rebuild_qtensor", "torch._utils._rebuild_meta_tensor_no_storage",
-		"torch._utils._rebuild_nested_tensor", "torch._utils._rebuild_device_tensor_from_numpy",
-		"torch._utils._rebuild_wrapper_subclass", "torch._utils._rebuild_xla_tensor",
-		"torch._utils._rebuild_mlc_tensor", "torch._utils._rebuild_device_tensor_from_cpu_tensor",
-		"torch._tensor._rebuild_from_type", "torch._tensor._rebuild_from_type_v2",
-		"torch.nn.parameter.Parameter", "torch.nn.parameter.Buffer", "torch.Tensor", "torch.Size", "torch.device",
-		"torch.storage.UntypedStorage", "torch.storage.TypedStorage", "torch.storage._TypedStorage",
-		"torch.serialization._get_layout", "torch.per_tensor_affine", "torch.per_channel_affine",
-		"torch.per_tensor_symmetric", "torch.per_channel_symmetric", "torch.per_channel_affine_float_qparams",
-		"torch.strided", "torch.sparse_coo", "torch.sparse_csr", "torch._mkldnn", "torch.contiguous_format",
-		"torch.channels_last", "torch.preserve_format", "torch.channels_last_3d", "torch.memory_format",
-		"torch.amp.grad_scaler._refresh_per_optimizer_state", "torch.optim.optimizer._RequiredParameter",
-		"numpy.core.multiarray._reconstruct", "numpy.core.multiarray.scalar", "numpy.ndarray", "numpy.dtype",
-		"numpy.core.numeric._frombuffer", "numpy.ma.core._mareconstruct", "numpy.random._pickle.__randomstate_ctor",
-		"numpy.matrixlib.defmatrix.matrix", "numpy.matrix", "numpy.ma.core.MaskedArray", // ndarray subclasses: ndarray's own __setstate__
-		"numpy.random._pickle.__bit_generator_ctor", "numpy.random._pickle.__generator_ctor",
-		"numpy.random._pickle.__bit_generator_ctor", "numpy.random.mtrand._rand", "numpy.core.multiarray._frombuffer",
-		"joblib.numpy_pickle.NumpyArrayWrapper", "joblib.numpy_pickle.NDArrayWrapper",
-		"joblib.numpy_pickle_compat.NDArrayWrapper", "joblib.numpy_pickle_compat.ZNDArrayWrapper",
-		"scipy.sparse._csr.csr_matrix", "scipy.sparse._csc.csc_matrix", "scipy.sparse._coo.coo_matrix",
-		"scipy.sparse.csr.csr_matrix", "scipy.sparse.csc.csc_matrix",
-		"_codecs.encode", "tokenizers.Tokenizer", "tokenizers.AddedToken", "pandas.core.frame.DataFrame",
-		"pandas.core.series.Series", "pandas._libs.internals._unpickle_block", "pandas.core.internals.managers.BlockManager",
-		"pandas.core.indexes.base._new_Index", "pandas.core.indexes.base.Index", "pandas.core.indexes.range.RangeIndex",
-		"pandas._libs.arrays.__pyx_unpickle_NDArrayBacked", "pandas.core.internals.managers.SingleBlockManager",
-		"pandas.core.internals.blocks.new_block", "pandas._libs.internals.BlockPlacement",
-		"torch.jit._pickle.restore_type_tag", "torch.jit._pickle.build_intlist", "torch.jit._pickle.build_tensorlist",
-		"torch.jit._pickle.build_doublelist", "torch.jit._pickle.build_boollist", "torch.jit._pickle.build_tensor_from_id",
-	} {
-		allow[n] = true
-	}
-	for _, t := range []string{"Float", "Double", "Half", "BFloat16", "Long", "Int", "Short", "Char", "Byte",
-		"Bool", "ComplexFloat", "ComplexDouble", "QUInt8", "QInt8", "QInt32", "QUInt4x2", "QUInt2x4"} {
-		allow["torch."+t+"Storage"] = true
-		allow["torch.cuda."+t+"Storage"] = true
-	}
-	for _, t := range []string{"float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8",
-		"uint8", "bool", "complex64", "complex128", "qint8", "quint8", "qint32", "float", "double", "half",
-		"long", "int", "short", "cfloat", "cdouble", "float8_e4m3fn", "float8_e5m2", "uint16", "uint32", "uint64"} {
-		allow["torch."+t] = true
-	}
-	for _, t := range []string{"float64", "float32", "float16", "int64", "int32", "int16", "int8", "uint8", "uint16",
-		"uint32", "uint64", "bool_", "complex64", "complex128", "object_", "str_", "bytes_", "longlong", "ulonglong"} {
-		allow["numpy."+t] = true
-		allow["numpy.dtypes."+capitalise(strings.TrimSuffix(t, "_"))+"DType"] = true
-	}
-}
-
-// classPrefixes are packages whose classes real checkpoints instantiate; a
-// capitalised name (a class) in one of them is allowed.
-var classPrefixes = []string{
-	"sklearn.", "xgboost.", "lightgbm.", "catboost.", "transformers.", "tokenizers.", "scipy.sparse.",
-	"scipy.stats._distn_infrastructure.", "torch.nn.modules.", "torch.optim.", "torch.nn.utils.",
-	"torch.distributions.", "torch.ao.quantization.", "torch.nn.quantized.", "sentencepiece.",
-	"pandas.core.", "numpy.random.", "torchvision.models.", "timm.models.", "peft.",
-	// training metadata saved next to weights (training_args.bin, Lightning
-	// hyper-parameters): dataclasses and enums of these libraries
-	"accelerate.utils.", "transformers.training_args.", "transformers.trainer_utils.",
-	"transformers.utils.", "omegaconf.", "pytorch_lightning.utilities.", "lightning.fabric.utilities.",
-	"diffusers.", "sentence_transformers.",
-}
-
-// classExcluded are sub-modules under allowed prefixes that hold test or
-// helper code, never model classes.
-var classExcluded = []string{".tests", "._testing", ".testing", ".externals", ".utils._show_versions", ".cli"}
+// allow holds the exact globals legitimate files import (allowlist.txt):
+// qualified name → how the unpickler may use it. No prefixes: a new name
+// in a trusted package is judged like any other until it is reviewed.
+var allow = parseAllowlist(allowlistText)
 
 // Classify judges a global the way find_class would resolve it: module and
 // dotted name, with module aliases. It returns what a denied global does.
 func Classify(module, name string) (Verdict, string) {
 	mod := Canonical(module)
+	if _, ok := allow[mod+"."+name]; ok && name != "" {
+		// an exact, reviewed entry: it may name a function of a module the
+		// denylist covers as a whole (torch.serialization._get_layout)
+		return Allowed, ""
+	}
 	if what, ok := denied(mod, name); ok {
 		return Denied, what
 	}
@@ -291,40 +217,31 @@ func Classify(module, name string) (Verdict, string) {
 		// from Python at all
 		return Allowed, ""
 	}
-	if !strings.Contains(name, ".") {
-		if allow[mod+"."+name] {
-			return Allowed, ""
-		}
-		if isClassName(name) {
-			for _, p := range classPrefixes {
-				if strings.HasPrefix(mod+".", p) && !excluded(mod) {
-					return Allowed, ""
-				}
-			}
-		}
-	}
 	return Unknown, ""
 }
 
-func excluded(mod string) bool {
-	for _, e := range classExcluded {
-		if strings.Contains(mod+".", e+".") {
-			return true
-		}
-	}
-	return false
-}
+// Use says how the allowlist lets the unpickler use a global.
+type Use int
 
-func isClassName(n string) bool {
-	if n == "" || n[0] < 'A' || n[0] > 'Z' {
-		return false
+// Uses, from narrowest to widest.
+const (
+	UseNone Use = iota // not allowlisted
+	UseNew             // referenced or instantiated (cls.__new__, BUILD with the default __setstate__)
+	UseCall            // also called with arguments (REDUCE, INST, OBJ, a custom __setstate__)
+)
+
+// Allowance returns how the allowlist lets the unpickler use module.name
+// (UseCall for TorchScript class types, which torch.jit.load resolves
+// against the archive's own compiled code).
+func Allowance(module, name string) Use {
+	mod := Canonical(module)
+	if u, ok := allow[mod+"."+name]; ok && name != "" {
+		return u
 	}
-	for _, c := range n {
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return false
-		}
+	if v, _ := Classify(module, name); v == Allowed {
+		return UseCall
 	}
-	return true
+	return UseNone
 }
 
 // denied checks every way a dotted name can resolve: the module itself and
@@ -388,6 +305,26 @@ func denied(mod, name string) (string, bool) {
 	return "", false
 }
 
+// classArg maps allowlisted reconstructors that instantiate a class passed
+// as an argument (cls.__new__(cls), cls._simple_new(…)) to that argument's
+// index.
+var classArg = map[string]int{
+	"numpy.core.multiarray._reconstruct": 0, "numpy.ma.core._mareconstruct": 0,
+	"sklearn.neighbors._kd_tree.newObj": 0, "sklearn.neighbors._ball_tree.newObj": 0,
+	"sklearn.metrics._dist_metrics.newObj": 0, "pandas.core.indexes.base._new_Index": 0,
+	"pandas.core.indexes.datetimes._new_DatetimeIndex": 0, "pandas.core.indexes.interval._new_IntervalIndex": 0,
+	"pandas.core.indexes.period._new_PeriodIndex": 0, "pandas._libs.arrays.__pyx_unpickle_NDArrayBacked": 0,
+	"pandas._libs.interval.__pyx_unpickle_IntervalMixin": 0, "sklearn._loss._loss.__pyx_unpickle_CyHalfGammaLoss": 0,
+	"sklearn._loss._loss.__pyx_unpickle_CyHalfMultinomialLoss": 0, "sklearn._loss._loss.__pyx_unpickle_CyHalfPoissonLoss": 0,
+	"sklearn._loss._loss.__pyx_unpickle_CyHalfSquaredError": 0, "sklearn._loss._loss.__pyx_unpickle_CyHalfTweedieLossIdentity": 0,
+}
+
+// FirstArgMustBeNone lists allowlisted constructors that are inert only
+// when their first argument is None, and what they do otherwise.
+var FirstArgMustBeNone = map[string]string{
+	"dateutil.tz.tz.tzfile": "opens and reads the file its first argument names",
+}
+
 // IsLoader reports whether the global deserialises its argument.
 func IsLoader(qual string) bool { return loaders[canonicalQual(qual)] }
 
@@ -399,12 +336,4 @@ func canonicalQual(q string) string {
 	// keep multi-part names (builtins.bytes.fromhex) by trying the longest
 	// module that has an alias first
 	return Canonical(q[:i]) + q[i:]
-}
-
-// capitalise upper-cases the first letter of an ASCII word.
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -81,6 +81,9 @@ type Call struct {
 	// object.__setstate__ accepts (a dict, or a (dict, dict) pair): the
 	// class must define __setstate__, which runs with that argument.
 	CustomState bool
+	// FirstArgNone is set when the first argument is None (dateutil's
+	// tzfile reads the file its first argument names unless it is None).
+	FirstArgNone bool
 }
 
 // Global is one distinct global a file imports.
@@ -91,11 +94,18 @@ type Global struct {
 	Imports      int    // how many times it was imported
 	Calls        []Call // the first calls (bounded)
 	CallCount    int    // all calls
-	Unresolved   bool   // the name could not be resolved statically (STACK_GLOBAL of unknown operands, EXT codes)
-	Stream       int    // index of the stream of the first import
+	// DirectCalls counts the calls that run the global with arguments
+	// (REDUCE, INST, OBJ) or a custom __setstate__ on its instance.
+	DirectCalls int
+	Unresolved  bool // the name could not be resolved statically (STACK_GLOBAL of unknown operands, EXT codes)
+	Stream      int  // index of the stream of the first import
 	// Mutated lists BUILDs applied to the global itself: the pickle sets
 	// attributes of a module, class or function while loading.
 	Mutated []Call
+	// Targets are the attributes a getattr global resolved to (bounded);
+	// ResolvedCalls counts its calls whose target resolved statically.
+	Targets       []string
+	ResolvedCalls int
 }
 
 // Called reports whether the unpickler invokes the global (or an instance of it).

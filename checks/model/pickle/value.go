@@ -49,6 +49,7 @@ type callRec struct {
 	fn     value
 	args   value
 	kwargs value
+	state  value // the last BUILD state applied to the result (numpy.dtype's carries its item size)
 	global int32 // index of the callee's Global, -1 when unknown
 }
 

@@ -1,0 +1,274 @@
+#!/usr/bin/python3
+"""Writes ward's benign data-science corpus with the real libraries (Debian's
+python3-sklearn, -pandas, -numpy, -scipy, -torch, -joblib):
+
+    /usr/bin/python3 checks/model/testdata/corpus/gen_benign.py
+
+benign/sklearn/   every estimator of sklearn.utils.all_estimators(), fitted on
+                  tiny data, saved with pickle and with joblib.dump (raw and
+                  every compressor)
+benign/pandas/    DataFrames, Series and indexes of every dtype (tz-aware via
+                  pytz, dateutil, zoneinfo; categorical, MultiIndex, period,
+                  interval, sparse, nullable, string), pickled and joblib'd
+benign/numpy/     arrays of every dtype, .npy, .npz and pickled
+benign/torch/     state dicts, whole modules, optimizers, TorchScript
+manifest.tsv      file, library, what it holds, how it was fitted
+
+Everything is written by the library itself; nothing is hand-made. ward's
+test (corpus_benign_test.go) requires no finding at high or above on any of
+it and the exact medium findings listed in checks/model/README.md.
+"""
+import io, os, pickle, sys, warnings
+
+warnings.filterwarnings("ignore")
+import joblib
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "benign")
+manifest = []
+COMPRESSORS = ["zlib", "gzip", "bz2", "lzma", "xz", "lz4"]
+
+
+def path(sub, name):
+    d = os.path.join(OUT, sub)
+    os.makedirs(d, exist_ok=True)
+    return os.path.join(d, name)
+
+
+def save_pickle(sub, name, obj, protocol=pickle.DEFAULT_PROTOCOL, note=""):
+    with open(path(sub, name), "wb") as f:
+        pickle.dump(obj, f, protocol=protocol)
+    manifest.append((sub + "/" + name, "pickle", note))
+
+
+def save_joblib(sub, name, obj, compressors=COMPRESSORS, note=""):
+    joblib.dump(obj, path(sub, name + ".joblib"))
+    manifest.append((sub + "/" + name + ".joblib", "joblib", note))
+    for c in compressors:
+        joblib.dump(obj, path(sub, name + ".joblib." + c), compress=(c, 3))
+        manifest.append((sub + "/" + name + ".joblib." + c, "joblib " + c, note))
+
+
+# ------------------------------------------------------------ scikit-learn
+def sklearn_corpus():
+    from sklearn.utils import all_estimators
+    from sklearn.utils.estimator_checks import _construct_instance
+
+    rng = np.random.RandomState(0)
+    X = np.abs(rng.rand(40, 4)) + 0.1
+    yc = np.array([0, 1, 2, 1] * 10)
+    yr = X[:, 0] * 2 + rng.rand(40) * 0.1 + 0.5
+    y2 = np.c_[yc % 2, (yc + 1) % 2]
+    texts = ["the cat sat", "a dog ran", "cats and dogs", "the end"] * 10
+    dicts = [{"a": i % 3, "b": "x" if i % 2 else "y"} for i in range(40)]
+    attempts = [
+        ("X,y_class", lambda e: e.fit(X, yc)),
+        ("X,y_reg", lambda e: e.fit(X, yr)),
+        ("X,y_multi", lambda e: e.fit(X, y2)),
+        ("X", lambda e: e.fit(X)),
+        ("X1,y_reg", lambda e: e.fit(X[:, 0], yr)),
+        ("text", lambda e: e.fit(texts)),
+        ("dicts", lambda e: e.fit(dicts)),
+        ("pairs", lambda e: e.fit([[("a", 1), ("b", 2)]] * 40)),
+    ]
+    from sklearn.compose import ColumnTransformer
+    from sklearn.decomposition import SparseCoder
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.preprocessing import StandardScaler
+    # the estimators _construct_instance cannot build (required arguments)
+    META = {
+        "ColumnTransformer": lambda: ColumnTransformer([("s", StandardScaler(), [0, 1])], remainder="passthrough"),
+        "FeatureUnion": lambda: FeatureUnion([("s", StandardScaler()), ("t", StandardScaler(with_mean=False))]),
+        "GridSearchCV": lambda: GridSearchCV(LogisticRegression(), {"C": [0.1, 1]}, cv=2),
+        "RandomizedSearchCV": lambda: RandomizedSearchCV(LogisticRegression(), {"C": [0.1, 1]}, n_iter=2, cv=2),
+        "Pipeline": lambda: Pipeline([("s", StandardScaler()), ("lr", LogisticRegression())]),
+        "SparseCoder": lambda: SparseCoder(dictionary=np.eye(4)[:2]),
+    }
+    n = 0
+    for name, Est in all_estimators():
+        try:
+            est = META[name]() if name in META else _construct_instance(Est)
+        except Exception as e:  # SkipTest for those it cannot build
+            print("skip", name, type(e).__name__, e, file=sys.stderr)
+            continue
+        for p, v in [("n_estimators", 3), ("max_iter", 20), ("n_components", 2), ("n_clusters", 2),
+                     ("n_neighbors", 3), ("max_depth", 2)]:
+            if p in est.get_params():
+                try:
+                    est.set_params(**{p: v})
+                except Exception:
+                    pass
+        how = "unfitted"
+        for label, fit in attempts:
+            try:
+                fit(est)
+                how = label
+                break
+            except Exception:
+                continue
+        note = "%s.%s fitted on %s" % (Est.__module__, name, how)
+        save_pickle("sklearn", name + ".pkl", est, note=note)
+        save_joblib("sklearn", name, est, note=note)
+        n += 1
+    print("sklearn estimators saved:", n, file=sys.stderr)
+
+
+# ------------------------------------------------------------ pandas
+def pandas_corpus():
+    import datetime
+    import zoneinfo
+
+    import dateutil.tz
+    import pandas as pd
+    import pytz
+
+    idx = pd.date_range("2024-01-01", periods=4, freq="D", tz="UTC")
+    frames = {
+        "df_utc_index": pd.DataFrame({"x": [1.0, 2, 3, 4]}, index=idx),
+        "df_pytz": pd.DataFrame({"t": pd.date_range("2024-03-30", periods=4, freq="H", tz=pytz.timezone("Europe/Berlin"))}),
+        "df_pytz_utc": pd.DataFrame({"t": [datetime.datetime(2024, 1, 1, tzinfo=pytz.utc)] * 3}),
+        "df_dateutil": pd.DataFrame({"t": pd.date_range("2024-01-01", periods=3, tz=dateutil.tz.gettz("America/New_York"))}),
+        "df_dateutil_utc": pd.DataFrame({"t": pd.date_range("2024-01-01", periods=3, tz=dateutil.tz.tzutc())}),
+        "df_zoneinfo": pd.DataFrame({"t": pd.date_range("2024-01-01", periods=3, tz=zoneinfo.ZoneInfo("Asia/Tokyo"))}),
+        "df_fixed_offset": pd.DataFrame({"t": pd.date_range("2024-01-01", periods=3, tz=datetime.timezone(datetime.timedelta(hours=5, minutes=30)))}),
+        "df_numeric": pd.DataFrame({"i8": np.arange(3, dtype="int8"), "u64": np.arange(3, dtype="uint64"),
+                                    "f32": np.ones(3, dtype="float32"), "c128": np.ones(3, dtype="complex128"),
+                                    "b": [True, False, True]}),
+        "df_nullable": pd.DataFrame({"I": pd.array([1, None, 3], dtype="Int64"), "U": pd.array([1, 2, None], dtype="UInt8"),
+                                     "F": pd.array([1.5, None, 2], dtype="Float64"), "B": pd.array([True, None, False], dtype="boolean")}),
+        "df_string": pd.DataFrame({"s": pd.array(["a", None, "c"], dtype="string"), "o": ["x", "y", "z"]}),
+        "df_categorical": pd.DataFrame({"c": pd.Categorical(["a", "b", "a"], categories=["a", "b", "c"], ordered=True)}),
+        "df_period": pd.DataFrame({"p": pd.period_range("2024-01", periods=3, freq="M")}),
+        "df_interval": pd.DataFrame({"iv": pd.interval_range(0, 3)}),
+        "df_timedelta": pd.DataFrame({"td": pd.to_timedelta([1, 2, 3], unit="s")}),
+        "df_sparse": pd.DataFrame({"sp": pd.arrays.SparseArray([0, 0, 1.5, 0])}),
+        "df_multiindex": pd.DataFrame({"v": [1, 2, 3, 4]}, index=pd.MultiIndex.from_product([["a", "b"], [1, 2]], names=["k", "n"])),
+        "df_multi_columns": pd.DataFrame(np.ones((2, 4)), columns=pd.MultiIndex.from_product([["x", "y"], ["m", "s"]])),
+        "df_datetime_naive": pd.DataFrame({"t": pd.date_range("2024-01-01", periods=3)}),
+        "df_mixed_object": pd.DataFrame({"o": [1, "a", None], "l": [[1], [2], [3]], "d": [{"a": 1}, {}, None]}),
+    }
+    series = {
+        "series_int": pd.Series([1, 2, 3], name="n"),
+        "series_tz": pd.Series(pd.date_range("2024-01-01", periods=3, tz="US/Eastern")),
+        "series_category": pd.Series(["x", "y", "x"], dtype="category"),
+        "series_period_index": pd.Series([1, 2], index=pd.period_range("2024Q1", periods=2, freq="Q")),
+        "series_interval_index": pd.Series([1, 2], index=pd.IntervalIndex.from_breaks([0, 1, 2])),
+        "series_categorical_index": pd.Series([1, 2], index=pd.CategoricalIndex(["a", "b"])),
+        "series_timedelta_index": pd.Series([1, 2], index=pd.timedelta_range("1 day", periods=2)),
+        "series_sparse_int": pd.Series(pd.arrays.SparseArray([0, 1, 0], fill_value=0)),
+    }
+    indexes = {
+        "index_datetime_utc": idx,
+        "index_range": pd.RangeIndex(5),
+        "index_float": pd.Index([1.5, 2.5]),
+        "index_multi": pd.MultiIndex.from_arrays([[1, 2], ["a", "b"]]),
+        "timestamp_tz": pd.Timestamp("2024-01-01", tz="Europe/London"),
+        "timedelta": pd.Timedelta("1 day"),
+        "period": pd.Period("2024-01", freq="M"),
+        "interval": pd.Interval(0, 1),
+        "na_nat": [pd.NA, pd.NaT],
+        "offsets": [pd.offsets.Day(2), pd.offsets.MonthEnd(), pd.offsets.BusinessDay()],
+    }
+    for name, obj in {**frames, **series, **indexes}.items():
+        note = "pandas %s" % type(obj).__name__
+        save_pickle("pandas", name + ".pkl", obj, protocol=pickle.HIGHEST_PROTOCOL, note=note)
+        save_pickle("pandas", name + "_p2.pkl", obj, protocol=2, note=note + " protocol 2")
+        save_joblib("pandas", name, obj, compressors=["zlib"], note=note)
+    frames["df_utc_index"].to_pickle(path("pandas", "to_pickle_utc.pkl"))
+    manifest.append(("pandas/to_pickle_utc.pkl", "pandas.to_pickle", "DataFrame with a UTC DatetimeIndex"))
+    frames["df_categorical"].to_pickle(path("pandas", "to_pickle_categorical.pkl.gz"))
+    manifest.append(("pandas/to_pickle_categorical.pkl.gz", "pandas.to_pickle gzip", "categorical"))
+
+
+# ------------------------------------------------------------ numpy
+def numpy_corpus():
+    dtypes = ["?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8", "g", "c8", "c16", "G",
+              "M8[ns]", "M8[D]", "m8[s]", "U5", "S5", "V4", ">i4", ">f8"]
+    arrays = {}
+    # np.savez member names: "g" and "G" would collide under case-insensitive lookup
+    NAMES = {"?": "bool", "g": "longdouble", "G": "clongdouble"}
+    for d in dtypes:
+        arrays["dtype_" + NAMES.get(d, d).replace("[", "_").replace("]", "").replace(">", "be_")] = np.zeros(3, dtype=d)
+    arrays["structured"] = np.zeros(2, dtype=[("a", "<i4"), ("b", "<f8", (2,)), ("c", "S3")])
+    arrays["nested_structured"] = np.zeros(2, dtype=[("p", [("x", "f4"), ("y", "f4")]), ("n", "u1")])
+    arrays["fortran"] = np.asfortranarray(np.arange(6, dtype="f8").reshape(2, 3))
+    arrays["zero_d"] = np.array(3.5)
+    arrays["empty"] = np.zeros((0, 3))
+    arrays["object_strings"] = np.array(["alpha", "beta", "gamma"], dtype=object)
+    arrays["object_mixed"] = np.array([1, "two", None, 3.0, (4,)], dtype=object)
+    arrays["object_nested_arrays"] = np.array([np.arange(2), np.arange(3)], dtype=object)
+    arrays["structured_object_field"] = np.array([(1, "x")], dtype=[("i", "i4"), ("o", "O")])
+    for name, a in arrays.items():
+        np.save(path("numpy", name + ".npy"), a, allow_pickle=True)
+        manifest.append(("numpy/%s.npy" % name, "numpy.save", str(a.dtype)))
+        save_pickle("numpy", name + ".pkl", a, note=str(a.dtype))
+    np.savez(path("numpy", "all_dtypes.npz"), **arrays)
+    np.savez_compressed(path("numpy", "all_dtypes_compressed.npz"), **arrays)
+    manifest.append(("numpy/all_dtypes.npz", "numpy.savez", "every array above"))
+    manifest.append(("numpy/all_dtypes_compressed.npz", "numpy.savez_compressed", "every array above"))
+    scalars = {d: np.zeros(1, dtype=d)[0] for d in ["?", "i1", "u8", "f2", "f8", "c16", "M8[ns]", "m8[s]", "U3", "S3"]}
+    scalars["rng"] = np.random.default_rng(0)
+    scalars["rs"] = np.random.RandomState(0)
+    scalars["dtype_struct"] = np.dtype([("a", "i4"), ("b", "O")])
+    save_pickle("numpy", "scalars.pkl", scalars, note="numpy scalars, generators, dtypes")
+    save_pickle("numpy", "scalars_p2.pkl", scalars, protocol=2, note="protocol 2")
+    save_joblib("numpy", "arrays", arrays, note="every array above")
+
+
+# ------------------------------------------------------------ torch
+def torch_corpus():
+    import torch
+    import torch.nn as nn
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                          nn.Dropout(0.1), nn.Linear(2, 3), nn.LayerNorm(3), nn.GELU(), nn.Embedding(4, 3))
+    rnn = nn.LSTM(3, 2, batch_first=True)
+    tr = nn.TransformerEncoderLayer(d_model=4, nhead=2, dim_feedforward=8)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    model[6](torch.randn(2, 2)).sum().backward()
+    opt.step()
+    sched = torch.optim.lr_scheduler.StepLR(opt, 1)
+
+    def T(name, obj, **kw):
+        torch.save(obj, path("torch", name), **kw)
+        manifest.append(("torch/" + name, "torch.save", type(obj).__name__))
+
+    T("sequential_state_dict.pt", model.state_dict())
+    T("sequential_state_dict_legacy.pt", model.state_dict(), _use_new_zipfile_serialization=False)
+    T("lstm_state_dict.pt", rnn.state_dict())
+    T("transformer_state_dict.pt", tr.state_dict())
+    T("sequential_module.pt", model)
+    T("lstm_module.pt", rnn)
+    T("transformer_module.pt", tr)
+    T("sequential_module_legacy.pt", model, _use_new_zipfile_serialization=False)
+    T("checkpoint.pt", {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
+                        "epoch": 2, "rng": torch.get_rng_state()})
+    T("tensors_dtypes.pt", {str(d): torch.zeros(2, dtype=d) for d in
+                            [torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int8, torch.uint8,
+                             torch.int16, torch.int32, torch.int64, torch.bool, torch.complex64, torch.complex128]})
+    T("sparse_tensor.pt", {"s": torch.eye(3).to_sparse()})
+    T("quantized_tensor.pt", {"q": torch.quantize_per_tensor(torch.ones(3), 0.1, 0, torch.quint8)})
+    T("parameter.pt", nn.Parameter(torch.ones(2)))
+    with open(path("torch", "tensor_pickled.pkl"), "wb") as f:
+        pickle.dump({"w": torch.ones(3)}, f)
+    manifest.append(("torch/tensor_pickled.pkl", "pickle", "tensor"))
+    for name, m in [("linear", nn.Linear(3, 2)), ("sequential", nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1)))]:
+        torch.jit.save(torch.jit.script(m), path("torch", "torchscript_%s.pt" % name))
+        manifest.append(("torch/torchscript_%s.pt" % name, "torch.jit.save", name))
+    torch.jit.save(torch.jit.trace(nn.Conv1d(1, 1, 2), torch.ones(1, 1, 4)), path("torch", "torchscript_traced_conv.pt"))
+    manifest.append(("torch/torchscript_traced_conv.pt", "torch.jit.trace", "conv1d"))
+
+
+if __name__ == "__main__":
+    sklearn_corpus()
+    pandas_corpus()
+    numpy_corpus()
+    torch_corpus()
+    with open(os.path.join(HERE, "manifest.tsv"), "w") as f:
+        f.write("# file\twriter\twhat (generated by gen_benign.py)\n")
+        for row in sorted(manifest):
+            f.write("\t".join(row) + "\n")
