@@ -38,16 +38,18 @@ func (d dirTree) Open(_ context.Context, p string) (*checks.Blob, error) {
 	return &checks.Blob{Size: int64(len(b)), Content: strings.NewReader(string(b))}, nil
 }
 
-var annotationRe = regexp.MustCompile(`^\s*(?:#|//|\{/\*)\s*(ruleid|ok|ruleid-file):\s*([a-z0-9, -]+?)\s*(?:\*/\})?\s*$`)
+var annotationRe = regexp.MustCompile(`^\s*(?:#|//|\{/\*)\s*(ruleid|ok|ruleid-file):\s*([a-z0-9, -]+?)\s*(?:\((critical|high|medium|low|info)\))?\s*(?:\*/\})?\s*$`)
 
 // expectedFindings reads the annotations of a fixture: "ruleid: X" above a
-// line expects rule X on that line; "ruleid-file: X" expects a whole-file
-// finding (line 0); "ok: X" documents a negative case.
-func expectedFindings(t *testing.T, src []byte) (want map[string]bool, oks int, positives int) {
+// line expects rule X on that line ("ruleid: X (low)" also its severity;
+// the value is "" when none is given); "ruleid-file: X" expects a
+// whole-file finding (line 0); "ok: X" documents a negative case.
+func expectedFindings(t *testing.T, src []byte) (want map[string]string, oks int, positives int) {
 	t.Helper()
-	want = map[string]bool{}
+	want = map[string]string{}
 	lines := strings.Split(string(src), "\n")
-	var pending []string
+	type pend struct{ id, sev string }
+	var pending []pend
 	for i, l := range lines {
 		m := annotationRe.FindStringSubmatch(l)
 		if m != nil {
@@ -55,11 +57,11 @@ func expectedFindings(t *testing.T, src []byte) (want map[string]bool, oks int, 
 			switch m[1] {
 			case "ruleid":
 				for _, id := range ids {
-					pending = append(pending, strings.TrimSpace(id))
+					pending = append(pending, pend{strings.TrimSpace(id), m[3]})
 				}
 			case "ruleid-file":
 				for _, id := range ids {
-					want[fmt.Sprintf("%s:0", strings.TrimSpace(id))] = true
+					want[fmt.Sprintf("%s:0", strings.TrimSpace(id))] = m[3]
 					positives++
 				}
 			case "ok":
@@ -70,8 +72,8 @@ func expectedFindings(t *testing.T, src []byte) (want map[string]bool, oks int, 
 		if strings.TrimSpace(l) == "" {
 			continue
 		}
-		for _, id := range pending {
-			want[fmt.Sprintf("%s:%d", id, i+1)] = true
+		for _, p := range pending {
+			want[fmt.Sprintf("%s:%d", p.id, i+1)] = p.sev
 			positives++
 		}
 		pending = nil
@@ -121,20 +123,23 @@ func TestAnnotatedFixtures(t *testing.T) {
 		t.Run(filepath.ToSlash(p), func(t *testing.T) {
 			findings, src := scanFixture(t, p)
 			want, oks, _ := expectedFindings(t, src)
-			got := map[string]bool{}
+			got := map[string]string{}
 			for _, f := range findings {
 				if !f.Suppressed {
-					got[fmt.Sprintf("%s:%d", f.RuleID, f.StartLine)] = true
+					got[fmt.Sprintf("%s:%d", f.RuleID, f.StartLine)] = f.Severity.String()
 				}
 			}
-			for k := range want {
-				if !got[k] {
+			for k, sev := range want {
+				g, ok := got[k]
+				if !ok {
 					t.Errorf("missing finding %s", k)
+				} else if sev != "" && g != sev {
+					t.Errorf("finding %s at %s, want %s", k, g, sev)
 				}
 				positives[strings.Split(k, ":")[0]]++
 			}
 			for k := range got {
-				if !want[k] {
+				if _, ok := want[k]; !ok {
 					t.Errorf("unexpected finding %s", k)
 				}
 			}

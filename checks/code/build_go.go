@@ -162,7 +162,7 @@ func (b *goBuilder) assign(lhs, rhs []ast.Expr, aug bool) {
 // function records a Go function scope; parameters typed *http.Request,
 // *gin.Context or echo.Context are request objects.
 func (b *goBuilder) function(ft *ast.FuncType, pos, end token.Pos) {
-	s := &scope{sb: b.tf.Offset(pos), eb: b.tf.Offset(end), tainted: map[string]bool{}, reqObjs: map[string]string{}}
+	s := &scope{sb: b.tf.Offset(pos), eb: b.tf.Offset(end), tainted: map[string]taint{}, reqObjs: map[string]string{}}
 	if ft.Params != nil {
 		for _, f := range ft.Params.List {
 			fw := ""

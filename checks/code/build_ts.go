@@ -21,6 +21,14 @@ type tsBuilder struct {
 	// slab is where leaf takes new nodes from: one allocation per 256
 	// nodes instead of one each.
 	slab []node
+	// funcs are the function scopes with their syntax nodes, for
+	// entryPoints once imports and names are known.
+	funcs []funcNode
+}
+
+type funcNode struct {
+	s *scope
+	n tn
 }
 
 // kindOf is a node's kind name; "" for none and for ERROR nodes.
@@ -452,7 +460,7 @@ func foldLiteralConcat(n *node) *node {
 
 // function records a function scope with its parameters.
 func (b *tsBuilder) function(n tn) {
-	s := &scope{sb: int(b.t[n].sb), eb: int(b.t[n].eb), tainted: map[string]bool{}, reqObjs: map[string]string{}}
+	s := &scope{sb: int(b.t[n].sb), eb: int(b.t[n].eb), tainted: map[string]taint{}, reqObjs: map[string]string{}}
 	params := b.field(n, "parameters")
 	if params < 0 {
 		params = b.field(n, "parameter") // arrow function with one bare parameter
@@ -462,19 +470,18 @@ func (b *tsBuilder) function(n tn) {
 			s.params = append(s.params, b.text(params))
 		} else {
 			for _, p := range b.named(params) {
-				if name := b.paramName(p); name != "" {
-					s.params = append(s.params, name)
-				}
+				s.params = b.paramNames(p, s.params, 0)
 			}
 		}
 	}
+	s.name = b.functionName(n)
 	if b.u.lang == python {
 		if isRouteHandler(b, n) {
 			for _, p := range s.params {
 				switch p {
 				case "self", "cls", "request", "req", "db", "session", "response", "background_tasks", "current_user", "user":
 				default:
-					s.tainted[p] = true
+					s.tainted[p] = tRequest
 				}
 			}
 		}
@@ -490,8 +497,57 @@ func (b *tsBuilder) function(n tn) {
 			}
 		}
 	}
-	s.name = b.functionName(n)
+	b.funcs = append(b.funcs, funcNode{s, n})
 	b.u.scopes = append(b.u.scopes, s)
+}
+
+// taintParams marks every parameter of s (but the receiver and framework
+// plumbing) as carrying src.
+func taintParams(s *scope, src taint) {
+	for _, p := range s.params {
+		switch p {
+		case "self", "cls", "this", "run_manager", "callbacks", "config", "ctx", "context", "extra":
+			continue
+		}
+		if _, ok := s.tainted[p]; !ok {
+			s.tainted[p] = src
+		}
+	}
+}
+
+// paramNames appends the names a parameter binds, destructured ones
+// included (async ({ expression }) => ... binds expression).
+func (b *tsBuilder) paramNames(p tn, out []string, depth int) []string {
+	if p < 0 || depth > 8 {
+		return out
+	}
+	switch b.kindOf(p) {
+	case "identifier", "shorthand_property_identifier_pattern":
+		return append(out, b.text(p))
+	case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
+		for _, c := range b.named(p) {
+			if b.kindOf(c) == "identifier" {
+				return append(out, b.text(c))
+			}
+		}
+	case "default_parameter", "typed_default_parameter":
+		return append(out, b.text(b.field(p, "name")))
+	case "required_parameter", "optional_parameter":
+		return b.paramNames(b.field(p, "pattern"), out, depth+1)
+	case "assignment_pattern", "object_assignment_pattern":
+		return b.paramNames(b.field(p, "left"), out, depth+1)
+	case "object_pattern", "array_pattern":
+		for _, c := range b.named(p) {
+			out = b.paramNames(c, out, depth+1)
+		}
+	case "pair_pattern":
+		return b.paramNames(b.field(p, "value"), out, depth+1)
+	case "rest_pattern":
+		for _, c := range b.named(p) {
+			out = b.paramNames(c, out, depth+1)
+		}
+	}
+	return out
 }
 
 // functionName is a function's own name; anonymous functions assigned to
@@ -499,30 +555,6 @@ func (b *tsBuilder) function(n tn) {
 func (b *tsBuilder) functionName(n tn) string {
 	if name := b.field(n, "name"); name >= 0 {
 		return b.text(name)
-	}
-	return ""
-}
-
-func (b *tsBuilder) paramName(p tn) string {
-	switch b.kindOf(p) {
-	case "identifier":
-		return b.text(p)
-	case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
-		for _, c := range b.named(p) {
-			if b.kindOf(c) == "identifier" {
-				return b.text(c)
-			}
-		}
-	case "default_parameter", "typed_default_parameter":
-		return b.text(b.field(p, "name"))
-	case "required_parameter", "optional_parameter":
-		if pat := b.field(p, "pattern"); pat >= 0 && b.kindOf(pat) == "identifier" {
-			return b.text(pat)
-		}
-	case "assignment_pattern":
-		if l := b.field(p, "left"); l >= 0 && b.kindOf(l) == "identifier" {
-			return b.text(l)
-		}
 	}
 	return ""
 }
@@ -666,4 +698,18 @@ func (b *tsBuilder) jsxEvent(n tn) {
 	t := b.leaf(kids[0], kAttr)
 	t.name = "dangerouslySetInnerHTML"
 	b.add(int(b.t[n].sb), event{kind: evAssign, targets: []*node{t}, value: val})
+}
+
+// membershipEvent records `x in ALLOWED` and `x not in ALLOWED` (Python),
+// which the data-flow step reads as an allow-list check of x.
+func (b *tsBuilder) membershipEvent(n tn) {
+	kids := b.named(n)
+	if len(kids) != 2 {
+		return
+	}
+	op := strings.TrimSpace(string(b.src[b.t[kids[0]].eb:b.t[kids[1]].sb]))
+	if op != "in" && op != "not in" {
+		return
+	}
+	b.add(int(b.t[n].sb), event{kind: evGuard, targets: []*node{b.expr(kids[0], 0)}, value: b.expr(kids[1], 0)})
 }

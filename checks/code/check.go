@@ -161,6 +161,7 @@ func (c *ctx) pass(goctx context.Context, scopes []*scope, rules []*rule, collec
 		c.s = s
 		c.gen++
 		c.scopeCalls = nil
+		c.guards = nil
 		c.env = map[string]val{}
 		for _, ev := range s.events {
 			switch ev.kind {
@@ -173,6 +174,11 @@ func (c *ctx) pass(goctx context.Context, scopes []*scope, rules []*rule, collec
 				}
 				if !collect {
 					c.visitDicts(rules, ev.call)
+				}
+				c.noteGuard(ev.call)
+			case evGuard:
+				if len(ev.targets) == 1 {
+					c.noteMembership(ev.targets[0], ev.value)
 				}
 			case evAssign, evFor:
 				for _, t := range ev.targets {
@@ -255,19 +261,22 @@ func (c *ctx) assign(ev event) {
 			continue
 		}
 		nv := val{t: c.taintOf(ev.value), konst: c.konst(ev.value), value: ev.value, ctor: c.ctorOf(ev.value)}
+		nv.inert = nv.konst || c.inert(ev.value)
 		if len(ev.targets) > 1 || ev.kind == evFor {
 			nv.value, nv.ctor = nil, ""
 			if ev.kind == evFor {
 				nv.konst = ev.value != nil && ev.value.kind == kList && c.konst(ev.value)
+				nv.inert = nv.konst || ev.value != nil && ev.value.kind == kCall && c.callee(ev.value) == "range"
 			}
 		}
 		if ev.aug {
 			old, _ := c.lookup(key)
 			nv.t |= old.t
 			nv.konst = nv.konst && old.konst
+			nv.inert = nv.inert && (old.inert || old.konst)
 			nv.value = nil
 		}
-		if !strings.Contains(key, ".") || nv.t != 0 || nv.ctor != "" || nv.konst {
+		if !strings.Contains(key, ".") || nv.t != 0 || nv.ctor != "" || nv.konst || nv.inert {
 			c.env[key] = nv
 		}
 	}

@@ -14,7 +14,13 @@ const (
 	tLLM     taint = 1 << iota // the output of a language model
 	tRequest                   // HTTP request input
 	tSecret                    // a secret (an environment variable named like one)
+	tRemote                    // the body of an HTTP response: content this code did not write
 )
+
+// untrusted are the sources that make an injection rule report at high:
+// input from outside (requests, webhooks, messages) and fetched content.
+// Model output has rules of its own (code-llm-output-*).
+const untrusted = tRequest | tRemote
 
 // val is what the data-flow step knows about a variable at a point of its
 // function: its taint, whether it only ever held literals, the expression
@@ -22,6 +28,9 @@ const (
 type val struct {
 	t     taint
 	konst bool
+	// inert: the value is built only from literals, numbers, quoting and
+	// platform facts (see ctx.inert): nothing to report even as hygiene.
+	inert bool
 	value *node
 	ctor  string
 }
@@ -48,6 +57,11 @@ type ctx struct {
 	returns map[string]taint
 	// constReturns is true for functions whose every return is a literal.
 	constReturns map[string]bool
+	// guards holds the variables the current function has validated so
+	// far (a regex match, an allow-list lookup, a startswith check), and
+	// for which sinks; guardMask is the sink class taintOf asks about.
+	guards    map[string]guard
+	guardMask guard
 }
 
 func (c *ctx) lookup(key string) (val, bool) {
@@ -225,17 +239,24 @@ func (c *ctx) taintDepth(n *node, d int) taint {
 	}
 	switch n.kind {
 	case kIdent:
+		if c.guarded(n.name) {
+			return 0
+		}
 		var t taint
 		if v, ok := c.lookup(n.name); ok {
 			t = v.t
 		}
-		if c.s.taintedParam(n.name) {
-			t |= tRequest
-		}
+		t |= c.s.taintedParam(n.name)
 		return t
 	case kAttr:
+		if c.guards != nil && c.guarded(dotted(n)) {
+			return 0
+		}
 		if c.isRequestInput(n) {
 			return tRequest
+		}
+		if isToolCallArgs(n, n.name) {
+			return tLLM
 		}
 		if c.isSecretEnv(n) {
 			return tSecret
@@ -247,6 +268,9 @@ func (c *ctx) taintDepth(n *node, d int) taint {
 	case kIndex:
 		if c.isSecretEnv(n) {
 			return tSecret
+		}
+		if len(n.args) == 1 && n.args[0] != nil && n.args[0].kind == kStr && isToolCallArgs(n, n.args[0].str) {
+			return tLLM
 		}
 		return c.taintDepth(n.obj, d+1)
 	case kCall:
@@ -260,6 +284,9 @@ func (c *ctx) taintDepth(n *node, d int) taint {
 		name := c.callee(n)
 		if name == "github.com/gorilla/mux.Vars" {
 			t |= tRequest
+		}
+		if c.urlSink(n) != nil {
+			t |= tRemote // a response: its body is whatever the server sent
 		}
 		t |= c.returnTaint(n)
 		if n.obj != nil && n.obj.kind == kAttr {
@@ -398,4 +425,26 @@ func (c *ctx) returnTaint(call *node) taint {
 		return c.returns[fn.name]
 	}
 	return 0
+}
+
+// toolCallName matches variables that hold one tool call of a model's
+// answer (OpenAI tool_calls entries, Anthropic tool_use blocks, LangChain
+// tool_calls dicts).
+var toolCallName = regexp.MustCompile(`(?i)^(tool_?(call|use)s?(_block)?|tc|fn_?call|function_?call)$`)
+
+// isToolCallArgs reports reading the arguments the model chose for a tool:
+// tool_call.function.arguments (OpenAI, any receiver), tool_use.input
+// (Anthropic), tool_call["args"] (LangChain).
+func isToolCallArgs(n *node, key string) bool {
+	if !hasAny(key, "arguments", "args", "input") || n.obj == nil {
+		return false
+	}
+	if key == "arguments" && n.obj.lastName() == "function" {
+		return true
+	}
+	root := n.obj
+	for root != nil && (root.kind == kAttr || root.kind == kIndex) {
+		root = root.obj
+	}
+	return root != nil && root.kind == kIdent && toolCallName.MatchString(root.name)
 }

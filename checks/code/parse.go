@@ -39,6 +39,7 @@ const (
 	factFunc
 	factReturn
 	factJSX
+	factCompare // a comparison: `x in ALLOWED` is an allow-list guard
 )
 
 // factKinds names, per language, the node kinds that start each fact.
@@ -46,7 +47,7 @@ var factKinds = map[lang]map[string]fact{
 	python: {
 		"call": factCall, "assignment": factAssign, "augmented_assignment": factAssign, "with_item": factWith,
 		"for_statement": factFor, "import_statement": factImport, "import_from_statement": factImport,
-		"function_definition": factFunc, "return_statement": factReturn,
+		"function_definition": factFunc, "return_statement": factReturn, "comparison_operator": factCompare,
 	},
 	javascript: jsFactKinds(true),
 	typescript: jsFactKinds(false),
@@ -181,9 +182,13 @@ func parseTS(ctx context.Context, path string, l lang, src []byte) (*unit, error
 			}
 		case factJSX:
 			b.jsxEvent(n)
+		case factCompare:
+			b.membershipEvent(n)
 		}
 	}
 	b.flagStrings()
+	b.entryPoints()
+	registeredTools(b.u)
 	for _, s := range append([]*scope{b.u.module}, b.u.scopes...) {
 		sortEvents(s)
 	}

@@ -7,9 +7,13 @@ const RuleEvalInjection = "code-eval-injection"
 
 var _ = register(&rule{
 	Rule: checks.Rule{
-		ID: RuleEvalInjection, Title: "eval/exec of a non-literal string", Severity: checks.SeverityHigh,
-		Why: "eval, exec, compile, new Function and vm.run* execute whatever string they get. When it is not a " +
-			"constant, anyone who can influence it runs code in the process.",
+		ID: RuleEvalInjection, Title: "Untrusted input evaluated as code", Severity: checks.SeverityHigh,
+		Why: "eval, exec, compile, new Function and vm.run* execute whatever string they get. When input from " +
+			"outside (a request or handler argument, a webhook or message payload, fetched content) reaches " +
+			"them, its sender runs code in the process: high. A string that is merely not a constant, with no " +
+			"untrusted source ward can trace, is reported at low (hygiene); one checked first against a regex " +
+			"or an allow-list, or built only from literals and numbers, is not reported. Model output has its " +
+			"own rule (code-llm-output-exec, critical).",
 		Fix: "Parse data instead of evaluating it: ast.literal_eval or json.loads for values, a dispatch " +
 			"table for operations.",
 		FixExample: "value = ast.literal_eval(text)",
@@ -17,7 +21,7 @@ var _ = register(&rule{
 	},
 	onCall: func(c *ctx, call *node) {
 		code := c.evalSink(call)
-		if code == nil || c.konst(code) || code.kind == kFunc || c.taintOf(code)&tLLM != 0 {
+		if code == nil || code.kind == kFunc {
 			return
 		}
 		if code.kind == kCall && c.evalSink(code) != nil {
@@ -28,10 +32,16 @@ var _ = register(&rule{
 				return // code = compile(src); exec(code): reported at compile
 			}
 		}
-		msg := c.callee(call) + " runs a string that is not a constant: whoever influences it runs code here."
-		if c.taintOf(code)&tRequest != 0 {
-			msg = "Request input reaches " + c.callee(call) + ": any caller runs code in this process."
+		sev, t, ok := c.injectionLevel(code, 0)
+		if !ok {
+			return
 		}
-		c.report(call, msg)
+		if sev == checks.SeverityHigh {
+			c.report(call, sourceWords(t)+" reaches "+c.callee(call)+": its sender runs code in this process.")
+			return
+		}
+		h := c.report(call, c.callee(call)+" runs a string that is not a constant; ward found no untrusted source "+
+			"reaching it (hygiene, low). Parse data instead of evaluating it.")
+		h.sev = sev
 	},
 })

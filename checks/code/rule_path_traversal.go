@@ -7,9 +7,12 @@ const RulePathTraversal = "code-path-traversal"
 
 var _ = register(&rule{
 	Rule: checks.Rule{
-		ID: RulePathTraversal, Title: "Request input used as a file path", Severity: checks.SeverityHigh,
-		Why: "A file name from the request can contain ../ or be absolute, reading or overwriting any file the " +
-			"process can reach (configuration, keys, source).",
+		ID: RulePathTraversal, Title: "Untrusted input used as a file path", Severity: checks.SeverityHigh,
+		Why: "A file name from a request, webhook or message payload can contain ../ " +
+			"or be absolute, reading or overwriting any file the process can reach (configuration, keys, " +
+			"source). Only such sources are reported (high); a path checked to stay inside its directory " +
+			"(startswith or commonpath after join/realpath, relative_to, a \"..\" test) or reduced to a base " +
+			"name is not.",
 		Fix: "Reduce the name to a base name (secure_filename, path.basename, filepath.Base), join it to a " +
 			"fixed directory and check the result stays inside it.",
 		FixExample: "name = secure_filename(request.args[\"name\"])\nreturn send_from_directory(UPLOAD_DIR, name)",
@@ -17,8 +20,11 @@ var _ = register(&rule{
 	},
 	onCall: func(c *ctx, call *node) {
 		p := c.pathSink(call)
-		if p != nil && c.taintOf(p)&tRequest != 0 {
-			c.report(call, "Request input is used as a file path in "+c.callee(call)+": ../ in it reaches files "+
+		if p == nil {
+			return
+		}
+		if t := c.taintFor(p, gPath); t&tRequest != 0 {
+			c.report(call, sourceWords(t)+" is used as a file path in "+c.callee(call)+": ../ in it reaches files "+
 				"outside the intended directory.")
 		}
 	},

@@ -13,7 +13,9 @@ var _ = register(&rule{
 	Rule: checks.Rule{
 		ID: RuleSSRF, Title: "Request input used as the URL of a server-side request", Severity: checks.SeverityHigh,
 		Why: "When a caller chooses the URL the server fetches, they reach what only the server can: cloud " +
-			"metadata endpoints (credentials), internal services and admin ports (SSRF).",
+			"metadata endpoints (credentials), internal services and admin ports (SSRF). Only input from outside " +
+			"(requests, webhooks, messages) is reported, at high; a URL checked against a pattern or an allow-list " +
+			"first, or one whose host is fixed by a literal, is not.",
 		Fix: "Fix the host in code and let input choose only a path or an id; or check the URL's scheme and " +
 			"host against an allow-list after resolving it, and block private address ranges.",
 		FixExample: "if urlparse(url).hostname not in ALLOWED_HOSTS:\n    abort(400)\nrequests.get(url, timeout=5)",
@@ -21,7 +23,7 @@ var _ = register(&rule{
 	},
 	onCall: func(c *ctx, call *node) {
 		u := c.urlSink(call)
-		if u == nil || c.taintOf(u)&tRequest == 0 || fixedHost(u) {
+		if u == nil || c.taintFor(u, 0)&tRequest == 0 || fixedHost(u) {
 			return
 		}
 		c.report(call, "Request input decides the URL fetched by "+c.callee(call)+": callers can reach internal "+

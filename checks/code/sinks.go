@@ -46,10 +46,15 @@ func (c *ctx) shellSink(call *node) *node {
 			"commands.getstatusoutput", "subprocess.getoutput", "subprocess.getstatusoutput",
 			"asyncio.create_subprocess_shell", "os.popen().read":
 			return call.arg(0, "cmd")
-		case "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen":
+		case "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen",
+			"asyncio.create_subprocess_exec":
 			if shellOn(call.kwarg("shell")) {
 				return call.arg(0, "args")
 			}
+			if a := call.arg(0, "args"); a != nil && a.kind == kList {
+				return shellDashC(a.args) // ["bash", "-c", cmd]
+			}
+			return shellDashC(call.args)
 		}
 	case golang:
 		if !hasAny(name, "os/exec.Command", "os/exec.CommandContext") {
@@ -71,11 +76,41 @@ func (c *ctx) shellSink(call *node) *node {
 		switch name {
 		case "child_process.exec", "child_process.execSync":
 			return call.arg(0, "")
-		case "child_process.spawn", "child_process.spawnSync", "child_process.execFile", "child_process.execFileSync":
-			if call.kwarg("shell").isTrue() {
-				return call.arg(0, "")
+		case "child_process.spawn", "child_process.spawnSync", "child_process.execFile", "child_process.execFileSync",
+			"execa", "execa.execa", "execa.execaSync":
+			if shellOn(call.kwarg("shell")) {
+				// With shell: true Node joins the command and its
+				// arguments with spaces and hands the line to /bin/sh.
+				words := &node{kind: kList, sb: call.sb, eb: call.eb}
+				for _, a := range call.args {
+					if a != nil && a.kind == kList {
+						words.args = append(words.args, a.args...)
+					} else if a != nil && a.kind != kDict {
+						words.args = append(words.args, a)
+					}
+				}
+				return words
+			}
+			if len(call.args) > 1 && call.args[1] != nil && call.args[1].kind == kList {
+				return shellDashC(append([]*node{call.args[0]}, call.args[1].args...)) // spawn("sh", ["-c", cmd])
 			}
 		}
+	}
+	return nil
+}
+
+// shellDashC returns the script of an argument list that starts a shell
+// with -c: ["bash", "-c", script], ("sh", "-c", script).
+func shellDashC(args []*node) *node {
+	if len(args) < 3 || args[0] == nil || args[1] == nil || args[0].kind != kStr || args[1].kind != kStr {
+		return nil
+	}
+	sh := args[0].str
+	if i := strings.LastIndexByte(sh, '/'); i >= 0 {
+		sh = sh[i+1:]
+	}
+	if hasAny(sh, "sh", "bash", "zsh", "dash", "ksh") && hasAny(args[1].str, "-c", "-lc", "-ec") {
+		return args[2]
 	}
 	return nil
 }

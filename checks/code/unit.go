@@ -29,6 +29,7 @@ const (
 	evCall                 // a call expression
 	evFor                  // for targets in value
 	evReturn               // return value
+	evGuard                // targets[0] in value: an allow-list test (Python)
 )
 
 // event is one assignment or call, in source order within its scope.
@@ -45,11 +46,12 @@ type event struct {
 type scope struct {
 	sb, eb int
 	parent *scope
-	// params are the function's parameter names; tainted ones come from
-	// request input (route handler parameters); reqObjs are parameters that
-	// are request objects (Django request, Express req, Go *http.Request).
+	// params are the function's parameter names; tainted ones carry a
+	// source (route handler parameters are request input, a tool's
+	// parameters are model output); reqObjs are parameters that are request
+	// objects (Django request, Express req, Go *http.Request).
 	params   []string
-	tainted  map[string]bool
+	tainted  map[string]taint
 	reqObjs  map[string]string // name -> framework ("http", "gin", "echo", "django", "express")
 	events   []event
 	isModule bool
@@ -117,11 +119,16 @@ func (s *scope) reqObj(name string) string {
 	return ""
 }
 
-func (s *scope) taintedParam(name string) bool {
+// taintedParam is the taint of a parameter of s or of a function around it
+// (the innermost one that declares the name decides).
+func (s *scope) taintedParam(name string) taint {
 	for p := s; p != nil; p = p.parent {
-		if p.tainted[name] {
-			return true
+		if t, ok := p.tainted[name]; ok {
+			return t
+		}
+		if p.declares(name) {
+			return 0
 		}
 	}
-	return false
+	return 0
 }

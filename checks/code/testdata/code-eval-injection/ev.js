@@ -1,7 +1,7 @@
 function apply(req, formula) {
-  // ruleid: code-eval-injection
+  // ruleid: code-eval-injection (low)
   const f = new Function("x", "return " + formula);
-  // ruleid: code-eval-injection
+  // ruleid: code-eval-injection (high)
   eval(req.query.code);
   // ok: code-eval-injection
   const g = new Function("x", "return x * 2");

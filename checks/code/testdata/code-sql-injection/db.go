@@ -7,9 +7,9 @@ import (
 )
 
 func Find(ctx context.Context, db *sql.DB, name string) error {
-	// ruleid: code-sql-injection
+	// ruleid: code-sql-injection (low)
 	_, err := db.QueryContext(ctx, "SELECT * FROM users WHERE name = '"+name+"'")
-	// ruleid: code-sql-injection
+	// ruleid: code-sql-injection (low)
 	_, err = db.Exec(fmt.Sprintf("DELETE FROM users WHERE name = '%s'", name))
 	// ok: code-sql-injection
 	_, err = db.QueryContext(ctx, "SELECT * FROM users WHERE name = $1", name)

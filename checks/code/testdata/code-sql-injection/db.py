@@ -6,14 +6,14 @@ conn = sqlite3.connect("app.db")
 
 def find(email, table, limit):
     cur = conn.cursor()
-    # ruleid: code-sql-injection
+    # ruleid: code-sql-injection (low)
     cur.execute(f"SELECT * FROM users WHERE email = '{email}'")
-    # ruleid: code-sql-injection
+    # ruleid: code-sql-injection (low)
     cur.execute("SELECT * FROM users WHERE email = '%s'" % email)
     q = "DELETE FROM " + table + " WHERE id = 1"
-    # ruleid: code-sql-injection
+    # ruleid: code-sql-injection (low)
     cur.execute(q)
-    # ruleid: code-sql-injection
+    # ruleid: code-sql-injection (low)
     conn.execute(text("SELECT * FROM t WHERE name = '{}'".format(email)))
     # ok: code-sql-injection
     cur.execute("SELECT * FROM users WHERE email = ?", (email,))
