@@ -37,6 +37,9 @@ type Config struct {
 	LLM review.LLMConfig
 	// PollInterval is how often idle workers look for jobs (SQLite polls).
 	PollInterval time.Duration
+	// OAuthClientID and OAuthClientSecret are the App's OAuth client, for
+	// "Sign in with GitHub" to ward's pages (WARD_GITHUB_CLIENT_ID/_SECRET).
+	OAuthClientID, OAuthClientSecret string
 	// ReviewTimeout bounds one review attempt; a replica that dies mid-review
 	// has its job taken over by another after about 1.5 times this.
 	ReviewTimeout time.Duration
@@ -64,7 +67,12 @@ type Server struct {
 	mu      sync.RWMutex
 	clients *Clients
 	secrets [][]byte
-	setup   *setupState
+	keyPEM  []byte // the App's key: sessions are sealed with a key derived from it
+	// oauthID and oauthSecret are the OAuth client registered by the setup
+	// page while running; cfg holds the one ward started with.
+	oauthID, oauthSecret string
+	setup                *setupState
+	access               accessCache
 }
 
 // NewServer opens the database and prepares the queue and routes.
@@ -110,7 +118,7 @@ func (s *Server) configure(ctx context.Context, appID int64, key []byte, secrets
 		s.log.Warn("could not read the App's slug; ward's comments are recognised by their marker only", "err", err)
 	}
 	s.mu.Lock()
-	s.clients, s.secrets = clients, secrets
+	s.clients, s.secrets, s.keyPEM = clients, secrets, key
 	s.mu.Unlock()
 	return nil
 }
@@ -141,6 +149,10 @@ func (s *Server) Handler() http.Handler {
 	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 	r.HandleFunc("/", s.handleHome).Methods(http.MethodGet)
 	r.HandleFunc("/setup/callback", s.handleSetupCallback).Methods(http.MethodGet)
+	r.HandleFunc("/login", s.requireApp(s.handleLogin)).Methods(http.MethodGet)
+	r.HandleFunc("/oauth/callback", s.requireApp(s.handleOAuthCallback)).Methods(http.MethodGet)
+	r.HandleFunc("/logout", s.requireApp(s.handleLogout)).Methods(http.MethodPost)
+	r.HandleFunc("/exceptions", s.requireApp(s.handleExceptions)).Methods(http.MethodGet)
 	return r
 }
 

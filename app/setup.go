@@ -63,6 +63,7 @@ func BuildManifest(appYML []byte, publicURL string) ([]byte, error) {
 	hook["url"] = base + "/webhook"
 	m["hook_attributes"] = hook
 	m["redirect_url"] = base + "/setup/callback"
+	m["callback_urls"] = []string{base + "/oauth/callback"} // "Sign in with GitHub" to ward's pages
 	return json.Marshal(m)
 }
 
@@ -107,7 +108,7 @@ var donePage = template.Must(template.New("done").Parse(`<!doctype html>
 // status otherwise.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.githubClients(); err == nil {
-		writeJSON(w, http.StatusOK, map[string]string{"service": "ward", "status": "serving the GitHub App", "webhook": "/webhook"})
+		s.handleOverview(w, r)
 		return
 	}
 	public := s.cfg.PublicURL
@@ -167,6 +168,12 @@ func (s *Server) handleSetupCallback(w http.ResponseWriter, r *http.Request) {
 		"WARD_APP_ID":         fmt.Sprint(conv.GetID()),
 		"WARD_PRIVATE_KEY":    conv.GetPEM(),
 		"WARD_WEBHOOK_SECRET": conv.GetWebhookSecret(),
+	}
+	if conv.GetClientID() != "" && conv.GetClientSecret() != "" {
+		vars["WARD_GITHUB_CLIENT_ID"], vars["WARD_GITHUB_CLIENT_SECRET"] = conv.GetClientID(), conv.GetClientSecret()
+		s.mu.Lock()
+		s.oauthID, s.oauthSecret = conv.GetClientID(), conv.GetClientSecret()
+		s.mu.Unlock()
 	}
 	if s.cfg.APIURL != DefaultAPIURL {
 		vars["WARD_GITHUB_API_URL"] = s.cfg.APIURL

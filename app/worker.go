@@ -76,6 +76,7 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 		log.Info("review published", "conclusion", res.Conclusion, "findings", len(res.Findings),
 			"comments_posted", res.Posted, "elapsed_ms", time.Since(start).Milliseconds())
 		w.s.metrics.reviewDone(res.Conclusion, time.Since(start))
+		w.s.recordReview(ctx, a, res, time.Since(start), log)
 		return nil
 	}
 	final := job.Attempt >= job.MaxAttempts || isPermanent(err) || ctx.Err() != nil && errors.Is(context.Cause(ctx), context.Canceled)

@@ -91,6 +91,9 @@ type Result struct {
 	// Advisory holds the second opinion's note per finding fingerprint, shown
 	// next to the finding; it changes nothing else.
 	Advisory map[string]string
+	// ConfigIgnores are the `ignore:` entries of the configuration the review
+	// applied (organisation and repository), for ward's exceptions page.
+	ConfigIgnores []IgnoreEntry
 }
 
 // statusReporter is implemented by checks whose results depend on data
@@ -170,6 +173,7 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	for _, f := range files {
 		findings = append(findings, f.findings...)
 	}
+	res.ConfigIgnores = cfg.Ignore
 	findings = cfg.Apply(findings)
 	cfgNote += forkNote(distrustForkSuppressions(pr, findings))
 	findings = applyIgnores(findings, opts.Ignores)

@@ -75,7 +75,10 @@ func configFromEnv(envFile string) (app.Config, error) {
 		Addr:        envOr("WARD_ADDR", ":3000"),
 		DatabaseURL: envOr("WARD_DATABASE_URL", "sqlite://ward.db"),
 		PublicURL:   os.Getenv("WARD_PUBLIC_URL"),
-		EnvFile:     envFile,
+		// The App's OAuth client, for "Sign in with GitHub" to ward's pages.
+		OAuthClientID:     os.Getenv("WARD_GITHUB_CLIENT_ID"),
+		OAuthClientSecret: os.Getenv("WARD_GITHUB_CLIENT_SECRET"),
+		EnvFile:           envFile,
 	}
 	if v := os.Getenv("WARD_APP_ID"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -135,7 +138,8 @@ func configFromEnv(envFile string) (app.Config, error) {
 // fileVars may be given as NAME_FILE, a file holding the value (Docker and
 // Kubernetes secrets). WARD_PRIVATE_KEY_FILE is read by configFromEnv, which
 // also checks its permissions.
-var fileVars = []string{"WARD_APP_ID", "WARD_WEBHOOK_SECRET", "WARD_WEBHOOK_SECRET_PREVIOUS", "WARD_DATABASE_URL", "WARD_LLM_API_KEY"}
+var fileVars = []string{"WARD_APP_ID", "WARD_WEBHOOK_SECRET", "WARD_WEBHOOK_SECRET_PREVIOUS", "WARD_DATABASE_URL", "WARD_LLM_API_KEY",
+	"WARD_GITHUB_CLIENT_ID", "WARD_GITHUB_CLIENT_SECRET"}
 
 func loadFileVars() error {
 	for _, name := range fileVars {

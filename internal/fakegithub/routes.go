@@ -27,6 +27,13 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /settings/apps/new", s.handleManifestForm)
 	m.HandleFunc("POST /organizations/{org}/settings/apps/new", s.handleManifestForm)
 
+	// OAuth web flow of the App's client, and the user-to-server API.
+	m.HandleFunc("GET /login/oauth/authorize", s.handleOAuthAuthorize)
+	m.HandleFunc("POST /login/oauth/access_token", s.handleOAuthToken)
+	m.HandleFunc("GET /user", s.handleGetUser)
+	m.HandleFunc("GET /user/installations", s.handleUserInstallations)
+	m.HandleFunc("GET /user/installations/{id}/repositories", s.handleUserInstallationRepos)
+
 	// Repositories and pull requests.
 	repoRoute("GET /repos/{owner}/{repo}", s.handleGetRepo)
 	repoRoute("GET /repos/{owner}/{repo}/pulls", s.handleListPulls)

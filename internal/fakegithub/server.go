@@ -43,6 +43,10 @@ type Options struct {
 	PointsPerMinute int
 	// WebhookSecret is returned by the manifest conversion (default "fake-webhook-secret").
 	WebhookSecret string
+	// ClientID and ClientSecret are the App's OAuth client, returned by the
+	// manifest conversion and required by the OAuth web flow (defaults:
+	// "Iv1.fakeclient" and a random secret).
+	ClientID, ClientSecret string
 }
 
 // Server is a fake GitHub. All methods are safe for concurrent use.
@@ -78,6 +82,9 @@ type Server struct {
 	requests      []requestRecord
 	rateRemaining int
 	rateReset     time.Time
+	browserUser   string               // who is signed in to the fake's web UI
+	oauthCodes    map[string]oauthCode // OAuth web-flow codes
+	userTokens    map[string]string    // user-to-server token -> login
 }
 
 type requestRecord struct{ method, path string }
@@ -140,6 +147,12 @@ func Start(opts Options) (*Server, error) {
 	if opts.WebhookSecret == "" {
 		opts.WebhookSecret = "fake-webhook-secret"
 	}
+	if opts.ClientID == "" {
+		opts.ClientID = "Iv1.fakeclient"
+	}
+	if opts.ClientSecret == "" {
+		opts.ClientSecret = randomHex(20)
+	}
 	key, err := sharedKey()
 	if err != nil {
 		return nil, fmt.Errorf("generate app key: %w", err)
@@ -164,6 +177,8 @@ func Start(opts Options) (*Server, error) {
 		perms:         maps.Clone(defaultAppPermissions),
 		members:       map[string]map[string]bool{},
 		rateRemaining: opts.RateLimit,
+		oauthCodes:    map[string]oauthCode{},
+		userTokens:    map[string]string{},
 		rateReset:     time.Now().Add(time.Hour).Truncate(time.Second),
 	}
 	s.mux = http.NewServeMux()

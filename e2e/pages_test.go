@@ -1,0 +1,112 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ward-sec/ward/internal/fakegithub"
+)
+
+// TestPagesSignInReviewsExceptions is a security lead's first visit: sign in
+// with GitHub, see the review of a PR and the exception a maintainer granted
+// on it with its reason, filter the exceptions — on a desktop and a phone —
+// while a user of another organisation sees none of it.
+func TestPagesSignInReviewsExceptions(t *testing.T) {
+	gh := fakegithub.New(t)
+	gh.AddInstallation(7, "acme")
+	gh.AddInstallation(8, "rival")
+	r := newGitRepo(t, map[string]string{"README.md": "# models\n", "src/app.py": "print('hi')\n"})
+	gh.AddRepo(repo, r.dir)
+	other := newGitRepo(t, map[string]string{"README.md": "# secret\n"})
+	gh.AddRepo("rival/secret-models", other.dir)
+	id, sec := gh.OAuthClient()
+	w := startWard(t, gh, filepath.Join(t.TempDir(), "ward.db"),
+		"WARD_GITHUB_CLIENT_ID="+id, "WARD_GITHUB_CLIENT_SECRET="+sec)
+
+	// acme/models: a risky PR, accepted by a maintainer with a reason.
+	gh.SetPermission(repo, "maint", "maintain")
+	openRisky(t, gh, r, w, 1, "feature")
+	const reason = "checkpoint is produced by our own CI from reviewed code"
+	comment(t, gh, w, 1, "maint", "/ignore "+ruleTorch+" -- "+reason)
+	waitReply(t, gh, 1, 1)
+	// rival/secret-models: a review maint must never see.
+	sha := other.commit("leak", "add loader", map[string]string{"train.py": risky})
+	gh.OpenPR("rival/secret-models", 3, "main", "leak")
+	if code := w.deliver("pull_request", "d-rival", gh.PullRequestEvent("opened", "rival/secret-models", 3)); code != http.StatusAccepted {
+		t.Fatalf("rival PR: HTTP %d", code)
+	}
+	waitConclusion(t, gh, "rival/secret-models", sha, 1)
+
+	// Nothing without signing in.
+	for _, p := range []string{"/", "/exceptions", "/exceptions?format=csv"} {
+		resp, err := http.Get(w.url + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(body), "acme/models") || strings.Contains(string(body), reason) || !strings.Contains(string(body), "Sign in with GitHub") {
+			t.Errorf("%s without a session shows data or no sign-in:\n%s", p, body)
+		}
+	}
+
+	gh.SetBrowserUser("maint")
+	for _, width := range []int{1280, 390} {
+		b := newBrowser(t, width)
+		b.run("open ward", chromedp.Navigate(w.url+"/"), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+		b.screenshot(fmt.Sprintf("signin-%d", width))
+		b.run("sign in", chromedp.Click(chromedp.CSS(`a[href="/login"]`)))
+		b.waitURL("/")
+		b.run("overview", chromedp.WaitVisible(chromedp.CSS(`#reviews`)))
+		page := b.text()
+		if miss := contains(page, "signed in as", "maint", "Sign out", "acme/models", "#1", "failure", "Findings by rule", "Queue depth"); miss != nil {
+			t.Errorf("overview at %d px lacks %q:\n%s", width, miss, page)
+		}
+		if strings.Contains(page, "rival") {
+			t.Errorf("maint sees another organisation's review:\n%s", page)
+		}
+		b.fitsWidth(width)
+		b.screenshot(fmt.Sprintf("overview-%d", width))
+
+		b.run("exceptions", chromedp.Navigate(w.url+"/exceptions"), chromedp.WaitVisible(chromedp.CSS(`#exceptions`)))
+		if miss := contains(b.text(), ruleTorch, reason, "@maint", "PR #1"); miss != nil {
+			t.Errorf("exceptions at %d px lack %q:\n%s", width, miss, b.text())
+		}
+		b.fitsWidth(width)
+		b.screenshot(fmt.Sprintf("exceptions-%d", width))
+
+		// The filter: a rule with no exception, then the one with it.
+		b.run("filter out", chromedp.SetValue(chromedp.CSS(`input[name="rule"]`), "binary-executable"),
+			chromedp.Submit(chromedp.CSS(`#filters`)))
+		b.waitURL("/exceptions?repo=&rule=binary-executable&q=")
+		if page := b.text(); !strings.Contains(page, "No exception matches") || strings.Contains(page, reason) {
+			t.Errorf("filtering by another rule still lists the exception:\n%s", page)
+		}
+		// (chromedp's SetValue refuses an empty value: clear the field in the page.)
+		get(b, "clear the rule", chromedp.Evaluate[string](`document.querySelector('input[name="rule"]').value = ""`))
+		b.run("filter in", chromedp.SetValue(chromedp.CSS(`input[name="q"]`), "own CI"),
+			chromedp.Submit(chromedp.CSS(`#filters`)))
+		b.waitURL("/exceptions?repo=&rule=&q=own+CI")
+		if !strings.Contains(b.text(), reason) {
+			t.Errorf("searching the reason does not find the exception:\n%s", b.text())
+		}
+	}
+
+	// A user with no access to acme signs in and sees nothing of it.
+	gh.SetBrowserUser("stranger")
+	b := newBrowser(t, 1280)
+	b.run("stranger signs in", chromedp.Navigate(w.url+"/login"), chromedp.WaitVisible(chromedp.CSS(`#reviews`)))
+	if page := b.text(); strings.Contains(page, "acme") || strings.Contains(page, "rival") || !strings.Contains(page, "no installation of ward") {
+		t.Errorf("a stranger's overview shows an organisation:\n%s", page)
+	}
+	b.run("stranger exceptions", chromedp.Navigate(w.url+"/exceptions"), chromedp.WaitVisible(chromedp.CSS(`#exceptions`)))
+	if strings.Contains(b.text(), reason) {
+		t.Errorf("a stranger sees acme's exception:\n%s", b.text())
+	}
+}
