@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -29,16 +30,57 @@ func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 	if f.Size < 8 || f.Content == nil {
 		return checks.Result{}, nil
 	}
-	head := f.Head(8)
-	switch {
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return scanArchive(ctx, f)
-	default:
-		if _, ok := hdf5.Sniff(f.Content, f.Size); ok {
-			return scanHDF5(ctx, f)
-		}
+	if _, ok := hdf5.Sniff(f.Content, f.Size); ok {
+		return scanHDF5(ctx, f)
+	}
+	// Python's zipfile (which Keras uses) finds the archive from its end,
+	// so a .keras archive behind a prefix loads like any other
+	if zr, err := zip.NewReader(f.Content, f.Size); err == nil {
+		return scanArchive(ctx, f, zr)
+	}
+	if f.Size <= maxConfigBytes && looksJSONObject(f.Head(16)) {
+		return scanConfigFile(ctx, f)
 	}
 	return checks.Result{}, nil
+}
+
+// looksJSONObject: the file starts with "{" in any encoding Python's json
+// reads (UTF-8 with or without a BOM, UTF-16, UTF-32).
+func looksJSONObject(head []byte) bool {
+	t, err := PythonJSONText(head[:len(head)/4*4])
+	if err != nil {
+		return false
+	}
+	t = bytes.TrimLeft(t, " \t\r\n")
+	return len(t) > 0 && t[0] == '{'
+}
+
+// scanConfigFile reads a Keras model config outside an archive: the
+// config.json of an unzipped .keras folder (next to model.weights.h5),
+// or what model.to_json() wrote. It is one when its top level is a
+// serialised Keras object ({"class_name": …, "config": {…}}).
+func scanConfigFile(ctx context.Context, f *checks.File) (checks.Result, error) {
+	raw, err := f.ReadAll(maxConfigBytes)
+	if err != nil {
+		return checks.Result{}, nil
+	}
+	text, err := PythonJSONText(raw)
+	if err != nil {
+		return checks.Result{}, nil
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(text, &top) != nil {
+		return checks.Result{}, nil
+	}
+	var cls string
+	if json.Unmarshal(top["class_name"], &cls) != nil || cls == "" || len(top["config"]) == 0 {
+		return checks.Result{}, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return checks.Result{}, err
+	}
+	prefix := fmt.Sprintf("%s is a Keras model config (what keras.models.load_model reads from an unzipped .keras folder or model_from_json). ", path.Base(f.Path))
+	return checks.Result{Analysed: true, Findings: configFindings(raw, path.Base(f.Path), prefix)}, nil
 }
 
 // scanHDF5 reads the root group's attributes; a file without model_config
@@ -94,11 +136,7 @@ func scanHDF5(ctx context.Context, f *checks.File) (checks.Result, error) {
 
 // scanArchive reads config.json of a Keras 3 .keras zip archive. Other zip
 // files are left to the archive analysis of the model package.
-func scanArchive(ctx context.Context, f *checks.File) (checks.Result, error) {
-	zr, err := zip.NewReader(f.Content, f.Size)
-	if err != nil {
-		return checks.Result{}, nil
-	}
+func scanArchive(ctx context.Context, f *checks.File, zr *zip.Reader) (checks.Result, error) {
 	var config *zip.File
 	for _, m := range zr.File {
 		if m.Name == "config.json" {
@@ -109,7 +147,7 @@ func scanArchive(ctx context.Context, f *checks.File) (checks.Result, error) {
 		return checks.Result{}, nil
 	}
 	raw, err := readMember(config, min(maxConfigBytes, f.Limits.Effective().MaxDecompressedBytes))
-	if err == nil && !bytes.Contains(raw, []byte(`"class_name"`)) {
+	if text, terr := PythonJSONText(raw); err == nil && (terr != nil || !bytes.Contains(text, []byte(`"class_name"`))) {
 		return checks.Result{}, nil // a zip with some other config.json
 	}
 	prefix := namePrefix(f.Path, "Keras 3 archive", ".keras")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -82,9 +83,10 @@ func dangerous(module string) bool {
 
 // walker visits every serialised object of a configuration.
 type walker struct {
-	where   string // "model_config", "config.json"…
-	objects int
-	probs   []Problem
+	where      string // "model_config", "config.json"…
+	objects    int
+	probs      []Problem
+	lambdaDone map[uintptr]bool // Lambda configs whose function was judged
 }
 
 // AnalyseConfig walks a Keras model configuration (model_config of an HDF5
@@ -93,11 +95,15 @@ type walker struct {
 // paths anywhere in it: nested models, wrappers, initializers, activations.
 func AnalyseConfig(raw []byte, where string) ([]Problem, error) {
 	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
+	text, err := PythonJSONText(raw)
+	if err != nil {
 		return nil, fmt.Errorf("%s is not valid JSON: %w", where, err)
 	}
-	w := &walker{where: where}
-	err := w.walk(v, nil, 0)
+	if err = json.Unmarshal(text, &v); err != nil {
+		return nil, fmt.Errorf("%s is not valid JSON: %w", where, err)
+	}
+	w := &walker{where: where, lambdaDone: map[uintptr]bool{}}
+	err = w.walk(v, nil, 0)
 	return w.probs, err
 }
 
@@ -126,6 +132,11 @@ func (w *walker) walk(v any, trail []string, depth int) error {
 			trail = append(trail, layerName(x, cls))
 			w.object(x, cls, trail)
 		}
+		w.legacyLambdas(x, strings.Join(trail, " › "))
+		if fn, ok := x["fn"].(string); ok && dottedName(fn) && strings.Contains(fn, ".") {
+			i := strings.LastIndexByte(fn, '.')
+			w.reference(fn[:i], fn[i+1:], strings.Join(trail, " › "), "fn "+fn)
+		}
 		keys := make([]string, 0, len(x))
 		for k := range x {
 			keys = append(keys, k)
@@ -149,7 +160,8 @@ func layerName(obj map[string]any, cls string) string {
 	return cls
 }
 
-// object checks one serialised object {class_name, config, module, registered_name}.
+// object checks one serialised object {class_name, config, module,
+// registered_name}: what Keras imports and calls to rebuild it.
 func (w *walker) object(obj map[string]any, cls string, trail []string) {
 	at := strings.Join(trail, " › ")
 	module, _ := obj["module"].(string)
@@ -157,86 +169,173 @@ func (w *walker) object(obj map[string]any, cls string, trail []string) {
 	switch cls {
 	case "Lambda":
 		w.lambda(cfg, at)
+	case "__lambda__":
+		code, _ := cfg["code"].(string)
+		w.code(code, at, "a Keras 3 __lambda__ object (Python code Keras rebuilds with safe_mode=False or after keras.config.enable_unsafe_deserialization())")
+		return
 	case "TFSMLayer":
 		if p, ok := cfg["filepath"].(string); ok && outside(p) {
 			w.add(RuleTFSMLayer, checks.SeverityHigh, "TFSMLayer "+p,
 				"%s: TFSMLayer loads and runs the SavedModel at %q, outside the model archive, when %s is loaded.", at, p, w.where)
 		}
-	}
-	if module != "" && !trusted(module) && module != "__main__" {
-		callable := module + "." + cls
-		if cls == "function" {
-			if name, ok := obj["config"].(string); ok {
-				callable = module + "." + name
-			}
+	case "TorchModuleWrapper":
+		w.torchModule(cfg, at)
+	case "StringLookup", "IntegerLookup", "TextVectorization":
+		if p, ok := cfg["vocabulary"].(string); ok && p != "" {
+			w.add(RuleFileAccess, checks.SeverityHigh, cls+" vocabulary "+p,
+				"%s: the layer's vocabulary is the path %q, which Keras reads (through tf.io.gfile: local files, "+
+					"gs://, http) when the model is loaded, even with safe_mode=True: its content ends up in the model.", at, p)
 		}
-		if dangerous(module) {
-			w.add(RuleModule, checks.SeverityCritical, callable,
-				"%s: the config names %s; Keras imports %q and calls %s while loading the model — code execution "+
-					"even with safe_mode=True (CVE-2025-1550).", at, callable, module, callable)
-		} else {
+	}
+	name := cls
+	if cls == "function" {
+		if n, ok := obj["config"].(string); ok {
+			name = n
+		}
+	}
+	// registered_name resolves through Keras's registry of custom objects;
+	// a foreign module already says the same, so report it only next to a
+	// Keras module or none
+	if reg, ok := obj["registered_name"].(string); ok && reg != "" && reg != cls && reg != name &&
+		(module == "" || coreModule(module) || dangerous(strings.SplitN(reg, ">", 2)[0])) {
+		if pkg, rn, found := strings.Cut(reg, ">"); found {
+			w.reference(pkg, rn, at, "registered_name "+reg)
+		} else if !allowed[reg] && module == "" {
+			w.reference("", reg, at, "registered_name "+reg)
+		}
+	}
+	if cls == "Lambda" || cls == "TFSMLayer" || cls == "TorchModuleWrapper" {
+		return // reported above by what they do
+	}
+	w.reference(module, name, at, "")
+}
+
+// reference judges one module + name Keras resolves while loading.
+func (w *walker) reference(module, name, at, via string) {
+	callable := name
+	if module != "" {
+		callable = module + "." + name
+	}
+	if via == "" {
+		via = callable
+	}
+	switch {
+	case module == "__main__":
+		w.add(RuleModule, checks.SeverityMedium, callable,
+			"%s: the config names %s, defined in the script that saved the model; load_model needs it passed as a custom object.", at, callable)
+	case unsafeKeras[name] != "":
+		w.add(RuleModule, checks.SeverityCritical, callable,
+			"%s: the config names %s (%s); Keras resolves it by name while loading the model, even with safe_mode=True.", at, callable, unsafeKeras[name])
+	case module == "" && allowed[name]:
+	case module == "":
+		// Keras 2 style: a bare class name, resolved through the objects
+		// the loading code registers
+		w.add(RuleModule, checks.SeverityMedium, via,
+			"%s: the config names %s, which is not one of Keras's built-in layers or functions; load_model uses "+
+				"whatever the loading code registers under that name.", at, name)
+	case dangerous(module):
+		w.add(RuleModule, checks.SeverityCritical, callable,
+			"%s: the config names %s; Keras imports %q and calls %s while loading the model — code execution "+
+				"even with safe_mode=True (CVE-2025-1550).", at, callable, module, callable)
+	case coreModule(module):
+		if !allowed[name] {
+			w.add(RuleModule, checks.SeverityHigh, callable,
+				"%s: the config names %s, which is not one of Keras's inert built-ins (layers, initializers, "+
+					"activations, losses, metrics, optimizers): Keras imports and calls it while loading the model, and "+
+					"keras.* holds functions that download files, load other models or turn safe mode off "+
+					"(CVE-2025-8747, CVE-2025-9906).", at, callable)
+		}
+	case trusted(module):
+		if !allowed[name] {
 			w.add(RuleModule, checks.SeverityMedium, callable,
-				"%s: the config names the custom object %s; load_model imports module %q and runs its code. "+
-					"Make sure it is your own, reviewed package.", at, callable, module)
+				"%s: the config names %s from a Keras extension library; load_model imports %q and runs its code.", at, callable, module)
 		}
-	}
-	if reg, ok := obj["registered_name"].(string); ok {
-		if pkg, name, found := strings.Cut(reg, ">"); found && dangerous(pkg) {
-			w.add(RuleModule, checks.SeverityCritical, reg,
-				"%s: registered_name %q resolves to %s.%s, a callable that runs code.", at, reg, pkg, name)
-		}
+	default:
+		w.add(RuleModule, checks.SeverityMedium, callable,
+			"%s: the config names the custom object %s; load_model imports module %q and runs its code. "+
+				"Make sure it is your own, reviewed package.", at, callable, module)
 	}
 }
 
-// lambda reports a Lambda layer by what its function is.
+// lambda reports a Lambda layer by what its function is. Marshalled
+// code (Keras 2) is judged here; a Keras 3 function object ({"class_name":
+// "__lambda__"} or a named function) is judged when the walk reaches it.
 func (w *walker) lambda(cfg map[string]any, at string) {
 	fn := cfg["function"]
 	module, _ := cfg["module"].(string)
-	var code string
 	switch f := fn.(type) {
 	case []any: // Keras 2: [base64 marshal, defaults, closure]
+		code := ""
 		if len(f) > 0 {
 			code, _ = f[0].(string)
 		}
-	case map[string]any: // Keras 3: {"class_name": "__lambda__", "config": {"code": …}}
-		if c, ok := f["config"].(map[string]any); ok {
-			code, _ = c["code"].(string)
-		}
-		if code == "" {
-			return // a named function object; its module is checked as an object
-		}
+		w.lambdaDone[cfgKey(cfg)] = true
+		w.code(code, at, "a Lambda layer")
+	case map[string]any:
+		// reached by the walk
 	case string:
+		w.lambdaDone[cfgKey(cfg)] = true
 		if cfg["function_type"] == "lambda" || !dottedName(f) {
-			code = f
-			break
+			w.code(f, at, "a Lambda layer")
+			return
 		}
 		callable := f
 		if module != "" {
 			callable = module + "." + f
 		}
-		if dangerous(module) || dangerousNames[f] {
+		if dangerous(module) || dangerousNames[f] || unsafeKeras[f] != "" {
 			w.add(RuleLambda, checks.SeverityCritical, "Lambda "+callable,
 				"%s: the Lambda layer calls %s on every input, imported by name when the model is loaded.", at, callable)
 			return
 		}
 		w.add(RuleLambda, checks.SeverityMedium, "Lambda "+callable,
 			"%s: the Lambda layer calls the function %s, looked up by name at load time; whatever defines that name runs.", at, callable)
-		return
 	default:
 		w.add(RuleLambda, checks.SeverityHigh, "Lambda",
 			"%s: Lambda layer with a function Keras would deserialise at load time.", at)
+	}
+}
+
+func cfgKey(m map[string]any) uintptr { return reflect.ValueOf(m).Pointer() }
+
+// legacyLambdas finds Keras 2 function dumps outside a Lambda layer's
+// function: output_shape and mask of type "lambda", and any other key
+// with a "<key>_type": "lambda" companion (custom layers, losses,
+// metrics that reuse keras.utils.func_dump).
+func (w *walker) legacyLambdas(x map[string]any, at string) {
+	if w.lambdaDone[cfgKey(x)] {
 		return
 	}
+	for k, v := range x {
+		if !strings.HasSuffix(k, "_type") || v != "lambda" {
+			continue
+		}
+		key := strings.TrimSuffix(k, "_type")
+		code := ""
+		switch f := x[key].(type) {
+		case []any:
+			if len(f) > 0 {
+				code, _ = f[0].(string)
+			}
+		case string:
+			code = f
+		}
+		w.code(code, at, fmt.Sprintf("the %q entry (a marshalled Python lambda)", key))
+	}
+}
+
+// code reports Python code (marshalled bytecode or source) in a config.
+func (w *walker) code(code, at, what string) {
 	names := bytecodeNames(code)
 	if len(names) > 0 {
 		w.add(RuleLambda, checks.SeverityCritical, "Lambda bytecode "+strings.Join(names, ","),
-			"%s: the Lambda layer holds Python code (marshalled bytecode or source) that refers to %s. load_model runs it "+
-				"(Keras 2 always, Keras 3 with safe_mode=False): code execution when the model is loaded.", at, strings.Join(names, ", "))
+			"%s: %s holds Python code (marshalled bytecode or source) that refers to %s. load_model runs it "+
+				"(Keras 2 always, Keras 3 with safe_mode=False): code execution when the model is loaded.", at, what, strings.Join(names, ", "))
 		return
 	}
 	w.add(RuleLambda, checks.SeverityHigh, "Lambda bytecode",
-		"%s: the Lambda layer holds %d bytes of Python code (marshalled bytecode or source) that load_model runs "+
-			"(Keras 2 always, Keras 3 with safe_mode=False). It cannot be reviewed as source.", at, len(code))
+		"%s: %s holds %d bytes of Python code (marshalled bytecode or source) that load_model runs "+
+			"(Keras 2 always, Keras 3 with safe_mode=False). It cannot be reviewed as source.", at, what, len(code))
 }
 
 // bytecodeNames decodes the base64 marshal data and returns the dangerous

@@ -13,6 +13,7 @@ const (
 	RuleLambda       = "model-keras-lambda"
 	RuleModule       = "model-keras-unsafe-module"
 	RuleTFSMLayer    = "model-keras-tfsm-outside"
+	RuleFileAccess   = "model-keras-file-access"
 	RuleMalformed    = "model-keras-malformed"
 	RuleNotAnalysed  = "model-keras-not-fully-analysed"
 	safeExportSample = "model = build_model()            # architecture in reviewed code\n" +
@@ -63,6 +64,19 @@ var rules = []checks.Rule{
 		Fix:        "Ship the SavedModel inside the repository and review it, or rebuild the layer from code.",
 		FixExample: "layer = keras.layers.TFSMLayer('exported/serving', call_endpoint='serve')  # reviewed, relative path",
 		References: []string{"CWE-73", "CWE-829", "LLM03:2025"},
+	},
+	{
+		ID:       RuleFileAccess,
+		Title:    "Keras config makes the loader read a file or URL",
+		Severity: checks.SeverityHigh,
+		Family:   "model",
+		Why: "StringLookup, IntegerLookup and TextVectorization accept a vocabulary given as a path, which Keras " +
+			"reads through tf.io.gfile (local files, gs://, http) while rebuilding the model, even with " +
+			"safe_mode=True: a model file can pull /etc/passwd or a cloud credential into its weights, or make " +
+			"the loading host fetch a URL.",
+		Fix:        "Ship the vocabulary inside the model (a list in the config), or load it from reviewed code.",
+		FixExample: "layer = keras.layers.StringLookup(vocabulary=['a', 'b', 'c'])",
+		References: []string{"CWE-73", "CWE-918", "LLM03:2025"},
 	},
 	{
 		ID:       RuleMalformed,
