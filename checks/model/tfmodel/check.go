@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"strings"
 
 	"github.com/ward-sec/ward/checks"
 	"google.golang.org/protobuf/encoding/protowire"
@@ -70,8 +71,16 @@ func analyseWith(ctx context.Context, b []byte, limit int) Report {
 }
 
 func finish(r Report) Report {
+	// a function body's node may call another function of the library by
+	// its name instead of an op
+	funcs := map[string]bool{}
 	for _, g := range r.Graphs {
-		r.Problems = append(r.Problems, inspect(g)...)
+		if name, ok := strings.CutPrefix(g.Where, "function "); ok {
+			funcs[name] = true
+		}
+	}
+	for _, g := range r.Graphs {
+		r.Problems = append(r.Problems, inspect(g, funcs)...)
 	}
 	return r
 }
@@ -138,6 +147,9 @@ func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 	if f.Size < 4 || f.Content == nil {
 		return checks.Result{}, nil
 	}
+	if looksTextGraph(f.Head(256)) {
+		return scanText(ctx, f)
+	}
 	if !headLooksLikeTF(f.Head(64), f.Size) {
 		// The rest of a SavedModel folder holds no ops: the checkpoint
 		// index and its data shards, and the fingerprint.
@@ -158,13 +170,32 @@ func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 	if err != nil {
 		return checks.Result{}, err
 	}
-	r := Analyse(ctx, b)
+	return report(ctx, f, Analyse(ctx, b))
+}
+
+// scanText analyses saved_model.pbtxt and text GraphDefs.
+func scanText(ctx context.Context, f *checks.File) (checks.Result, error) {
+	lim := f.Limits.Effective()
+	b, err := f.ReadAll(lim.MaxFileBytes)
+	if errors.Is(err, checks.ErrTooLarge) {
+		return checks.Result{Analysed: true, Findings: []checks.Finding{{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh,
+			Message:  fmt.Sprintf("TensorFlow text graph not fully analysed: file size limit (%d bytes > %d). Its ops were not checked.", f.Size, lim.MaxFileBytes),
+			Evidence: "file size limit"}}}, nil
+	}
+	if err != nil {
+		return checks.Result{}, err
+	}
+	return report(ctx, f, analyseText(b, maxNodes))
+}
+
+// report turns an analysis into findings.
+func report(ctx context.Context, f *checks.File, r Report) (checks.Result, error) {
 	if r.Kind == KindNone {
 		return checks.Result{}, nil
 	}
 	var out []checks.Finding
 	prefix := ""
-	if base := path.Base(f.Path); base != "saved_model.pb" && base != "keras_metadata.pb" && path.Ext(base) != ".pb" {
+	if base := path.Base(f.Path); base != "saved_model.pb" && base != "keras_metadata.pb" && path.Ext(base) != ".pb" && path.Ext(base) != ".pbtxt" {
 		prefix = fmt.Sprintf("%s is a %s by content. ", base, r.Kind)
 	}
 	for _, p := range r.Problems {

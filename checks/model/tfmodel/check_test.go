@@ -62,6 +62,18 @@ func cases() []struct {
 			true, []string{"model-keras-lambda/critical"}},
 		{"keras metadata benign", lenField(1, cat(strField(3, "root.layer-1"), strField(5, `{"name": "dense", "class_name": "Dense", "config": {"units": 4}}`))),
 			true, nil},
+		{"op outside the pure-compute list", savedModel(graphDef(with(node("z", "SomeNewFileOp", []string{"x"})))),
+			true, []string{"model-tf-dangerous-op/high"}},
+		{"function call by name is not an op", savedModel(graphDef(with(node("c", "StatefulPartitionedCall", []string{"x"}, attrFunc("f", "__inference_f_1"))),
+			function("__inference_f_1", node("inner", "__inference_g_2", nil)), function("__inference_g_2", node("m", "MatMul", nil)))),
+			true, nil},
+		{"dataset to tfrecord", savedModel(graphDef(with(constString("out", "/home/u/.bashrc"), node("w", "DatasetToTFRecord", []string{"ds", "out", "ct"})))),
+			true, []string{"model-tf-dangerous-op/critical"}},
+		{"lookup table from text file", savedModel(graphDef(with(constString("vocab", "/etc/shadow"), node("t", "HashTableV2", nil),
+			node("init", "InitializeTableFromTextFileV2", []string{"t", "vocab"})))),
+			true, []string{"model-tf-dangerous-op/high"}},
+		{"whole file reader", savedModel(graphDef(with(node("r", "WholeFileReaderV2", nil), node("rr", "ReaderReadV2", []string{"r", "q"})))),
+			true, []string{"model-tf-dangerous-op/high", "model-tf-dangerous-op/high"}},
 		{"not protobuf", []byte("\nhello world, this is text\n"), false, nil},
 	}
 }
@@ -96,6 +108,30 @@ func TestNodeLimit(t *testing.T) {
 	r := analyseWith(context.Background(), savedModel(graphDef(nodes)), 10)
 	if r.Kind != KindSavedModel || r.Err == nil || !strings.Contains(r.Err.Error(), "limit") {
 		t.Fatalf("want a node limit error, got kind %v err %v", r.Kind, r.Err)
+	}
+}
+
+// saved_model.pbtxt: TensorFlow loads the text format when there is no
+// saved_model.pb.
+func TestTextFormat(t *testing.T) {
+	src := `saved_model_schema_version: 1
+meta_graphs {
+  graph_def {
+    node { name: "p" op: "Const" attr { key: "value" value { tensor { dtype: DT_STRING string_val: "/root/.bashrc" } } } }
+    node { name: "w" op: "WriteFile" input: "p" input: "x" }
+    library { function { signature { name: "f" } node_def { name: "r" op: "ReadFile" input: "k" } } }
+  }
+}`
+	res, got := scan(t, "model/saved_model.pbtxt", []byte(src))
+	if !res.Analysed || len(got) != 2 || got[0] != "model-tf-dangerous-op/critical" || got[1] != "model-tf-dangerous-op/high" {
+		t.Errorf("findings = %v (analysed %v)", got, res.Analysed)
+	}
+	if !strings.Contains(res.Findings[0].Message, "/root/.bashrc") {
+		t.Errorf("path not resolved: %s", res.Findings[0].Message)
+	}
+	_, got = scan(t, "graph.pbtxt", []byte(`node { name: "x" op: "Placeholder" } node { name: "y" op: "MatMul" input: "x" input: "x" }`))
+	if len(got) != 0 {
+		t.Errorf("benign text graph: %v", got)
 	}
 }
 

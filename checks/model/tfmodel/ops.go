@@ -28,7 +28,57 @@ var opRisk = map[string]struct {
 	"PyFuncStateless": {checks.SeverityHigh, "calls a Python function of the loading process (tf.numpy_function): code outside the graph"},
 	"EagerPyFunc":     {checks.SeverityHigh, "calls a Python function of the loading process (tf.py_function): code outside the graph"},
 	"MatchingFiles":   {checks.SeverityMedium, "lists files matching a glob on the serving machine (reconnaissance before ReadFile)"},
-	"ImmutableConst":  {checks.SeverityMedium, "memory-maps a file by path from the serving machine"},
+	// writers: a path the graph chooses gets bytes the graph chooses
+	"DatasetToTFRecord":             {checks.SeverityCritical, "writes a whole dataset to a TFRecord file at a path the graph chooses"},
+	"ExperimentalDatasetToTFRecord": {checks.SeverityCritical, "writes a whole dataset to a TFRecord file at a path the graph chooses"},
+	"SaveDataset":                   {checks.SeverityCritical, "writes a dataset to a folder the graph chooses"},
+	"SaveDatasetV2":                 {checks.SeverityCritical, "writes a dataset to a folder the graph chooses"},
+	"DistributedSave":               {checks.SeverityCritical, "writes a dataset to a folder the graph chooses"},
+	"CacheDataset":                  {checks.SeverityHigh, "caches a dataset in files under a path the graph chooses"},
+	"CacheDatasetV2":                {checks.SeverityHigh, "caches a dataset in files under a path the graph chooses"},
+	"CreateSummaryFileWriter":       {checks.SeverityHigh, "creates an event file in a folder the graph chooses"},
+	"CreateSummaryDbWriter":         {checks.SeverityHigh, "opens an SQLite database at a path the graph chooses"},
+	"WriteSummary":                  {checks.SeverityHigh, "writes to a summary file"},
+	"WriteScalarSummary":            {checks.SeverityHigh, "writes to a summary file"},
+	"WriteRawProtoSummary":          {checks.SeverityHigh, "writes to a summary file"},
+	// readers: files of the serving machine flow into the model
+	"InitializeTableFromTextFile":   {checks.SeverityHigh, "fills a lookup table from a text file on the serving machine"},
+	"InitializeTableFromTextFileV2": {checks.SeverityHigh, "fills a lookup table from a text file on the serving machine"},
+	"InitializeTableFromDataset":    {checks.SeverityHigh, "fills a lookup table from a dataset, which may read files"},
+	"WholeFileReader":               {checks.SeverityHigh, "creates a reader that returns whole files of the serving machine"},
+	"WholeFileReaderV2":             {checks.SeverityHigh, "creates a reader that returns whole files of the serving machine"},
+	"TextLineReader":                {checks.SeverityHigh, "creates a reader of text files"},
+	"TextLineReaderV2":              {checks.SeverityHigh, "creates a reader of text files"},
+	"TFRecordReader":                {checks.SeverityHigh, "creates a reader of TFRecord files"},
+	"TFRecordReaderV2":              {checks.SeverityHigh, "creates a reader of TFRecord files"},
+	"FixedLengthRecordReader":       {checks.SeverityHigh, "creates a reader of binary files"},
+	"FixedLengthRecordReaderV2":     {checks.SeverityHigh, "creates a reader of binary files"},
+	"IdentityReader":                {checks.SeverityHigh, "creates a reader over a queue of file names"},
+	"IdentityReaderV2":              {checks.SeverityHigh, "creates a reader over a queue of file names"},
+	"LMDBReader":                    {checks.SeverityHigh, "creates a reader of LMDB databases"},
+	"ReaderRead":                    {checks.SeverityHigh, "reads the next record of a file through a reader"},
+	"ReaderReadV2":                  {checks.SeverityHigh, "reads the next record of a file through a reader"},
+	"ReaderReadUpTo":                {checks.SeverityHigh, "reads records of a file through a reader"},
+	"ReaderReadUpToV2":              {checks.SeverityHigh, "reads records of a file through a reader"},
+	"TFRecordDataset":               {checks.SeverityHigh, "builds a dataset from TFRecord files on the serving machine"},
+	"TFRecordDatasetV2":             {checks.SeverityHigh, "builds a dataset from TFRecord files on the serving machine"},
+	"TextLineDataset":               {checks.SeverityHigh, "builds a dataset from text files on the serving machine"},
+	"FixedLengthRecordDataset":      {checks.SeverityHigh, "builds a dataset from binary files on the serving machine"},
+	"FixedLengthRecordDatasetV2":    {checks.SeverityHigh, "builds a dataset from binary files on the serving machine"},
+	"CSVDataset":                    {checks.SeverityHigh, "builds a dataset from CSV files on the serving machine"},
+	"CSVDatasetV2":                  {checks.SeverityHigh, "builds a dataset from CSV files on the serving machine"},
+	"LoadDataset":                   {checks.SeverityHigh, "loads a saved dataset from a folder"},
+	"SnapshotDataset":               {checks.SeverityHigh, "reads and writes dataset snapshots under a path"},
+	"SnapshotDatasetV2":             {checks.SeverityHigh, "reads and writes dataset snapshots under a path"},
+	"MatchingFilesDataset":          {checks.SeverityHigh, "lists files of the serving machine as a dataset"},
+	"SqlDataset":                    {checks.SeverityHigh, "queries a database file"},
+	"LoadAndRemapMatrix":            {checks.SeverityHigh, "reads a checkpoint from a path the graph chooses"},
+	"GeneratorDataset":              {checks.SeverityHigh, "calls Python functions of the loading process to produce elements"},
+	"DebugIdentity":                 {checks.SeverityHigh, "sends tensors to debug URLs (files or gRPC) the graph names"},
+	"DebugIdentityV2":               {checks.SeverityHigh, "sends tensors to debug URLs (files or gRPC) the graph names"},
+	"DebugIdentityV3":               {checks.SeverityHigh, "sends tensors to debug URLs (files or gRPC) the graph names"},
+	"DebugNumericSummary":           {checks.SeverityHigh, "sends tensors to debug URLs (files or gRPC) the graph names"},
+	"ImmutableConst":                {checks.SeverityMedium, "memory-maps a file by path from the serving machine"},
 }
 
 // saveOps write a checkpoint to their first input (a prefix or file name);
@@ -38,7 +88,7 @@ var restoreOps = map[string]bool{"Restore": true, "RestoreV2": true, "RestoreSli
 
 // inspect reports the dangerous ops of one graph or function. String
 // constants of the same graph resolve path inputs where they are fixed.
-func inspect(g Graph) []Problem {
+func inspect(g Graph, funcs map[string]bool) []Problem {
 	byName := map[string]Node{}
 	for _, n := range g.Nodes {
 		byName[n.Name] = n
@@ -114,6 +164,11 @@ func inspect(g Graph) []Problem {
 			out = append(out, Problem{sev, n.Op, g.Where, fmt.Sprintf("%s op %q in %s %s the fixed path %q, outside the "+
 				"SavedModel's variables/ folder: running the graph touches an arbitrary file of the serving machine.",
 				n.Op, n.Name, g.Where, does, clip(p)), n.Op + " " + clip(p)})
+		case !pureOps[n.Op] && !funcs[n.Op] && n.Op != "":
+			out = append(out, Problem{checks.SeverityHigh, n.Op, g.Where, fmt.Sprintf("%s op %q in %s is not one of the "+
+				"TensorFlow ops ward knows to be pure computation (no files, network, Python or file-backed datasets "+
+				"and tables): running the graph does whatever that op does on the serving machine.", n.Op, n.Name, g.Where),
+				n.Op})
 		case n.Op == "PrintV2":
 			for _, s := range n.Strings["output_stream"] {
 				if strings.HasPrefix(s, "file://") {
