@@ -27,7 +27,8 @@ var toolMethods = set("_run", "_arun", "forward", "call", "acall", "__call__", "
 // LlamaIndex.TS FunctionTool.from(fn, ...), MCP server.tool(...) /
 // registerTool(...).
 var jsToolFactories = set("tool", "dynamicTool", "createTool", "DynamicTool", "DynamicStructuredTool", "Tool",
-	"FunctionTool", "betaZodTool", "betaTool", "defineTool", "zodFunction", "from", "registerTool")
+	"FunctionTool", "betaZodTool", "betaTool", "defineTool", "zodFunction", "from", "registerTool",
+	"localShell", "shell", "bash_20250124", "bash_20241022")
 
 var toolClassBase = regexp.MustCompile(`(?:^|[\s(,.])(?:Base|Structured|Dynamic)?Tool\b|extends\s+[\w.]*Tool\b`)
 
