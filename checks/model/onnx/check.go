@@ -29,31 +29,67 @@ var standardDomains = map[string]bool{"": true, "ai.onnx": true, "ai.onnx.ml": t
 var elemBits = map[int32]int64{1: 32, 2: 8, 3: 8, 4: 16, 5: 16, 6: 32, 7: 64, 9: 8, 10: 16, 11: 64, 12: 32, 13: 64,
 	14: 64, 15: 128, 16: 16, 17: 8, 18: 8, 19: 8, 20: 8, 21: 4, 22: 4, 23: 4}
 
-// Sniff: a ModelProto starts with ir_version (field 1, varint 1–20).
+// modelFields are ModelProto's fields and their wire types. Protobuf
+// allows fields in any order, and onnx.load accepts any: the first one
+// need not be ir_version.
+var modelFields = map[protowire.Number]protowire.Type{
+	1: protowire.VarintType, 2: protowire.BytesType, 3: protowire.BytesType, 4: protowire.BytesType,
+	5: protowire.VarintType, 6: protowire.BytesType, 7: protowire.BytesType, 8: protowire.BytesType,
+	14: protowire.BytesType, 20: protowire.BytesType, 25: protowire.BytesType, 26: protowire.BytesType,
+}
+
+// Sniff: the content starts with a ModelProto field of the right wire
+// type (ir_version 1–20, or a string or message whose length is sane).
+// decodeModel then decides, over the whole file, whether it is a model.
 func Sniff(head []byte) bool {
-	if len(head) < 2 || head[0] != 0x08 {
+	num, typ, n := protowire.ConsumeTag(head)
+	if n < 0 || modelFields[num] != typ || num == 0 {
 		return false
 	}
-	v, n := protowire.ConsumeVarint(head[1:])
-	return n > 0 && v >= 1 && v <= 20
+	switch typ {
+	case protowire.VarintType:
+		v, m := protowire.ConsumeVarint(head[n:])
+		if m < 0 {
+			return false
+		}
+		if num == 1 {
+			return v >= 1 && v <= 20
+		}
+		return true
+	default:
+		l, m := protowire.ConsumeVarint(head[n:])
+		return m > 0 && l < 1<<40
+	}
 }
 
 func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 	if f.Size < 4 || f.Content == nil {
 		return checks.Result{}, nil
 	}
-	if !Sniff(f.Head(16)) {
+	lim := f.Limits.Effective()
+	var m *Model
+	var err error
+	form := "an ONNX model"
+	switch {
+	case Sniff(f.Head(16)):
+		br := newBlockReader(f.Content, f.Size, lim.MaxFileBytes)
+		m, err = decodeModel(ctx, br)
+	case textForm(f.Head(512)) != "":
+		form = "an ONNX model in " + textForm(f.Head(512)) + " form (onnx.load(..., format=...))"
+		b, rerr := f.ReadAll(lim.MaxFileBytes)
+		if rerr != nil {
+			return checks.Result{}, nil
+		}
+		m, err = decodeText(b)
+	default:
 		return checks.Result{Analysed: weightsOfSiblingModel(ctx, f)}, nil
 	}
-	lim := f.Limits.Effective()
-	br := newBlockReader(f.Content, f.Size, lim.MaxFileBytes)
-	m, err := decodeModel(ctx, br)
-	if !m.HasGraph || (err != nil && len(m.Nodes) == 0) {
+	if m == nil || !m.HasGraph || (err != nil && len(m.Nodes) == 0) {
 		return checks.Result{}, nil // another protobuf, not a model
 	}
 	prefix := ""
-	if strings.ToLower(path.Ext(f.Path)) != ".onnx" {
-		prefix = fmt.Sprintf("%s is an ONNX model by content. ", path.Base(f.Path))
+	if ext := strings.ToLower(path.Ext(f.Path)); ext != ".onnx" || form != "an ONNX model" {
+		prefix = fmt.Sprintf("%s is %s by content. ", path.Base(f.Path), form)
 	}
 	var out []checks.Finding
 	out = append(out, customOps(m, prefix)...)
@@ -122,6 +158,15 @@ func externalData(ctx context.Context, f *checks.File, m *Model, prefix string) 
 	for _, t := range m.Tensors {
 		if t.Location != 1 && len(t.External) == 0 {
 			continue
+		}
+		for _, other := range t.Locations {
+			if other != t.External["location"] && escapes(other) {
+				out = append(out, checks.Finding{RuleID: RuleExternalPath, Severity: checks.SeverityHigh, Offset: t.Offset,
+					Message: prefix + fmt.Sprintf("Tensor %q names several external locations; one of them, %q, is outside the "+
+						"model's folder. Readers that take the first entry (ONNX Runtime) and the last (onnx's Python helper) "+
+						"read different files.", t.Name, other),
+					Evidence: "external data " + other})
+			}
 		}
 		loc, ok := t.External["location"]
 		if !ok || loc == "" {

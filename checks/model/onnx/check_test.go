@@ -163,6 +163,8 @@ func FuzzONNX(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	f.Add([]byte("ir_version: 8\ngraph { node { op_type: \"Relu\" } initializer { name: \"w\" external_data { key: \"location\" value: \"../x\" } } }"))
+	f.Add([]byte(`{"irVersion": "8", "graph": {"node": [{"opType": "Relu"}], "initializer": [{"externalData": [{"key": "location", "value": "/x"}]}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file := checks.NewBytesFile("models/fuzz.onnx", data)
 		file.Tree = dirTree{}

@@ -31,6 +31,9 @@ type Tensor struct {
 	RawLen   int64 // bytes of raw_data; -1 when absent
 	Typed    bool  // values in float_data/int64_data/…
 	External map[string]string
+	// Locations holds every "location" entry in order (a tensor may name
+	// several; readers disagree on which one counts)
+	Locations []string
 	Location int32 // 1 = EXTERNAL
 	Offset   int64 // file offset of the tensor message
 }
@@ -288,6 +291,9 @@ func (d *decoder) tensor(s span, where string) error {
 				return err
 			})
 			t.External[k] = v
+			if k == "location" {
+				t.Locations = append(t.Locations, v)
+			}
 		case 14:
 			t.Location = int32(f.Varint)
 		}
