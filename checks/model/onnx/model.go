@@ -34,8 +34,8 @@ type Tensor struct {
 	// Locations holds every "location" entry in order (a tensor may name
 	// several; readers disagree on which one counts)
 	Locations []string
-	Location int32 // 1 = EXTERNAL
-	Offset   int64 // file offset of the tensor message
+	Location  int32 // 1 = EXTERNAL
+	Offset    int64 // file offset of the tensor message
 }
 
 // Model is what Decode read.
