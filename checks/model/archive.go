@@ -31,14 +31,32 @@ const maxCRCCheck = 64 << 20
 // checkpoint costs its central directory and data.pkl.
 func (s *scanner) scanZip(w where, r io.ReaderAt, size int64) {
 	entries, truncated, err := readZipDir(r, size, s.lim.MaxMembers-s.members)
+	// header disagreements matter where a model loader opens the archive
+	// (PyTorch, NumPy, Keras, torch.package) or a member is model content;
+	// in a zip of documents they are a zip writer's quirks (issue 14)
+	var integrity []checks.Finding
+	understood := s.understood
+	s.understood = false
+	defer func() {
+		if s.understood || modelArchive(entries) {
+			s.findings = append(s.findings, integrity...)
+		}
+		s.understood = s.understood || understood
+	}()
 	if err != nil {
-		s.add(checks.Finding{RuleID: RuleArchiveIntegrity, Severity: checks.SeverityHigh,
+		if len(entries) == 0 {
+			integrity = append(integrity, checks.Finding{RuleID: RuleArchiveIntegrity, Severity: checks.SeverityHigh,
+				Message: fmt.Sprintf("%sZip archive with a broken central directory (%v): members that other readers "+
+					"may still extract were not analysed.", w.prefix(), err),
+				Evidence: w.member + ": central directory"})
+			s.findings = append(s.findings, integrity...)
+			integrity = nil
+			return
+		}
+		integrity = append(integrity, checks.Finding{RuleID: RuleArchiveIntegrity, Severity: checks.SeverityHigh,
 			Message: fmt.Sprintf("%sZip archive with a broken central directory (%v): members that other readers "+
 				"may still extract were not analysed.", w.prefix(), err),
 			Evidence: w.member + ": central directory"})
-		if len(entries) == 0 {
-			return
-		}
 	}
 	if truncated {
 		s.limit(w, checks.SeverityHigh, fmt.Sprintf("more than %d archive members", s.lim.MaxMembers))
@@ -49,6 +67,10 @@ func (s *scanner) scanZip(w where, r io.ReaderAt, size int64) {
 		loader = "torch.load"
 	} else if isNpz(entries) {
 		loader = "numpy.load(allow_pickle=True)"
+	}
+	pkg := isTorchPackage(entries)
+	if pkg {
+		loader = "torch.package.PackageImporter"
 	}
 	seen := map[string]string{}
 	for i := range entries {
@@ -66,7 +88,7 @@ func (s *scanner) scanZip(w where, r io.ReaderAt, size int64) {
 		// miniz (PyTorch) looks names up case-insensitively
 		key := strings.ToLower(z.name)
 		if prev, dup := seen[key]; dup {
-			s.add(checks.Finding{RuleID: RuleArchiveIntegrity, Severity: checks.SeverityHigh,
+			integrity = append(integrity, checks.Finding{RuleID: RuleArchiveIntegrity, Severity: checks.SeverityHigh,
 				Message: fmt.Sprintf("%sTwo members resolve to the same name (%q and %q) under PyTorch's "+
 					"case-insensitive lookup: torch.load and other tools may read different ones. Both were analysed.",
 					w.prefix(), prev, z.name),
@@ -78,12 +100,21 @@ func (s *scanner) scanZip(w where, r io.ReaderAt, size int64) {
 			if strings.Contains(d, "names it") {
 				sev = checks.SeverityHigh
 			}
-			s.add(checks.Finding{RuleID: RuleArchiveIntegrity, Severity: sev,
+			integrity = append(integrity, checks.Finding{RuleID: RuleArchiveIntegrity, Severity: sev,
 				Message: fmt.Sprintf("%sThe zip headers disagree: %s. Readers that trust different headers "+
 					"(Python's zipfile, PyTorch's miniz) see different content.", mw.prefix(), d),
 				Evidence: mw.member + ": " + d})
 		}
 		if z.isDir() || z.localErr != "" {
+			continue
+		}
+		if pkg && strings.HasSuffix(z.name, ".py") && !strings.Contains(z.name, ".data/") {
+			if rd, closeFn, err := s.openMember(z, r, size); err != nil {
+				s.limit(mw, checks.SeverityHigh, err.Error())
+			} else {
+				s.packageModule(mw, rd)
+				closeFn()
+			}
 			continue
 		}
 		s.scanMember(mw, r, size, z)
@@ -104,6 +135,36 @@ func (s *scanner) checkName(w where, name string) {
 				"outside it.", w.prefix(), name),
 			Evidence: w.member + ": " + name})
 	}
+}
+
+// modelArchive: a model loader opens this zip (by its member names).
+func modelArchive(es []zipEntry) bool {
+	if isTorchZip(es) || isNpz(es) || isTorchPackage(es) {
+		return true
+	}
+	for _, e := range es {
+		switch path.Base(e.name) {
+		case "config.json", "metadata.json", "model.weights.h5":
+			if !strings.Contains(e.name, "/") {
+				return true // Keras 3 .keras
+			}
+		}
+		switch strings.ToLower(path.Ext(e.name)) {
+		case ".pkl", ".pickle", ".pt", ".pth", ".bin", ".npy", ".joblib", ".ckpt", ".h5", ".keras", ".onnx", ".safetensors":
+			return true
+		}
+	}
+	return false
+}
+
+// isTorchPackage: torch.package archives keep their metadata in .data/.
+func isTorchPackage(es []zipEntry) bool {
+	for _, e := range es {
+		if strings.HasSuffix(e.name, ".data/extern_modules") || strings.HasSuffix(e.name, ".data/python_version") {
+			return true
+		}
+	}
+	return false
 }
 
 func isTorchZip(es []zipEntry) bool {
@@ -148,35 +209,7 @@ func (s *scanner) scanMember(w where, r io.ReaderAt, size int64, z *zipEntry) {
 		s.checkCRC(w, z, func() io.Reader { return io.NewSectionReader(r, z.dataOff, csize) })
 		return
 	}
-	open := func() (io.Reader, func(), error) {
-		cr := &countingReader{r: io.NewSectionReader(r, z.dataOff, csize)}
-		var d io.Reader
-		closeFn := func() {}
-		switch z.method {
-		case 0:
-			d = cr
-		case 8:
-			fr := flate.NewReader(cr)
-			d, closeFn = fr, func() { fr.Close() }
-		case 12:
-			d = bzip2.NewReader(cr)
-		case 14:
-			lr, err := zipLZMA(cr, z.flags, z.usize, s.reach(csize))
-			if err != nil {
-				return nil, nil, err
-			}
-			d = lr
-		case 93:
-			zr, err := zstd.NewReader(cr, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(256<<20))
-			if err != nil {
-				return nil, nil, err
-			}
-			d, closeFn = zr, zr.Close
-		default:
-			return nil, nil, fmt.Errorf("compression method %d is not supported", z.method)
-		}
-		return &boundedReader{s: s, r: d, in: cr, limit: int64(z.usize)}, closeFn, nil
-	}
+	open := func() (io.Reader, func(), error) { return s.openMember(z, r, size) }
 	d, closeFn, err := open()
 	if err != nil {
 		s.limit(w, checks.SeverityHigh, err.Error())
@@ -206,6 +239,44 @@ func (s *scanner) scanMember(w where, r io.ReaderAt, size int64, z *zipEntry) {
 		}
 		return &closingReader{d, c}
 	})
+}
+
+// openMember returns the member's decompressed content, bounded by the
+// declared size, the ratio and the file's decompression budget.
+func (s *scanner) openMember(z *zipEntry, r io.ReaderAt, size int64) (io.Reader, func(), error) {
+	csize := int64(z.csize)
+	if z.dataOff+csize > size {
+		csize = size - z.dataOff
+	}
+	{
+		cr := &countingReader{r: io.NewSectionReader(r, z.dataOff, csize)}
+		var d io.Reader
+		closeFn := func() {}
+		switch z.method {
+		case 0:
+			d = cr
+		case 8:
+			fr := flate.NewReader(cr)
+			d, closeFn = fr, func() { fr.Close() }
+		case 12:
+			d = bzip2.NewReader(cr)
+		case 14:
+			lr, err := zipLZMA(cr, z.flags, z.usize, s.reach(csize))
+			if err != nil {
+				return nil, nil, err
+			}
+			d = lr
+		case 93:
+			zr, err := zstd.NewReader(cr, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(256<<20))
+			if err != nil {
+				return nil, nil, err
+			}
+			d, closeFn = zr, zr.Close
+		default:
+			return nil, nil, fmt.Errorf("compression method %d is not supported", z.method)
+		}
+		return &boundedReader{s: s, r: d, in: cr, limit: int64(z.usize)}, closeFn, nil
+	}
 }
 
 // maxLZMADict bounds the dictionary an LZMA member makes ward allocate: 64
@@ -426,6 +497,10 @@ func (s *scanner) scanTar(w where, r io.Reader) {
 			if _, err := io.ReadFull(tr, buf); err != nil {
 				s.readError(mw, fmt.Errorf("tar member: %w", err))
 				return
+			}
+			if ext := strings.ToLower(path.Ext(hdr.Name)); (ext == ".yaml" || ext == ".yml") && hdr.Size <= maxCodeBytes {
+				s.hydraConfig(mw, buf)
+				continue
 			}
 			s.scanAt(mw, bytes.NewReader(buf), hdr.Size, true)
 			continue

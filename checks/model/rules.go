@@ -16,6 +16,7 @@ const (
 	RuleNotAnalysed      = "model-not-fully-analysed"
 	RuleArchiveIntegrity = "model-archive-integrity"
 	RulePathTraversal    = "model-archive-path-traversal"
+	RuleArchiveCode      = "model-archive-code"
 )
 
 // reexport is the fix example for a pickle ward distrusts: re-create the
@@ -125,8 +126,22 @@ var rules = []checks.Rule{
 			"mismatch; two members with one name under PyTorch's case-insensitive lookup). Different readers " +
 			"(Python's zipfile, PyTorch's miniz) then see different files, which hides payloads from scanners.",
 		Fix:        "Re-create the archive with the library that normally writes it (torch.save, numpy.savez, zipfile).",
-		FixExample: "torch.save(torch.load('model.pt', weights_only=True), 'model.pt')",
+		FixExample: "# in the code that built the model, not from the suspect file:\ntorch.save(model.state_dict(), 'model.pt')",
 		References: []string{"CWE-20", "CWE-434"},
+	},
+	{
+		ID:       RuleArchiveCode,
+		Title:    "Model archive carries Python code that runs when it is loaded",
+		Severity: checks.SeverityHigh,
+		Family:   "model",
+		Why: "Some model formats ship code next to the weights and run it while loading: torch.package archives " +
+			"import their own .py modules (torch.package.PackageImporter), and NeMo archives (.nemo) build every " +
+			"object their model_config.yaml names through Hydra's _target_ (CVE-2025-23304). That code is not " +
+			"reviewed as source in the pull request, and a model file is not where reviewers look for it.",
+		Fix: "Ship weights only (safetensors) and keep the model's code in the repository, where it is reviewed; " +
+			"for NeMo, restore from a checkpoint whose _target_ entries name only NeMo's own classes.",
+		FixExample: "from safetensors.torch import save_file\nsave_file(model.state_dict(), 'model.safetensors')",
+		References: []string{"CWE-94", "CWE-502", "CVE-2025-23304", "LLM03:2025"},
 	},
 	{
 		ID:       RulePathTraversal,

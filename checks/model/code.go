@@ -1,0 +1,112 @@
+package model
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// maxCodeBytes bounds one code member read from an archive.
+const maxCodeBytes = 4 << 20
+
+// pyDanger are names in Python source that reach the shell, other code,
+// the network or the file system.
+var pyDanger = regexp.MustCompile(`\b(os\.system|os\.popen|os\.exec\w*|os\.spawn\w*|subprocess|eval|exec|__import__|compile|importlib|socket|urllib|requests|ctypes|pty|shutil\.rmtree|marshal\.loads|pickle\.loads|base64\.b64decode|builtins)\b`)
+
+// packageModule reports a .py module of a torch.package archive: the
+// PackageImporter imports it (running its top-level code) when the
+// archive's pickles name it.
+func (s *scanner) packageModule(w where, r io.Reader) {
+	src, err := io.ReadAll(io.LimitReader(r, maxCodeBytes+1))
+	if err != nil {
+		s.readError(w, err)
+		return
+	}
+	s.understood = true
+	sev := checks.SeverityHigh
+	var names []string
+	seen := map[string]bool{}
+	for _, m := range pyDanger.FindAllString(string(src), 64) {
+		if !seen[m] {
+			seen[m] = true
+			names = append(names, m)
+		}
+	}
+	sort.Strings(names)
+	what := "Python module"
+	if len(names) > 0 {
+		sev = checks.SeverityCritical
+		what = "Python module that uses " + strings.Join(names, ", ")
+	}
+	if len(src) > maxCodeBytes {
+		what += fmt.Sprintf(" (over %d bytes; only the start was read)", maxCodeBytes)
+	}
+	s.add(checks.Finding{RuleID: RuleArchiveCode, Severity: sev,
+		Message: fmt.Sprintf("%sA %s inside a torch.package archive: torch.package.PackageImporter imports it, "+
+			"running its top-level code, when the archive's pickles refer to it. It is code shipped as part of a model "+
+			"file, outside the reviewed source tree.", w.prefix(), what),
+		Evidence: w.member + ": " + strings.Join(append([]string{"torch.package module"}, names...), " ")})
+}
+
+// hydraTarget matches a Hydra _target_ entry in YAML (block or flow style).
+var hydraTarget = regexp.MustCompile(`["']?_target_["']?\s*:\s*["']?([A-Za-z_][A-Za-z0-9_.]*)`)
+
+// nemoSafe are the packages whose classes NeMo's own fix for CVE-2025-23304
+// lets restore_from instantiate (nemo.core.classes.common safe targets:
+// NeMo, PyTorch, Lightning, Megatron, OmegaConf).
+var nemoSafe = []string{"nemo", "torch", "pytorch_lightning", "lightning", "megatron", "omegaconf", "transformers"}
+
+// hydraConfig reports the _target_ entries of a YAML config inside a model
+// archive (NeMo's model_config.yaml): restore_from passes the config to
+// hydra.utils.instantiate, which imports and calls each target.
+func (s *scanner) hydraConfig(w where, b []byte) {
+	var bad, danger []string
+	for _, m := range hydraTarget.FindAllSubmatch(b, 100000) {
+		t := string(m[1])
+		root, _, _ := strings.Cut(t, ".")
+		ok := false
+		for _, p := range nemoSafe {
+			ok = ok || root == p
+		}
+		switch {
+		case dangerousTarget(t):
+			danger = append(danger, t)
+		case !ok:
+			bad = append(bad, t)
+		}
+	}
+	if len(danger) == 0 && len(bad) == 0 {
+		return
+	}
+	s.understood = true
+	sev := checks.SeverityHigh
+	list := append(danger, bad...)
+	if len(danger) > 0 {
+		sev = checks.SeverityCritical
+	}
+	if len(list) > 6 {
+		list = append(list[:6:6], "…")
+	}
+	s.add(checks.Finding{RuleID: RuleArchiveCode, Severity: sev,
+		Message: fmt.Sprintf("%sThe model config names the Hydra target(s) %s: NeMo's restore_from hands the config to "+
+			"hydra.utils.instantiate, which imports and calls each _target_ while loading the model (CVE-2025-23304). "+
+			"Only NeMo's, PyTorch's and Lightning's own classes belong there.", w.prefix(), strings.Join(list, ", ")),
+		Evidence: w.member + ": _target_ " + strings.Join(list, " ")})
+}
+
+func dangerousTarget(t string) bool {
+	root, _, _ := strings.Cut(t, ".")
+	switch root {
+	case "os", "posix", "nt", "subprocess", "builtins", "__builtin__", "sys", "shutil", "socket", "importlib",
+		"runpy", "pickle", "_pickle", "marshal", "code", "ctypes", "pty", "webbrowser", "urllib", "requests",
+		"http", "pathlib", "io", "shelve", "dill", "cloudpickle", "joblib", "multiprocessing", "asyncio", "pdb",
+		"timeit", "operator", "functools", "types", "inspect", "tempfile", "hydra", "eval", "exec":
+		return true
+	}
+	return strings.HasSuffix(t, ".system") || strings.HasSuffix(t, ".eval") || strings.HasSuffix(t, ".exec") ||
+		strings.HasSuffix(t, ".load") || strings.HasSuffix(t, ".loads")
+}

@@ -1,0 +1,108 @@
+package gguf
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// RuleRemoteCode: a Hugging Face config whose auto_map points at code in
+// another repository.
+const RuleRemoteCode = "model-hf-remote-code"
+
+func init() { checks.Register(autoMapCheck{}) }
+
+// autoMapCheck reads Hugging Face config.json, tokenizer_config.json,
+// processor and preprocessor configs: their auto_map tells transformers
+// which class to import when trust_remote_code=True. An entry of the form
+// "org/repo--module.Class" makes transformers download module.py from
+// that other repository and run it; the code is in neither this pull
+// request nor this model's repository.
+type autoMapCheck struct{}
+
+func (autoMapCheck) Name() string { return "hf-auto-map" }
+
+func (autoMapCheck) Rules() []checks.Rule {
+	return []checks.Rule{{
+		ID:       RuleRemoteCode,
+		Title:    "Model config loads code from another repository",
+		Severity: checks.SeverityHigh,
+		Family:   "model",
+		Why: "A Hugging Face config's auto_map names the classes transformers imports with trust_remote_code=True. " +
+			"An entry written \"org/repo--module.Class\" makes transformers fetch module.py from that other repository " +
+			"at load time and run it: code that is neither in this pull request nor pinned to a revision, and that its " +
+			"owner can change at any time.",
+		Fix: "Point auto_map at modules committed next to the config (\"modeling_x.XModel\"), review them, and pin " +
+			"the model revision when loading.",
+		FixExample: "\"auto_map\": {\"AutoModel\": \"modeling_x.XModel\"}\n" +
+			"AutoModel.from_pretrained(repo, revision='<commit sha>', trust_remote_code=True)",
+		References: []string{"CWE-829", "CWE-494", "LLM03:2025"},
+	}}
+}
+
+const maxHFConfigBytes = 4 << 20
+
+func (autoMapCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
+	if f.Size < 8 || f.Size > maxHFConfigBytes || f.Content == nil {
+		return checks.Result{}, nil
+	}
+	head := bytes.TrimLeft(f.Head(64), " \t\r\n\ufeff")
+	if len(head) == 0 || head[0] != '{' {
+		return checks.Result{}, nil
+	}
+	b, err := f.ReadAll(maxHFConfigBytes)
+	if err != nil || !bytes.Contains(b, []byte(`"auto_map"`)) {
+		return checks.Result{}, nil
+	}
+	var doc struct {
+		AutoMap map[string]json.RawMessage `json:"auto_map"`
+	}
+	if json.Unmarshal(bytes.TrimPrefix(b, []byte("\ufeff")), &doc) != nil || len(doc.AutoMap) == 0 {
+		return checks.Result{}, nil
+	}
+	var remote []string
+	keys := make([]string, 0, len(doc.AutoMap))
+	for k := range doc.AutoMap {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, ref := range refs(doc.AutoMap[k]) {
+			if repo, _, ok := strings.Cut(ref, "--"); ok && repo != "" {
+				remote = append(remote, k+" → "+ref)
+			}
+		}
+	}
+	if len(remote) == 0 {
+		return checks.Result{Analysed: true}, nil
+	}
+	return checks.Result{Analysed: true, Findings: []checks.Finding{{RuleID: RuleRemoteCode, Severity: checks.SeverityHigh,
+		Message: fmt.Sprintf("%s: auto_map sends transformers to code in another repository (%s). With trust_remote_code=True "+
+			"that module is downloaded and run when the model loads.", path.Base(f.Path), strings.Join(remote, "; ")),
+		Evidence: "auto_map " + strings.Join(remote, " ")}}}, nil
+}
+
+// refs returns the class references of one auto_map value: a string or a
+// list of strings (slow and fast tokenizer).
+func refs(raw json.RawMessage) []string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return []string{s}
+	}
+	var l []*string
+	var out []string
+	if json.Unmarshal(raw, &l) == nil {
+		for _, x := range l {
+			if x != nil {
+				out = append(out, *x)
+			}
+		}
+	}
+	return out
+}
