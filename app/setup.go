@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,6 +14,8 @@ import (
 
 	"github.com/google/go-github/v66/github"
 	"go.yaml.in/yaml/v3"
+
+	webpage "github.com/ward-sec/ward/app/web"
 )
 
 // setupState remembers the CSRF states of manifest flows in progress.
@@ -77,32 +78,19 @@ func webURL(apiURL string) string {
 	return strings.TrimSuffix(u, "/api/v3")
 }
 
-var setupPage = template.Must(template.New("setup").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ward — register the GitHub App</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem}
-code{background:#f3f3f3;padding:0 .25rem}button{font-size:1rem;padding:.5rem 1rem}</style></head>
-<body><h1>ward</h1>
-<p>ward has no GitHub App credentials yet. Register the App from its manifest: GitHub creates it with
-the permissions and events ward needs, then sends you back here and ward saves the credentials to
-<code>{{.EnvFile}}</code>.</p>
-<form action="{{.Action}}" method="post">
-<input type="hidden" name="manifest" value="{{.Manifest}}">
-<p>Register on {{if .Org}}the organisation <b>{{.Org}}</b>{{else}}your personal account (add <code>?org=NAME</code> to this page's address for an organisation){{end}} at {{.Web}}.</p>
-<p>Webhooks will be sent to <code>{{.Public}}/webhook</code>; GitHub must be able to reach that address.</p>
-<button type="submit">Register the GitHub App</button>
-</form></body></html>`))
+type setupData struct {
+	webpage.Page
+	Action, Manifest, Org, Web, Public, EnvFile string
+	Token                                       string // carried through the organisation form
+	Unreachable                                 string
+	Permissions, Events                         []manifestEntry
+}
 
-var donePage = template.Must(template.New("done").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ward — registered</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .25rem}</style></head>
-<body><h1>The ward App is registered</h1>
-<p>App <b>{{.Slug}}</b> (id {{.ID}}). Its id, private key and webhook secret are saved in <code>{{.EnvFile}}</code>
-(mode 0600; keep it out of version control). ward is now serving the App; the next <code>ward serve</code> reads the same file.</p>
-<h2>Next</h2>
-<ol><li><a href="{{.Install}}">Install the App</a> on your organisation, on all repositories or the ones to protect.</li>
-<li>Open a pull request: a check run named <code>ward</code> appears on it.</li>
-<li>Make <code>ward</code> a required status check in the branch protection rules or rulesets of your default branch.</li></ol>
-</body></html>`))
+type registeredData struct {
+	webpage.Page
+	Slug, EnvFile, Install string
+	ID                     int64
+}
 
 // handleHome serves the setup page when ward has no credentials, and a short
 // status otherwise.
@@ -131,9 +119,15 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		action = web + "/organizations/" + url.PathEscape(org) + "/settings/apps/new"
 	}
 	action += "?state=" + s.setup.issue()
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = setupPage.Execute(w, map[string]any{"Action": action, "Manifest": string(manifest), "Org": org,
-		"Web": web, "Public": strings.TrimRight(public, "/"), "EnvFile": s.cfg.EnvFile})
+	perms, events, err := manifestInfo(s.cfg.Manifest)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	public = strings.TrimRight(public, "/")
+	webpage.Render(w, http.StatusOK, "setup", setupData{Page: webpage.Page{Title: "Set up", FormTarget: web}, Action: action,
+		Manifest: string(manifest), Org: org, Web: web, Public: public, EnvFile: s.cfg.EnvFile,
+		Token: r.URL.Query().Get("token"), Unreachable: unreachable(public), Permissions: perms, Events: events})
 }
 
 // handleSetupCallback finishes the manifest flow: exchange the code for the
@@ -189,6 +183,6 @@ func (s *Server) handleSetupCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("GitHub App registered", "app_id", conv.GetID(), "slug", conv.GetSlug())
 	install := conv.GetHTMLURL() + "/installations/new"
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = donePage.Execute(w, map[string]any{"Slug": conv.GetSlug(), "ID": conv.GetID(), "EnvFile": s.cfg.EnvFile, "Install": install})
+	webpage.Render(w, http.StatusOK, "registered", registeredData{Page: webpage.Page{Title: "Registered"},
+		Slug: conv.GetSlug(), ID: conv.GetID(), EnvFile: s.cfg.EnvFile, Install: install})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -108,5 +109,88 @@ func TestPagesSignInReviewsExceptions(t *testing.T) {
 	b.run("stranger exceptions", chromedp.Navigate(w.url+"/exceptions"), chromedp.WaitVisible(chromedp.CSS(`#exceptions`)))
 	if strings.Contains(b.text(), reason) {
 		t.Errorf("a stranger sees acme's exception:\n%s", b.text())
+	}
+}
+
+// TestNewUserRegistersSignsInSeesException is a new user's whole first hour,
+// in a real browser: the setup page (on a phone, then a desktop), naming the
+// organisation, registering the App through GitHub's manifest flow, the
+// registered page, then — once the App is installed and a maintainer granted
+// an exception on a PR — signing in and finding that exception with its
+// reason.
+func TestNewUserRegistersSignsInSeesException(t *testing.T) {
+	gh := fakegithub.NewWithOptions(t, fakegithub.Options{WebhookSecret: secret})
+	w, envFile := startUnconfigured(t, gh)
+	waitFor(t, 20*e2eSecond, "setup page", func() bool {
+		resp, err := http.Get(w.url + "/")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+
+	phone := newBrowser(t, 390)
+	phone.run("setup page on a phone", chromedp.Navigate(w.url+"/"), chromedp.WaitVisible(chromedp.CSS(`#register`)))
+	phone.fitsWidth(390)
+	phone.screenshot("setup-390")
+
+	b := newBrowser(t, 1280)
+	b.run("setup page", chromedp.Navigate(w.url+"/"), chromedp.WaitVisible(chromedp.CSS(`#register`)))
+	page := b.text()
+	// ward listens on 127.0.0.1: the page must say GitHub cannot reach it, and what to do.
+	if miss := contains(page, "GitHub cannot reach this address", "WARD_PUBLIC_URL", "checks", "pull_request", "Why ward needs it"); miss != nil {
+		t.Errorf("setup page lacks %q:\n%s", miss, page)
+	}
+	b.run("name the organisation", chromedp.SetValue(chromedp.CSS(`input[name="org"]`), "acme"),
+		chromedp.Submit(chromedp.CSS(`#org`)))
+	b.waitURL("org=acme")
+	if !strings.Contains(b.text(), "The App will belong to the organisation acme") {
+		t.Fatalf("after naming the organisation:\n%s", b.text())
+	}
+	b.screenshot("setup-1280")
+	b.run("register", chromedp.Click(chromedp.CSS(`#register button`)))
+	b.waitURL("") // any address: wait for the callback page to load
+	b.run("registered page", chromedp.WaitVisible(chromedp.CSS(`ol`)))
+	if miss := contains(b.text(), "The ward App is registered", "Install the App", "Sign in to ward"); miss != nil {
+		t.Fatalf("registered page lacks %q:\n%s", miss, b.text())
+	}
+	b.screenshot("registered-1280")
+	if ms := gh.Manifests(); len(ms) != 1 || ms[0].Org != "acme" {
+		t.Fatalf("GitHub received manifests %+v, want one for acme", ms)
+	}
+	env, _ := os.ReadFile(envFile)
+	if miss := contains(string(env), "WARD_GITHUB_CLIENT_ID=", "WARD_GITHUB_CLIENT_SECRET="); miss != nil {
+		t.Errorf(".env lacks %q", miss)
+	}
+
+	// The user installs the App; a PR fails; a maintainer accepts it.
+	gh.AddInstallation(7, "acme")
+	r := newGitRepo(t, map[string]string{"README.md": "# models\n"})
+	gh.AddRepo(repo, r.dir)
+	gh.SetPermission(repo, "maint", "maintain")
+	waitFor(t, 10*e2eSecond, "ward serving the App", func() bool {
+		resp, err := http.Get(w.url + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	openRisky(t, gh, r, w, 1, "feature")
+	const reason = "a research loader, run only in the sandboxed notebook image"
+	comment(t, gh, w, 1, "maint", "/ignore "+ruleTorch+" -- "+reason)
+	waitReply(t, gh, 1, 1)
+
+	gh.SetBrowserUser("maint")
+	b.run("sign in", chromedp.Click(chromedp.CSS(`ol a[href="/"]`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/login"]`)))
+	b.waitURL("/")
+	b.run("overview", chromedp.WaitVisible(chromedp.CSS(`#reviews`)),
+		chromedp.Click(chromedp.CSS(`nav a[href="/exceptions"]`)))
+	b.waitURL("/exceptions")
+	b.run("exceptions", chromedp.WaitVisible(chromedp.CSS(`#exceptions`)))
+	if miss := contains(b.text(), repo, ruleTorch, reason, "@maint"); miss != nil {
+		t.Errorf("the new user's exceptions page lacks %q:\n%s", miss, b.text())
 	}
 }

@@ -22,21 +22,7 @@ import (
 // .env file, and ward serving the App without a restart.
 func TestSetupManifestFlow(t *testing.T) {
 	gh := fakegithub.New(t)
-	dir := t.TempDir()
-	envFile := filepath.Join(dir, ".env")
-	w := &ward{t: t, addr: freeAddr(t)}
-	w.url = "http://" + w.addr
-	w.env = append(filterEnv(os.Environ(), "WARD_"),
-		"WARD_GITHUB_API_URL="+gh.URL(), "WARD_ADDR="+w.addr,
-		"WARD_DATABASE_URL=sqlite://"+filepath.Join(dir, "ward.db"), "WARD_ENV_FILE="+envFile)
-	w.log = &strings.Builder{}
-	w.cmd = exec.Command(wardBin, "serve")
-	w.cmd.Env = w.env
-	w.cmd.Stdout, w.cmd.Stderr = w.log, w.log
-	if err := w.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.stop)
+	w, envFile := startUnconfigured(t, gh)
 	waitFor(t, 20*e2eSecond, "setup page", func() bool {
 		resp, err := http.Get(w.url + "/?org=acme")
 		if err != nil {
@@ -55,7 +41,7 @@ func TestSetupManifestFlow(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	action := html.UnescapeString(regexp.MustCompile(`action="([^"]+)"`).FindStringSubmatch(string(page))[1])
+	action := html.UnescapeString(regexp.MustCompile(`action="([^"]+)" method="post" id="register"`).FindStringSubmatch(string(page))[1])
 	manifest := html.UnescapeString(regexp.MustCompile(`name="manifest" value="([^"]+)"`).FindStringSubmatch(string(page))[1])
 	if !strings.HasPrefix(action, gh.URL()+"/organizations/acme/settings/apps/new?state=") {
 		t.Fatalf("form posts to %s, want the org's app creation page on %s", action, gh.URL())
@@ -99,6 +85,28 @@ func TestSetupManifestFlow(t *testing.T) {
 	if code := deliverWith(t, w.url, gh.WebhookSecret(), "ping", "d-ping", []byte(`{"zen":"hi"}`)); code != http.StatusOK {
 		t.Fatalf("ping signed with the new secret: HTTP %d", code)
 	}
+}
+
+// startUnconfigured starts `ward serve` with no App credentials, as a new
+// user does, against the fake GitHub; it returns ward and its .env path.
+func startUnconfigured(t *testing.T, gh *fakegithub.Server) (*ward, string) {
+	t.Helper()
+	dir := t.TempDir()
+	envFile := filepath.Join(dir, ".env")
+	w := &ward{t: t, addr: freeAddr(t)}
+	w.url = "http://" + w.addr
+	w.env = append(filterEnv(os.Environ(), "WARD_"),
+		"WARD_GITHUB_API_URL="+gh.URL(), "WARD_ADDR="+w.addr,
+		"WARD_DATABASE_URL=sqlite://"+filepath.Join(dir, "ward.db"), "WARD_ENV_FILE="+envFile)
+	w.log = &strings.Builder{}
+	w.cmd = exec.Command(wardBin, "serve")
+	w.cmd.Env = w.env
+	w.cmd.Stdout, w.cmd.Stderr = w.log, w.log
+	if err := w.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.stop)
+	return w, envFile
 }
 
 func filterEnv(env []string, prefix string) []string {

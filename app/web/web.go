@@ -37,7 +37,15 @@ type Page struct {
 	Title string
 	User  string // signed-in login; "" shows no navigation
 	CSRF  string // the session's token, for the sign-out form
+	// FormTarget is another origin a form on the page posts to (GitHub's
+	// app creation page); forms may post only to ward itself otherwise.
+	FormTarget string
 }
+
+func (p Page) page() Page { return p }
+
+// framed is any page's data: it embeds Page.
+type framed interface{ page() Page }
 
 // Render writes the named page; a template error is answered 500 without
 // a half-written page.
@@ -48,7 +56,12 @@ func Render(w http.ResponseWriter, status int, name string, data any) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'")
+	formAction := "'self'"
+	if f, ok := data.(framed); ok && f.page().FormTarget != "" {
+		formAction += " " + f.page().FormTarget
+	}
+	// No script at all; forms post to ward (and GitHub on the setup page).
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action "+formAction+"; frame-ancestors 'none'; base-uri 'none'")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Referrer-Policy", "same-origin")
 	w.WriteHeader(status)
