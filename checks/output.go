@@ -211,3 +211,50 @@ func (e *errWriter) printf(format string, args ...any) {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
 }
+
+// WriteMarkdown writes a short report for a CI job summary (GitHub's
+// $GITHUB_STEP_SUMMARY): the verdict, then a table of the findings.
+func WriteMarkdown(w io.Writer, r Report) error {
+	ew := &errWriter{w: w}
+	var shown []Finding
+	for _, f := range r.Findings {
+		if !f.Suppressed {
+			shown = append(shown, f)
+		}
+	}
+	failing := len(r.Failing())
+	verdict := "✅ passed"
+	if failing > 0 {
+		verdict = fmt.Sprintf("❌ failed: %d finding(s) at or above %s", failing, r.FailOn)
+	}
+	ew.printf("## ward: %s\n\n%d file(s) scanned, %d finding(s)", verdict, r.Files, len(shown))
+	if n := len(r.Findings) - len(shown); n > 0 {
+		ew.printf(", %d suppressed", n)
+	}
+	ew.printf(".\n")
+	if len(shown) == 0 {
+		return ew.err
+	}
+	ew.printf("\n| Severity | Rule | Location | Finding |\n|---|---|---|---|\n")
+	const maxRows = 200 // a job summary holds at most 1 MiB
+	for i, f := range shown {
+		if i == maxRows {
+			ew.printf("\n%d more finding(s) are in the SARIF and JSON output.\n", len(shown)-maxRows)
+			break
+		}
+		loc := f.Path
+		if f.StartLine > 0 {
+			loc = fmt.Sprintf("%s:%d", f.Path, f.StartLine)
+		}
+		ew.printf("| %s | [`%s`](%s#%s) | `%s` | %s |\n", f.Severity, f.RuleID, RulesDocURL, f.RuleID,
+			strings.ReplaceAll(loc, "`", "'"), markdownCell(f.Message))
+	}
+	return ew.err
+}
+
+// markdownCell keeps a message on one table row: no pipes or line breaks.
+func markdownCell(s string) string {
+	s = strings.ReplaceAll(s, "|", "\\|")
+	s = strings.ReplaceAll(s, "\r", "")
+	return strings.ReplaceAll(s, "\n", "<br>")
+}

@@ -14,14 +14,15 @@ import (
 )
 
 // ReportPath names a file on disk the way every output does: relative to
-// root, slash-separated. A file outside root keeps its absolute path.
+// root, slash-separated ("../lib/x.py" for a file beside it, as Semgrep and
+// gitleaks print it).
 func ReportPath(root, disk string) string {
 	abs, err := filepath.Abs(disk)
 	if err != nil {
 		return filepath.ToSlash(disk)
 	}
 	rel, err := filepath.Rel(root, abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if err != nil {
 		return filepath.ToSlash(abs)
 	}
 	return filepath.ToSlash(rel)

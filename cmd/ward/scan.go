@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,6 +42,12 @@ type scanFlags struct {
 	root      string
 	jobs      int
 	stdinName string
+	diff      string
+	staged    bool
+	baseline  string
+	writeBase string
+	output    string
+	summary   string
 	paths     []string
 }
 
@@ -54,6 +61,12 @@ func parseScanFlags(args []string, stdout, stderr io.Writer) (*scanFlags, int, b
 	fl.StringVar(&sf.root, "root", "", "report paths relative to this directory (default: the working directory)")
 	fl.IntVar(&sf.jobs, "jobs", runtime.GOMAXPROCS(0), "files analysed at once")
 	fl.StringVar(&sf.stdinName, "stdin-filename", "stdin", "the path reported for \"-\" (its extension picks the language)")
+	fl.StringVar(&sf.diff, "diff", "", "scan only what changed since the merge base of `BASE` and HEAD (uncommitted changes included): changed lines, whole files for artifacts, as in a PR review")
+	fl.BoolVar(&sf.staged, "staged", false, "scan only what is staged for commit (the index), as --diff does (for pre-commit)")
+	fl.StringVar(&sf.baseline, "baseline", "", "report only findings not in this baseline `FILE` (matched by fingerprint)")
+	fl.StringVar(&sf.writeBase, "write-baseline", "", "write the findings to this baseline `FILE` and exit 0 (to adopt ward on an existing repository)")
+	fl.StringVar(&sf.output, "output", "", "write the report to `FILE` instead of standard output")
+	fl.StringVar(&sf.summary, "summary", "", "also append a markdown summary to `FILE` (for $GITHUB_STEP_SUMMARY)")
 	fl.Usage = func() {
 		fmt.Fprint(fl.Output(), scanUsage)
 		fl.PrintDefaults()
@@ -68,8 +81,16 @@ func parseScanFlags(args []string, stdout, stderr io.Writer) (*scanFlags, int, b
 		return nil, usageError(fl, stderr, err), false
 	}
 	fl.Visit(func(f *flag.Flag) { sf.failOnSet = sf.failOnSet || f.Name == "fail-on" })
-	if len(paths) == 0 {
+	gitMode := sf.diff != "" || sf.staged
+	switch {
+	case sf.diff != "" && sf.staged:
+		return nil, usageError(fl, stderr, errors.New("--diff and --staged exclude each other")), false
+	case len(paths) == 0 && gitMode:
+		paths = []string{"."}
+	case len(paths) == 0:
 		return nil, usageError(fl, stderr, errors.New("no PATH given")), false
+	case gitMode && slices.Contains(paths, "-"):
+		return nil, usageError(fl, stderr, errors.New("standard input (-) has no diff: drop --diff/--staged")), false
 	}
 	switch sf.format {
 	case "text", "json", "sarif":
@@ -99,7 +120,7 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ward scan: %v\n", err)
 		return 2
 	}
-	targets, err := scanTargets(sf, root, cfg)
+	targets, err := scanTargets(ctx, sf, root, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "ward scan: %v\n", err)
 		return 2
@@ -132,25 +153,76 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ward scan: %v\n", out.err)
 		return 2
 	}
-	rep := checks.Report{Tool: "ward", Version: version, FailOn: cfg.FailOn, Files: out.res.Files,
-		Bytes: out.res.Bytes, Findings: out.res.Findings}
-	switch sf.format {
-	case "json":
-		err = checks.WriteJSON(stdout, rep)
-	case "sarif":
-		err = checks.WriteSARIF(stdout, rep)
-	default:
-		rep.Excerpt = excerpts(targets)
-		err = checks.WriteText(stdout, rep)
+	findings := out.res.Findings
+	if sf.writeBase != "" {
+		b := engine.NewBaseline(findings)
+		if err := engine.WriteBaseline(sf.writeBase, b); err != nil {
+			fmt.Fprintf(stderr, "ward scan: %v\n", err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "ward scan: wrote %d finding(s) to the baseline %s; scans with --baseline %s report only new ones\n",
+			len(b.Findings), sf.writeBase, sf.writeBase)
 	}
-	if err != nil {
+	if sf.baseline != "" {
+		b, err := engine.ReadBaseline(sf.baseline)
+		if err != nil {
+			fmt.Fprintf(stderr, "ward scan: %v\n", err)
+			return 2
+		}
+		var known int
+		if findings, known = b.Filter(findings); known > 0 {
+			fmt.Fprintf(stderr, "ward scan: %d finding(s) in the baseline %s not reported\n", known, sf.baseline)
+		}
+	}
+	rep := checks.Report{Tool: "ward", Version: version, FailOn: cfg.FailOn, Files: out.res.Files,
+		Bytes: out.res.Bytes, Findings: findings}
+	if err := writeReports(sf, rep, targets, stdout); err != nil {
 		fmt.Fprintf(stderr, "ward scan: write: %v\n", err)
 		return 2
 	}
-	if len(rep.Failing()) > 0 {
+	if len(rep.Failing()) > 0 && sf.writeBase == "" {
 		return 1
 	}
 	return 0
+}
+
+// writeReports writes the report in its format (to --output or stdout) and
+// the --summary, if asked for.
+func writeReports(sf *scanFlags, rep checks.Report, targets []engine.Target, stdout io.Writer) (err error) {
+	w := stdout
+	if sf.output != "" {
+		f, err := os.Create(sf.output)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}()
+		w = f
+	}
+	switch sf.format {
+	case "json":
+		err = checks.WriteJSON(w, rep)
+	case "sarif":
+		err = checks.WriteSARIF(w, rep)
+	default:
+		rep.Excerpt = excerpts(targets)
+		err = checks.WriteText(w, rep)
+	}
+	if err != nil || sf.summary == "" {
+		return err
+	}
+	f, err := os.OpenFile(sf.summary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := checks.WriteMarkdown(f, rep); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // loadScanConfig reads --config, or else the .github/ward.yml of the git
@@ -199,8 +271,27 @@ func fileExists(p string) bool {
 	return err == nil && info.Mode().IsRegular()
 }
 
-// scanTargets turns the path arguments into targets: "-" is standard input.
-func scanTargets(sf *scanFlags, root string, cfg review.Config) ([]engine.Target, error) {
+// scanTargets turns the path arguments into targets: "-" is standard input;
+// with --diff or --staged, the changed files under the paths.
+func scanTargets(ctx context.Context, sf *scanFlags, root string, cfg review.Config) ([]engine.Target, error) {
+	if sf.diff != "" || sf.staged {
+		top, err := engine.GitTop(ctx, root)
+		if err != nil {
+			return nil, err
+		}
+		var within []string
+		for _, p := range sf.paths {
+			abs, err := filepath.Abs(p)
+			if err != nil {
+				return nil, err
+			}
+			within = append(within, abs)
+		}
+		all := checks.Registered()
+		src := engine.DiffSource{Top: top, Base: sf.diff, Staged: sf.staged,
+			WantsBase: func(p string) bool { return checks.WantsBase(all, p) }}
+		return engine.Diff(ctx, src, root, within, cfg.PathIgnored)
+	}
 	var disk []string
 	var out []engine.Target
 	for _, p := range sf.paths {
