@@ -81,7 +81,7 @@ func TestScanDiffReportsChangedLinesAndWholeArtifacts(t *testing.T) {
 	gitIn(t, dir, "add", "-A")
 	gitIn(t, dir, "commit", "-q", "-m", "feature")
 	write(t, dir, "later.py", "import torch\nx = torch.load(p)\n") // untracked: not part of the change
-	write(t, dir, "README.md", "hi\nimport torch\n")                  // uncommitted change to a tracked file
+	write(t, dir, "README.md", "hi\nimport torch\n")               // uncommitted change to a tracked file
 
 	code, got := scanJSON(t, dir, "--diff", "main")
 	want := []string{"app.py:4:code-pickle-load", "tool:0:binary-executable"}
