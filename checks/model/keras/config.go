@@ -1,6 +1,7 @@
 package keras
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ward-sec/ward/checks"
 )
@@ -303,14 +305,19 @@ func cfgKey(m map[string]any) uintptr { return reflect.ValueOf(m).Pointer() }
 // with a "<key>_type": "lambda" companion (custom layers, losses,
 // metrics that reuse keras.utils.func_dump).
 func (w *walker) legacyLambdas(x map[string]any, at string) {
-	if w.lambdaDone[cfgKey(x)] {
-		return
+	keys := make([]string, 0, len(x))
+	for k := range x {
+		keys = append(keys, k)
 	}
-	for k, v := range x {
-		if !strings.HasSuffix(k, "_type") || v != "lambda" {
+	sort.Strings(keys)
+	for _, k := range keys {
+		if v := x[k]; !strings.HasSuffix(k, "_type") || v != "lambda" {
 			continue
 		}
 		key := strings.TrimSuffix(k, "_type")
+		if key == "function" && w.lambdaDone[cfgKey(x)] {
+			continue // judged as the Lambda layer's function
+		}
 		code := ""
 		switch f := x[key].(type) {
 		case []any:
@@ -347,6 +354,9 @@ func bytecodeNames(b64 string) []string {
 	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(b64))
 	if err != nil {
 		return sourceNames(b64) // source text rather than marshal data
+	}
+	if utf8.Valid(raw) && !bytes.ContainsRune(raw, 0) {
+		return sourceNames(string(raw)) // base64 of source text
 	}
 	seen := map[string]bool{}
 	var out []string

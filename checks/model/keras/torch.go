@@ -45,7 +45,7 @@ func (w *walker) torchModule(cfg map[string]any, at string) {
 		for _, f := range fs {
 			sev = max(sev, f.Severity)
 			if f.Severity >= checks.SeverityMedium && len(evs) < 6 {
-				evs = append(evs, f.Evidence)
+				evs = append(evs, strings.TrimPrefix(f.Evidence, ": "))
 			}
 		}
 	}

@@ -1,0 +1,14 @@
+©¦
+
+xPlaceholder
+
+yMatMulxx
+
+iIdentityy
+-
+pConst*!
+valueBB/home/user/.bashrc
+
+dsTensorSliceDatasetx
+!
+wDatasetToTFRecorddspct

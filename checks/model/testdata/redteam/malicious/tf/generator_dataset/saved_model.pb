@@ -1,0 +1,15 @@
+¯¬
+
+xPlaceholder
+
+yMatMulxx
+
+iIdentityy
+<
+cStatefulPartitionedCallx*
+fR
+__inference_data_75
+3
+
+__inference_data_7
+gGeneratorDatasetab

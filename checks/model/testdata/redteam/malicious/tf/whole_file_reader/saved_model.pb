@@ -1,0 +1,13 @@
+}{
+
+xPlaceholder
+
+yMatMulxx
+
+iIdentityy
+
+rWholeFileReaderV2
+
+qFIFOQueueV2
+
+rrReaderReadV2rq
