@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/review"
@@ -40,10 +41,13 @@ type Config struct {
 	// OAuthClientID and OAuthClientSecret are the App's OAuth client, for
 	// "Sign in with GitHub" to ward's pages (WARD_GITHUB_CLIENT_ID/_SECRET).
 	OAuthClientID, OAuthClientSecret string
-	// ReviewTimeout bounds one review attempt; a replica that dies mid-review
-	// has its job taken over by another after about 1.5 times this.
+	// ReviewTimeout bounds one review attempt.
 	ReviewTimeout time.Duration
-	Logger        *slog.Logger
+	// JobLease is how long a running job's heartbeat holds it (default 30 s):
+	// a replica that dies mid-review has its job taken over by another within
+	// about 1.3 times this, whatever ReviewTimeout is.
+	JobLease time.Duration
+	Logger   *slog.Logger
 }
 
 // Configured reports whether the App's credentials are present.
@@ -61,6 +65,7 @@ type Server struct {
 	llm     *review.LLM // nil: no second opinion
 	// rejected rate-limits the log lines of rejected webhook requests.
 	rejected *logLimiter
+	lease    leaseTiming
 	// bodyTimeout bounds reading one webhook body (webhookBodyTimeout).
 	bodyTimeout time.Duration
 
@@ -88,12 +93,19 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &reviewWorker{s: s})
 	river.AddWorker(workers, &commandWorker{s: s})
+	lease := &leaseMiddleware{timing: defaultLeaseTiming}
+	if cfg.JobLease > 0 {
+		lease.timing = leaseTiming{lease: cfg.JobLease, heartbeat: cfg.JobLease / 6, sweep: cfg.JobLease / 3}
+	}
+	s.lease = lease.timing
 	store, err := OpenStore(ctx, cfg.DatabaseURL, QueueConfig{Workers: workers, MaxWorkers: cfg.Workers,
-		PollInterval: cfg.PollInterval, JobTimeout: cfg.ReviewTimeout, Logger: cfg.Logger})
+		PollInterval: cfg.PollInterval, JobTimeout: cfg.ReviewTimeout, Logger: cfg.Logger,
+		Middleware: []rivertype.Middleware{lease}})
 	if err != nil {
 		return nil, err
 	}
 	s.store = store
+	lease.store = store
 	s.metrics = NewMetrics(store.QueueDepth)
 	if err := s.setupSecondOpinion(); err != nil {
 		store.Close()
@@ -180,6 +192,7 @@ func (s *Server) Run(ctx context.Context, drain time.Duration) error {
 	if err := s.store.queue.start(ctx); err != nil {
 		return fmt.Errorf("start queue: %w", err)
 	}
+	go s.sweepLeases(ctx, s.lease.sweep)
 	srv := &http.Server{
 		Addr:              s.cfg.Addr,
 		Handler:           s.Handler(),

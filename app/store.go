@@ -59,6 +59,8 @@ type QueueConfig struct {
 	// JobTimeout bounds one review attempt (default 10 minutes).
 	JobTimeout time.Duration
 	Logger     *slog.Logger
+	// Middleware wraps every job (ward's attempt lease).
+	Middleware []rivertype.Middleware
 }
 
 // ward's own tables. Placeholders are $N, which both SQLite and PostgreSQL read.
@@ -171,6 +173,7 @@ func riverConfig(qc QueueConfig) *river.Config {
 		RescueStuckJobsAfter: rescue,
 		Logger:               qc.Logger,
 		Workers:              qc.Workers,
+		Middleware:           qc.Middleware,
 	}
 	if qc.Workers != nil {
 		n := qc.MaxWorkers

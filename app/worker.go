@@ -52,6 +52,18 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 	}
 	pc.runKey = fmt.Sprintf("ward-job-%d", job.ID)
 	pc.lfs = clients.lfsFor(a.InstallationID)
+	if died := diedAttempts(ctx); died >= poisonAfter {
+		// Whatever in this PR kills ward would kill it again: conclude, with
+		// the reason, instead of crash-looping every replica that takes it.
+		log.Error("review abandoned: ward's process died during earlier attempts", "died", died)
+		w.s.metrics.reviewDone("abandoned", time.Since(start))
+		summary := fmt.Sprintf("ward's process stopped (killed, or out of memory) during %d attempts to review this commit, "+
+			"so it was not tried again: something in this pull request may be built to exhaust the reviewer.\n\n"+
+			"Nothing was concluded about the changes. Ask a maintainer to look at the ward logs for delivery `%s`; "+
+			"`/rescan` tries once more.", died, a.DeliveryID)
+		w.conclude(ctx, pc, a, nil, "failure", "Review could not finish: the reviewer crashed", summary, log)
+		return river.JobCancel(fmt.Errorf("process died during %d attempts", died))
+	}
 	target, ignores, err := w.reviewTarget(ctx, pc, a)
 	if errors.Is(err, errPRClosed) {
 		log.Info("review skipped: the pull request is closed")
@@ -94,6 +106,15 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 // concludeNeutral ends the check run of a review that cannot finish, so no
 // run is ever left in progress: neutral, with the reason.
 func (w *reviewWorker) concludeNeutral(ctx context.Context, pc *prClient, a ReviewArgs, res *review.Result, cause error, attempts int, log *slog.Logger) {
+	summary := fmt.Sprintf("ward could not finish this review after %d attempt(s): %v.\n\n"+
+		"Nothing was concluded about the changes. Comment `/rescan` to try again; if it keeps failing, "+
+		"the ward logs for delivery `%s` say more.", attempts, cause, a.DeliveryID)
+	w.conclude(ctx, pc, a, res, "neutral", "Review could not finish", summary, log)
+}
+
+// conclude completes the job's check run (creating it if the review never
+// started one) with a conclusion and the reason.
+func (w *reviewWorker) conclude(ctx context.Context, pc *prClient, a ReviewArgs, res *review.Result, conclusion, title, summary string, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
 	id := int64(0)
@@ -107,10 +128,7 @@ func (w *reviewWorker) concludeNeutral(ctx context.Context, pc *prClient, a Revi
 			return
 		}
 	}
-	summary := fmt.Sprintf("ward could not finish this review after %d attempt(s): %v.\n\n"+
-		"Nothing was concluded about the changes. Comment `/rescan` to try again; if it keeps failing, "+
-		"the ward logs for delivery `%s` say more.", attempts, cause, a.DeliveryID)
-	err := pc.CompleteCheckRun(ctx, id, "neutral", review.CheckRunOutput{Title: "Review could not finish", Summary: summary}, nil)
+	err := pc.CompleteCheckRun(ctx, id, conclusion, review.CheckRunOutput{Title: title, Summary: summary}, nil)
 	if err != nil {
 		log.Error("could not report the failed review", "err", err)
 	}

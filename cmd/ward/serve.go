@@ -123,6 +123,13 @@ func configFromEnv(envFile string) (app.Config, error) {
 		}
 		cfg.ReviewTimeout = d
 	}
+	if v := os.Getenv("WARD_JOB_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return cfg, fmt.Errorf("WARD_JOB_LEASE %q: want a duration of at least 1s, such as 30s", v)
+		}
+		cfg.JobLease = d
+	}
 	llm, err := llmConfigFromEnv()
 	if err != nil {
 		return cfg, err
