@@ -38,7 +38,10 @@ func (d dirTree) Open(_ context.Context, p string) (*checks.Blob, error) {
 	return &checks.Blob{Size: int64(len(b)), Content: strings.NewReader(string(b))}, nil
 }
 
-var annotationRe = regexp.MustCompile(`^\s*(?:#|//|\{/\*)\s*(ruleid|ok|ruleid-file):\s*([a-z0-9, -]+?)\s*(?:\((critical|high|medium|low|info)\))?\s*(?:\*/\})?\s*$`)
+// annotationRe also reads annotations inside a notebook's JSON source
+// strings ("    # ruleid: X\n",): the finding is then expected on the
+// notebook's next line, where the following source line sits.
+var annotationRe = regexp.MustCompile(`^\s*"?\s*(?:#|//|\{/\*)\s*(ruleid|ok|ruleid-file):\s*([a-z0-9, -]+?)\s*(?:\((critical|high|medium|low|info)\))?\s*(?:\*/\})?\s*(?:\\n)?(?:",?)?\s*$`)
 
 // expectedFindings reads the annotations of a fixture: "ruleid: X" above a
 // line expects rule X on that line ("ruleid: X (low)" also its severity;
@@ -107,7 +110,7 @@ func TestAnnotatedFixtures(t *testing.T) {
 		if e.IsDir() && (e.Name() == "golden" || e.Name() == "fuzz") {
 			return filepath.SkipDir
 		}
-		if !e.IsDir() && (langFor(p) != langNone || isShellScript(p)) {
+		if !e.IsDir() && (langFor(p) != langNone || isShellScript(p) || isNotebook(p)) && !strings.HasPrefix(e.Name(), "generate") {
 			files = append(files, p)
 		}
 		return nil

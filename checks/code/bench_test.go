@@ -253,7 +253,7 @@ func TestScanDir(t *testing.T) {
 		t.Skip("set -scan-dir")
 	}
 	_ = filepath.WalkDir(*scanDir, func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() || langFor(p) == langNone {
+		if err != nil || e.IsDir() || langFor(p) == langNone && !isNotebook(p) {
 			return nil
 		}
 		src, err := os.ReadFile(p)

@@ -36,6 +36,9 @@ func (Check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 	if l == langNone && !f.Binary {
 		l = langFromShebang(f.Path, f.Head(256))
 	}
+	if l == langNone && isNotebook(f.Path) && !f.Binary {
+		return scanNotebook(ctx, f)
+	}
 	if l == langNone {
 		if isShellScript(f.Path) && !f.Binary {
 			return scanShell(f)
