@@ -12,6 +12,7 @@ type Limits struct {
 	MaxMembers           int           // members of one archive
 	MaxOpcodes           int64         // pickle opcodes per stream
 	MaxMemo              int           // pickle memo entries
+	MaxMemoryBytes       int64         // memory one file's model analysis may hold (memo, stacks, tables)
 	MaxSourceBytes       int64         // source files above this are skipped with a note
 	Timeout              time.Duration // wall time per file
 }
@@ -26,6 +27,7 @@ var DefaultLimits = Limits{
 	MaxMembers:           100_000,
 	MaxOpcodes:           200_000_000,
 	MaxMemo:              64_000_000,
+	MaxMemoryBytes:       512 << 20,
 	MaxSourceBytes:       2 << 20,
 	Timeout:              60 * time.Second,
 }
@@ -53,6 +55,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxMemo > 0 {
 		d.MaxMemo = l.MaxMemo
+	}
+	if l.MaxMemoryBytes > 0 {
+		d.MaxMemoryBytes = l.MaxMemoryBytes
 	}
 	if l.MaxSourceBytes > 0 {
 		d.MaxSourceBytes = l.MaxSourceBytes

@@ -51,6 +51,11 @@ func (s *scanner) reportPickle(w where, res *pickle.Result, err error, member bo
 			Evidence: w.member + ": " + res.Malformed.Msg})
 	}
 	for _, l := range res.Limits {
+		if l == pickle.LimitMemory {
+			s.limit(w, checks.SeverityHigh, fmt.Sprintf("the pickle analysis used up its memory budget (%d MiB for "+
+				"memo, stacks, strings and call records; checks.Limits.MaxMemoryBytes)", s.lim.MaxMemoryBytes>>20))
+			continue
+		}
 		s.limit(w, checks.SeverityHigh, "pickle "+string(l)+" limit reached")
 	}
 	if err != nil {

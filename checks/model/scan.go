@@ -113,7 +113,7 @@ func (s *scanner) shift(from int, delta int64) {
 
 func (s *scanner) pickleLimits() pickle.Limits {
 	return pickle.Limits{MaxOpcodes: s.lim.MaxOpcodes, MaxMemo: s.lim.MaxMemo, MaxDepth: s.lim.MaxDepth,
-		MaxBytes: s.lim.MaxFileBytes}
+		MaxBytes: s.lim.MaxFileBytes, MaxMemoryBytes: s.lim.MaxMemoryBytes}
 }
 
 // limit reports a bound that stopped the analysis.

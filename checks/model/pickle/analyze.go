@@ -16,7 +16,7 @@ const probeLen = 4096
 func Analyze(ctx context.Context, r io.Reader, lim Limits) (*Result, error) {
 	lim = lim.withDefaults()
 	res := &Result{}
-	m := newMachine(ctx, lim, res, 0)
+	m := newMachine(ctx, lim, res, 0, nil)
 	m.s = newSrc(r, 0, lim.MaxBytes)
 	return res, m.runStreams(true)
 }
@@ -25,12 +25,12 @@ func Analyze(ctx context.Context, r io.Reader, lim Limits) (*Result, error) {
 // it resynchronises: junk before the first stream is skipped, and pickles
 // embedded after the last stream (behind data a loader skips) are found.
 func AnalyzeReaderAt(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (*Result, error) {
-	return analyze(ctx, r, size, lim.withDefaults(), 0)
+	return analyze(ctx, r, size, lim.withDefaults(), 0, nil)
 }
 
-func analyze(ctx context.Context, ra io.ReaderAt, size int64, lim Limits, depth int) (*Result, error) {
+func analyze(ctx context.Context, ra io.ReaderAt, size int64, lim Limits, depth int, bud *budget) (*Result, error) {
 	res := &Result{}
-	m := newMachine(ctx, lim, res, depth)
+	m := newMachine(ctx, lim, res, depth, bud)
 	start := int64(0)
 	if !LooksLikePickle(readHead(ra, 0, size)) {
 		c, err := findStream(ctx, ra, 0, size, lim)
@@ -144,7 +144,7 @@ func probe(head []byte) (bool, int) {
 	}
 	res := &Result{}
 	m := newMachine(context.Background(), Limits{MaxOpcodes: 4096, MaxMemo: 4096, MaxStack: 4096,
-		MaxStringBytes: 1 << 16, MaxDepth: 1, MaxStreams: 1}, res, 1)
+		MaxStringBytes: 1 << 16, MaxDepth: 1, MaxStreams: 1, MaxMemoryBytes: 16 << 20}, res, 1, nil)
 	m.s = newSrcSize(bytes.NewReader(head), 0, 0, len(head)+1)
 	m.lim.MaxDepth = 0 // never recurse from a probe
 	m.seen = new([256]bool)
@@ -254,7 +254,7 @@ func StrictProbe(head []byte) bool {
 	}
 	res := &Result{}
 	m := newMachine(context.Background(), Limits{MaxOpcodes: 4096, MaxMemo: 4096, MaxStack: 4096,
-		MaxStringBytes: 1 << 16, MaxDepth: 1, MaxStreams: 1}, res, 1)
+		MaxStringBytes: 1 << 16, MaxDepth: 1, MaxStreams: 1, MaxMemoryBytes: 16 << 20}, res, 1, nil)
 	m.s = newSrcSize(bytes.NewReader(head), 0, 0, len(head)+1)
 	m.lim.MaxDepth = 0
 	return m.runStream() == nil

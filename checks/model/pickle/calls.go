@@ -20,6 +20,7 @@ func (m *machine) importGlobal(off int64, opcode, module, name string, unresolve
 			return g
 		}
 	}
+	m.bud.charge(costGlobal + int64(len(module)+len(name)))
 	m.res.Globals = append(m.res.Globals, &Global{Module: module, Name: name, Offset: off, Opcode: opcode,
 		Imports: 1, Unresolved: unresolved, Stream: m.res.Streams})
 	g := int32(len(m.res.Globals) - 1)
@@ -49,6 +50,7 @@ func (m *machine) recordCall(g int32, kind CallKind, off int64, args value, cust
 		if its := m.items(args); args.k == kTuple && len(its) > 0 && its[0].k == kNone {
 			c.FirstArgNone = true
 		}
+		m.bud.charge(costCallOf + int64(len(a)))
 		gl.Calls = append(gl.Calls, c)
 	}
 }
@@ -88,6 +90,7 @@ func (m *machine) call(off int64, fn, args, kwargs value, kind CallKind) value {
 	}
 	res := value{k: kCall, ref: -1}
 	if len(m.calls) < maxCalls {
+		m.bud.charge(costCall)
 		m.calls = append(m.calls, callRec{fn: fn, args: args, kwargs: kwargs, global: g})
 		res.ref = int32(len(m.calls) - 1)
 	}

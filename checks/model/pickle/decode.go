@@ -284,6 +284,7 @@ func (m *machine) nested(off int64, loader string, arg value) {
 			break
 		}
 	}
+	m.bud.charge(int64(len(data)))
 	p.Data = data
 	p.Chain = strings.Join(chain, " → ")
 	if m.depth+1 > m.lim.MaxDepth {
@@ -293,7 +294,7 @@ func (m *machine) nested(off int64, loader string, arg value) {
 	if !LooksLikePickle(data) {
 		return
 	}
-	r, err := analyze(m.ctx, bytes.NewReader(data), int64(len(data)), m.lim, m.depth+1)
+	r, err := analyze(m.ctx, bytes.NewReader(data), int64(len(data)), m.lim, m.depth+1, m.bud)
 	if err == nil {
 		p.Result = r
 	}
@@ -342,10 +343,11 @@ func (m *machine) embeddedPayload(b []byte) {
 	if len(data) < 4 || !StrictProbe(data[:min(len(data), probeLen)]) {
 		return
 	}
-	r, err := analyze(m.ctx, bytes.NewReader(data), int64(len(data)), m.lim, m.depth+1)
+	r, err := analyze(m.ctx, bytes.NewReader(data), int64(len(data)), m.lim, m.depth+1, m.bud)
 	if err != nil || len(r.Globals) == 0 && len(r.Payloads) == 0 {
 		return
 	}
+	m.bud.charge(int64(len(data)))
 	m.res.Payloads = append(m.res.Payloads, &Payload{Loader: EmbeddedLoader, Offset: off, Chain: chain, Data: data, Result: r})
 }
 

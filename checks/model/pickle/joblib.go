@@ -97,10 +97,13 @@ func (m *machine) inlineStream() error {
 		return errLimit
 	}
 	stack, marks, mm, ops := m.stack, m.marks, m.memo, m.ops
-	m.stack, m.marks, m.memo = make([]value, 0, 64), nil, memo{}
+	m.stack, m.marks, m.memo = make([]value, 0, 64), nil, memo{bud: m.bud}
+	m.bud.charge(64 * costValue)
 	m.nestedStreams++
 	err := m.runStream()
 	m.nestedStreams--
+	m.memo.reset()
+	m.bud.release(int64(cap(m.stack)) * costValue)
 	m.stack, m.marks, m.memo, m.ops = stack, marks, mm, ops
 	return err
 }

@@ -20,6 +20,7 @@ type machine struct {
 	res   *Result
 	s     *src
 	depth int // nesting of payload analysis
+	bud   *budget
 
 	stack []value
 	marks []int
@@ -44,9 +45,29 @@ type machine struct {
 	nestedStreams int
 }
 
-func newMachine(ctx context.Context, lim Limits, res *Result, depth int) *machine {
-	return &machine{ctx: ctx, lim: lim, res: res, depth: depth, globIdx: map[string]int32{},
-		stack: make([]value, 0, 256)}
+// newMachine makes a machine that charges bud (a new budget of
+// lim.MaxMemoryBytes when nil: nested payloads share their file's).
+func newMachine(ctx context.Context, lim Limits, res *Result, depth int, bud *budget) *machine {
+	if bud == nil {
+		bud = newBudget(lim.MaxMemoryBytes)
+		if bud.max <= 0 {
+			bud.max = DefaultLimits.MaxMemoryBytes
+		}
+	}
+	bud.charge(256 * costValue)
+	m := &machine{ctx: ctx, lim: lim, res: res, depth: depth, globIdx: map[string]int32{},
+		stack: make([]value, 0, 256), bud: bud}
+	m.memo.bud = bud
+	return m
+}
+
+// overBudget stops the analysis when the memory budget is spent.
+func (m *machine) overBudget() bool {
+	if m.bud.over() {
+		m.res.hitLimit(LimitMemory)
+		return true
+	}
+	return false
 }
 
 // errStop is returned by step when STOP ends the stream.
@@ -67,6 +88,11 @@ func (m *machine) push(v value) error {
 	if len(m.stack)+len(m.marks) >= m.lim.MaxStack {
 		m.res.hitLimit(LimitStack)
 		return errLimit
+	}
+	if len(m.stack) == cap(m.stack) {
+		m.stack = append(m.stack, v)
+		m.bud.charge(int64(cap(m.stack)) * costValue) // the old array stays until the next GC
+		return nil
 	}
 	m.stack = append(m.stack, v)
 	return nil
@@ -117,8 +143,11 @@ func (m *machine) runStream() error {
 		}
 		m.ops++
 		m.res.Opcodes++
-		if m.ops&0xffff == 0 {
-			if err := m.ctx.Err(); err != nil {
+		if m.ops&0x3ff == 0 {
+			if m.overBudget() {
+				return errLimit
+			}
+			if err := m.ctx.Err(); m.ops&0xffff == 0 && err != nil {
 				return err
 			}
 		}
@@ -139,6 +168,9 @@ func (m *machine) runStream() error {
 		case '.': // STOP
 			_, err = m.pop(off)
 			if err == nil {
+				if m.overBudget() {
+					return errLimit
+				}
 				return nil
 			}
 		case '(': // MARK
@@ -146,7 +178,11 @@ func (m *machine) runStream() error {
 				m.res.hitLimit(LimitStack)
 				return errLimit
 			}
+			c := cap(m.marks)
 			m.marks = append(m.marks, len(m.stack))
+			if cap(m.marks) != c {
+				m.bud.charge(int64(cap(m.marks)) * 8)
+			}
 		case '0': // POP
 			if n := len(m.marks); n > 0 && m.marks[n-1] == len(m.stack) {
 				m.marks = m.marks[:n-1]

@@ -2,29 +2,40 @@ package pickle
 
 // memo is the unpickler's memo: index → value. A dense index costs one byte
 // (the kind of a plain value: a dict, a list whose items are not tracked);
-// values that carry a reference (strings, globals, tracked containers) are
-// kept in a map. Chunks avoid copying on growth, and sparse indices
-// (PUT 4000000000) go to a map instead of a huge array.
+// values that carry a reference (strings, globals, tracked containers) also
+// take 16 bytes in a parallel chunk allocated when the first one lands in
+// it. Chunks avoid copying on growth, and sparse indices (PUT 4000000000) go
+// to a map instead of a huge array. Every allocation is charged to the
+// analysis' memory budget.
 type memo struct {
-	low    [memoLow]value // refs of the first indices, without hashing
 	chunks [][]uint8
-	refs   map[uint64]value
+	vals   [][]value // parallel to chunks; nil until a chunk holds a reference
 	sparse map[uint64]value
 	count  int
+	bytes  int64 // charged to bud
+	bud    *budget
 }
 
 const (
 	memoChunk = 1 << 14
-	memoRef   = 255 // the value is in refs
-	memoLow   = 1024
+	memoRef   = 255 // the value is in vals
+	// memoSparseCost approximates a map entry with its share of buckets
+	memoSparseCost = 64
 )
 
+// reset empties the memo and returns its bytes to the budget.
 func (mm *memo) reset() {
-	mm.low = [memoLow]value{}
-	mm.chunks = nil
-	mm.refs = nil
-	mm.sparse = nil
-	mm.count = 0
+	if mm.bud != nil {
+		mm.bud.release(mm.bytes)
+	}
+	*mm = memo{bud: mm.bud}
+}
+
+func (mm *memo) charge(n int64) {
+	mm.bytes += n
+	if mm.bud != nil {
+		mm.bud.charge(n)
+	}
 }
 
 // plain values need only their kind.
@@ -37,27 +48,23 @@ func (mm *memo) put(idx uint64, v value, maxEntries int) bool {
 		c := int(idx / memoChunk)
 		for len(mm.chunks) <= c {
 			mm.chunks = append(mm.chunks, make([]uint8, memoChunk))
+			mm.vals = append(mm.vals, nil)
+			mm.charge(memoChunk + 24*2)
 		}
 		slot := &mm.chunks[c][idx%memoChunk]
 		if *slot == 0 {
 			mm.count++
 		}
 		if plain(v) {
-			if *slot == memoRef && idx >= memoLow {
-				delete(mm.refs, idx)
-			}
 			*slot = uint8(v.k)
 			return true
 		}
 		*slot = memoRef
-		if idx < memoLow {
-			mm.low[idx] = v
-			return true
+		if mm.vals[c] == nil {
+			mm.vals[c] = make([]value, memoChunk)
+			mm.charge(memoChunk * 16)
 		}
-		if mm.refs == nil {
-			mm.refs = map[uint64]value{}
-		}
-		mm.refs[idx] = v
+		mm.vals[c][idx%memoChunk] = v
 		return true
 	}
 	if mm.sparse == nil {
@@ -68,6 +75,7 @@ func (mm *memo) put(idx uint64, v value, maxEntries int) bool {
 			return false
 		}
 		mm.count++
+		mm.charge(memoSparseCost)
 	}
 	mm.sparse[idx] = v
 	return true
@@ -79,10 +87,7 @@ func (mm *memo) get(idx uint64) (value, bool) {
 		case 0:
 			return value{}, false
 		case memoRef:
-			if idx < memoLow {
-				return mm.low[idx], true
-			}
-			return mm.refs[idx], true
+			return mm.vals[c][idx%memoChunk], true
 		default:
 			return value{k: kind(e), ref: -1}, true
 		}

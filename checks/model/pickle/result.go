@@ -16,6 +16,9 @@ type Limits struct {
 	MaxDepth       int   // nested payloads (pickle.loads of embedded bytes)
 	MaxBytes       int64 // bytes read in total (0: unbounded)
 	MaxStreams     int   // pickle streams per file
+	// MaxMemoryBytes is the memory budget of one file's analysis (memo,
+	// stack, strings, containers, calls, globals, nested payloads).
+	MaxMemoryBytes int64
 }
 
 // DefaultLimits fit real checkpoints.
@@ -26,6 +29,7 @@ var DefaultLimits = Limits{
 	MaxStringBytes: 16 << 20,
 	MaxDepth:       4,
 	MaxStreams:     10_000,
+	MaxMemoryBytes: 512 << 20,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -50,6 +54,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxStreams > 0 {
 		d.MaxStreams = l.MaxStreams
+	}
+	if l.MaxMemoryBytes > 0 {
+		d.MaxMemoryBytes = l.MaxMemoryBytes
 	}
 	return d
 }
@@ -146,6 +153,7 @@ const (
 	LimitStreams Limit = "streams per file"
 	LimitGlobals Limit = "distinct globals"
 	LimitJoblib  Limit = "joblib array whose size could not be resolved"
+	LimitMemory  Limit = "memory budget"
 )
 
 // Result is what the machine found in one file (all its streams).

@@ -85,6 +85,7 @@ func (m *machine) newSeq(k kind, items []value) value {
 		copy(it, items[:n])
 	}
 	m.trackedItems += n + 1
+	m.bud.charge(costSeq + int64(n)*costValue)
 	m.seqs = append(m.seqs, seq{items: it, full: full})
 	return value{k: k, ref: int32(len(m.seqs) - 1), n: int64(len(items))}
 }
@@ -102,6 +103,7 @@ func (m *machine) extend(v value, items []value) {
 		}
 		s.items = append(s.items, it)
 		m.trackedItems++
+		m.bud.charge(costValue)
 	}
 }
 
@@ -132,6 +134,7 @@ func (m *machine) addString(k kind, b []byte) value {
 		return value{k: k, ref: -1, n: int64(len(b))}
 	}
 	m.strBytes += int64(len(b))
+	m.bud.charge(int64(len(b)) + costString)
 	m.strs = append(m.strs, string(b))
 	if len(b) >= 8 && m.embedded < maxEmbedded && embeddedCandidate(b) {
 		m.embeddedPayload(b)
