@@ -219,6 +219,22 @@ func (p *parser) endTag() error {
 	return err
 }
 
+// block finishes a block statement: the rest of its opening tag, its body
+// up to {% end %}, and that tag (endblock may repeat the block's name).
+func (p *parser) block(n *Node, end string) (*Node, error) {
+	if err := p.endTag(); err != nil {
+		return nil, err
+	}
+	var err error
+	if n.Body, _, err = p.subBody(end); err != nil {
+		return nil, err
+	}
+	if end == "endblock" && p.cur().kind == tName {
+		p.next()
+	}
+	return n, p.endTag()
+}
+
 // subBody parses a body that must end with one of ends.
 func (p *parser) subBody(ends ...string) ([]*Node, string, error) {
 	b, end, err := p.body()
@@ -254,13 +270,7 @@ func (p *parser) statement(name token) (*Node, error) {
 		if n.Params, err = p.signature(); err != nil {
 			return nil, err
 		}
-		if err := p.endTag(); err != nil {
-			return nil, err
-		}
-		if n.Body, _, err = p.subBody("endmacro"); err != nil {
-			return nil, err
-		}
-		return n, p.endTag()
+		return p.block(n, "endmacro")
 	case "call":
 		n, err := p.node(kCallBlock)
 		if err != nil {
@@ -279,13 +289,7 @@ func (p *parser) statement(name token) (*Node, error) {
 			return nil, p.errf("expected a call")
 		}
 		n.A = []*Node{e}
-		if err := p.endTag(); err != nil {
-			return nil, err
-		}
-		if n.Body, _, err = p.subBody("endcall"); err != nil {
-			return nil, err
-		}
-		return n, p.endTag()
+		return p.block(n, "endcall")
 	case "filter":
 		n, err := p.node(kFilterBlock)
 		if err != nil {
@@ -294,13 +298,7 @@ func (p *parser) statement(name token) (*Node, error) {
 		if n.A, err = p.filterChain(true); err != nil {
 			return nil, err
 		}
-		if err := p.endTag(); err != nil {
-			return nil, err
-		}
-		if n.Body, _, err = p.subBody("endfilter"); err != nil {
-			return nil, err
-		}
-		return n, p.endTag()
+		return p.block(n, "endfilter")
 	case "with":
 		n, err := p.node(kWith)
 		if err != nil {
@@ -326,13 +324,7 @@ func (p *parser) statement(name token) (*Node, error) {
 			n.Targets = append(n.Targets, t)
 			n.A = append(n.A, v)
 		}
-		if err := p.endTag(); err != nil {
-			return nil, err
-		}
-		if n.Body, _, err = p.subBody("endwith"); err != nil {
-			return nil, err
-		}
-		return n, p.endTag()
+		return p.block(n, "endwith")
 	case "block":
 		n, err := p.node(kBlock)
 		if err != nil {
@@ -346,28 +338,13 @@ func (p *parser) statement(name token) (*Node, error) {
 		for p.isName("scoped") || p.isName("required") {
 			p.next()
 		}
-		if err := p.endTag(); err != nil {
-			return nil, err
-		}
-		if n.Body, _, err = p.subBody("endblock"); err != nil {
-			return nil, err
-		}
-		if p.cur().kind == tName {
-			p.next()
-		}
-		return n, p.endTag()
+		return p.block(n, "endblock")
 	case "generation":
 		n, err := p.node(kGeneration)
 		if err != nil {
 			return nil, err
 		}
-		if err := p.endTag(); err != nil {
-			return nil, err
-		}
-		if n.Body, _, err = p.subBody("endgeneration"); err != nil {
-			return nil, err
-		}
-		return n, p.endTag()
+		return p.block(n, "endgeneration")
 	case "autoescape":
 		n, err := p.node(kAutoescape)
 		if err != nil {
@@ -378,13 +355,7 @@ func (p *parser) statement(name token) (*Node, error) {
 			return nil, err
 		}
 		n.A = []*Node{e}
-		if err := p.endTag(); err != nil {
-			return nil, err
-		}
-		if n.Body, _, err = p.subBody("endautoescape"); err != nil {
-			return nil, err
-		}
-		return n, p.endTag()
+		return p.block(n, "endautoescape")
 	case "break", "continue":
 		n, err := p.node(kLoopCtl)
 		if err != nil {
@@ -759,29 +730,31 @@ func (p *parser) bin(op string, l, r *Node) (*Node, error) {
 	return n, nil
 }
 
-func (p *parser) or() (*Node, error) {
-	l, err := p.and()
-	for err == nil && p.isName("or") {
+// binary parses operand (op operand)* for one precedence level; ops are
+// operator tokens or keywords (and, or).
+func (p *parser) binary(operand func() (*Node, error), ops ...string) (*Node, error) {
+	l, err := operand()
+	for err == nil {
+		t, op := p.cur(), ""
+		for _, o := range ops {
+			if (t.kind == tOp || t.kind == tName) && t.val == o {
+				op = o
+			}
+		}
+		if op == "" {
+			break
+		}
 		p.next()
 		var r *Node
-		if r, err = p.and(); err == nil {
-			l, err = p.bin("or", l, r)
+		if r, err = operand(); err == nil {
+			l, err = p.bin(op, l, r)
 		}
 	}
 	return l, err
 }
 
-func (p *parser) and() (*Node, error) {
-	l, err := p.not()
-	for err == nil && p.isName("and") {
-		p.next()
-		var r *Node
-		if r, err = p.not(); err == nil {
-			l, err = p.bin("and", l, r)
-		}
-	}
-	return l, err
-}
+func (p *parser) or() (*Node, error)  { return p.binary(p.and, "or") }
+func (p *parser) and() (*Node, error) { return p.binary(p.not, "and") }
 
 func (p *parser) not() (*Node, error) {
 	if p.isName("not") {
@@ -831,52 +804,11 @@ func (p *parser) compare() (*Node, error) {
 	return l, err
 }
 
-func (p *parser) math1() (*Node, error) {
-	l, err := p.concat()
-	for err == nil && (p.isOp("+") || p.isOp("-")) {
-		op := p.next().val
-		var r *Node
-		if r, err = p.concat(); err == nil {
-			l, err = p.bin(op, l, r)
-		}
-	}
-	return l, err
-}
-
-func (p *parser) concat() (*Node, error) {
-	l, err := p.math2()
-	for err == nil && p.isOp("~") {
-		p.next()
-		var r *Node
-		if r, err = p.math2(); err == nil {
-			l, err = p.bin("~", l, r)
-		}
-	}
-	return l, err
-}
-
-func (p *parser) math2() (*Node, error) {
-	l, err := p.pow()
-	for err == nil && (p.isOp("*") || p.isOp("/") || p.isOp("//") || p.isOp("%")) {
-		op := p.next().val
-		var r *Node
-		if r, err = p.pow(); err == nil {
-			l, err = p.bin(op, l, r)
-		}
-	}
-	return l, err
-}
-
+func (p *parser) math1() (*Node, error)  { return p.binary(p.concat, "+", "-") }
+func (p *parser) concat() (*Node, error) { return p.binary(p.math2, "~") }
+func (p *parser) math2() (*Node, error)  { return p.binary(p.pow, "*", "/", "//", "%") }
 func (p *parser) pow() (*Node, error) {
-	l, err := p.unary(true)
-	for err == nil && p.isOp("**") {
-		p.next()
-		var r *Node
-		if r, err = p.unary(true); err == nil {
-			l, err = p.bin("**", l, r)
-		}
-	}
-	return l, err
+	return p.binary(func() (*Node, error) { return p.unary(true) }, "**")
 }
 
 func (p *parser) unary(withFilter bool) (*Node, error) {
