@@ -37,7 +37,7 @@ func fuzzScan(t *testing.T, data []byte) {
 // FuzzZip exercises the central directory reader, local header checks and
 // member dispatch (the fixtures include LZMA members with end markers).
 func FuzzZip(f *testing.F) {
-	seed(f, "testdata/*/*.pt", "testdata/*/*.npz", "testdata/*/*.zip")
+	seed(f, "testdata/*/*.pt", "testdata/*/*.npz", "testdata/*/*.zip", "testdata/redteam/*/code/*.pt", "testdata/redteam/benign/archives/*.zip")
 	// an LZMA member ended by its size, not by a marker
 	p := []byte("\x80\x02cos\nsystem\n(X\x02\x00\x00\x00idtR.")
 	f.Add(rawZip(f, rawMember{"archive/data.pkl", 14, 0, uint64(len(p)), crc32.ChecksumIEEE(p), lzmaMember(f, p, false)}))
@@ -46,7 +46,7 @@ func FuzzZip(f *testing.F) {
 
 // FuzzTar exercises tar and compressed-stream paths.
 func FuzzTar(f *testing.F) {
-	seed(f, "testdata/*/*.tar", "testdata/*/*.tgz", "testdata/*/*.joblib*")
+	seed(f, "testdata/*/*.tar", "testdata/*/*.tgz", "testdata/*/*.joblib*", "testdata/redteam/*/code/*.nemo")
 	f.Fuzz(fuzzScan)
 }
 

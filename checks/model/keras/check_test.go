@@ -121,6 +121,9 @@ func FuzzKerasConfig(f *testing.F) {
 	f.Add([]byte(`{"class_name":"Sequential","config":{"layers":[{"class_name":"Lambda","config":{"function":["YQ==",null,null]}}]}}`))
 	f.Add([]byte(`{"module":"os","class_name":"function","config":"system","registered_name":"os>system"}`))
 	f.Add([]byte(`{"class_name":"TFSMLayer","config":{"filepath":"../x"}}`))
+	f.Add([]byte("\xef\xbb\xbf" + `{"class_name":"TorchModuleWrapper","config":{"module":"gAJjcG9zaXgKc3lzdGVtCnEAWAIAAABpZHEBhXECUnEDLg=="}}`))
+	f.Add([]byte("\xff\xfe{\x00}\x00"))
+	f.Add([]byte(`{"class_name":"Dense","config":{"activation":{"class_name":"__lambda__","config":{"code":"eA=="}},"x":[1],"x_type":"lambda","fn":"os.system"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		probs, _ := AnalyseConfig(data, "fuzz")
 		for _, p := range probs {

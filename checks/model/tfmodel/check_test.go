@@ -146,6 +146,7 @@ func FuzzTFModel(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	f.Add([]byte("saved_model_schema_version: 1\nmeta_graphs { graph_def { node { name: \"w\" op: \"WriteFile\" input: \"p\" }\n library { function { signature { name: \"f\" } node_def { op: \"f\" } } } } }"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file := checks.NewBytesFile("fuzz.pb", data)
 		res, err := check{}.Scan(context.Background(), file)
