@@ -36,6 +36,9 @@ type Match struct {
 	Secret string
 	// Line and EndLine are 1-based lines of the scanned text.
 	Line, EndLine int
+	// Doubt, when set, says why a token in a provider's shape cannot be a
+	// working one (a GitHub token whose checksum is wrong); it is reported low.
+	Doubt string
 	// line and match are gitleaks' context of the secret: its line (kept
 	// for masking encoded secrets) and the whole regex match.
 	line, match string
@@ -279,7 +282,9 @@ func (d *Detector) Find(ctx context.Context, path, text string) []Match {
 			if lists := pathLists[f.RuleID]; len(lists) > 0 && allowedByPathList(m, path, lists) {
 				continue
 			}
-			out = append(out, m)
+			if keep(&m) {
+				out = append(out, m)
+			}
 		}
 	}
 	collect(d.whole.DetectContext(ctx, detect.Fragment{Raw: text, FilePath: path}), nil)
@@ -304,12 +309,23 @@ func (d *Detector) Find(ctx context.Context, path, text string) []Match {
 	return dedupe(out)
 }
 
+// keep applies judge to a match: false drops a template value, and a doubt
+// is recorded on the match.
+func keep(m *Match) bool {
+	drop, doubt := judge(*m)
+	m.Doubt = doubt
+	return !drop
+}
+
 // findAll runs every rule over the whole text the way gitleaks does; the
 // tests compare Find with it.
 func (d *Detector) findAll(ctx context.Context, path, text string) []Match {
 	var out []Match
 	for _, f := range d.gl.DetectContext(ctx, detect.Fragment{Raw: text, FilePath: path}) {
-		out = append(out, Match{GitleaksRule: f.RuleID, Secret: f.Secret, Line: f.StartLine + 1, EndLine: f.EndLine + 1, line: f.Line})
+		m := Match{GitleaksRule: f.RuleID, Secret: f.Secret, Line: f.StartLine + 1, EndLine: f.EndLine + 1, line: f.Line}
+		if keep(&m) {
+			out = append(out, m)
+		}
 	}
 	return dedupe(out)
 }

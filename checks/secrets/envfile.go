@@ -7,19 +7,29 @@ import (
 	"github.com/ward-sec/ward/checks"
 )
 
-// envTemplates are the .env variants meant to be committed: placeholders
+// envTemplates name the .env variants meant to be committed: placeholders
 // only, or (.env.vault, dotenv-vault's format) values encrypted with a key
-// kept elsewhere.
-var envTemplates = map[string]bool{".env.example": true, ".env.sample": true, ".env.template": true, ".env.vault": true}
+// kept elsewhere. Any dot-part of the name counts: .env.local.example and
+// .env.production.sample are templates too.
+var envTemplates = map[string]bool{"example": true, "sample": true, "template": true, "tmpl": true,
+	"tpl": true, "dist": true, "vault": true}
 
 // isEnvFile reports whether p is a .env file that should not be committed:
 // ".env" or ".env.<anything>" other than the template names.
 func isEnvFile(p string) bool {
 	base := strings.ToLower(path.Base(p))
-	if envTemplates[base] {
+	if base == ".env" {
+		return true
+	}
+	if !strings.HasPrefix(base, ".env.") || len(base) == len(".env.") {
 		return false
 	}
-	return base == ".env" || (strings.HasPrefix(base, ".env.") && len(base) > len(".env."))
+	for _, part := range strings.Split(base[len(".env."):], ".") {
+		if envTemplates[part] {
+			return false
+		}
+	}
+	return true
 }
 
 func envFileFinding(p string) checks.Finding {

@@ -3,6 +3,7 @@ package secrets
 import (
 	"encoding/base64"
 	"fmt"
+	"hash/crc32"
 	"math/rand/v2"
 	"strings"
 )
@@ -61,14 +62,21 @@ func (g *keyGen) providerKeys() []providerKey {
 		{"deepseek-api-key", RuleAIProviderKey, "sk-" + g.chars(hexChars, 32), `deepseek_api_key = "%s"`},
 		{"wandb-api-key", RuleAIProviderKey, g.chars(hexChars, 40), `wandb.login(key="%s")`},
 		{"github-app-installation-token-jwt", RuleSourceControlToken, jwt, `git clone https://x-access-token:%s@github.com/org/repo.git`},
-		{"github-app-token", RuleSourceControlToken, "ghs_" + g.chars(alnum, 36), `GH_TOKEN=%s`},
-		{"github-pat", RuleSourceControlToken, "ghp_" + g.chars(alnum, 36), `token: %s`},
+		{"github-app-token", RuleSourceControlToken, g.githubToken("ghs_"), `GH_TOKEN=%s`},
+		{"github-pat", RuleSourceControlToken, g.githubToken("ghp_"), `token: %s`},
 		{"aws-access-token", RuleCloudCredential, "AKIA" + g.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16), `aws_access_key_id = %s`},
 	}
 	for i := range keys {
 		keys[i].line = fmt.Sprintf(keys[i].line, keys[i].key)
 	}
 	return keys
+}
+
+// githubToken builds a classic GitHub token: prefix, 30 random characters
+// and their base62 CRC32 checksum, as GitHub issues them.
+func (g *keyGen) githubToken(prefix string) string {
+	body := g.chars(alnum, 30)
+	return prefix + body + base62(crc32.ChecksumIEEE([]byte(body)), 6)
 }
 
 // githubInstallationJWT builds a token in GitHub's stateless installation

@@ -119,6 +119,11 @@ func secretFinding(m Match, line int) checks.Finding {
 		msg = fmt.Sprintf("A high-entropy value `%s` is assigned to a name that suggests a credential. "+
 			"If it is one, it is readable by everyone with access to the repository and its history.", masked)
 	}
+	sev := severityFor(m.GitleaksRule)
+	if m.Doubt != "" {
+		sev = checks.SeverityLow
+		msg = fmt.Sprintf("`%s` has the shape of a %s, but %s.", masked, p.Name, m.Doubt)
+	}
 	end := m.EndLine
 	if line == 0 {
 		end = 0
@@ -127,7 +132,7 @@ func secretFinding(m Match, line int) checks.Finding {
 	}
 	return checks.Finding{
 		RuleID:    p.Rule,
-		Severity:  severityFor(m.GitleaksRule),
+		Severity:  sev,
 		StartLine: line,
 		EndLine:   end,
 		Message:   msg,
