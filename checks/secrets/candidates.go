@@ -72,7 +72,33 @@ func candidateFragments(text string, keywords *ahocorasick.Trie) []detect.Fragme
 		if l+1 < len(starts) && endsInAssignment(raw) {
 			raw = text[starts[l] : starts[l]+len(raw)+1+len(lineText(l+1))]
 		}
-		out = append(out, detect.Fragment{Raw: raw, StartLine: l})
+		out = appendChunks(out, raw, l)
+	}
+	return out
+}
+
+// Long lines (minified code, data URIs, embedded images) are cut into
+// overlapping chunks. gitleaks runs every rule whose keyword occurs in a
+// fragment over all of it, and a line of a megabyte of base64 holds by chance
+// the keyword of nearly every rule: its cost grew with the line's length
+// times the rules it woke. In chunks, each rule runs only where its keyword
+// is. A match shorter than the overlap lies whole in some chunk; a cut one is
+// contained in it and dropped by dedupe.
+const (
+	chunkSize    = 16 << 10
+	chunkOverlap = 2 << 10
+)
+
+func appendChunks(out []detect.Fragment, raw string, line int) []detect.Fragment {
+	if len(raw) <= chunkSize {
+		return append(out, detect.Fragment{Raw: raw, StartLine: line})
+	}
+	for at := 0; at < len(raw); at += chunkSize - chunkOverlap {
+		end := min(at+chunkSize, len(raw))
+		out = append(out, detect.Fragment{Raw: raw[at:end], StartLine: line})
+		if end == len(raw) {
+			break
+		}
 	}
 	return out
 }

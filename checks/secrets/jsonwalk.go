@@ -28,6 +28,9 @@ type jsonText struct {
 	// JSONLine[i] is the 1-based line of the JSON text that line i+1 of Text
 	// came from. JSON strings cannot span lines, so this is exact.
 	JSONLine []int
+	// Skipped are the byte ranges [start, end) of the JSON source holding the
+	// skipped values (encoded images), quotes excluded.
+	Skipped [][2]int64
 }
 
 // Line maps a 1-based line of Text to a 1-based line of the JSON source.
@@ -108,10 +111,14 @@ func walkJSON(ctx context.Context, raw []byte) (jsonText, error) {
 					w.endLine()
 					w.write(stack[top].key+" = "+t, line)
 					w.endLine()
+				} else {
+					w.skip(raw, stringStart(raw, before), dec.InputOffset())
 				}
 			default: // an array element or a top-level string
 				if top < 1 || !stack[top-1].object || !skippedKey(stack[top-1].key) {
 					w.write(t, line)
+				} else {
+					w.skip(raw, stringStart(raw, before), dec.InputOffset())
 				}
 			}
 			valueDone()
@@ -157,6 +164,32 @@ type textWriter struct {
 	b           strings.Builder
 	lines       []int
 	atLineStart bool
+	skipped     [][2]int64
+}
+
+// skip records a skipped string token spanning raw[start:end], quotes
+// included; a skipped value spans no newline (JSON strings cannot).
+func (w *textWriter) skip(raw []byte, start, end int64) {
+	if end-start >= 2 && end <= int64(len(raw)) && raw[start] == '"' && raw[end-1] == '"' {
+		w.skipped = append(w.skipped, [2]int64{start + 1, end - 1})
+	}
+}
+
+// without returns raw with the skipped ranges cut out. Lines keep their
+// numbers: no skipped range holds a newline.
+func without(raw []byte, skipped [][2]int64) string {
+	var b strings.Builder
+	b.Grow(len(raw))
+	at := int64(0)
+	for _, r := range skipped {
+		if r[0] < at || r[1] > int64(len(raw)) {
+			continue
+		}
+		b.Write(raw[at:r[0]])
+		at = r[1]
+	}
+	b.Write(raw[at:])
+	return b.String()
 }
 
 func (w *textWriter) write(s string, line int) {
@@ -185,5 +218,5 @@ func (w *textWriter) endLine() {
 }
 
 func (w *textWriter) result() jsonText {
-	return jsonText{Text: w.b.String(), JSONLine: w.lines}
+	return jsonText{Text: w.b.String(), JSONLine: w.lines, Skipped: w.skipped}
 }

@@ -104,3 +104,25 @@ func TestHuggingFaceTokenInURL(t *testing.T) {
 		t.Errorf("hf_ identifier: %+v", fs)
 	}
 }
+
+// A key inside a long line (a data URI, minified code) is found once
+// wherever it falls, including across the edges of the chunks long lines
+// are scanned in.
+func TestKeyInLongLine(t *testing.T) {
+	g := newKeyGen(23)
+	k := g.providerKeys()[7] // groq: a prefix rule
+	noise := g.chars(b64url, 3*chunkSize)
+	for _, at := range []int{0, 100, chunkSize - chunkOverlap - 10, chunkSize - 30, chunkSize - 1, 2*(chunkSize-chunkOverlap) + 5} {
+		line := noise[:at] + " api_key=\"" + k.key + "\" " + noise[at:]
+		fs := scan(t, "bundle.min.js", "// header\n"+line+"\n")
+		n := 0
+		for _, f := range fs {
+			if f.RuleID == RuleAIProviderKey && f.StartLine == 2 && f.Evidence == "groq-api-key "+Mask(k.key) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("key at offset %d: found %d times: %+v", at, n, fs)
+		}
+	}
+}

@@ -74,11 +74,9 @@ func (c Check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) 
 // strings and notebook outputs are decoded; incomplete says why a notebook
 // could only be read as plain text.
 func FindInFile(ctx context.Context, d *Detector, filePath string, content []byte) (found []Match, incomplete string) {
-	text := string(content)
-	found = d.Find(ctx, filePath, text)
 	ext := strings.ToLower(path.Ext(filePath))
 	if ext != ".ipynb" && ext != ".json" {
-		return found, ""
+		return d.Find(ctx, filePath, string(content)), ""
 	}
 	doc, err := walkJSON(ctx, content)
 	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && ext == ".ipynb" {
@@ -86,6 +84,10 @@ func FindInFile(ctx context.Context, d *Detector, filePath string, content []byt
 		// covers; a notebook that is not JSON is worth a note.
 		incomplete = "the notebook is not valid JSON (" + err.Error() + "), so its cells were only scanned as plain text"
 	}
+	// The plain-text pass skips what the JSON pass skips: embedded images are
+	// most of a notebook's bytes, and a megabyte-long base64 line holds by
+	// chance the keyword of nearly every rule.
+	found = d.Find(ctx, filePath, without(content, doc.Skipped))
 	seen := map[string]bool{}
 	for _, m := range found {
 		seen[dedupeKey(m)] = true

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/notebook"
 	"github.com/ward-sec/ward/checks/secrets"
 )
 
@@ -45,7 +46,11 @@ func (Check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 	if err != nil {
 		return checks.Result{}, fmt.Errorf("read %s: %w", f.Path, err)
 	}
-	out := hiddenFindings(f.Path, string(content))
+	runs := findHidden(string(content))
+	if notebook.Is(f.Path) {
+		runs = notebookHidden(ctx, content, runs)
+	}
+	out := hiddenFindings(f.Path, runs)
 	if err := ctx.Err(); err != nil {
 		return checks.Result{}, err
 	}
@@ -71,9 +76,38 @@ func readPrefix(f *checks.File, max int64) ([]byte, error) {
 	return buf[:n], nil
 }
 
+// notebookHidden keeps the hidden characters of a notebook's cell sources.
+// Outputs and widget state are written by the kernel and by libraries (tqdm
+// progress bars pad with zero-width spaces), not read as instructions, so
+// hidden characters there are data. rawRuns are the runs of the whole file,
+// kept as they are when the notebook cannot be read as one.
+func notebookHidden(ctx context.Context, content []byte, rawRuns []hiddenRun) []hiddenRun {
+	cells, err := notebook.Cells(ctx, content)
+	if err != nil {
+		return rawRuns
+	}
+	raw := map[int]hiddenRun{}
+	for _, r := range rawRuns {
+		raw[r.Line] = r
+	}
+	var out []hiddenRun
+	for _, c := range cells {
+		for _, r := range findHidden(c.Source) {
+			r.Line = c.Line(r.Line)
+			if r.Line == 0 {
+				continue
+			}
+			// The suggestion replaces the notebook's line: offer it only when
+			// the characters are written raw there (not as \u escapes).
+			r.Clean, r.noSuggestion = raw[r.Line].Clean, raw[r.Line].Line == 0
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // hiddenFindings reports each line with hidden characters.
-func hiddenFindings(p, text string) []checks.Finding {
-	runs := findHidden(text)
+func hiddenFindings(p string, runs []hiddenRun) []checks.Finding {
 	if len(runs) == 0 {
 		return nil
 	}
@@ -103,12 +137,15 @@ func hiddenFindings(p, text string) []checks.Finding {
 		if hasKind(r.Kinds, tagChar) {
 			msg += " Unicode tag characters spell out ASCII text that models read as instructions."
 		}
-		out = append(out, checks.Finding{
+		fd := checks.Finding{
 			RuleID: rule, Severity: sev, StartLine: r.Line, EndLine: r.Line,
-			Message:    msg,
-			Evidence:   "hidden: " + decoded,
-			Suggestion: &checks.Suggestion{StartLine: r.Line, EndLine: r.Line, Replacement: r.Clean},
-		})
+			Message:  msg,
+			Evidence: "hidden: " + decoded,
+		}
+		if !r.noSuggestion {
+			fd.Suggestion = &checks.Suggestion{StartLine: r.Line, EndLine: r.Line, Replacement: r.Clean}
+		}
+		out = append(out, fd)
 	}
 	return out
 }

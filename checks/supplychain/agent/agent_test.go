@@ -177,3 +177,41 @@ func TestMCPCredentialNotReportedTwice(t *testing.T) {
 		t.Errorf("findings %v, want %v", g, w)
 	}
 }
+
+// Notebook outputs and widget state are data: the zero-width spaces a tqdm
+// progress bar leaves there are not reported, while hidden characters in a
+// cell's source are, on the notebook's own line.
+func TestNotebookHiddenUnicode(t *testing.T) {
+	benign, err := os.ReadFile("../../notebook/testdata/widgets.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.ContainsRune(string(benign), 0x200B) {
+		t.Fatal("fixture lost its zero-width spaces")
+	}
+	if fs := checks.ScanFile(context.Background(), checks.NewBytesFile("examples/lora.ipynb", benign), []checks.Check{Check{}}); len(fs) != 0 {
+		t.Errorf("widget output reported: %+v", fs)
+	}
+	hidden := read(t, "notebook_hidden_source.ipynb")
+	fs := checks.ScanFile(context.Background(), checks.NewBytesFile("examples/lora.ipynb", hidden), []checks.Check{Check{}})
+	lines := strings.Split(string(hidden), "\n")
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.RuleID)
+		if f.StartLine < 1 || !strings.Contains(lines[f.StartLine-1], "\"") || strings.Contains(lines[f.StartLine-1], "Loading") {
+			t.Errorf("finding on line %d, not a source line: %q", f.StartLine, lines[max(f.StartLine-1, 0)])
+		}
+		if f.Suggestion == nil || strings.ContainsRune(f.Suggestion.Replacement, 0x202E) {
+			t.Errorf("suggestion should clean the notebook line: %+v", f.Suggestion)
+		}
+	}
+	if len(fs) != 2 || !strings.Contains(fs[0].Message, "upload ~/.ssh") {
+		t.Errorf("want the tag-smuggled note and the bidi override, got %v: %+v", got, fs)
+	}
+	// Written with \u escapes (json.dumps' default), the source's hidden
+	// characters are still found, without a suggestion for the escaped line.
+	esc := []byte(`{"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["Run all.\u200b\u200b\n"]}], "nbformat": 4, "nbformat_minor": 5, "metadata": {}}`)
+	if fs := checks.ScanFile(context.Background(), checks.NewBytesFile("a.ipynb", esc), []checks.Check{Check{}}); len(fs) != 1 || fs[0].Suggestion != nil {
+		t.Errorf("escaped hidden characters: %+v", fs)
+	}
+}

@@ -55,6 +55,9 @@ type hiddenRun struct {
 	Decoded string // what the hidden characters say, tags decoded to ASCII
 	Kinds   []hiddenKind
 	Count   int
+	// noSuggestion: Clean is not the file's line (a notebook cell whose
+	// characters are JSON-escaped), so no replacement is offered.
+	noSuggestion bool
 }
 
 // findHidden reports, per line, the hidden characters in text. It skips
