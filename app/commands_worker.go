@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,11 +16,18 @@ import (
 )
 
 // Limits on commands: a flood of comments on one PR (a script, a loop of
-// bots) must not turn into a flood of reviews and replies.
+// bots) must not turn into a flood of reviews and replies. Each user has a
+// budget per PR; users without write access also share one, so that they
+// can never spend what maintainers' commands need.
 const (
-	commandsPerWindow     = 10
+	commandsPerWriter     = 20 // a maintainer's comments per window and PR
+	commandsPerReader     = 5  // a user without write access
+	commandsAllReaders    = 10 // all users without write access together
 	commandWindow         = time.Minute
 	maxCommandsPerComment = 10
+	// secondOpinionsPerUser bounds the forced second opinions
+	// (`/rescan --second-opinion`) one maintainer may ask for a day.
+	secondOpinionsPerUser = 5
 )
 
 // commandWorker handles slash commands in PR comments and the buttons of
@@ -60,13 +68,22 @@ func (w *commandWorker) Work(ctx context.Context, job *river.Job[CommandArgs]) e
 	if len(cmds) == 0 { // an edit removed the command
 		return nil
 	}
+	run := &commandRun{w: w, gh: gh, owner: owner, repo: repo, a: a, log: log}
 	if job.Attempt == 1 {
-		ok, err := w.s.store.AllowCommands(ctx, a.Repo, a.PR, 1, commandsPerWindow, commandWindow, now())
+		perm, err := run.permission(ctx)
+		if err != nil {
+			return err
+		}
+		buckets := map[string]int{"user:" + strings.ToLower(a.Author): commandsPerWriter}
+		if !writeRoles[perm] {
+			buckets = map[string]int{"user:" + strings.ToLower(a.Author): commandsPerReader, "readers": commandsAllReaders}
+		}
+		ok, err := w.s.store.AllowCommand(ctx, a.Repo, a.PR, buckets, commandWindow, now())
 		if err != nil {
 			return err
 		}
 		if !ok {
-			log.Warn("command rate limit reached: comment not handled", "limit", commandsPerWindow, "window", commandWindow)
+			w.s.rejected.log(log, "command rate limit reached: comment not handled", "permission", perm, "window", commandWindow)
 			if _, _, err := gh.Reactions.CreateIssueCommentReaction(ctx, owner, repo, a.CommentID, "confused"); err != nil {
 				log.Warn("could not react to the command", "err", err)
 			}
@@ -76,7 +93,6 @@ func (w *commandWorker) Work(ctx context.Context, job *river.Job[CommandArgs]) e
 	if _, _, err := gh.Reactions.CreateIssueCommentReaction(ctx, owner, repo, a.CommentID, "eyes"); err != nil {
 		log.Warn("could not react to the command", "err", err)
 	}
-	run := &commandRun{w: w, gh: gh, owner: owner, repo: repo, a: a, log: log}
 	var replies []string
 	if len(cmds) > maxCommandsPerComment {
 		replies = append(replies, fmt.Sprintf("Only the first %d commands of a comment are handled.", maxCommandsPerComment))
@@ -117,7 +133,16 @@ func (r *commandRun) do(ctx context.Context, c Command) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return "", r.w.s.store.Insert(ctx, ReviewArgs{InstallationID: r.a.InstallationID, Repo: r.a.Repo, PR: r.a.PR,
+		reply := ""
+		if slices.Contains(c.Flags, "second-opinion") {
+			if reply, err = r.allowSecondOpinion(ctx); err != nil {
+				return "", err
+			}
+			if reply != "" { // refused: a plain rescan still runs
+				c.Flags = slices.DeleteFunc(slices.Clone(c.Flags), func(f string) bool { return f == "second-opinion" })
+			}
+		}
+		return reply, r.w.s.store.Insert(ctx, ReviewArgs{InstallationID: r.a.InstallationID, Repo: r.a.Repo, PR: r.a.PR,
 			HeadSHA: sha, Trigger: RescanTrigger(c, r.a.CommentID, r.a.DeliveryID), DeliveryID: r.a.DeliveryID})
 	case "help":
 		return HelpText, nil
@@ -126,7 +151,7 @@ func (r *commandRun) do(ctx context.Context, c Command) (string, error) {
 	case "ignore", "unignore":
 		return r.ignore(ctx, c)
 	case "unknown":
-		return fmt.Sprintf("ward does not know `/ward %s`.\n\n%s", strings.Join(c.Args, " "), HelpText), nil
+		return fmt.Sprintf("ward does not know %s.\n\n%s", inertCode("/ward "+strings.Join(c.Args, " ")), HelpText), nil
 	}
 	return fmt.Sprintf("`/%s` is not available yet.", c.Name), nil
 }
@@ -135,7 +160,7 @@ func (r *commandRun) do(ctx context.Context, c Command) (string, error) {
 func explainRule(id string) string {
 	r, ok := checks.LookupRule(id)
 	if !ok {
-		return fmt.Sprintf("ward has no rule `%s`. `ward rules` lists them all.", id)
+		return fmt.Sprintf("ward has no rule %s. `ward rules` lists them all.", inertCode(id))
 	}
 	return fmt.Sprintf("### `%s`\n\n%s\n\n[Rule documentation](%s#%s)", r.ID, checks.RuleMarkdownHelp(r), checks.RulesDocURL, r.ID)
 }
@@ -195,11 +220,11 @@ func (r *commandRun) ignore(ctx context.Context, c Command) (string, error) {
 		path = strings.TrimPrefix(c.Args[1], "./")
 	}
 	if _, ok := checks.LookupRule(rule); !ok && rule != "*" {
-		return fmt.Sprintf("ward has no rule `%s`; nothing was changed. The check run and `ward rules` name the rules.", rule), nil
+		return fmt.Sprintf("ward has no rule %s; nothing was changed. The check run and `ward rules` name the rules.", inertCode(rule)), nil
 	}
 	where := "anywhere in this pull request"
 	if path != "" {
-		where = fmt.Sprintf("on `%s`", path)
+		where = "on " + inertCode(path)
 	}
 	if c.Name == "unignore" {
 		removed, err := r.w.s.store.RemoveIgnore(ctx, r.a.Repo, r.a.PR, rule, path)
@@ -207,7 +232,7 @@ func (r *commandRun) ignore(ctx context.Context, c Command) (string, error) {
 			return "", err
 		}
 		if !removed {
-			return fmt.Sprintf("there is no `/ignore %s%s` on this pull request; nothing was changed.", rule, prefixed(" ", path)), nil
+			return fmt.Sprintf("there is no %s on this pull request; nothing was changed.", inertCode("/ignore "+rule+prefixed(" ", path))), nil
 		}
 		r.review = true
 		return fmt.Sprintf("`%s` is enforced again %s. The check run is being re-evaluated.", rule, where), nil
@@ -222,8 +247,32 @@ func (r *commandRun) ignore(ctx context.Context, c Command) (string, error) {
 	}
 	r.review = true
 	return fmt.Sprintf("`%s` is ignored %s from now on, new pushes included, because: %s\n\n"+
-		"The check run is being re-evaluated and lists this under \"Ignored, with reasons\". `/unignore %s%s` takes it back.",
-		rule, where, c.Reason, rule, prefixed(" ", path)), nil
+		"The check run is being re-evaluated and lists this under \"Ignored, with reasons\". %s takes it back.",
+		rule, where, inertCode(c.Reason), inertCode("/unignore "+rule+prefixed(" ", path))), nil
+}
+
+// allowSecondOpinion decides a `/rescan --second-opinion`: it spends the
+// installation's model budget, so it needs write access, and each user may
+// force a few a day. A refusal is the reply; "" allows it.
+func (r *commandRun) allowSecondOpinion(ctx context.Context) (string, error) {
+	perm, err := r.permission(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !writeRoles[perm] {
+		r.log.Info("second opinion refused: no write permission", "permission", perm)
+		return fmt.Sprintf("`--second-opinion` asks the model again, which spends this installation's model budget, so it "+
+			"needs write access to %s/%s (you have %s access). The commit is being reviewed again without it.", r.owner, r.repo, perm), nil
+	}
+	ok, err := r.w.s.store.ReserveUserLLM(ctx, r.a.InstallationID, strings.ToLower(r.a.Author), now().UTC().Format(time.DateOnly), secondOpinionsPerUser)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return fmt.Sprintf("you have asked for %d forced second opinions today, the most one user may; "+
+			"the commit is being reviewed again without asking the model.", secondOpinionsPerUser), nil
+	}
+	return "", nil
 }
 
 // reevaluate queues a review of the head with a trigger of its own, so it

@@ -6,21 +6,23 @@ import (
 	"time"
 )
 
-// commandLogSchema records handled command comments, so that the per-PR rate
-// limit holds across restarts and replicas. Times are Unix seconds: an
-// integer compares the same way in SQLite and PostgreSQL.
-const commandLogSchema = `CREATE TABLE IF NOT EXISTS ward_command_log (
+// commandUseSchema records handled command comments by budget ("bucket"),
+// so that the limits hold across restarts and replicas. Times are Unix
+// seconds: an integer compares the same way in SQLite and PostgreSQL.
+const commandUseSchema = `CREATE TABLE IF NOT EXISTS ward_command_use (
 	repo TEXT NOT NULL,
 	pr INTEGER NOT NULL,
+	bucket TEXT NOT NULL,
 	at BIGINT NOT NULL)`
 
-// The command log is created with ward's other tables, at migration (under
+// The table is created with ward's other tables, at migration (under
 // PostgreSQL's migration lock, so replicas do not race to create it).
-func init() { wardSchema = append(wardSchema, commandLogSchema) }
+func init() { wardSchema = append(wardSchema, commandUseSchema) }
 
-// AllowCommands records n commands on a PR at now and reports whether the PR
-// stays within limit commands per window (counting these).
-func (s *Store) AllowCommands(ctx context.Context, repo string, pr, n, limit int, window time.Duration, now time.Time) (bool, error) {
+// AllowCommand records one command on a PR at now against each bucket
+// (name → limit per window) and reports whether every bucket had room; when
+// one is full nothing is recorded.
+func (s *Store) AllowCommand(ctx context.Context, repo string, pr int, buckets map[string]int, window time.Duration, now time.Time) (bool, error) {
 	since := now.Add(-window).Unix()
 	// Count and insert in one transaction that holds the table: SQLite's
 	// transactions here take the write lock at BEGIN; PostgreSQL needs a lock.
@@ -30,21 +32,24 @@ func (s *Store) AllowCommands(ctx context.Context, repo string, pr, n, limit int
 	}
 	defer tx.Rollback()
 	if s.Kind == "postgres" {
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE ward_command_log IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE ward_command_use IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 			return false, fmt.Errorf("lock command log: %w", err)
 		}
 	}
-	var used int
-	if err := tx.QueryRowContext(ctx,
-		`SELECT count(*) FROM ward_command_log WHERE repo = $1 AND pr = $2 AND at > $3`, repo, pr, since).Scan(&used); err != nil {
-		return false, fmt.Errorf("count commands: %w", err)
+	for bucket, limit := range buckets {
+		var used int
+		if err := tx.QueryRowContext(ctx,
+			`SELECT count(*) FROM ward_command_use WHERE repo = $1 AND pr = $2 AND bucket = $3 AND at > $4`,
+			repo, pr, bucket, since).Scan(&used); err != nil {
+			return false, fmt.Errorf("count commands: %w", err)
+		}
+		if used+1 > limit {
+			return false, nil
+		}
 	}
-	if used+n > limit {
-		return false, nil
-	}
-	for range n {
+	for bucket := range buckets {
 		if _, err := tx.ExecContext(ctx,
-			`INSERT INTO ward_command_log (repo, pr, at) VALUES ($1, $2, $3)`, repo, pr, now.Unix()); err != nil {
+			`INSERT INTO ward_command_use (repo, pr, bucket, at) VALUES ($1, $2, $3, $4)`, repo, pr, bucket, now.Unix()); err != nil {
 			return false, fmt.Errorf("record command: %w", err)
 		}
 	}
@@ -52,7 +57,7 @@ func (s *Store) AllowCommands(ctx context.Context, repo string, pr, n, limit int
 		return false, fmt.Errorf("record command: %w", err)
 	}
 	// Old entries only cost space; drop them while here.
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM ward_command_log WHERE at < $1`, now.Add(-24*time.Hour).Unix()); err != nil {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM ward_command_use WHERE at < $1`, now.Add(-24*time.Hour).Unix()); err != nil {
 		s.log.WarnContext(ctx, "command log cleanup failed", "err", err)
 	}
 	return true, nil

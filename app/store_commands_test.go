@@ -40,7 +40,7 @@ func TestCommandRateLimitIsAtomic(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					ok, err := s.AllowCommands(ctx, repo, 1, 1, 10, time.Minute, now)
+					ok, err := s.AllowCommand(ctx, repo, 1, map[string]int{"readers": 10}, time.Minute, now)
 					if err != nil {
 						t.Error(err)
 					}
@@ -54,11 +54,18 @@ func TestCommandRateLimitIsAtomic(t *testing.T) {
 				t.Fatalf("%d of 25 concurrent commands allowed, want 10", granted.Load())
 			}
 			// Another PR has its own budget; the window slides.
-			if ok, _ := s.AllowCommands(ctx, repo, 2, 1, 10, time.Minute, now); !ok {
+			if ok, _ := s.AllowCommand(ctx, repo, 2, map[string]int{"readers": 10}, time.Minute, now); !ok {
 				t.Error("another PR was limited")
 			}
-			if ok, _ := s.AllowCommands(ctx, repo, 1, 1, 10, time.Minute, now.Add(61*time.Second)); !ok {
+			if ok, _ := s.AllowCommand(ctx, repo, 1, map[string]int{"readers": 10}, time.Minute, now.Add(61*time.Second)); !ok {
 				t.Error("still limited after the window")
+			}
+			// A full bucket refuses without spending the others.
+			if ok, _ := s.AllowCommand(ctx, repo, 1, map[string]int{"readers": 10, "user:a": 5}, time.Minute, now); ok {
+				t.Error("allowed with the readers' bucket full")
+			}
+			if ok, _ := s.AllowCommand(ctx, repo, 1, map[string]int{"user:a": 1}, time.Minute, now); !ok {
+				t.Error("a refused command spent user:a's budget")
 			}
 		})
 	}

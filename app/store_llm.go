@@ -18,6 +18,27 @@ var llmSchema = []string{
 		calls INTEGER NOT NULL,
 		tokens BIGINT NOT NULL,
 		PRIMARY KEY (installation_id, day))`,
+	`CREATE TABLE IF NOT EXISTS ward_llm_user_budget (
+		installation_id BIGINT NOT NULL,
+		login TEXT NOT NULL,
+		day TEXT NOT NULL,
+		calls INTEGER NOT NULL,
+		PRIMARY KEY (installation_id, login, day))`,
+}
+
+// ReserveUserLLM counts one forced second opinion of a user unless the
+// user's calls for the day reached max; one statement, as ReserveLLMCall.
+func (s *Store) ReserveUserLLM(ctx context.Context, installation int64, login, day string, max int) (bool, error) {
+	res, err := s.db.ExecContext(ctx,
+		`INSERT INTO ward_llm_user_budget (installation_id, login, day, calls) VALUES ($1, $2, $3, 1)
+		 ON CONFLICT (installation_id, login, day) DO UPDATE SET calls = ward_llm_user_budget.calls + 1
+		 WHERE ward_llm_user_budget.calls < $4`,
+		installation, login, day, max)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // OpinionStore keeps the second opinion's cache and budget in the database.

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"testing"
 )
 
@@ -86,4 +87,49 @@ func join(s []string) string {
 		out += x
 	}
 	return out
+}
+
+// Text GitHub's Markdown renders as code or hides is not a command.
+func TestParseCommandsIgnoresCodeAndHiddenText(t *testing.T) {
+	for _, body := range []string{
+		"````\n```\n/rescan\n````",
+		"~~~\n/rescan\n~~~",
+		"~~~~python\n/ignore x -- y\n~~~~",
+		"text\n\n    /rescan\n",
+		"\t/rescan",
+		"<!-- /rescan -->",
+		"<!--\n/ignore code-pickle-load -- hidden\n-->",
+		"visible\n<!-- never closed\n/rescan",
+		"```\n/rescan\n~~~\n/help",
+	} {
+		if got := ParseCommands(body); len(got) != 0 {
+			t.Errorf("ParseCommands(%q) = %+v, want no command", body, got)
+		}
+	}
+	// Commands outside such blocks still count.
+	for body, want := range map[string]int{
+		"````\n```\n````\n/rescan":    1,
+		"~~~\nx\n~~~\n/help":          1,
+		"<!-- note -->\n/rescan":      1,
+		"   /rescan":                  1, // up to three spaces is a paragraph
+		"```go\ncode\n```\n\n/rescan": 1,
+	} {
+		if got := ParseCommands(body); len(got) != want {
+			t.Errorf("ParseCommands(%q) = %+v, want %d command(s)", body, got, want)
+		}
+	}
+}
+
+// What /explain and the command replies echo cannot mention, reference or link.
+func TestEchoedTextIsInert(t *testing.T) {
+	for _, in := range []string{"@acme/everyone", "#123", "https://evil.example/x", "a`@admins`b", "x\n@team"} {
+		got := explainRule(in)
+		span := strings.TrimSuffix(strings.TrimPrefix(got, "ward has no rule "), ". `ward rules` lists them all.")
+		if strings.Count(span, "`") != 2 || !strings.HasPrefix(span, "`") || !strings.HasSuffix(span, "`") {
+			t.Errorf("explainRule(%q) = %q: the echoed text must be one code span", in, got)
+		}
+	}
+	if got := explainRule(strings.Repeat("a", 5000)); len(got) > 400 {
+		t.Errorf("a 5,000-character id is echoed in %d characters", len(got))
+	}
 }

@@ -37,6 +37,8 @@ func TestSecondOpinionThroughWardServe(t *testing.T) {
 	gh.AddInstallation(7, "acme")
 	r := newGitRepo(t, map[string]string{"README.md": "# models\n", ".github/ward.yml": "second_opinion: on\n"})
 	gh.AddRepo(repo, r.dir)
+	gh.SetPermission(repo, "maintainer", "maintain")
+	gh.SetPermission(repo, "reader", "read")
 	llm := fakellm.New(t)
 	llm.Respond(obeyingModel)
 	w := startWard(t, gh, filepath.Join(t.TempDir(), "ward.db"),
@@ -99,7 +101,24 @@ func TestSecondOpinionThroughWardServe(t *testing.T) {
 		t.Errorf("%d advisory comments after /rescan, want 1 (deduplicated)", n)
 	}
 
-	// /rescan --second-opinion asks the model again.
+	// A read-only user cannot spend the model budget: the rescan runs
+	// without asking the model again, and the reply says why.
+	body, _ = gh.IssueCommentEvent("created", repo, 1, "reader", "/rescan --second-opinion")
+	w.deliver("issue_comment", "d-so-rescan-reader", body)
+	waitFor(t, 30*time.Second, "the refusal", func() bool {
+		for _, c := range gh.IssueComments(repo, 1) {
+			if strings.HasPrefix(c.Body, "@reader ") && strings.Contains(c.Body, "needs write access") {
+				return true
+			}
+		}
+		return false
+	})
+	waitFor(t, 30*time.Second, "the reader's rescan", func() bool { d, _ := completedRuns(gh, repo, sha); return len(d) >= 3 })
+	if llm.Calls() != 1 {
+		t.Fatalf("%d model calls after a read-only user's /rescan --second-opinion, want still 1", llm.Calls())
+	}
+
+	// A maintainer's /rescan --second-opinion asks the model again.
 	body, _ = gh.IssueCommentEvent("created", repo, 1, "maintainer", "/rescan --second-opinion")
 	w.deliver("issue_comment", "d-so-rescan-2", body)
 	waitFor(t, 30*time.Second, "a second model call", func() bool { return llm.Calls() == 2 })
@@ -110,7 +129,7 @@ func TestSecondOpinionThroughWardServe(t *testing.T) {
 	}
 	metrics, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, m := range []string{`ward_llm_calls_total{outcome="ok"}`, `ward_llm_skipped_total{reason="cached"} 1`, `ward_llm_tokens_total{direction="in"}`} {
+	for _, m := range []string{`ward_llm_calls_total{outcome="ok"}`, `ward_llm_skipped_total{reason="cached"} 2`, `ward_llm_tokens_total{direction="in"}`} {
 		if !strings.Contains(string(metrics), m) {
 			t.Errorf("/metrics lacks %s", m)
 		}
