@@ -28,6 +28,16 @@ func TestWorkflowFixtures(t *testing.T) {
 			"18 actions-script-injection high ${{ github.event.pull_request.body }}",
 			"22 actions-script-injection high ${{ github.event.comment.body }}",
 		}},
+		{"injection-routed.yml", []string{
+			`18 actions-github-env-write high echo "BRANCH=${{ github.head_ref }}" >> $GITHUB_ENV`,
+			"18 actions-script-injection high ${{ github.head_ref }}",
+			"19 actions-script-injection high ${{ steps.meta.outputs.title }}",
+			"20 actions-script-injection high ${{ env.BRANCH }}",
+			"21 actions-script-injection high ${{ env.ISSUE_TITLE }}",
+			"27 actions-script-injection high ${{ steps.body.outputs.text }}",
+			"31 actions-script-injection high ${{ steps.changed.outputs.all_changed_files }}",
+			"39 actions-script-injection high ${{ needs.triage.outputs.title }}",
+		}},
 		{"pinning.yml", []string{
 			"6 actions-unpinned-image medium node:20",
 			"11 actions-unpinned-action medium actions/checkout@v4",
@@ -74,6 +84,7 @@ func TestWorkflowFixtures(t *testing.T) {
 		{"safe-permissions-push.yml", nil},
 		{"safe-env-write-push.yml", nil},
 		{"safe-cache-ci.yml", nil},
+		{"safe-routed.yml", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

