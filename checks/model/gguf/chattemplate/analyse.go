@@ -115,11 +115,22 @@ func (c *collector) add(sev checks.Severity, ev, format string, a ...any) {
 }
 
 // access judges one attribute, item or attr() name.
-func (c *collector) access(name, how string) {
+func (c *collector) access(name, how string) { c.accessIn(name, how, true) }
+
+// ambiguousAttrs are dangerous names that are also ordinary data keys
+// ({'system': …}[role], conversation.system): they count only on an
+// object already reached through Python internals.
+var ambiguousAttrs = map[string]bool{"system": true, "open": true, "remove": true, "walk": true, "os": true,
+	"modules": true, "spawn": true, "communicate": true, "socket": true}
+
+// accessIn judges a name read from an object; internals says the object
+// was reached through Python internals or a Jinja helper, where every
+// dangerous name counts.
+func (c *collector) accessIn(name, how string, internals bool) {
 	switch {
 	case dunder.MatchString(name) && strings.HasPrefix(name, "__"):
 		c.add(checks.SeverityCritical, name, "%s %s", how, name)
-	case dangerousAttrs[name]:
+	case dangerousAttrs[name] && (internals || !ambiguousAttrs[name]):
 		c.add(checks.SeverityCritical, name, "%s %s", how, name)
 	case strings.HasPrefix(name, "_"):
 		c.add(checks.SeverityHigh, name, "%s the private attribute %s", how, name)

@@ -849,7 +849,7 @@ func (j *judge) judge(n *Node, depth int) {
 			c.access(n.Name, "passes the keyword")
 		}
 	case eGetattr:
-		c.access(n.Name, "reads")
+		c.accessIn(n.Name, "reads", j.internals(n.A[0], 0))
 		j.helperUse(n.A[0], n, "."+n.Name)
 	case eGetitem:
 		j.item(n)
@@ -918,11 +918,14 @@ func (j *judge) item(n *Node) {
 		return
 	}
 	if v, ok := j.values(key, 0); ok {
+		// obj['name'] reads the mapping's key first; only a miss falls
+		// back to getattr, so a plain word matters on internals only
+		in := j.internals(obj, 0)
 		for _, s := range v {
 			if _, err := strconv.Atoi(s); err == nil {
 				continue
 			}
-			j.c.access(s, "indexes")
+			j.c.accessIn(s, "indexes", in)
 		}
 		if key.K == eConst && key.Op == "str" {
 			j.helperUse(obj, &Node{K: eGetattr, Name: key.Str}, "["+strconv.Quote(key.Str)+"]")
@@ -932,22 +935,92 @@ func (j *judge) item(n *Node) {
 		return
 	}
 	j.helperUse(obj, n, "["+render(key, 0)+"]")
-	if j.numeric(key, 0) || j.sameMapping(obj, key) {
+	if j.numeric(key, 0) || j.sameMapping(obj, key) || j.localDict(obj) {
 		return
 	}
-	j.computed(render(obj, 0)+"["+render(key, 0)+"]", key, "indexes with")
+	j.computed(render(obj, 0)+"["+render(key, 0)+"]", key, "indexes with", j.chained(obj, 0))
 }
 
-// computed reports a name computed at render time: medium when it is
-// plain data (a message field), high when string operations build it.
-func (j *judge) computed(ev string, key *Node, how string) {
+// localDict: obj is a variable the template only ever sets to dict
+// literals ({% set role_indicators = {'system': …} %}): looking a role up
+// in it reads the template's own table.
+func (j *judge) localDict(obj *Node) bool {
+	if obj.K != eName || j.opaque[obj.Name] || len(j.loopOver[obj.Name]) > 0 {
+		return false
+	}
+	as := j.assigned[obj.Name]
+	for _, a := range as {
+		if a.K != eDict {
+			return false
+		}
+	}
+	return len(as) > 0
+}
+
+// internals reports whether e is reached through an underscore name or a
+// Jinja helper (lipsum.__globals__, cycler.__init__, x._y).
+func (j *judge) internals(e *Node, depth int) bool {
+	if e == nil || depth > 64 {
+		return false
+	}
+	switch e.K {
+	case eName:
+		return helpers[e.Name] && !j.local[e.Name] || e.Name == "self" && !j.local["self"]
+	case eGetattr:
+		return strings.HasPrefix(e.Name, "_") || j.internals(e.A[0], depth+1)
+	case eGetitem:
+		if v, ok := j.values(e.A[1], 0); ok {
+			for _, s := range v {
+				if strings.HasPrefix(s, "_") {
+					return true
+				}
+			}
+		}
+		return j.internals(e.A[0], depth+1)
+	case eCall, eFilter:
+		return e.A[0] != nil && j.internals(e.A[0], depth+1)
+	}
+	return false
+}
+
+// chained: obj is itself a lookup with a computed name, or a bare literal
+// ('' [k], ()[k]): reading attributes chosen at render time one after the
+// other, which no data access needs.
+func (j *judge) chained(obj *Node, depth int) bool {
+	if obj == nil || depth > 64 {
+		return false
+	}
+	switch obj.K {
+	case eConst, eTuple, eList:
+		return obj.K != eConst || obj.Op == "str"
+	case eGetitem:
+		if _, ok := j.values(obj.A[1], 0); !ok && !j.numeric(obj.A[1], 0) && !j.sameMapping(obj.A[0], obj.A[1]) {
+			return true
+		}
+		return j.chained(obj.A[0], depth+1)
+	case eFilter:
+		return obj.Name == "attr" || obj.A[0] != nil && j.chained(obj.A[0], depth+1)
+	}
+	return false
+}
+
+// computed reports a name computed at render time: low when it is plain
+// data used as a key of data (role_indicators[role]), high when string
+// operations build it or when such lookups are chained or start from a
+// literal (''[a][b]: attributes chosen at render time).
+func (j *judge) computed(ev string, key *Node, how string, chained bool) {
+	if chained {
+		j.c.add(checks.SeverityHigh, ev,
+			"%s a name chosen at render time on an object that is itself a literal or a computed lookup (%s): a chain of attributes picked by data, which is how a sandbox escape is driven from chat messages", how, clip(ev))
+		return
+	}
 	if j.built(key, 0) {
 		j.c.add(checks.SeverityHigh, ev,
 			"%s a name built at render time from pieces ward cannot resolve (%s); Jinja falls back to getattr for string keys, the standard way to hide __class__ and friends", how, clip(ev))
 		return
 	}
-	j.c.add(checks.SeverityMedium, ev,
-		"%s a key taken from data at render time (%s); Jinja falls back to getattr for string keys, so whoever controls that data chooses which attribute is read", how, clip(ev))
+	j.c.add(checks.SeverityLow, ev,
+		"%s a key taken from data at render time (%s); Jinja falls back to getattr for string keys that the mapping lacks", how, clip(ev))
 }
 
 // built reports whether e involves string construction (operators,

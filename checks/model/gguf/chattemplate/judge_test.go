@@ -30,6 +30,8 @@ func TestWholeTreeIsJudged(t *testing.T) {
 		{"computed subscript from data", `{{ cycler[messages[0].content][messages[1].content] }}`, checks.SeverityHigh, "cycler["},
 		{"computed subscript built", `{% set ns = namespace(s='') %}{% for c in messages[0].content %}{% set ns.s = ns.s ~ c %}{% endfor %}{{ x[ns.s ~ ''] }}`, checks.SeverityHigh, "x["},
 		{"repr characters", `{% set u = (lipsum|string)[18] %}{{ ''|attr(u ~ u ~ 'class' ~ u ~ u) }}`, checks.SeverityHigh, "|attr("},
+		{"names from messages on a literal", `{{ ''[messages[0].content][messages[1].content] }}`, checks.SeverityHigh, "[messages[1].content]"},
+		{"os after internals", `{{ lipsum.__globals__['os']['system'] }}`, checks.SeverityCritical, "system"},
 		{"map attribute computed", `{{ messages|map(attribute=messages[0].content)|list }}`, checks.SeverityHigh, "map("},
 		{"map attribute dunder", `{{ messages|map(attribute='__class__.__init__')|list }}`, checks.SeverityCritical, "__init__"},
 		{"map attr filter", `{{ [lipsum]|map('attr', '__globals__')|list }}`, checks.SeverityCritical, "__globals__"},
@@ -79,6 +81,9 @@ func TestDocumentedUseIsQuiet(t *testing.T) {
 		`{{ raise_exception('bad') }}{{ strftime_now('%d %b %Y') }}{{ tools|tojson(indent=4) }}{{ x if y }}{{ a is divisibleby 3 }}`,
 		`{%- generation -%}{{ m.content }}{%- endgeneration -%}{% raw %}{{ not parsed }}{% endraw %}{# comment #}`,
 		`{{ {'a': {'b': 1}}['a'] }}{{ messages[-1]['content'][:10] }}{{ "a" "b" }}{{ 1_000 + 0x10 }}{{ x.0.y }}`,
+		// EXAONE's template: 'system' is a key of the template's own table
+		`{% set role_indicators = {'system': '[|system|]', 'user': '[|user|]'} %}{{ role_indicators['system'] }}{% for m in messages %}{{ role_indicators[m.role] }}{% endfor %}`,
+		`{{ conversation.system }}{{ message['system'] }}`,
 		`{% block b %}{{ self.b() }}{% endblock %}{% macro f(a, b=[1, 2], c={'k': 'v'}) %}{{ varargs }}{% endmacro %}`,
 	} {
 		r := Analyse(src)
