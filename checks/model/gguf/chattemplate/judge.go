@@ -984,7 +984,7 @@ func (j *judge) internals(e *Node, depth int) bool {
 }
 
 // chained: obj is itself a lookup with a computed name, or a bare literal
-// ('' [k], ()[k]): reading attributes chosen at render time one after the
+// (” [k], ()[k]): reading attributes chosen at render time one after the
 // other, which no data access needs.
 func (j *judge) chained(obj *Node, depth int) bool {
 	if obj == nil || depth > 64 {
@@ -1007,7 +1007,7 @@ func (j *judge) chained(obj *Node, depth int) bool {
 // computed reports a name computed at render time: low when it is plain
 // data used as a key of data (role_indicators[role]), high when string
 // operations build it or when such lookups are chained or start from a
-// literal (''[a][b]: attributes chosen at render time).
+// literal (”[a][b]: attributes chosen at render time).
 func (j *judge) computed(ev string, key *Node, how string, chained bool) {
 	if chained {
 		j.c.add(checks.SeverityHigh, ev,
