@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ward-sec/ward/aibom"
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/checks/secrets"
 	"github.com/ward-sec/ward/engine"
@@ -46,6 +47,7 @@ type scanFlags struct {
 	staged    bool
 	baseline  string
 	writeBase string
+	rootAbs   string
 	output    string
 	summary   string
 	paths     []string
@@ -55,7 +57,7 @@ func parseScanFlags(args []string, stdout, stderr io.Writer) (*scanFlags, int, b
 	sf := &scanFlags{failOn: checks.SeverityHigh}
 	fl := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	fl.StringVar(&sf.format, "format", "text", "output format: text, json or sarif")
+	fl.StringVar(&sf.format, "format", "text", "output format: text, json, sarif or cyclonedx (an AI bill of materials, CycloneDX 1.6 JSON)")
 	fl.Var(&sf.failOn, "fail-on", "exit 1 when a finding is at or above this severity (info, low, medium, high, critical, none)")
 	fl.StringVar(&sf.config, "config", "", "a ward.yml to apply (default: the repository's .github/ward.yml when scanning inside one; \"none\" for none)")
 	fl.StringVar(&sf.root, "root", "", "report paths relative to this directory (default: the working directory)")
@@ -93,9 +95,9 @@ func parseScanFlags(args []string, stdout, stderr io.Writer) (*scanFlags, int, b
 		return nil, usageError(fl, stderr, errors.New("standard input (-) has no diff: drop --diff/--staged")), false
 	}
 	switch sf.format {
-	case "text", "json", "sarif":
+	case "text", "json", "sarif", "cyclonedx":
 	default:
-		return nil, usageError(fl, stderr, fmt.Errorf("unknown format %q (want text, json or sarif)", sf.format)), false
+		return nil, usageError(fl, stderr, fmt.Errorf("unknown format %q (want text, json, sarif or cyclonedx)", sf.format)), false
 	}
 	sf.paths = paths
 	return sf, 0, true
@@ -115,6 +117,7 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ward scan: %v\n", err)
 		return 2
 	}
+	sf.rootAbs = root
 	cfg, err := loadScanConfig(sf, root)
 	if err != nil {
 		fmt.Fprintf(stderr, "ward scan: %v\n", err)
@@ -207,6 +210,9 @@ func writeReports(sf *scanFlags, rep checks.Report, targets []engine.Target, std
 		err = checks.WriteJSON(w, rep)
 	case "sarif":
 		err = checks.WriteSARIF(w, rep)
+	case "cyclonedx":
+		err = aibom.Write(w, aibom.Build(aibom.Input{Name: filepath.Base(sf.rootAbs), Version: version,
+			Targets: targets, Findings: rep.Findings, Now: time.Now()}))
 	default:
 		rep.Excerpt = excerpts(targets)
 		err = checks.WriteText(w, rep)

@@ -139,3 +139,16 @@ func TestBaselineReportsOnlyNewFindings(t *testing.T) {
 		t.Fatalf("a file that is not a baseline: exit %d, want 2", code)
 	}
 }
+
+func TestScanCycloneDX(t *testing.T) {
+	dir := writeTree(t, map[string][]byte{"requirements.txt": []byte("openai==1.30.0\n"), "AGENTS.md": []byte("Be careful.\n")})
+	code, out, errs := runWard(t, "scan", dir, "--root", dir, "--format", "cyclonedx")
+	var bom struct {
+		BOMFormat   string `json:"bomFormat"`
+		SpecVersion string `json:"specVersion"`
+		Components  []struct{ Name string }
+	}
+	if err := json.Unmarshal([]byte(out), &bom); err != nil || code != 0 || bom.SpecVersion != "1.6" || len(bom.Components) != 2 {
+		t.Fatalf("--format cyclonedx: exit %d, %v, %s\n%s", code, err, errs, out)
+	}
+}
