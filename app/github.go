@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,6 +12,10 @@ import (
 	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v66/github"
 )
+
+// ErrPrivateKey marks a GitHub App private key ward cannot use: waiting
+// will not mend it, and it must not be reported as anything else.
+var ErrPrivateKey = errors.New("bad private key")
 
 // DefaultAPIURL is github.com's REST API.
 const DefaultAPIURL = "https://api.github.com"
@@ -40,7 +45,7 @@ func NewClients(apiURL string, appID int64, privateKeyPEM []byte, m *Metrics) (*
 	base := newRateLimitTransport(shared, m)
 	apps, err := ghinstallation.NewAppsTransport(base, appID, privateKeyPEM)
 	if err != nil {
-		return nil, fmt.Errorf("app private key: %w", err)
+		return nil, fmt.Errorf("%w: WARD_PRIVATE_KEY or WARD_PRIVATE_KEY_FILE is not an RSA private key in PEM form (%v)", ErrPrivateKey, err)
 	}
 	apps.BaseURL = strings.TrimRight(apiURL, "/")
 	return &Clients{apiURL: apiURL, apps: apps, base: base, byInst: map[int64]*github.Client{},

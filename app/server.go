@@ -172,7 +172,13 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unreachable", "error": err.Error()})
+		s.rejected.log(s.log, "readiness: database unreachable", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+		return
+	}
+	if err := s.store.ProbeWrite(ctx); err != nil {
+		s.rejected.log(s.log, "readiness: deliveries cannot be stored", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "cannot store deliveries (disk full or database read-only)"})
 		return
 	}
 	if _, err := s.githubClients(); err != nil {

@@ -119,6 +119,7 @@ func TestDatabaseOutages(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.stop)
+	var waiting string
 	waitFor(t, 20*time.Second, "readyz explaining the wait", func() bool {
 		resp, err := http.Get(w.url + "/readyz")
 		if err != nil {
@@ -126,8 +127,19 @@ func TestDatabaseOutages(t *testing.T) {
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		return resp.StatusCode == http.StatusServiceUnavailable && strings.Contains(string(body), "waiting for the database")
+		waiting = string(body)
+		return resp.StatusCode == http.StatusServiceUnavailable && strings.Contains(waiting, "database unavailable")
 	})
+	// Anyone may ask: the database's address and user are in the log only.
+	_, port, _ := net.SplitHostPort(proxy.addr)
+	for _, secretDetail := range []string{port, u.User.Username(), u.Path} {
+		if secretDetail != "" && strings.Contains(waiting, secretDetail) {
+			t.Errorf("the public page names %q: %s", secretDetail, waiting)
+		}
+	}
+	if !strings.Contains(w.log.String(), port) {
+		t.Error("the log does not say which database could not be reached")
+	}
 	if code := w.deliver("pull_request", "d-early", gh.PullRequestEvent("opened", repo, 1)); code == http.StatusAccepted {
 		t.Fatal("a delivery was acknowledged with no database")
 	}
@@ -195,6 +207,17 @@ func TestSQLiteDiskFull(t *testing.T) {
 		}
 	}
 	f.Close()
+	// Readiness says deliveries cannot be stored, so a load balancer sends
+	// them to a replica that can.
+	waitFor(t, 10*time.Second, "readyz 503 with a full disk", func() bool {
+		resp, err := http.Get(w.url + "/readyz")
+		if err != nil {
+			return false
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusServiceUnavailable && strings.Contains(string(body), "cannot store deliveries")
+	})
 	refused := 0
 	for n := 1; n <= 2; n++ {
 		if code := w.deliver("pull_request", fmt.Sprintf("full-%d", n), gh.PullRequestEvent("opened", repo, n)); code != http.StatusAccepted {
@@ -207,6 +230,14 @@ func TestSQLiteDiskFull(t *testing.T) {
 		t.Fatalf("ward is not alive with a full disk: %v", err)
 	}
 	os.Remove(filler)
+	waitFor(t, 10*time.Second, "readyz 200 once space is free", func() bool {
+		resp, err := http.Get(w.url + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
 	if code := w.deliver("pull_request", "after", gh.PullRequestEvent("opened", repo, 3)); code != http.StatusAccepted {
 		t.Fatalf("after freeing space: HTTP %d", code)
 	}
@@ -221,4 +252,40 @@ func setupRepo(t *testing.T) (*fakegithub.Server, *gitRepo) {
 	r := newGitRepo(t, map[string]string{"README.md": "# x\n"})
 	gh.AddRepo(repo, r.dir)
 	return gh, r
+}
+
+// TestBadPrivateKeyIsNamed: a key that is not a key is reported as one, on
+// /readyz and in the log, not as a database that never comes up.
+func TestBadPrivateKeyIsNamed(t *testing.T) {
+	w := &ward{t: t, addr: freeAddr(t)}
+	w.url = "http://" + w.addr
+	w.env = append(filterEnv(os.Environ(), "WARD_"), "WARD_APP_ID=1", "WARD_PRIVATE_KEY=-----BEGIN RSA PRIVATE KEY-----\nnot a key\n-----END RSA PRIVATE KEY-----\n",
+		"WARD_WEBHOOK_SECRET=x", "WARD_ADDR="+w.addr, "WARD_ENV_FILE=/nonexistent",
+		"WARD_DATABASE_URL=sqlite://"+filepath.Join(t.TempDir(), "w.db"))
+	w.log = &strings.Builder{}
+	w.cmd = exec.Command(wardBin, "serve")
+	w.cmd.Env = w.env
+	w.cmd.Stdout, w.cmd.Stderr = w.log, w.log
+	if err := w.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.stop)
+	var body string
+	waitFor(t, 20*time.Second, "readyz naming the key", func() bool {
+		resp, err := http.Get(w.url + "/readyz")
+		if err != nil {
+			return false
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		body = string(b)
+		return resp.StatusCode == http.StatusServiceUnavailable
+	})
+	if !strings.Contains(body, "bad private key") || strings.Contains(body, "database") {
+		t.Errorf("readyz: %s", body)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if log := w.log.String(); !strings.Contains(log, "bad private key") || strings.Contains(log, "database unavailable") {
+		t.Errorf("log does not name the key:\n%s", log)
+	}
 }

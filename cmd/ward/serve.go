@@ -27,15 +27,8 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) int {
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: logLevel()}))
 	slog.SetDefault(log)
 
-	// Settings from the environment win over the env file.
-	if vars, err := app.ReadEnvFile(*envFile); err == nil {
-		for k, v := range vars {
-			if _, set := os.LookupEnv(k); !set && strings.HasPrefix(k, "WARD_") {
-				os.Setenv(k, v)
-			}
-		}
-	} else if !os.IsNotExist(err) {
-		log.Error("cannot read the env file", "file", *envFile, "err", err)
+	if err := applyEnvFile(*envFile); err != nil {
+		log.Error("cannot use the env file", "file", *envFile, "err", err)
 		return 2
 	}
 	if err := loadFileVars(); err != nil {
@@ -91,16 +84,9 @@ func configFromEnv(envFile string) (app.Config, error) {
 	case key != "":
 		cfg.PrivateKeyPEM = []byte(key)
 	case file != "":
-		info, err := os.Stat(file)
+		pem, err := readSecretFile("WARD_PRIVATE_KEY_FILE", file)
 		if err != nil {
-			return cfg, fmt.Errorf("WARD_PRIVATE_KEY_FILE: %w", err)
-		}
-		if info.Mode().Perm()&0o004 != 0 {
-			return cfg, fmt.Errorf("WARD_PRIVATE_KEY_FILE %s is world-readable (mode %s): run chmod 600 %s", file, info.Mode().Perm(), file)
-		}
-		pem, err := os.ReadFile(file)
-		if err != nil {
-			return cfg, fmt.Errorf("WARD_PRIVATE_KEY_FILE: %w", err)
+			return cfg, err
 		}
 		cfg.PrivateKeyPEM = pem
 	}
@@ -154,11 +140,70 @@ func loadFileVars() error {
 		if file == "" || os.Getenv(name) != "" {
 			continue
 		}
-		b, err := os.ReadFile(file)
+		b, err := readSecretFile(name+"_FILE", file)
 		if err != nil {
-			return fmt.Errorf("%s_FILE: %w", name, err)
+			return err
 		}
 		os.Setenv(name, strings.TrimRight(string(b), "\r\n"))
+	}
+	return nil
+}
+
+// readSecretFile reads a file holding a secret, refusing one that every
+// user of the machine can read: every source of a key gets this check.
+func readSecretFile(setting, file string) ([]byte, error) {
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", setting, err)
+	}
+	if info.Mode().Perm()&0o004 != 0 {
+		return nil, fmt.Errorf("%s %s is world-readable (mode %s): run chmod 600 %s", setting, file, info.Mode().Perm(), file)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", setting, err)
+	}
+	return b, nil
+}
+
+// secretVars are settings whose value is a secret: an env file that holds
+// one gets the same permission check as a key file.
+var secretVars = []string{"WARD_PRIVATE_KEY", "WARD_WEBHOOK_SECRET", "WARD_WEBHOOK_SECRET_PREVIOUS", "WARD_DATABASE_URL",
+	"WARD_LLM_API_KEY", "WARD_GITHUB_CLIENT_SECRET", "WARD_HF_TOKEN"}
+
+// applyEnvFile sets WARD_* settings from the env file that the process
+// environment does not set. A setting and its NAME_FILE form are one
+// setting: WARD_PRIVATE_KEY_FILE in the environment keeps WARD_PRIVATE_KEY
+// (written by the setup page) in the file from overriding it, as the key
+// rotation in docs/operations.md relies on.
+func applyEnvFile(path string) error {
+	vars, err := app.ReadEnvFile(path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, k := range secretVars {
+		if _, ok := vars[k]; ok {
+			if _, err := readSecretFile(k+" in the env file", path); err != nil {
+				return err
+			}
+			break
+		}
+	}
+	for k, v := range vars {
+		if !strings.HasPrefix(k, "WARD_") {
+			continue
+		}
+		base := strings.TrimSuffix(k, "_FILE")
+		if _, set := os.LookupEnv(base); set {
+			continue
+		}
+		if _, set := os.LookupEnv(base + "_FILE"); set {
+			continue
+		}
+		os.Setenv(k, v)
 	}
 	return nil
 }
