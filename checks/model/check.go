@@ -21,6 +21,6 @@ func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 	if f.Size == 0 || f.Content == nil {
 		return checks.Result{}, nil
 	}
-	fs, ok := Analyse(ctx, f.Path, f.Content, f.Size, f.Limits)
+	fs, ok := analyseIn(ctx, f.Path, f.Content, f.Size, f.Limits, f.Tree)
 	return checks.Result{Findings: fs, Analysed: ok}, nil
 }

@@ -304,3 +304,34 @@ func TestAllowlistIsExact(t *testing.T) {
 		t.Errorf("newObj(subprocess.Popen): want critical, got:%s", dump(fs))
 	}
 }
+
+// TestNpyDescr: the .npy header is read as the Python literal numpy.load
+// evaluates, whatever the spelling of an object dtype.
+func TestNpyDescr(t *testing.T) {
+	for _, c := range []struct {
+		descr  string
+		object bool
+	}{
+		{`'<f4'`, false}, {`'|b1'`, false}, {`'<U5'`, false}, {`[('O', '<f8')]`, false}, {`'|S3'`, false},
+		{`"<M8[ns]"`, false}, {`[(('title', 'name'), '<i4')]`, false}, {`{'names': ['O'], 'formats': ['<i4']}`, false},
+		{`'O'`, true}, {`'|O'`, true}, {`'|O8'`, true}, {`'object'`, true}, {`"O"`, true}, {`b'O'`, true},
+		{`'\x4f'`, true}, {`'\u004f'`, true}, {`'\117'`, true}, {`'|' 'O'`, true}, {`'i4, O'`, true}, {`'2O'`, true},
+		{`[('a', '<i4'), ('b', '|O')]`, true}, {`('O', (2,))`, true}, {`[('o', [('i', 'O')])]`, true},
+		{`[('a', 'O', (2, 2))]`, true}, {`{'names': ['a'], 'formats': ['O']}`, true}, {`{'a': ('O', 0)}`, true},
+	} {
+		lit, err := parsePyLiteral("{'descr': " + c.descr + ", 'fortran_order': False, 'shape': (3,), }")
+		if err != nil {
+			t.Errorf("%s: %v", c.descr, err)
+			continue
+		}
+		d, _ := lit.dictGet("descr")
+		if got := descrHasObject(d, 0); got != c.object {
+			t.Errorf("descr %s: object = %v, want %v", c.descr, got, c.object)
+		}
+	}
+	for _, bad := range []string{"{'descr': '<f4'", "{'descr': '\\x4'}", "{'descr' '<f4'}", strings.Repeat("(", 100) + "1" + strings.Repeat(")", 100)} {
+		if _, err := parsePyLiteral(bad); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}

@@ -38,10 +38,31 @@ func parseNpy(r io.ReaderAt, size int64) (npyHeader, error) {
 		return npyHeader{}, fmt.Errorf("header length %d out of bounds", hl)
 	}
 	text := string(readAtMost(r, start, hl, size))
-	if !strings.Contains(text, "descr") {
+	if h[6] != 3 {
+		// versions 1 and 2 are latin-1: every byte is one character
+		text = latin1(text)
+	}
+	lit, err := parsePyLiteral(text)
+	if err != nil {
+		// numpy.load refuses a header it cannot literal_eval; ward's parser
+		// may still be narrower than Python's, so judge the quoted strings
+		// as before and say the header was not understood
+		return npyHeader{dataOff: start + hl, object: hasObjectDtype(text), header: text},
+			fmt.Errorf("header is not a Python literal ward can read: %w", err)
+	}
+	descr, ok := lit.dictGet("descr")
+	if !ok {
 		return npyHeader{}, fmt.Errorf("header has no descr")
 	}
-	return npyHeader{dataOff: start + hl, object: hasObjectDtype(text), header: text}, nil
+	return npyHeader{dataOff: start + hl, object: descrHasObject(descr, 0), header: text}, nil
+}
+
+func latin1(s string) string {
+	r := make([]rune, len(s))
+	for i := 0; i < len(s); i++ {
+		r[i] = rune(s[i])
+	}
+	return string(r)
 }
 
 // hasObjectDtype finds an object type code ('O', '|O', '<O8') among the
@@ -64,7 +85,11 @@ func hasObjectDtype(header string) bool {
 func (s *scanner) scanNpy(w where, r io.ReaderAt, size int64) {
 	s.understood = true
 	h, err := parseNpy(r, size)
-	if err != nil {
+	if err != nil && h.dataOff > 0 {
+		s.add(checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityMedium,
+			Message:  fmt.Sprintf("%sNumPy .npy header not understood (%v); its dtype was judged from its quoted strings.", w.prefix(), err),
+			Evidence: w.member + ": npy header"})
+	} else if err != nil {
 		s.add(checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityMedium,
 			Message:  fmt.Sprintf("%sMalformed NumPy .npy file (%v): its content was not analysed.", w.prefix(), err),
 			Evidence: w.member + ": npy"})

@@ -23,6 +23,9 @@ type scanner struct {
 	// understood is set when model content (a pickle, a NumPy array) was
 	// found: an archive of other files is not "analysed" by this check
 	understood bool
+	// tree holds the file's siblings (joblib sidecars); may be nil
+	tree     checks.Tree
+	sidecars int // sidecar files followed
 }
 
 // where is the location of a piece of content inside the file, and how a
@@ -84,7 +87,13 @@ func ScanReaderAt(ctx context.Context, path string, r io.ReaderAt, size int64, l
 // Analyse is ScanReaderAt that also reports whether the content was in a
 // format this package understands.
 func Analyse(ctx context.Context, path string, r io.ReaderAt, size int64, lim checks.Limits) ([]checks.Finding, bool) {
-	s := &scanner{ctx: ctx, path: path, lim: lim.Effective()}
+	return analyseIn(ctx, path, r, size, lim, nil)
+}
+
+// analyseIn is Analyse with the snapshot the file belongs to, which joblib
+// sidecar files are read from.
+func analyseIn(ctx context.Context, path string, r io.ReaderAt, size int64, lim checks.Limits, tree checks.Tree) ([]checks.Finding, bool) {
+	s := &scanner{ctx: ctx, path: path, lim: lim.Effective(), tree: tree}
 	ok := s.scanAt(where{loader: defaultLoaders}, r, size, false)
 	for i := range s.findings {
 		s.findings[i].Path = path
@@ -140,6 +149,12 @@ func (s *scanner) scanAt(w where, r io.ReaderAt, size int64, strict bool) bool {
 	}
 	switch f {
 	case fUnknown:
+		if !otherFormat(head) && pickle.ProbeReaderAt(s.ctx, r, size) {
+			// a pickle the 4 KiB probe could not see: a first string longer
+			// than the window, thousands of MARKs
+			s.scanPickleAt(w, r, size, strict)
+			return true
+		}
 		if w.depth == 0 && !strict && !otherFormat(head) {
 			// junk before a pickle: a loader that seeks past a header runs it
 			if off, err := pickle.FindStream(s.ctx, r, 0, size, resyncWindow); err == nil && off > 0 {
@@ -181,6 +196,7 @@ func (s *scanner) scanPickleAt(w where, r io.ReaderAt, size int64, strict bool) 
 	s.understood = true
 	res, err := pickle.AnalyzeReaderAt(s.ctx, r, size, s.pickleLimits())
 	s.reportPickle(w, res, err, strict)
+	s.followSidecars(w, res)
 }
 
 // scanStream analyses content that can only be read once (a decompressed
@@ -197,6 +213,7 @@ func (s *scanner) scanStream(w where, r io.Reader, strict bool) bool {
 		s.understood = true
 		res, err := pickle.Analyze(s.ctx, br, s.pickleLimits())
 		s.reportPickle(w, res, err, strict)
+		s.followSidecars(w, res)
 		return true
 	case fTar:
 		s.scanTar(w, br)

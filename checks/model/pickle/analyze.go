@@ -189,6 +189,31 @@ func identifier(s string) bool {
 	return true
 }
 
+// ProbeReaderAt is the probe over whole content instead of a 4 KiB head,
+// for content no head-based probe recognised: a pickle that begins with a
+// string longer than any window, or thousands of MARKs, is still loaded by
+// pickle.load. It runs up to 1 M opcodes (long operands are skipped, not
+// kept) and reports whether the stream imports a global with
+// identifier-like names before it stops or fails.
+func ProbeReaderAt(ctx context.Context, ra io.ReaderAt, size int64) bool {
+	if size <= 0 {
+		return false
+	}
+	res := &Result{}
+	lim := Limits{MaxOpcodes: 1 << 20, MaxMemo: 1 << 16, MaxStack: 1 << 20, MaxStringBytes: 1 << 16,
+		MaxDepth: 1, MaxStreams: 1, MaxMemoryBytes: 64 << 20}
+	m := newMachine(ctx, lim, res, 1, nil)
+	m.lim.MaxDepth = 0 // never recurse from a probe
+	m.s = newSrc(io.NewSectionReader(ra, 0, size), 0, size)
+	_ = m.runStream()
+	for _, g := range res.Globals {
+		if identifier(g.Module) && identifier(g.Name) {
+			return true
+		}
+	}
+	return false
+}
+
 // FindStream returns the offset of the first protocol 2+ pickle stream that
 // imports a global at or after from, or -1; it reads at most max bytes.
 func FindStream(ctx context.Context, ra io.ReaderAt, from, size, max int64) (int64, error) {
@@ -236,8 +261,42 @@ func findStream(ctx context.Context, ra io.ReaderAt, from, size int64, lim Limit
 			}
 			i = p + 1
 		}
+		// protocol 0 and 1 streams have no header: a GLOBAL opcode whose
+		// two operand lines are identifiers starts one
+		for i := 0; i < n && int64(i) < chunk; {
+			j := bytes.IndexByte(b[i:], 'c')
+			if j < 0 || int64(i+j) >= chunk {
+				break
+			}
+			p := i + j
+			if globalLines(b[p+1:]) {
+				var h []byte
+				if p+probeLen <= n {
+					h = b[p : p+probeLen]
+				} else {
+					h = readHead(ra, off+int64(p), size)
+				}
+				if ok, good := probe(h); ok && good > 0 {
+					return off + int64(p), nil
+				}
+			}
+			i = p + 1
+		}
 	}
 	return -1, nil
+}
+
+// globalLines reports whether b starts with "module\nname\n", both
+// identifier-like (dots allowed), as a GLOBAL operand does.
+func globalLines(b []byte) bool {
+	for line := 0; line < 2; line++ {
+		k := bytes.IndexByte(b[:min(len(b), 256)], '\n')
+		if k <= 0 || !identifier(string(b[:k])) {
+			return false
+		}
+		b = b[k+1:]
+	}
+	return true
 }
 
 // StrictProbe asks for stronger evidence than LooksLikePickle: the head

@@ -107,3 +107,20 @@ func (m *machine) inlineStream() error {
 	m.stack, m.marks, m.memo, m.ops = stack, marks, mm, ops
 	return err
 }
+
+// sidecar records the file a legacy NDArrayWrapper (joblib < 0.10) names in
+// its state: joblib.load reads it with numpy.load(allow_pickle=True).
+func (m *machine) sidecar(off int64, state value) {
+	if len(m.res.Sidecars) >= maxSidecars {
+		return
+	}
+	sc := Sidecar{Offset: off}
+	its := m.items(state)
+	for i := 0; i+1 < len(its); i += 2 {
+		if k, _ := m.str(its[i]); k == "filename" {
+			sc.Name, _ = m.str(its[i+1])
+		}
+	}
+	m.bud.charge(int64(len(sc.Name)) + costString)
+	m.res.Sidecars = append(m.res.Sidecars, sc)
+}

@@ -782,8 +782,12 @@ func (m *machine) opBuild(off int64) error {
 	}
 	if g := m.classOf(obj); g >= 0 {
 		m.recordCall(g, CallBuild, off, state, m.customState(state))
-		if m.res.Globals[g].QualName() == "joblib.numpy_pickle.NumpyArrayWrapper" {
+		switch m.res.Globals[g].QualName() {
+		case "joblib.numpy_pickle.NumpyArrayWrapper":
 			return m.joblibArray(off, state)
+		case "joblib.numpy_pickle_compat.NDArrayWrapper", "joblib.numpy_pickle_compat.ZNDArrayWrapper",
+			"joblib.numpy_pickle.NDArrayWrapper", "joblib.numpy_pickle.ZNDArrayWrapper":
+			m.sidecar(off, state)
 		}
 	}
 	return nil

@@ -174,6 +174,10 @@ type Result struct {
 	LegacyDataEnd int64
 	// Protocol is the highest PROTO seen (0 when none).
 	Protocol int
+	// Sidecars are the files joblib's legacy NDArrayWrapper names: joblib.load
+	// opens each, relative to the pickle's folder, with
+	// numpy.load(allow_pickle=True).
+	Sidecars []Sidecar
 
 	storages []storageRef // PyTorch persistent ids, to skip legacy storage data
 }
@@ -183,6 +187,14 @@ type storageRef struct {
 	key         string
 	numel, elem int64
 }
+
+// Sidecar is one file a legacy joblib array wrapper loads.
+type Sidecar struct {
+	Name   string // "" when the name could not be resolved statically
+	Offset int64  // offset of the BUILD that sets it
+}
+
+const maxSidecars = 1024
 
 // Error is a malformed-stream error with its offset.
 type Error struct {

@@ -1,0 +1,316 @@
+package model
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// pyLit is a Python literal as numpy.lib.format reads a .npy header with
+// ast.literal_eval: a string (after escapes and implicit concatenation), a
+// number or constant, a tuple, list or dict.
+type pyLit struct {
+	kind  byte // 's' string, 'n' number or constant, 't' tuple, 'l' list, 'd' dict
+	s     string
+	items []pyLit // tuple and list items; dict keys and values alternate
+}
+
+// literalParser parses the subset of Python literals a .npy header can hold.
+type literalParser struct {
+	src   string
+	pos   int
+	depth int
+}
+
+const maxLiteralDepth = 64
+
+func parsePyLiteral(src string) (pyLit, error) {
+	p := &literalParser{src: src}
+	v, err := p.value()
+	if err != nil {
+		return pyLit{}, err
+	}
+	p.space()
+	if p.pos != len(p.src) {
+		return pyLit{}, fmt.Errorf("trailing text at %d", p.pos)
+	}
+	return v, nil
+}
+
+func (p *literalParser) space() {
+	for p.pos < len(p.src) && strings.IndexByte(" \t\r\n\f\v", p.src[p.pos]) >= 0 {
+		p.pos++
+	}
+}
+
+func (p *literalParser) value() (pyLit, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxLiteralDepth {
+		return pyLit{}, fmt.Errorf("literal nested deeper than %d", maxLiteralDepth)
+	}
+	p.space()
+	if p.pos >= len(p.src) {
+		return pyLit{}, fmt.Errorf("unexpected end")
+	}
+	switch c := p.src[p.pos]; {
+	case c == '(':
+		return p.seq('(', ')', 't')
+	case c == '[':
+		return p.seq('[', ']', 'l')
+	case c == '{':
+		return p.seq('{', '}', 'd')
+	case c == '\'' || c == '"' || strings.ContainsRune("bBrRuU", rune(c)) && p.stringAhead():
+		// adjacent string literals concatenate: 'i' '4'
+		var b strings.Builder
+		for {
+			s, err := p.str()
+			if err != nil {
+				return pyLit{}, err
+			}
+			b.WriteString(s)
+			p.space()
+			if p.pos >= len(p.src) || !(p.src[p.pos] == '\'' || p.src[p.pos] == '"' || p.stringAhead()) {
+				return pyLit{kind: 's', s: b.String()}, nil
+			}
+		}
+	default:
+		start := p.pos
+		for p.pos < len(p.src) && strings.IndexByte(",:)]} \t\r\n", p.src[p.pos]) < 0 {
+			p.pos++
+		}
+		if p.pos == start {
+			return pyLit{}, fmt.Errorf("unexpected %q at %d", c, start)
+		}
+		return pyLit{kind: 'n', s: p.src[start:p.pos]}, nil
+	}
+}
+
+// stringAhead reports whether a string prefix (b, r, u, br…) starts a
+// literal at the current position.
+func (p *literalParser) stringAhead() bool {
+	for i := p.pos; i < len(p.src) && i < p.pos+3; i++ {
+		switch p.src[i] {
+		case '\'', '"':
+			return i > p.pos
+		case 'b', 'B', 'r', 'R', 'u', 'U':
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+func (p *literalParser) seq(open, close byte, kind byte) (pyLit, error) {
+	p.pos++ // open
+	v := pyLit{kind: kind}
+	for {
+		p.space()
+		if p.pos < len(p.src) && p.src[p.pos] == close {
+			p.pos++
+			return v, nil
+		}
+		it, err := p.value()
+		if err != nil {
+			return pyLit{}, err
+		}
+		v.items = append(v.items, it)
+		if len(v.items) > 1<<16 {
+			return pyLit{}, fmt.Errorf("literal too long")
+		}
+		p.space()
+		if kind == 'd' {
+			if p.pos >= len(p.src) || p.src[p.pos] != ':' {
+				return pyLit{}, fmt.Errorf("dict without ':' at %d", p.pos)
+			}
+			p.pos++
+			val, err := p.value()
+			if err != nil {
+				return pyLit{}, err
+			}
+			v.items = append(v.items, val)
+			p.space()
+		}
+		if p.pos >= len(p.src) {
+			return pyLit{}, fmt.Errorf("unclosed %c", open)
+		}
+		switch p.src[p.pos] {
+		case ',':
+			p.pos++
+		case close:
+		default:
+			return pyLit{}, fmt.Errorf("unexpected %q at %d", p.src[p.pos], p.pos)
+		}
+	}
+}
+
+// str reads one string literal with its prefix, decoding escapes as Python
+// does (raw strings keep them).
+func (p *literalParser) str() (string, error) {
+	raw := false
+	for p.pos < len(p.src) && p.src[p.pos] != '\'' && p.src[p.pos] != '"' {
+		if c := p.src[p.pos]; c == 'r' || c == 'R' {
+			raw = true
+		}
+		p.pos++
+	}
+	if p.pos >= len(p.src) {
+		return "", fmt.Errorf("unterminated string")
+	}
+	q := p.src[p.pos : p.pos+1]
+	if strings.HasPrefix(p.src[p.pos:], q+q+q) {
+		q = q + q + q
+	}
+	p.pos += len(q)
+	end := p.pos
+	for {
+		i := strings.Index(p.src[end:], q)
+		if i < 0 {
+			return "", fmt.Errorf("unterminated string")
+		}
+		end += i
+		// an odd number of backslashes before the quote escapes it
+		n := 0
+		for j := end - 1; j >= p.pos && p.src[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 {
+			break
+		}
+		end++
+	}
+	body := p.src[p.pos:end]
+	p.pos = end + len(q)
+	if raw {
+		return body, nil
+	}
+	return unescapePy(body)
+}
+
+// unescapePy decodes Python string escapes (\x4f, \u004f, \N is refused).
+func unescapePy(s string) (string, error) {
+	if !strings.Contains(s, "\\") {
+		return s, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch c := s[i]; c {
+		case '\n':
+		case '\\', '\'', '"':
+			b.WriteByte(c)
+		case 'a':
+			b.WriteByte('\a')
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'v':
+			b.WriteByte('\v')
+		case 'x', 'u', 'U':
+			n := map[byte]int{'x': 2, 'u': 4, 'U': 8}[c]
+			if i+n >= len(s) {
+				return "", fmt.Errorf("truncated \\%c escape", c)
+			}
+			v, err := strconv.ParseUint(s[i+1:i+1+n], 16, 32)
+			if err != nil || !utf8.ValidRune(rune(v)) {
+				return "", fmt.Errorf("bad \\%c escape", c)
+			}
+			b.WriteRune(rune(v))
+			i += n
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			j := i
+			for j < len(s) && j < i+3 && s[j] >= '0' && s[j] <= '7' {
+				j++
+			}
+			v, _ := strconv.ParseUint(s[i:j], 8, 32)
+			b.WriteRune(rune(v))
+			i = j - 1
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), nil
+}
+
+// dictGet returns the value of a string key of a dict literal.
+func (v pyLit) dictGet(key string) (pyLit, bool) {
+	if v.kind != 'd' {
+		return pyLit{}, false
+	}
+	for i := 0; i+1 < len(v.items); i += 2 {
+		if v.items[i].kind == 's' && v.items[i].s == key {
+			return v.items[i+1], true
+		}
+	}
+	return pyLit{}, false
+}
+
+// descrHasObject reports whether a dtype description, in any form
+// numpy.dtype accepts from a .npy header, holds Python objects: a type
+// string ('O', '|O8', 'object', 'i4,O'), a structured list of (name, dtype[,
+// shape]), a (dtype, shape) sub-array, or a dict of names and formats.
+func descrHasObject(v pyLit, depth int) bool {
+	if depth > maxLiteralDepth {
+		return true // fail closed
+	}
+	switch v.kind {
+	case 's':
+		for _, part := range strings.Split(v.s, ",") {
+			t := strings.TrimSpace(part)
+			// a repeat count or shape prefix: '2O', '(2,3)O'
+			if i := strings.LastIndexByte(t, ')'); i >= 0 {
+				t = t[i+1:]
+			}
+			t = strings.TrimLeft(t, "0123456789 <>|=!")
+			switch {
+			case t == "object" || t == "object_":
+				return true
+			case strings.HasPrefix(t, "O") && strings.Trim(t[1:], "0123456789") == "":
+				return true
+			}
+		}
+	case 'l':
+		// fields: (name, dtype) or (name, dtype, shape); the name may be a
+		// (title, name) pair and is not a type
+		for _, it := range v.items {
+			if it.kind == 't' && len(it.items) >= 2 {
+				if descrHasObject(it.items[1], depth+1) {
+					return true
+				}
+			} else if descrHasObject(it, depth+1) {
+				return true
+			}
+		}
+	case 't':
+		// (base, shape) sub-array, or (base, fields) with a dict
+		for _, it := range v.items {
+			if descrHasObject(it, depth+1) {
+				return true
+			}
+		}
+	case 'd':
+		// {'names': […], 'formats': […]} or {name: (dtype, offset)}
+		for i := 0; i+1 < len(v.items); i += 2 {
+			if k := v.items[i]; k.kind == 's' && (k.s == "names" || k.s == "titles") {
+				continue
+			}
+			if descrHasObject(v.items[i+1], depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,47 @@
+package model_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+// redTeamPickle is testdata/redteam-pickle: pickle, PyTorch, joblib and
+// NumPy files built by gen_redteam_pickle.py from the 2025–26 public record
+// (written, never loaded). manifest.json says what each must be reported as.
+const redTeamPickle = "testdata/redteam-pickle"
+
+// TestRedTeamPickle: every file fails the gate (high or critical) with a
+// finding of the expected rule that names the payload.
+func TestRedTeamPickle(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(redTeamPickle, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ Malicious []redTeamEntry }
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Malicious) < 45 {
+		t.Fatalf("only %d red-team files", len(m.Malicious))
+	}
+	failed := 0
+	for _, e := range m.Malicious {
+		t.Run(e.File, func(t *testing.T) {
+			fs := scanRedTeam(t, filepath.Join(redTeamPickle, "malicious"), e.File)
+			for _, f := range fs {
+				if f.RuleID == e.Rule && f.Severity >= checks.SeverityHigh &&
+					(strings.Contains(f.Evidence, e.Evidence) || strings.Contains(f.Message, e.Evidence)) {
+					return
+				}
+			}
+			failed++
+			t.Errorf("%s (%s) not reported as %s ≥ high naming %q: %s", e.File, e.Technique, e.Rule, e.Evidence, summary(fs))
+		})
+	}
+	t.Logf("%d/%d red-team files fail the gate with the expected finding", len(m.Malicious)-failed, len(m.Malicious))
+}
