@@ -86,20 +86,31 @@ type judge struct {
 	// assigned holds, per variable (or ns.attr), the expressions assigned
 	// to it anywhere in the template; loopOver the iterables of the for
 	// loops that bind it (flow-insensitive: every assignment counts).
-	assigned  map[string][]*Node
-	loopOver  map[string][]*Node
-	opaque    map[string]bool // macro parameters, tuple targets, block sets with code
-	blocks    map[string]bool
-	macros    map[string]bool
-	local     map[string]bool // every name the template binds
-	evaluing  map[string]bool
-	visits    int
-	truncated bool
+	assigned map[string][]*Node
+	loopOver map[string][]*Node
+	opaque   map[string]bool // macro parameters, tuple targets, block sets with code
+	blocks   map[string]bool
+	macros   map[string]bool
+	local    map[string]bool // every name the template binds
+	evaluing map[string]bool
+	// per-variable results, so that a template of many assignments costs
+	// each once (a DAG of sets would otherwise be walked exponentially)
+	memoVals    map[string]memoValue
+	memoNumeric map[string]bool
+	memoBuilt   map[string]bool
+	visits      int
+	truncated   bool
 }
 
 func newJudge(c *collector) *judge {
 	return &judge{c: c, assigned: map[string][]*Node{}, loopOver: map[string][]*Node{}, opaque: map[string]bool{},
-		blocks: map[string]bool{}, macros: map[string]bool{}, local: map[string]bool{}, evaluing: map[string]bool{}}
+		blocks: map[string]bool{}, macros: map[string]bool{}, local: map[string]bool{}, evaluing: map[string]bool{},
+		memoVals: map[string]memoValue{}, memoNumeric: map[string]bool{}, memoBuilt: map[string]bool{}}
+}
+
+type memoValue struct {
+	vals []string
+	ok   bool
 }
 
 func targetKey(t *Node) string {
@@ -218,30 +229,14 @@ func (j *judge) values(e *Node, depth int) ([]string, bool) {
 		if k == "" || j.opaque[k] || j.evaluing[k] {
 			return nil, false
 		}
-		as, loops := j.assigned[k], j.loopOver[k]
-		if len(as) == 0 && len(loops) == 0 {
-			return nil, false
+		if m, ok := j.memoVals[k]; ok {
+			return m.vals, m.ok
 		}
 		j.evaluing[k] = true
-		defer delete(j.evaluing, k)
-		var out []string
-		for _, a := range as {
-			v, ok := j.values(a, depth+1)
-			if !ok {
-				return nil, false
-			}
-			out = appendVals(out, v)
-		}
-		for _, l := range loops {
-			items, ok := j.list(l, depth+1)
-			if !ok {
-				return nil, false
-			}
-			for _, it := range items {
-				out = appendVals(out, it)
-			}
-		}
-		return out, len(out) <= maxVals
+		vals, ok := j.nameValues(k, depth)
+		delete(j.evaluing, k)
+		j.memoVals[k] = memoValue{vals, ok}
+		return vals, ok
 	case eBin:
 		l, ok1 := j.values(e.A[0], depth+1)
 		r, ok2 := j.values(e.A[1], depth+1)
@@ -450,6 +445,32 @@ func (j *judge) values(e *Node, depth int) ([]string, bool) {
 		}
 	}
 	return nil, false
+}
+
+// nameValues evaluates every assignment of a variable.
+func (j *judge) nameValues(k string, depth int) ([]string, bool) {
+	as, loops := j.assigned[k], j.loopOver[k]
+	if len(as) == 0 && len(loops) == 0 {
+		return nil, false
+	}
+	var out []string
+	for _, a := range as {
+		v, ok := j.values(a, depth+1)
+		if !ok {
+			return nil, false
+		}
+		out = appendVals(out, v)
+	}
+	for _, l := range loops {
+		items, ok := j.list(l, depth+1)
+		if !ok {
+			return nil, false
+		}
+		for _, it := range items {
+			out = appendVals(out, it)
+		}
+	}
+	return out, len(out) <= maxVals
 }
 
 // list returns the possible items of a constant list (each item a set of
@@ -705,27 +726,36 @@ func (j *judge) numeric(e *Node, depth int) bool {
 		if k == "" || j.evaluing[k] {
 			return false
 		}
-		as, loops := j.assigned[k], j.loopOver[k]
-		if len(as) == 0 && len(loops) == 0 || j.opaque[k] && len(loops) == 0 {
-			return false
+		if v, ok := j.memoNumeric[k]; ok {
+			return v
 		}
 		j.evaluing[k] = true
-		defer delete(j.evaluing, k)
-		for _, a := range as {
-			if !j.numeric(a, depth+1) {
-				return false
-			}
-		}
-		for _, l := range loops {
-			if !(l.K == eCall && l.A[0].K == eName && l.A[0].Name == "range") {
-				return false
-			}
-		}
-		return true
+		v := j.nameNumeric(k, depth)
+		delete(j.evaluing, k)
+		j.memoNumeric[k] = v
+		return v
 	case eCond:
 		return j.numeric(e.A[0], depth+1) && (e.A[2] == nil || j.numeric(e.A[2], depth+1))
 	}
 	return false
+}
+
+func (j *judge) nameNumeric(k string, depth int) bool {
+	as, loops := j.assigned[k], j.loopOver[k]
+	if len(as) == 0 && len(loops) == 0 || j.opaque[k] && len(loops) == 0 {
+		return false
+	}
+	for _, a := range as {
+		if !j.numeric(a, depth+1) {
+			return false
+		}
+	}
+	for _, l := range loops {
+		if !(l.K == eCall && l.A[0].K == eName && l.A[0].Name == "range") {
+			return false
+		}
+	}
+	return true
 }
 
 // render prints an expression for evidence and for comparing iterables.
@@ -1053,18 +1083,20 @@ func (j *judge) built(e *Node, depth int) bool {
 		if k == "" || j.evaluing[k] {
 			return false
 		}
+		if v, ok := j.memoBuilt[k]; ok {
+			return v
+		}
 		j.evaluing[k] = true
-		defer delete(j.evaluing, k)
+		v := false
 		for _, a := range j.assigned[k] {
-			if j.built(a, depth+1) {
-				return true
-			}
+			v = v || j.built(a, depth+1)
 		}
 		for _, l := range j.loopOver[k] {
-			if j.built(l, depth+1) {
-				return true
-			}
+			v = v || j.built(l, depth+1)
 		}
+		delete(j.evaluing, k)
+		j.memoBuilt[k] = v
+		return v
 	case eCond:
 		return j.built(e.A[0], depth+1) || j.built(e.A[2], depth+1)
 	}

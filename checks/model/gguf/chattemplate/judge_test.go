@@ -1,6 +1,7 @@
 package chattemplate
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -120,5 +121,24 @@ func TestBounds(t *testing.T) {
 	r := Analyse("{{ " + deep + " }}")
 	if !r.Truncated {
 		t.Errorf("nesting past the bound must be reported as truncated: %+v", r)
+	}
+}
+
+// A chain of sets that each use the previous one twice is a DAG whose
+// paths double at every step: each variable must be evaluated once.
+func TestSetChainIsLinear(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{% set v0 = '_' %}")
+	for i := 1; i < 60; i++ {
+		b.WriteString("{% set v" + strconv.Itoa(i) + " = v" + strconv.Itoa(i-1) + " ~ v" + strconv.Itoa(i-1) + " %}")
+	}
+	b.WriteString("{{ x|attr(v59) }}")
+	// without memoisation the walk runs into its visit bound (truncated)
+	r := Analyse(b.String())
+	if r.Truncated {
+		t.Fatal("the set chain exhausted the visit bound")
+	}
+	if r.Worst() < checks.SeverityHigh {
+		t.Errorf("unresolvable |attr name not reported: %+v", r.Indicators)
 	}
 }
