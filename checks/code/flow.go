@@ -285,7 +285,7 @@ func (c *ctx) taintDepth(n *node, d int) taint {
 		if name == "github.com/gorilla/mux.Vars" {
 			t |= tRequest
 		}
-		if c.urlSink(n) != nil {
+		if n.obj != nil && urlCallLast[n.obj.lastName()] && c.urlSink(n) != nil {
 			t |= tRemote // a response: its body is whatever the server sent
 		}
 		t |= c.returnTaint(n)
@@ -448,3 +448,8 @@ func isToolCallArgs(n *node, key string) bool {
 	}
 	return root != nil && root.kind == kIdent && toolCallName.MatchString(root.name)
 }
+
+// urlCallLast are the last name segments of the calls urlSink knows, to
+// skip it cheaply for every other call.
+var urlCallLast = set("get", "post", "put", "delete", "head", "patch", "options", "request", "stream", "urlopen",
+	"Request", "fetch", "axios", "got", "needle", "Get", "Post", "Head", "PostForm", "NewRequest", "NewRequestWithContext")

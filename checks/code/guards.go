@@ -1,6 +1,7 @@
 package code
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
@@ -33,6 +34,9 @@ func (c *ctx) guarded(key string) bool {
 	return c.guards[key]&(c.guardMask|gValue) != 0
 }
 
+// validatorName matches functions written to vet a value before use.
+var validatorName = regexp.MustCompile(`(?i)^_*(validate|sanitize|sanitise|verify|is_?safe|is_?valid|is_?allowed|ensure_?safe|assert_?safe|check_?(path|url|command|cmd|query|sql|input|name|file_?name|safe|allowed|expression|code))`)
+
 // taintFor is taintOf for a sink that also trusts the guards in mask.
 func (c *ctx) taintFor(n *node, mask guard) taint {
 	old := c.guardMask
@@ -64,6 +68,12 @@ func (c *ctx) noteGuard(call *node) {
 	}
 	if name == "path.relative" {
 		c.addGuard(call.arg(1, ""), gPath)
+		return
+	}
+	if validatorName.MatchString(call.obj.lastName()) {
+		for _, a := range call.args {
+			c.addGuard(a, gValue) // validate_query(q), is_safe_url(u), self._check_path(p)
+		}
 		return
 	}
 	if call.obj.kind != kAttr {
@@ -146,6 +156,23 @@ var inertAttrs = set("process.platform", "process.arch", "process.pid", "process
 	"sys.executable", "sys.prefix", "os.name", "os.sep", "os.pathsep", "os.linesep", "os.curdir", "os.devnull",
 	"runtime.GOOS", "runtime.GOARCH", "import.meta.url", "import.meta.dirname")
 
+// lastSegments are the last dotted segments of names, so that inert can
+// rule most calls and attributes out before resolving their full name.
+func lastSegments(sets ...map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range sets {
+		for k := range m {
+			out[k[strings.LastIndexAny(k, "./")+1:]] = true
+		}
+	}
+	return out
+}
+
+var (
+	inertCallLast = lastSegments(inertCalls, inertPathCalls)
+	inertAttrLast = lastSegments(inertAttrs)
+)
+
 // inert reports a value built only from literals, numbers, quoting and
 // platform facts: a shell command, query or code string made of these
 // carries nothing anyone outside chose, so it is not reported at all.
@@ -165,7 +192,7 @@ func (c *ctx) inertDepth(n *node, d int) bool {
 		v, ok := c.lookup(n.name)
 		return ok && (v.konst || v.inert)
 	case kAttr:
-		if inertAttrs[c.name(n)] || c.guards != nil && c.guarded(dotted(n)) {
+		if inertAttrLast[n.name] && inertAttrs[c.name(n)] || c.guards != nil && c.guarded(dotted(n)) {
 			return true
 		}
 		if v, ok := c.lookup(dotted(n)); ok && (v.konst || v.inert) {
@@ -173,7 +200,10 @@ func (c *ctx) inertDepth(n *node, d int) bool {
 		}
 		return n.obj != nil && n.obj.kind == kCall && c.inertDepth(n.obj, d+1) // Path(__file__).parent
 	case kCall:
-		name := c.callee(n)
+		name := ""
+		if inertCallLast[n.obj.lastName()] {
+			name = c.callee(n)
+		}
 		if inertCalls[name] {
 			return true
 		}

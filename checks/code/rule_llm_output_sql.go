@@ -1,6 +1,10 @@
 package code
 
-import "github.com/ward-sec/ward/checks"
+import (
+	"regexp"
+
+	"github.com/ward-sec/ward/checks"
+)
 
 // RuleLLMSQL is model output in SQL.
 const RuleLLMSQL = "code-llm-output-sql"
@@ -24,8 +28,28 @@ var _ = register(&rule{
 		if c.taintOf(q)&tLLM == 0 {
 			return
 		}
-		if isBuilt || built == nil || built.kind != kStr {
+		if isBuilt || (built == nil || built.kind != kStr) && c.runsSQL(call) {
 			c.report(call, "Model output reaches SQL run by "+c.callee(call)+": a prompt injection can rewrite the query.")
 		}
 	},
 })
+
+// sqlOnlyMethods run SQL whatever their receiver; query, exec, fetch and
+// the rest also name RAG queries and remote commands, so a whole value
+// passed to them counts as SQL only on a receiver named like a database.
+var sqlOnlyMethods = set("execute", "executemany", "executescript", "$queryRawUnsafe", "$executeRawUnsafe",
+	"read_sql", "read_sql_query", "mogrify", "QueryContext", "ExecContext", "QueryRowContext", "QueryRow")
+
+var dbReceiver = regexp.MustCompile(`(?i)(cur|conn|db|database|session|engine|pool|sql|knex|prisma|sequelize|pg|mysql|sqlite|duckdb|tx|transaction|client)`)
+
+// runsSQL reports a sink call that surely runs its argument as SQL.
+func (c *ctx) runsSQL(call *node) bool {
+	if call.obj == nil || call.obj.kind != kAttr {
+		return true // sqlalchemy.text, pandas.read_sql
+	}
+	if sqlOnlyMethods[call.obj.name] {
+		return true
+	}
+	recv := call.obj.obj
+	return recv != nil && (recv.kind == kIdent || recv.kind == kAttr) && dbReceiver.MatchString(recv.lastName())
+}

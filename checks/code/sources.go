@@ -30,6 +30,10 @@ var jsToolFactories = set("tool", "dynamicTool", "createTool", "DynamicTool", "D
 	"FunctionTool", "betaZodTool", "betaTool", "defineTool", "zodFunction", "from", "registerTool",
 	"localShell", "shell", "bash_20250124", "bash_20241022")
 
+// toolMapName matches variables holding a name → function dispatch table
+// for the model's tool calls.
+var toolMapName = regexp.MustCompile(`(?i)(^|[._])(available_?(functions|tools)|tools?_?(map|registry|table|dispatch|handlers|functions)|functions?_?(map|registry|table|dispatch)|tool_?impls?|TOOLS|FUNCTIONS)$`)
+
 var toolClassBase = regexp.MustCompile(`(?:^|[\s(,.])(?:Base|Structured|Dynamic)?Tool\b|extends\s+[\w.]*Tool\b`)
 
 // entryPoints taints the parameters of tools and message handlers. It runs
@@ -249,11 +253,24 @@ func registeredTools(u *unit) {
 	}
 	for _, s := range append([]*scope{u.module}, u.scopes...) {
 		for _, ev := range s.events {
+			if ev.kind == evAssign && ev.value != nil && ev.value.kind == kDict && len(ev.targets) == 1 &&
+				toolMapName.MatchString(dotted(ev.targets[0])) {
+				// available_functions = {"get_weather": get_weather}: the
+				// dispatch table of a function-calling loop.
+				for _, k := range ev.value.kw {
+					mark(k.val)
+				}
+			}
 			if ev.kind != evCall || ev.call == nil || ev.call.obj == nil {
 				continue
 			}
 			call := ev.call
 			last := call.obj.lastName()
+			if m := call.kwarg("function_map"); m != nil && m.kind == kDict { // autogen
+				for _, k := range m.kw {
+					mark(k.val)
+				}
+			}
 			if l := call.kwarg("tools"); l != nil && l.kind == kList {
 				for _, a := range l.args {
 					mark(a)

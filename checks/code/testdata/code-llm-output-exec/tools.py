@@ -103,3 +103,17 @@ def not_a_tool(expression):
     # ok: code-llm-output-exec
     # ruleid: code-eval-injection (low)
     return eval(expression)
+
+
+def run_sql_script(script: str) -> str:
+    # ruleid: code-llm-output-exec (critical)
+    exec(script)
+    return "ok"
+
+
+def lookup(key: str) -> str:
+    # ok: code-llm-output-exec
+    return {"a": "1"}.get(key, "")
+
+
+available_functions = {"run_sql_script": run_sql_script, "lookup": lookup}

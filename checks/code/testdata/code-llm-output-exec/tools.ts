@@ -72,3 +72,15 @@ export function notATool(expression: string) {
 }
 
 export { EvalTool };
+
+function runSnippet(code: string) {
+  // ruleid: code-llm-output-exec (critical)
+  return eval(code);
+}
+
+function lookup(key: string) {
+  // ok: code-llm-output-exec
+  return { a: "1" }[key] ?? "";
+}
+
+export const toolHandlers = { runSnippet, lookup };
