@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -65,7 +66,7 @@ func (templateCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, e
 	switch {
 	case head[0] == '{' && bytes.Contains(b, []byte(`"chat_template"`)):
 		templates = jsonTemplates(b)
-	case looksLikeChatTemplate(b):
+	case loadedAsTemplate(f.Path) || looksLikeChatTemplate(b):
 		templates = map[string]string{"template": string(b)}
 	}
 	if len(templates) == 0 {
@@ -129,6 +130,14 @@ func jsonTemplates(b []byte) map[string]string {
 		}
 	}
 	return out
+}
+
+// loadedAsTemplate: names transformers reads as chat templates whatever
+// they contain (chat_template.jinja, additional_chat_templates/*.jinja).
+func loadedAsTemplate(p string) bool {
+	base := path.Base(p)
+	return base == "chat_template.jinja" ||
+		path.Base(path.Dir(p)) == "additional_chat_templates" && strings.HasSuffix(base, ".jinja")
 }
 
 // looksLikeChatTemplate: Jinja that iterates chat messages. HTML, Ansible

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/checktest"
 )
 
 func TestTokenizerConfigTemplates(t *testing.T) {
@@ -88,4 +89,18 @@ func TestCorpusTemplateFiles(t *testing.T) {
 		return nil
 	})
 	t.Logf("chat template files: %v", counts)
+}
+
+// transformers loads chat_template.jinja by name, messages or not.
+func TestTemplateByName(t *testing.T) {
+	src := []byte("{{ ()|attr('__cla' ~ 'ss__') }}")
+	for _, name := range []string{"chat_template.jinja", "m/additional_chat_templates/rag.jinja"} {
+		res, got := checktest.Scan(t, templateCheck{}, name, src)
+		if !res.Analysed || len(got) != 1 || got[0] != "model-chat-template-injection/critical" {
+			t.Errorf("%s: %v", name, got)
+		}
+	}
+	if res, got := checktest.Scan(t, templateCheck{}, "page.jinja", src); res.Analysed || len(got) != 0 {
+		t.Errorf("an HTML template was read as a chat template: %v", got)
+	}
 }
