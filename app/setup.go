@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -18,13 +19,29 @@ import (
 	webpage "github.com/ward-sec/ward/app/web"
 )
 
-// setupState remembers the CSRF states of manifest flows in progress.
+// setupState remembers the CSRF states of manifest flows in progress, and
+// the one-time setup token: while ward has no App, whoever reaches its page
+// could register their own App and receive this org's webhooks, so the
+// setup page asks for a token only ward's log shows.
 type setupState struct {
 	mu     sync.Mutex
 	states map[string]time.Time
+	token  string
 }
 
-func newSetupState() *setupState { return &setupState{states: map[string]time.Time{}} }
+func newSetupState() *setupState {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return &setupState{states: map[string]time.Time{}, token: hex.EncodeToString(b)}
+}
+
+// tokenOK compares a presented setup token in constant time.
+func (s *setupState) tokenOK(t string) bool {
+	return subtle.ConstantTimeCompare([]byte(t), []byte(s.token)) == 1
+}
+
+// SetupToken is the token the setup page asks for (logged at start).
+func (s *Server) SetupToken() string { return s.setup.token }
 
 func (s *setupState) issue() string {
 	b := make([]byte, 16)
@@ -97,6 +114,16 @@ type registeredData struct {
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.githubClients(); err == nil {
 		s.handleOverview(w, r)
+		return
+	}
+	if token := r.URL.Query().Get("token"); !s.setup.tokenOK(token) {
+		status := http.StatusOK
+		if token != "" {
+			status = http.StatusForbidden
+			s.rejected.log(s.log, "setup page: wrong setup token")
+		}
+		webpage.Render(w, status, "setuptoken", setupData{Page: webpage.Page{Title: "Set up"},
+			Org: r.URL.Query().Get("org"), Token: token, EnvFile: s.cfg.EnvFile})
 		return
 	}
 	public := s.cfg.PublicURL

@@ -130,13 +130,18 @@ func TestNewUserRegistersSignsInSeesException(t *testing.T) {
 		return resp.StatusCode == http.StatusOK
 	})
 
+	tok := setupToken(t, w)
 	phone := newBrowser(t, 390)
-	phone.run("setup page on a phone", chromedp.Navigate(w.url+"/"), chromedp.WaitVisible(chromedp.CSS(`#register`)))
+	phone.run("setup page on a phone", chromedp.Navigate(w.url+"/?token="+tok), chromedp.WaitVisible(chromedp.CSS(`#register`)))
 	phone.fitsWidth(390)
 	phone.screenshot("setup-390")
 
 	b := newBrowser(t, 1280)
-	b.run("setup page", chromedp.Navigate(w.url+"/"), chromedp.WaitVisible(chromedp.CSS(`#register`)))
+	// The page first asks for the setup token ward logged.
+	b.run("setup token page", chromedp.Navigate(w.url+"/"), chromedp.WaitVisible(chromedp.CSS(`#token`)),
+		chromedp.SetValue(chromedp.CSS(`input[name="token"]`), tok), chromedp.Submit(chromedp.CSS(`#token`)))
+	b.waitURL("token=" + tok)
+	b.run("setup page", chromedp.WaitVisible(chromedp.CSS(`#register`)))
 	page := b.text()
 	// ward listens on 127.0.0.1: the page must say GitHub cannot reach it, and what to do.
 	if miss := contains(page, "GitHub cannot reach this address", "WARD_PUBLIC_URL", "checks", "pull_request", "Why ward needs it"); miss != nil {

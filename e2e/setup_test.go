@@ -35,7 +35,21 @@ func TestSetupManifestFlow(t *testing.T) {
 		t.Fatalf("readyz before setup: %v %v", resp, err)
 	}
 
-	resp, err := http.Get(w.url + "/?org=acme")
+	// Without the token from ward's log, or with a wrong one, no manifest
+	// flow can start: a stranger cannot register their own App.
+	for _, q := range []string{"/?org=acme", "/?org=acme&token=0123456789abcdef0123456789abcdef"} {
+		resp, err := http.Get(w.url + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(page), "state=") || strings.Contains(string(page), `name="manifest"`) || !strings.Contains(string(page), "setup token") {
+			t.Fatalf("%s without the right token: HTTP %d\n%s", q, resp.StatusCode, page)
+		}
+	}
+
+	resp, err := http.Get(w.url + "/?org=acme&token=" + setupToken(t, w))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +121,20 @@ func startUnconfigured(t *testing.T, gh *fakegithub.Server) (*ward, string) {
 	}
 	t.Cleanup(w.stop)
 	return w, envFile
+}
+
+// setupToken reads the one-time setup token from ward's log.
+func setupToken(t testing.TB, w *ward) string {
+	t.Helper()
+	var tok string
+	waitFor(t, 20*e2eSecond, "the setup token in the log", func() bool {
+		m := regexp.MustCompile(`"setup_token":"([0-9a-f]{32})"`).FindStringSubmatch(w.log.String())
+		if m != nil {
+			tok = m[1]
+		}
+		return m != nil
+	})
+	return tok
 }
 
 func filterEnv(env []string, prefix string) []string {

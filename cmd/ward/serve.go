@@ -45,14 +45,16 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	cfg.Logger = log
 	cfg.Manifest = ward.Manifest
-	if !cfg.Configured() {
-		log.Info("no GitHub App credentials: open the setup page to register the App",
-			"url", "http://localhost"+portOf(cfg.Addr)+"/")
-	}
 	srv, err := app.NewServerWaiting(ctx, cfg)
 	if err != nil {
 		log.Error("cannot start", "err", err)
 		return 1
+	}
+	if !cfg.Configured() {
+		// The token is what stops a stranger who reaches the page first from
+		// registering their own App: it is only ever in this log.
+		log.Warn("no GitHub App credentials: open the setup page and enter the setup token to register the App",
+			"setup_token", srv.SetupToken(), "url", "http://localhost"+portOf(cfg.Addr)+"/?token="+srv.SetupToken())
 	}
 	if err := srv.Run(ctx, *drain); err != nil {
 		log.Error("stopped", "err", err)
