@@ -26,6 +26,8 @@ type Config struct {
 	// Ignore entries silence one rule, optionally on one path glob, with a reason.
 	Ignore        []IgnoreEntry `yaml:"ignore"`
 	SecondOpinion Toggle        `yaml:"second_opinion"`
+	// CodeScanning also uploads each review's SARIF to GitHub code scanning.
+	CodeScanning Toggle `yaml:"code_scanning"`
 	// Drafts: "hold" (default) holds inline comments back on draft PRs.
 	Drafts string `yaml:"drafts"`
 }
@@ -54,7 +56,7 @@ func (t *Toggle) UnmarshalYAML(n *yaml.Node) error {
 	case "off", "false", "no", "":
 		*t = false
 	default:
-		return fmt.Errorf("line %d: second_opinion must be on or off, not %q", n.Line, n.Value)
+		return fmt.Errorf("line %d: must be on or off, not %q", n.Line, n.Value)
 	}
 	return nil
 }
@@ -109,6 +111,9 @@ func Merge(org, repo Config, repoRaw []byte) Config {
 	}
 	if _, ok := set["second_opinion"]; ok {
 		out.SecondOpinion = repo.SecondOpinion
+	}
+	if _, ok := set["code_scanning"]; ok {
+		out.CodeScanning = repo.CodeScanning
 	}
 	if _, ok := set["drafts"]; ok {
 		out.Drafts = repo.Drafts

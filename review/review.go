@@ -215,6 +215,9 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	if err := gh.CompleteCheckRun(ctx, res.CheckRunID, res.Conclusion, out, actions); err != nil {
 		return res, fmt.Errorf("complete check run: %w", err)
 	}
+	if cfg.CodeScanning {
+		uploadCodeScanning(ctx, gh, pr, findings, log)
+	}
 	return res, nil
 }
 

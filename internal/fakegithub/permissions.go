@@ -10,7 +10,7 @@ import (
 // defaultAppPermissions are the permissions ward's app.yml asks for.
 var defaultAppPermissions = map[string]string{
 	"checks": "write", "pull_requests": "write", "contents": "read", "issues": "write",
-	"metadata": "read", "members": "read", "merge_queues": "read",
+	"metadata": "read", "members": "read", "merge_queues": "read", "security_events": "write",
 }
 
 // need is one acceptable permission for a route: any of a route's needs is
@@ -35,6 +35,7 @@ var routeNeeds = map[string][]need{
 	"GET /repos/{owner}/{repo}/commits/{ref}":                           {{"contents", "read"}},
 	"GET /_raw/{owner}/{repo}/{ref}/{path...}":                          {{"contents", "read"}},
 	"POST /repos/{owner}/{repo}/check-runs":                             {{"checks", "write"}},
+	"POST /repos/{owner}/{repo}/code-scanning/sarifs":                   {{"security_events", "write"}},
 	"PATCH /repos/{owner}/{repo}/check-runs/{id}":                       {{"checks", "write"}},
 	"GET /repos/{owner}/{repo}/check-runs/{id}":                         {{"checks", "read"}},
 	"GET /repos/{owner}/{repo}/check-runs/{id}/annotations":             {{"checks", "read"}},

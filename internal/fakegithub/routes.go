@@ -59,6 +59,9 @@ func (s *Server) routes() {
 	repoRoute("GET /repos/{owner}/{repo}/check-runs/{id}/annotations", s.handleListAnnotations)
 	repoRoute("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", s.handleListRunsForRef)
 
+	// Code scanning.
+	repoRoute("POST /repos/{owner}/{repo}/code-scanning/sarifs", s.handleUploadSARIF)
+
 	// Reviews and review comments.
 	repoRoute("POST /repos/{owner}/{repo}/pulls/{number}/reviews", s.handleCreateReview)
 	repoRoute("GET /repos/{owner}/{repo}/pulls/{number}/reviews", s.handleListReviews)

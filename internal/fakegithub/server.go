@@ -82,9 +82,10 @@ type Server struct {
 	requests      []requestRecord
 	rateRemaining int
 	rateReset     time.Time
-	browserUser   string               // who is signed in to the fake's web UI
-	oauthCodes    map[string]oauthCode // OAuth web-flow codes
-	userTokens    map[string]string    // user-to-server token -> login
+	browserUser   string                   // who is signed in to the fake's web UI
+	oauthCodes    map[string]oauthCode     // OAuth web-flow codes
+	userTokens    map[string]string        // user-to-server token -> login
+	sarifs        map[string][]SARIFUpload // code scanning uploads by repository
 }
 
 type requestRecord struct{ method, path string }
