@@ -1,6 +1,8 @@
 package model
 
 import (
+	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -9,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/pickle"
 )
 
 var updateMediums = flag.Bool("update-mediums", false, "rewrite testdata/corpus/mediums.tsv")
@@ -61,5 +64,54 @@ func TestBenignCorpus(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("medium findings on the benign corpus differ from %s (-update-mediums rewrites it; then update the README table):\ngot:\n%s\nwant:\n%s",
 			golden, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestAllowlistCallsHaveEvidence: an allowlisted compiled reconstructor
+// (builtin or Cython, so gen_allowlist_listing.py has no source to read) is
+// only allowed to be called because the library itself writes that call:
+// each must be called in a file the real library wrote (the benign corpus
+// and fixtures).
+func TestAllowlistCallsHaveEvidence(t *testing.T) {
+	called := map[string]bool{}
+	for _, root := range []string{filepath.Join("testdata", "corpus", "benign"), filepath.Join("testdata", "benign")} {
+		err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			s := &scanner{ctx: context.Background(), path: p, lim: checks.Limits{}.Effective(),
+				observe: func(g *pickle.Global) {
+					if g.DirectCalls > 0 {
+						called[pickleCanon(g.QualName())] = true
+					}
+				}}
+			s.scanAt(where{loader: defaultLoaders}, bytes.NewReader(b), int64(len(b)), false)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join("pickle", "allowlist_listing.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(raw), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != 8 || f[1] != "call" || f[2] != "ok" || (f[3] != "builtin" && f[3] != "cython") {
+			continue
+		}
+		n++
+		if !called[f[0]] {
+			t.Errorf("%s (compiled, allowed to be called) is called in no file a real library wrote: add one to gen_benign.py", f[0])
+		}
+	}
+	if n < 15 {
+		t.Errorf("only %d compiled reconstructors checked", n)
 	}
 }

@@ -71,6 +71,9 @@ func firstLoader(l string) string {
 }
 
 func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
+	if s.observe != nil {
+		s.observe(g)
+	}
 	qual := g.QualName()
 	verdict, what := pickle.Classify(g.Module, g.Name)
 	if g.Unresolved {

@@ -26,6 +26,8 @@ type scanner struct {
 	// tree holds the file's siblings (joblib sidecars); may be nil
 	tree     checks.Tree
 	sidecars int // sidecar files followed
+	// observe, set by tests, sees every global of every pickle analysed
+	observe func(*pickle.Global)
 }
 
 // where is the location of a piece of content inside the file, and how a

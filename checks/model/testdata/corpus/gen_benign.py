@@ -113,6 +113,11 @@ def sklearn_corpus():
         save_pickle("sklearn", name + ".pkl", est, note=note)
         save_joblib("sklearn", name, est, note=note)
         n += 1
+    # the other neighbours tree: BallTree pickles through its own newObj
+    from sklearn.neighbors import KNeighborsClassifier
+    bt = KNeighborsClassifier(n_neighbors=3, algorithm="ball_tree").fit(X, yc)
+    save_pickle("sklearn", "KNeighborsClassifier_ball_tree.pkl", bt, note="algorithm='ball_tree'")
+    save_joblib("sklearn", "KNeighborsClassifier_ball_tree", bt, compressors=["zlib"], note="algorithm='ball_tree'")
     print("sklearn estimators saved:", n, file=sys.stderr)
 
 
