@@ -3,6 +3,7 @@ import { exec, execSync, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { Client } from "discord.js";
 import express from "express";
 
 const app = express();
@@ -50,3 +51,11 @@ export function git(sub: string, ref: string) {
   // ok: code-command-injection
   return execSync(`git ${sub} ${ref}`);
 }
+
+const bot = new Client({ intents: [] });
+bot.on("messageCreate", async (message) => {
+  // ruleid: code-command-injection (high)
+  exec("fortune " + message.content);
+  // ok: code-command-injection
+  exec("fortune -s");
+});

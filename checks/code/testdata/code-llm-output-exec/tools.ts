@@ -2,6 +2,7 @@
 import { DynamicStructuredTool, Tool, tool as lcTool } from "@langchain/core/tools";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { tool } from "ai";
+import { FunctionTool } from "llamaindex";
 import { evaluate } from "mathjs";
 import { execSync } from "node:child_process";
 import vm from "node:vm";
@@ -84,3 +85,19 @@ function lookup(key: string) {
 }
 
 export const toolHandlers = { runSnippet, lookup };
+
+export const llamaTool = FunctionTool.from(
+  // ruleid: code-llm-output-exec (critical)
+  ({ expression }: { expression: string }) => String(eval(expression)),
+  { name: "calc", description: "evaluate" },
+);
+
+export function handleToolUse(toolUse: { input: { code: string } }) {
+  // ruleid: code-llm-output-exec (critical)
+  return new Function(toolUse.input.code)();
+}
+
+export function handleBlock(block: { input: { code: string } }) {
+  // ok: code-llm-output-exec
+  return JSON.stringify(block.input.code);
+}
