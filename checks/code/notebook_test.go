@@ -4,15 +4,15 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
+	nbcells "github.com/ward-sec/ward/checks/notebook"
 )
 
-func TestReadNotebook(t *testing.T) {
+func TestNotebookProgram(t *testing.T) {
 	tests := []struct {
 		name   string
 		json   string
@@ -65,37 +65,15 @@ func TestReadNotebook(t *testing.T) {
 			if !json.Valid([]byte(tc.json)) {
 				t.Fatalf("test input is not JSON")
 			}
-			nb, err := readNotebook([]byte(tc.json))
+			cells, err := nbcells.Cells(context.Background(), []byte(tc.json))
 			if err != nil {
 				t.Fatal(err)
 			}
+			nb := programOf(cells, notebookLang([]byte(tc.json)))
 			if nb.lang != tc.lang || string(nb.src) != tc.src || fmt.Sprint(nb.lineOf) != fmt.Sprint(tc.lineOf) {
 				t.Errorf("got lang %v src %q lines %v, want %v %q %v", nb.lang, nb.src, nb.lineOf, tc.lang, tc.src, tc.lineOf)
 			}
 		})
-	}
-}
-
-func TestReadNotebookRejects(t *testing.T) {
-	deep := "{\"cells\": [{\"cell_type\": \"code\", \"outputs\": " + strings.Repeat("[", 200_000) +
-		strings.Repeat("]", 200_000) + ", \"source\": [\"x = 1\"]}]}"
-	if nb, err := readNotebook([]byte(deep)); err != nil || string(nb.src) != "x = 1\n\n" {
-		t.Fatalf("deeply nested output: %v %+v", err, nb)
-	}
-	for _, bad := range []string{
-		"",
-		"[]",
-		"{\"nbformat\": 4}",
-		"{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"x = 1",
-		"{\"cells\": [{\"cell_type\": \"code\", \"source\": 5}]}",
-		"{\"cells\": [{\"cell_type\" \"code\"}]}",
-		"{\"cells\": [{\"cell_type\": \"code\", \"outputs\": [[[}]]}",
-		"{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"a\\u12\"]}]}",
-		"{\"cells\": [" + strings.Repeat("{},", notebookMaxCells) + "{}]}",
-	} {
-		if _, err := readNotebook([]byte(bad)); !errors.Is(err, errNotebook) {
-			t.Errorf("%.60q: err = %v, want errNotebook", bad, err)
-		}
 	}
 }
 
@@ -152,28 +130,17 @@ func notebookJSON(n, imageBytes int, code string) string {
 func FuzzNotebook(f *testing.F) {
 	f.Add([]byte(notebookJSON(2, 64, "import os\nos.system(x)\n")))
 	f.Add([]byte("{\"cells\": [{\"cell_type\": \"code\", \"source\": \"a\\nb\"}], \"metadata\": {\"kernelspec\": {\"language\": \"typescript\"}}}"))
-	f.Add([]byte("{\"worksheets\": [{\"cells\": [{\"cell_type\": \"code\", \"input\": [\"x\"]}]}]}"))
+	f.Add([]byte("{\"worksheets\": [{\"cells\": [{\"cell_type\": \"code\", \"input\": [\"%%time\\n\", \"eval(x)\"]}]}]}"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		nb, err := readNotebook(raw)
+		res, err := (Check{}).Scan(context.Background(), checks.NewBytesFile("fuzz.ipynb", raw))
 		if err != nil {
-			if !errors.Is(err, errNotebook) {
-				t.Fatalf("error outside the vocabulary: %v", err)
-			}
-			return
-		}
-		lines := strings.Count(string(nb.src), "\n")
-		if lines != len(nb.lineOf) {
-			t.Fatalf("%d program lines, %d mapped", lines, len(nb.lineOf))
+			t.Fatal(err)
 		}
 		total := strings.Count(string(raw), "\n") + 1
-		for _, l := range nb.lineOf {
-			if l < 1 || l > total {
-				t.Fatalf("line %d outside the notebook's %d lines", l, total)
+		for _, fd := range res.Findings {
+			if fd.StartLine < 0 || fd.StartLine > total || fd.EndLine < fd.StartLine && fd.EndLine != 0 || fd.Suggestion != nil {
+				t.Fatalf("finding outside the notebook's %d lines: %+v", total, fd)
 			}
-		}
-		f := checks.NewBytesFile("fuzz.ipynb", raw)
-		if _, err := (Check{}).Scan(context.Background(), f); err != nil {
-			t.Fatal(err)
 		}
 	})
 }
