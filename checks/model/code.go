@@ -45,11 +45,44 @@ func (s *scanner) packageModule(w where, r io.Reader) {
 	if len(src) > maxCodeBytes {
 		what += fmt.Sprintf(" (over %d bytes; only the start was read)", maxCodeBytes)
 	}
+	s.codeRules(w, src)
 	s.add(checks.Finding{RuleID: RuleArchiveCode, Severity: sev,
 		Message: fmt.Sprintf("%sA %s inside a torch.package archive: torch.package.PackageImporter imports it, "+
 			"running its top-level code, when the archive's pickles refer to it. It is code shipped as part of a model "+
 			"file, outside the reviewed source tree.", w.prefix(), what),
 		Evidence: w.member + ": " + strings.Join(append([]string{"torch.package module"}, names...), " ")})
+}
+
+// codeRules runs ward's source rules (the registered "code" check, when
+// the build has one; checks/model cannot import it) on a module shipped in
+// a model archive, and reports what they find at the member.
+func (s *scanner) codeRules(w where, src []byte) {
+	for _, c := range checks.Registered() {
+		if c.Name() != "code" {
+			continue
+		}
+		name := w.member
+		if i := strings.LastIndex(name, " → "); i >= 0 {
+			name = name[i+len(" → "):]
+		}
+		f := checks.NewBytesFile(name, src)
+		f.Limits = s.lim
+		res, err := c.Scan(s.ctx, f)
+		if err != nil {
+			s.readError(w, err)
+			return
+		}
+		for _, x := range res.Findings {
+			at := w.prefix()
+			if x.StartLine > 0 {
+				at = fmt.Sprintf("%s (line %d): ", w.member, x.StartLine)
+			}
+			x.Message = at + x.Message
+			x.Evidence = w.member + ": " + x.Evidence
+			x.StartLine, x.EndLine, x.Offset, x.Suggestion = 0, 0, 0, nil
+			s.add(x)
+		}
+	}
 }
 
 // hydraTarget matches a Hydra _target_ entry in YAML (block or flow style).

