@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -47,6 +48,9 @@ type Config struct {
 	// a replica that dies mid-review has its job taken over by another within
 	// about 1.3 times this, whatever ReviewTimeout is.
 	JobLease time.Duration
+	// MaxConns caps the connections ward holds (default: under the file
+	// descriptor limit; see connLimiter).
+	MaxConns int
 	Logger   *slog.Logger
 }
 
@@ -66,6 +70,9 @@ type Server struct {
 	// rejected rate-limits the log lines of rejected webhook requests.
 	rejected *logLimiter
 	lease    leaseTiming
+	// bodies holds a slot per webhook body being read: a stranger's slow
+	// bodies cannot hold more than maxWebhookReads connections busy.
+	bodies chan struct{}
 	// bodyTimeout bounds reading one webhook body (webhookBodyTimeout).
 	bodyTimeout time.Duration
 
@@ -89,7 +96,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.APIURL = DefaultAPIURL
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, baseCtx: ctx, setup: newSetupState(), rejected: newLogLimiter(time.Second),
-		bodyTimeout: webhookBodyTimeout}
+		bodyTimeout: webhookBodyTimeout, bodies: make(chan struct{}, maxWebhookReads)}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &reviewWorker{s: s})
 	river.AddWorker(workers, &commandWorker{s: s})
@@ -208,8 +215,19 @@ func (s *Server) Run(ctx context.Context, drain time.Duration) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		_ = s.store.queue.stop(context.Background())
+		return fmt.Errorf("http server: %w", err)
+	}
+	maxConns := s.cfg.MaxConns
+	if maxConns <= 0 {
+		maxConns = defaultMaxConns()
+	}
+	limited := newConnLimiter(ln, maxConns)
+	srv.ConnState = limited.track
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() { errc <- srv.Serve(limited) }()
 	s.log.Info("ward is listening", "addr", s.cfg.Addr, "database", s.store.Kind, "configured", s.cfg.Configured())
 	select {
 	case err := <-errc:

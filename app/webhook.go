@@ -50,6 +50,11 @@ func VerifySignature(header string, body []byte, secrets [][]byte) bool {
 // that is a client holding a connection, not GitHub.
 const webhookBodyTimeout = 10 * time.Second
 
+// maxWebhookReads bounds the webhook bodies read at once. GitHub sends
+// deliveries one connection each and fast; far more than this at once are
+// not GitHub.
+const maxWebhookReads = 64
+
 // maxHeaderLog bounds a header value in ward's logs: one request must not
 // write kilobytes of log.
 const maxHeaderLog = 80
@@ -107,6 +112,17 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 		s.rejected.log(s.log, "webhook without valid X-GitHub-Event or X-GitHub-Delivery",
 			"event", logValue(event), "delivery", logValue(delivery))
 		http.Error(w, "missing or invalid X-GitHub-Event or X-GitHub-Delivery", http.StatusBadRequest)
+		return
+	}
+	select {
+	case s.bodies <- struct{}{}:
+		defer func() { <-s.bodies }()
+	default:
+		s.metrics.delivery("unverified", "rejected")
+		s.rejected.log(s.log, "webhook refused: too many bodies being read", "limit", maxWebhookReads)
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Connection", "close")
+		http.Error(w, "busy: retry", http.StatusServiceUnavailable)
 		return
 	}
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.bodyTimeout))

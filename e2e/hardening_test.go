@@ -1,7 +1,13 @@
 package e2e
 
 import (
+	"bytes"
+	"fmt"
+	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -73,4 +79,60 @@ func TestGracefulShutdownDrains(t *testing.T) {
 	if len(done) != 1 || len(open) != 0 {
 		t.Fatalf("after a graceful stop: %d completed, %d open runs; the in-flight review must finish", len(done), len(open))
 	}
+}
+
+// TestHealthzAnswersUnderHeldConnections: strangers open far more silent
+// connections than ward has file descriptors (here 256); ward evicts the
+// unused ones, and /healthz and a signed delivery still get through.
+func TestHealthzAnswersUnderHeldConnections(t *testing.T) {
+	gh, r := setupRepo(t)
+	w := &ward{t: t, addr: freeAddr(t)}
+	w.url = "http://" + w.addr
+	w.env = append(filterEnv(os.Environ(), "WARD_"), fmt.Sprintf("WARD_APP_ID=%d", gh.AppID()),
+		"WARD_PRIVATE_KEY="+string(gh.PrivateKeyPEM()), "WARD_WEBHOOK_SECRET="+secret, "WARD_GITHUB_API_URL="+gh.URL(),
+		"WARD_ADDR="+w.addr, "WARD_ENV_FILE=/nonexistent", "WARD_DATABASE_URL=sqlite://"+filepath.Join(t.TempDir(), "w.db"))
+	w.log = &bytes.Buffer{}
+	w.cmd = exec.Command("/bin/sh", "-c", "ulimit -n 256 && exec \"$0\" serve", wardBin)
+	w.cmd.Env = w.env
+	w.cmd.Stdout, w.cmd.Stderr = w.log, w.log
+	if err := w.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.stop)
+	waitFor(t, 20*time.Second, "ward ready", func() bool {
+		resp, err := http.Get(w.url + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	var held []net.Conn
+	defer func() {
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	for range 600 {
+		c, err := net.DialTimeout("tcp", w.addr, time.Second)
+		if err != nil {
+			continue
+		}
+		c.Write([]byte("POST /webhook HTTP/1.1\r\nHost: x\r\n")) // and then nothing
+		held = append(held, c)
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	for i := range 5 {
+		resp, err := client.Get(w.url + "/healthz")
+		if err != nil {
+			t.Fatalf("healthz #%d with %d connections held: %v", i, len(held), err)
+		}
+		resp.Body.Close()
+	}
+	sha := r.commit("f", "c", map[string]string{"a.txt": "hello\n"})
+	gh.OpenPR(repo, 1, "main", "f")
+	if code := w.deliver("pull_request", "d-held", gh.PullRequestEvent("opened", repo, 1)); code != http.StatusAccepted {
+		t.Fatalf("a delivery with %d connections held: HTTP %d", len(held), code)
+	}
+	waitConclusion(t, gh, repo, sha, 1)
 }

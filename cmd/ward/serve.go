@@ -111,6 +111,13 @@ func configFromEnv(envFile string) (app.Config, error) {
 		}
 		cfg.ReviewTimeout = d
 	}
+	if v := os.Getenv("WARD_MAX_CONNECTIONS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 16 {
+			return cfg, fmt.Errorf("WARD_MAX_CONNECTIONS %q: want a number of at least 16", v)
+		}
+		cfg.MaxConns = n
+	}
 	if v := os.Getenv("WARD_JOB_LEASE"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < time.Second {
