@@ -85,6 +85,7 @@ func TestDocumentedUseIsQuiet(t *testing.T) {
 		// EXAONE's template: 'system' is a key of the template's own table
 		`{% set role_indicators = {'system': '[|system|]', 'user': '[|user|]'} %}{{ role_indicators['system'] }}{% for m in messages %}{{ role_indicators[m.role] }}{% endfor %}`,
 		`{{ conversation.system }}{{ message['system'] }}`,
+		`{% set a, b = messages[0].role, messages[0].content %}{% set (c, d) = (1, 2) %}{{ a ~ b }}{{ x.startswith('a') and y.split(':')[-1].strip() }}`,
 		`{% block b %}{{ self.b() }}{% endblock %}{% macro f(a, b=[1, 2], c={'k': 'v'}) %}{{ varargs }}{% endmacro %}`,
 	} {
 		r := Analyse(src)

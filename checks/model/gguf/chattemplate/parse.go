@@ -481,7 +481,7 @@ func (p *parser) ifStmt() (*Node, error) {
 }
 
 func (p *parser) setStmt() (*Node, error) {
-	t, err := p.assignTarget(false)
+	t, err := p.assignTarget(true) // {% set a, b = pair %}
 	if err != nil {
 		return nil, err
 	}
