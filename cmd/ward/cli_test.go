@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ward-sec/ward/checks/supplychain/deps"
 )
 
 // TestMain lets a test run this binary as `ward` itself (WARD_TEST_MAIN=1),
@@ -286,5 +288,14 @@ func TestScanReadsRepositoryConfig(t *testing.T) {
 	}
 	if code, _, _ := runWard(t, "scan", "--config", "none", "."); code != 1 {
 		t.Fatalf("--config none: exit %d, want 1", code)
+	}
+}
+
+func TestOSVSourcesFromTheEnvironment(t *testing.T) {
+	t.Cleanup(func() { configureChecks(func(string) string { return "" }) })
+	t.Setenv("WARD_OSV_DIR", t.TempDir())
+	runWard(t, "version")
+	if s := deps.Status(); !strings.Contains(s, "OSV export") {
+		t.Fatalf("cmd did not hand WARD_OSV_DIR to the deps check: %q", s)
 	}
 }

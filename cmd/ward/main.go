@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	_ "github.com/ward-sec/ward/checks/all" // register every check family
+	"github.com/ward-sec/ward/checks/supplychain/deps"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -64,6 +65,7 @@ func interruptedCode(ctx context.Context) int {
 
 // run dispatches a subcommand and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	configureChecks(os.Getenv)
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -87,6 +89,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ward: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
+}
+
+// configureChecks gives the checks what they take from the environment:
+// cmd owns it, and no check package reads it (WARD_OSV_DIR, WARD_OSV_URL:
+// OSV data for the dependency check, for `ward serve` and `ward scan`).
+func configureChecks(getenv func(string) string) {
+	deps.SetOSV(getenv("WARD_OSV_DIR"), getenv("WARD_OSV_URL"))
 }
 
 func fullVersion() string {

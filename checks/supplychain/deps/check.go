@@ -20,7 +20,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"strings"
 	"sync"
@@ -81,7 +80,9 @@ func (c *Check) Status() string {
 	return "known-malicious and vulnerable versions checked against " + strings.Join(parts, " and ") + " plus ward's embedded list"
 }
 
-var defaultCheck = New(os.Getenv("WARD_OSV_DIR"), os.Getenv("WARD_OSV_URL"))
+// defaultCheck starts without OSV sources: the package reads no
+// environment; cmd, which owns it, calls SetOSV.
+var defaultCheck = New("", "")
 
 func init() { checks.Register(defaultCheck) }
 

@@ -7,22 +7,21 @@ import (
 	"testing"
 )
 
-// TestEnvConfiguration: the registered check reads WARD_OSV_DIR and
-// WARD_OSV_URL when the package initialises (checked in a child process,
-// since init runs once), and SetOSV replaces them.
-func TestEnvConfiguration(t *testing.T) {
+// TestNoEnvironmentAtInit: the package does not read WARD_OSV_DIR or
+// WARD_OSV_URL (cmd owns the environment and calls SetOSV); checked in a
+// child process, since init runs once.
+func TestNoEnvironmentAtInit(t *testing.T) {
 	if os.Getenv("WARD_DEPS_ENV_CHILD") == "1" {
-		s := Status()
-		if !strings.Contains(s, "OSV export /osv/export") || !strings.Contains(s, "OSV API http://127.0.0.1:9/v1/querybatch") {
-			t.Fatalf("Status() = %q", s)
+		if s := Status(); !strings.Contains(s, "embedded list only") {
+			t.Fatalf("Status() = %q: the package read the environment", s)
 		}
-		SetOSV("", "")
-		if !strings.Contains(Status(), "embedded list only") {
-			t.Fatalf("after SetOSV: %q", Status())
+		SetOSV("/osv/export", "http://127.0.0.1:9")
+		if s := Status(); !strings.Contains(s, "OSV export /osv/export") || !strings.Contains(s, "OSV API http://127.0.0.1:9/v1/querybatch") {
+			t.Fatalf("after SetOSV: %q", s)
 		}
 		return
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestEnvConfiguration$")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestNoEnvironmentAtInit$")
 	cmd.Env = append(os.Environ(), "WARD_DEPS_ENV_CHILD=1", "WARD_OSV_DIR=/osv/export", "WARD_OSV_URL=http://127.0.0.1:9")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
