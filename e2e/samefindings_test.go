@@ -86,7 +86,7 @@ func sarifFindings(t *testing.T, data []byte) []string {
 				Fingerprints map[string]string `json:"partialFingerprints"`
 				Locations    []struct {
 					PhysicalLocation struct {
-						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
 						Region           struct{ StartLine int } `json:"region"`
 					} `json:"physicalLocation"`
 				} `json:"locations"`
