@@ -98,6 +98,17 @@ gadgets = [
     ("webbrowser_open", "webbrowser", "open", "file:///tmp/ward-redteam", FK + "webbrowser.open"),
     ("socket_connection", "socket", "create_connection", "127.0.0.1", FK + "socket.create_connection"),
     ("sys_modules_set", "sys", "modules.__setitem__", "x", FK + "sys.modules mutation"),
+    ("distutils_write_file", "distutils.file_util", "write_file", "/tmp/ward-redteam", "fickling PR #210 (Jan 2026), CVE-2025-10155/10156 file-writing bypasses"),
+    ("f2py_getlincoef", "numpy.f2py.crackfortran", "getlincoef", "__import__('os').system('true')", "fickling PR #210: numpy.f2py crackfortran evaluates expressions"),
+    ("operator_methodcaller", "_operator", "methodcaller", "system", "GHSA-m273-6v24-x4m4 / GHSA-955r-x9j8-7rhh (picklescan, 2025): _operator bypass"),
+    ("profile_run", "profile", "run", "__import__('os').system('true')", "GHSA-46h3-79wf-xr6c / GHSA-4675-36f9-wf6r (picklescan, 2025): profilers run code"),
+    ("trace_run", "trace", "Trace.runctx", "__import__('os').system('true')", "GHSA-4675-36f9-wf6r (picklescan, 2025): trace"),
+    ("bdb_run", "bdb", "Bdb.run", "__import__('os').system('true')", "GHSA-4675-36f9-wf6r (picklescan, 2025): bdb"),
+    ("doctest_debug_script", "doctest", "debug_script", "import os", "GHSA-4675-36f9-wf6r (picklescan, 2025): doctest"),
+    ("c_pickle_loads", "_pickle", "loads", "x", "GHSA-84r2-jw7c-4r5q (picklescan, 2025): nested pickle through the C module"),
+    ("functools_partial", "functools", "partial", "x", "fickling PR #210: functools.partial wrapper bypass"),
+    ("aiohttp_request", "aiohttp", "request", "GET", "GHSA-hgrh-qx5j-jfwx (picklescan, 2025): network modules"),
+    ("lib2to3_refactor", "lib2to3.pgen2.pgen", "generate_grammar", "/tmp/ward-redteam", "GHSA-r8g5-cgf2-4m4m (picklescan, 2025): lib2to3"),
 ]
 for name, mod, fn, arg, src in gadgets:
     out("pickle/%s.pkl" % name, call(mod, fn, arg) + b".", "gadget %s.%s called by REDUCE" % (mod, fn), src,
@@ -115,6 +126,12 @@ out("pickle/sentence_transformers_remote.pkl",
     su("/tmp/ward-redteam") + b"\x88tR.", "SentenceTransformer('attacker/model', ..., trust_remote_code=True) called by "
     "REDUCE (8th positional argument, sentence-transformers 3.x); the 'sentence_transformers.' prefix used to admit it",
     "issue 13 (prefix allowlist)", "pickle.load", HIGH, "sentence_transformers.SentenceTransformer")
+
+out("pickle/pkgutil_resolve_name.pkl", b"\x80\x02" + glob("pkgutil", "resolve_name") + b"(" + bu("os:system") + b"tR(" + bu(CMD) +
+    b"tR.", "pkgutil.resolve_name('os:system')('true'): resolves any callable by name",
+    "ModelAudit's disclosure (2026): a universal picklescan bypass through pkgutil.resolve_name", "pickle.load", CRIT, "pkgutil.resolve_name")
+out("pickle/popped_call.pkl", call("os", "system", CMD) + b"0" + b"N.", "the payload's result is POPped and None returned",
+    "ModelAudit's disclosure (2026): fickling dropped calls whose result is popped", "pickle.load", CRIT, "os.system")
 
 # ---------------------------------------------------------------- pickle: encodings
 out("pickle/proto0_no_header.pkl", p0call("posix", "system", CMD) + b".", "protocol 0, no PROTO, posix alias",
