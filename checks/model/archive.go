@@ -68,9 +68,13 @@ func (s *scanner) scanZip(w where, r io.ReaderAt, size int64) {
 	} else if isNpz(entries) {
 		loader = "numpy.load(allow_pickle=True)"
 	}
-	pkg := isTorchPackage(entries)
-	if pkg {
-		loader = "torch.package.PackageImporter"
+	// archives whose Python modules their loader imports
+	codeKind := ""
+	switch {
+	case isTorchPackage(entries):
+		loader, codeKind = "torch.package.PackageImporter", "torch.package"
+	case isTorchServe(entries):
+		loader, codeKind = "TorchServe (torch-model-archiver .mar)", "TorchServe"
 	}
 	seen := map[string]string{}
 	for i := range entries {
@@ -108,11 +112,11 @@ func (s *scanner) scanZip(w where, r io.ReaderAt, size int64) {
 		if z.isDir() || z.localErr != "" {
 			continue
 		}
-		if pkg && strings.HasSuffix(z.name, ".py") && !strings.Contains(z.name, ".data/") {
+		if codeKind != "" && strings.HasSuffix(strings.ToLower(z.name), ".py") && !strings.Contains(z.name, ".data/") {
 			if rd, closeFn, err := s.openMember(z, r, size); err != nil {
 				s.limit(mw, checks.SeverityHigh, err.Error())
 			} else {
-				s.packageModule(mw, rd)
+				s.packageModule(mw, rd, codeKind)
 				closeFn()
 			}
 			continue
@@ -139,7 +143,7 @@ func (s *scanner) checkName(w where, name string) {
 
 // modelArchive: a model loader opens this zip (by its member names).
 func modelArchive(es []zipEntry) bool {
-	if isTorchZip(es) || isNpz(es) || isTorchPackage(es) {
+	if isTorchZip(es) || isNpz(es) || isTorchPackage(es) || isTorchServe(es) {
 		return true
 	}
 	for _, e := range es {
@@ -151,6 +155,17 @@ func modelArchive(es []zipEntry) bool {
 		}
 		switch strings.ToLower(path.Ext(e.name)) {
 		case ".pkl", ".pickle", ".pt", ".pth", ".bin", ".npy", ".joblib", ".ckpt", ".h5", ".keras", ".onnx", ".safetensors":
+			return true
+		}
+	}
+	return false
+}
+
+// isTorchServe: a TorchServe model archive (.mar) describes itself in
+// MAR-INF/MANIFEST.json; the server imports its handler and model files.
+func isTorchServe(es []zipEntry) bool {
+	for _, e := range es {
+		if strings.HasSuffix(e.name, "MAR-INF/MANIFEST.json") {
 			return true
 		}
 	}

@@ -17,10 +17,15 @@ const maxCodeBytes = 4 << 20
 // the network or the file system.
 var pyDanger = regexp.MustCompile(`\b(os\.system|os\.popen|os\.exec\w*|os\.spawn\w*|subprocess|eval|exec|__import__|compile|importlib|socket|urllib|requests|ctypes|pty|shutil\.rmtree|marshal\.loads|pickle\.loads|base64\.b64decode|builtins)\b`)
 
-// packageModule reports a .py module of a torch.package archive: the
-// PackageImporter imports it (running its top-level code) when the
-// archive's pickles name it.
-func (s *scanner) packageModule(w where, r io.Reader) {
+// runsModules says how each archive kind runs its Python modules.
+var runsModules = map[string]string{
+	"torch.package": "torch.package.PackageImporter imports it, running its top-level code, when the archive's pickles refer to it",
+	"TorchServe":    "TorchServe imports it when it loads the model (the handler runs on every request)",
+}
+
+// packageModule reports a .py module of a torch.package or TorchServe
+// archive, which the loader imports.
+func (s *scanner) packageModule(w where, r io.Reader, kind string) {
 	src, err := io.ReadAll(io.LimitReader(r, maxCodeBytes+1))
 	if err != nil {
 		s.readError(w, err)
@@ -47,10 +52,9 @@ func (s *scanner) packageModule(w where, r io.Reader) {
 	}
 	s.codeRules(w, src)
 	s.add(checks.Finding{RuleID: RuleArchiveCode, Severity: sev,
-		Message: fmt.Sprintf("%sA %s inside a torch.package archive: torch.package.PackageImporter imports it, "+
-			"running its top-level code, when the archive's pickles refer to it. It is code shipped as part of a model "+
-			"file, outside the reviewed source tree.", w.prefix(), what),
-		Evidence: w.member + ": " + strings.Join(append([]string{"torch.package module"}, names...), " ")})
+		Message: fmt.Sprintf("%sA %s inside a %s archive: %s. It is code shipped as part of a model "+
+			"file, outside the reviewed source tree.", w.prefix(), what, kind, runsModules[kind]),
+		Evidence: w.member + ": " + strings.Join(append([]string{kind + " module"}, names...), " ")})
 }
 
 // codeRules runs ward's source rules (the registered "code" check, when

@@ -134,7 +134,7 @@ var rules = []checks.Rule{
 		Title:    "Model archive carries Python code that runs when it is loaded",
 		Severity: checks.SeverityHigh,
 		Family:   "model",
-		Why: "Some model formats ship code next to the weights and run it while loading: torch.package archives " +
+		Why: "Some model formats ship code next to the weights and run it while loading: torch.package archives and TorchServe .mar archives " +
 			"import their own .py modules (torch.package.PackageImporter), and NeMo archives (.nemo) build every " +
 			"object their model_config.yaml names through Hydra's _target_ (CVE-2025-23304). That code is not " +
 			"reviewed as source in the pull request, and a model file is not where reviewers look for it.",

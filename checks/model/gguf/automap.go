@@ -57,13 +57,26 @@ func (autoMapCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, er
 		return checks.Result{}, nil
 	}
 	b, err := f.ReadAll(maxHFConfigBytes)
-	if err != nil || !bytes.Contains(b, []byte(`"auto_map"`)) {
+	if err != nil || !bytes.Contains(b, []byte(`"auto_map"`)) && !bytes.Contains(b, []byte(`"custom_pipelines"`)) {
 		return checks.Result{}, nil
 	}
 	var doc struct {
-		AutoMap map[string]json.RawMessage `json:"auto_map"`
+		AutoMap         map[string]json.RawMessage `json:"auto_map"`
+		CustomPipelines map[string]struct {
+			Impl json.RawMessage `json:"impl"`
+		} `json:"custom_pipelines"`
 	}
-	if json.Unmarshal(bytes.TrimPrefix(b, []byte("\ufeff")), &doc) != nil || len(doc.AutoMap) == 0 {
+	if json.Unmarshal(bytes.TrimPrefix(b, []byte("\ufeff")), &doc) != nil {
+		return checks.Result{}, nil
+	}
+	// a pipeline's impl is resolved the same way (get_class_from_dynamic_module)
+	for task, p := range doc.CustomPipelines {
+		if doc.AutoMap == nil {
+			doc.AutoMap = map[string]json.RawMessage{}
+		}
+		doc.AutoMap["custom_pipelines."+task] = p.Impl
+	}
+	if len(doc.AutoMap) == 0 {
 		return checks.Result{}, nil
 	}
 	var remote []string

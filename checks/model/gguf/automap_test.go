@@ -16,6 +16,8 @@ func TestAutoMap(t *testing.T) {
 			[]string{"model-hf-remote-code/high"}},
 		{"remote tokenizer list", `{"auto_map": {"AutoTokenizer": ["other/repo--tokenization_x.XTokenizer", null]}}`,
 			[]string{"model-hf-remote-code/high"}},
+		{"remote pipeline", `{"custom_pipelines": {"pair-classification": {"impl": "evil/pipes--pair.PairPipeline", "pt": ["AutoModelForSequenceClassification"]}}}`,
+			[]string{"model-hf-remote-code/high"}},
 		{"local modules", `{"auto_map": {"AutoModel": "modeling_x.XModel", "AutoTokenizer": ["tokenization_x.T", "tokenization_x.TFast"]}}`, nil},
 		{"no auto_map", `{"architectures": ["LlamaForCausalLM"]}`, nil},
 	} {

@@ -252,11 +252,30 @@ func (w *walker) reference(module, name, at, via string) {
 			w.add(RuleModule, checks.SeverityMedium, callable,
 				"%s: the config names %s from a Keras extension library; load_model imports %q and runs its code.", at, callable, module)
 		}
+	case thirdParty[strings.SplitN(module, ".", 2)[0]]:
+		w.add(RuleModule, checks.SeverityHigh, callable,
+			"%s: the config names %s, a function or class of a general-purpose library, not a Keras layer: Keras "+
+				"imports it and calls it with arguments the config chooses (numpy.load with allow_pickle, torch.load, "+
+				"pandas.read_pickle run code) even with safe_mode=True (CVE-2025-1550).", at, callable)
 	default:
 		w.add(RuleModule, checks.SeverityMedium, callable,
 			"%s: the config names the custom object %s; load_model imports module %q and runs its code. "+
 				"Make sure it is your own, reviewed package.", at, callable, module)
 	}
+}
+
+// thirdParty are libraries a model's own custom objects do not live in:
+// a config naming them reaches their file, network or pickle functions.
+var thirdParty = map[string]bool{
+	"numpy": true, "scipy": true, "pandas": true, "torch": true, "sklearn": true, "jax": true, "jaxlib": true,
+	"h5py": true, "PIL": true, "cv2": true, "yaml": true, "json": true, "csv": true, "sqlite3": true,
+	"zipfile": true, "tarfile": true, "gzip": true, "bz2": true, "lzma": true, "base64": true, "codecs": true,
+	"huggingface_hub": true, "transformers": true, "datasets": true, "safetensors": true, "onnx": true,
+	"onnxruntime": true, "fsspec": true, "smart_open": true, "boto3": true, "botocore": true, "google": true,
+	"urllib3": true, "aiohttp": true, "paramiko": true, "git": true, "docker": true, "setuptools": true,
+	"pip": true, "distutils": true, "site": true, "glob": true, "fnmatch": true, "logging": true,
+	"threading": true, "signal": true, "resource": true, "gc": true, "weakref": true, "copyreg": true,
+	"atexit": true, "traceback": true, "linecache": true, "zipimport": true, "pkgutil": true,
 }
 
 // lambda reports a Lambda layer by what its function is. Marshalled

