@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 )
@@ -14,19 +13,11 @@ import (
 // not appear at all.
 func TestArtifactsThroughAPR(t *testing.T) {
 	gh, r, w := setup(t)
-	read := func(p string) string {
-		t.Helper()
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
 	sha := r.commit("artifacts", "models and tools", map[string]string{
-		"pkg/__pycache__/greet.cpython-311.pyc": read("../checks/supplychain/testdata/greet.cpython-311.pyc"),
-		"models/model.pt":                       read("../checks/model/testdata/malicious/torch_zip_lzma.pt"),
-		"models/lambda.h5":                      read("../checks/model/testdata/formats/keras_lambda_dense.h5"),
-		"models/benign.h5":                      read("../checks/model/testdata/formats/keras_benign_dense_large.h5"),
+		"pkg/__pycache__/greet.cpython-311.pyc": readFile(t, "../checks/supplychain/testdata/greet.cpython-311.pyc"),
+		"models/model.pt":                       readFile(t, "../checks/model/testdata/malicious/torch_zip_lzma.pt"),
+		"models/lambda.h5":                      readFile(t, "../checks/model/testdata/formats/keras_lambda_dense.h5"),
+		"models/benign.h5":                      readFile(t, "../checks/model/testdata/formats/keras_benign_dense_large.h5"),
 		"pip.conf":                              "[global]\nextra-index-url = https://pkgs.internal.example/simple\n",
 		"src/agent.py": `from openai import OpenAI
 

@@ -253,3 +253,13 @@ func elfBinary(t testing.TB) string {
 	}
 	return string(b)
 }
+
+// readFile is a test fixture's content, for a commit.
+func readFile(t testing.TB, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -17,14 +16,6 @@ import (
 // to code scanning).
 func TestScanDiffAndPRReviewAgree(t *testing.T) {
 	gh, r, w := setup(t)
-	read := func(p string) string {
-		t.Helper()
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
 	r.commit("main", "base", map[string]string{
 		".github/ward.yml": "code_scanning: on\nrules:\n  code-hub-download-unpinned:\n    severity: low\n",
 		"src/train.py":     "import torch\n\nmodel = torch.load(path)\n\n\ndef run():\n    return model\n",
@@ -36,7 +27,7 @@ func TestScanDiffAndPRReviewAgree(t *testing.T) {
 			"def load(blob):\n    import pickle\n    return pickle.loads(blob)\n\n\n" +
 			"from transformers import AutoModel\nm = AutoModel.from_pretrained(\"acme/chat\", trust_remote_code=True)\n",
 		"requirements.txt":         "torch==2.3.1\nrequests==2.32.3\nreqeusts==2.31.0\n",
-		"models/classifier.pkl":    read("../checks/model/testdata/malicious/proto0_posix_system.pkl"),
+		"models/classifier.pkl":    readFile(t, "../checks/model/testdata/malicious/proto0_posix_system.pkl"),
 		"tools/helper":             elfBinary(t),
 		".github/workflows/ci.yml": "on: pull_request_target\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: echo \"${{ github.event.pull_request.title }}\"\n",
 	})
