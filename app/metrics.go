@@ -26,10 +26,10 @@ func NewMetrics(depth func(context.Context) (int, error)) *Metrics {
 	m := &Metrics{
 		Registry: prometheus.NewRegistry(),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ward_webhook_deliveries_total", Help: "Webhook deliveries by event and outcome (queued, duplicate, ignored, rejected, error).",
+			Name: "ward_webhook_deliveries_total", Help: "Webhook deliveries by event (a subscribed event, ping or other once verified; unverified before) and outcome (queued, duplicate, ignored, rejected, error).",
 		}, []string{"event", "outcome"}),
 		reviews: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ward_reviews_total", Help: "Reviews finished, by conclusion (success, failure, neutral, superseded, error).",
+			Name: "ward_reviews_total", Help: "Reviews finished, by conclusion (success, failure, neutral, superseded, error, abandoned: the process died during two attempts).",
 		}, []string{"conclusion"}),
 		reviewSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "ward_review_duration_seconds", Help: "Wall time of one review, from job start to published check run.",

@@ -136,3 +136,41 @@ func TestHealthzAnswersUnderHeldConnections(t *testing.T) {
 	}
 	waitConclusion(t, gh, repo, sha, 1)
 }
+
+// TestMetricsDoNotGrowWithMadeUpEvents: 2,000 requests with long made-up
+// X-GitHub-Event names, unsigned and signed, leave /metrics the size it was.
+func TestMetricsDoNotGrowWithMadeUpEvents(t *testing.T) {
+	_, _, w := setup(t)
+	size := func() int {
+		resp, err := http.Get(w.url + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var n int
+		b := make([]byte, 32<<10)
+		for {
+			k, err := resp.Body.Read(b)
+			n += k
+			if err != nil {
+				return n
+			}
+		}
+	}
+	deliverWith(t, w.url, "wrong", "warm-up", "d-warm", []byte(`{}`))
+	deliverWith(t, w.url, secret, "also-made-up", "d-warm2", []byte(`{}`))
+	before := size()
+	for i := range 2000 {
+		ev := fmt.Sprintf("made-up-%d-%s", i, strings.Repeat("x", 1000))
+		sec := "wrong"
+		if i%2 == 0 {
+			sec = secret
+		}
+		deliverWith(t, w.url, sec, ev, fmt.Sprint("d-", i), []byte(`{}`))
+	}
+	after := size()
+	t.Logf("/metrics: %d bytes before, %d after 2,000 made-up events", before, after)
+	if after > before+512 {
+		t.Fatalf("/metrics grew from %d to %d bytes", before, after)
+	}
+}

@@ -66,7 +66,29 @@ func TestLostAnswersToWritesDoNotDouble(t *testing.T) {
 			t.Errorf("PR %d: %d replies to /help, want 1", n, len(replies))
 		}
 	}
+	t.Logf("%d PRs, every create (check run, review, reply) applied but answered 502: %d check runs, %d reviews, %d replies",
+		prs, len(gh.CheckRuns(repo)), countBotReviews(gh, prs), countReplies(gh, prs))
 	if left := gh.PendingFaults(); left != 0 {
 		t.Errorf("%d lost-answer faults were never hit: the test did not exercise them", left)
 	}
+}
+
+func countBotReviews(gh *fakegithub.Server, prs int) int {
+	n := 0
+	for pr := 1; pr <= prs; pr++ {
+		for _, rv := range gh.Reviews(repo, pr) {
+			if rv.User == gh.BotLogin() {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func countReplies(gh *fakegithub.Server, prs int) int {
+	n := 0
+	for pr := 1; pr <= prs; pr++ {
+		n += len(botReplies(gh, pr))
+	}
+	return n
 }

@@ -29,7 +29,9 @@ func TestPoisonPillConcludedAfterCrashes(t *testing.T) {
 		w.kill9()
 		w.start()
 	}
+	restarted := time.Now()
 	run := waitConclusion(t, gh, repo, sha, 1)[0]
+	t.Logf("concluded %s %s after the second restart", run.Conclusion, time.Since(restarted).Round(10*time.Millisecond))
 	if run.Conclusion != "failure" || !strings.Contains(run.Summary, "process stopped") {
 		t.Fatalf("after two crashes: conclusion %q, summary:\n%s", run.Conclusion, run.Summary)
 	}
@@ -69,7 +71,9 @@ func TestLeaseTakeoverAfterReplicaDies(t *testing.T) {
 		done, _ = completedRuns(gh, repo, sha)
 		return len(done) >= 1
 	})
-	if took := time.Since(killed); took > 30*time.Second {
+	took := time.Since(killed)
+	t.Logf("review finished by the other replica %s after SIGKILL (lease 3 s, review timeout 10 m)", took.Round(100*time.Millisecond))
+	if took > 30*time.Second {
 		t.Errorf("takeover took %s with a 3 s lease", took)
 	}
 	if done[0].Conclusion != "failure" {
