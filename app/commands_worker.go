@@ -246,9 +246,10 @@ func (r *commandRun) ignore(ctx context.Context, c Command) (string, error) {
 		return "", err
 	}
 	r.review = true
-	return fmt.Sprintf("`%s` is ignored %s from now on, new pushes included, because: %s\n\n"+
-		"The check run is being re-evaluated and lists this under \"Ignored, with reasons\". %s takes it back.",
-		rule, where, inertCode(c.Reason), inertCode("/unignore "+rule+prefixed(" ", path))), nil
+	return fmt.Sprintf("`%s` is ignored %s for the content at %s, because: %s\n\n"+
+		"The check run is being re-evaluated and lists this under \"Ignored, with reasons\". A push that changes what "+
+		"you accepted (another file blob, another offending line) needs a new `/ignore`. %s takes it back.",
+		rule, where, short(sha), inertCode(c.Reason), inertCode("/unignore "+rule+prefixed(" ", path))), nil
 }
 
 // allowSecondOpinion decides a `/rescan --second-opinion`: it spends the

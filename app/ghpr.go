@@ -141,7 +141,7 @@ func (c *prClient) filesPage(ctx context.Context, page int) ([]review.ChangedFil
 // for small blobs: the answer's length decides which.
 func (c *prClient) Blob(ctx context.Context, sha string, size int64) (*checks.Blob, error) {
 	if size > inMemoryBlobMax {
-		return &checks.Blob{Size: size, Content: newRangedReader(ctx, size, c.blobRange(sha))}, nil
+		return &checks.Blob{Size: size, Content: newRangedReader(ctx, size, blobSpoolMax, c.blobRange(sha))}, nil
 	}
 	req, err := c.gh.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/git/blobs/%s", c.owner, c.repo, sha), nil)
 	if err != nil {
@@ -155,7 +155,7 @@ func (c *prClient) Blob(ctx context.Context, sha string, size int64) (*checks.Bl
 	defer resp.Body.Close()
 	if resp.ContentLength > inMemoryBlobMax {
 		n := resp.ContentLength
-		return &checks.Blob{Size: n, Content: newRangedReader(ctx, n, c.blobRange(sha))}, nil
+		return &checks.Blob{Size: n, Content: newRangedReader(ctx, n, blobSpoolMax, c.blobRange(sha))}, nil
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, inMemoryBlobMax+1))
 	if err != nil {
@@ -171,9 +171,14 @@ func (c *prClient) Blob(ctx context.Context, sha string, size int64) (*checks.Bl
 // small enough that reading a central directory and a pickle costs little.
 const rangeBlock = 128 << 10
 
-// blobRange fetches bytes start..end of a blob with an HTTP Range request.
-func (c *prClient) blobRange(sha string) func(ctx context.Context, start, end int64) ([]byte, error) {
-	return func(ctx context.Context, start, end int64) ([]byte, error) {
+// blobSpoolMax: GitHub's blob API serves blobs up to 100 MB, so a whole
+// blob answered to a ranged read is at most that.
+const blobSpoolMax = 100 << 20
+
+// blobRange asks for bytes start..end of a blob with an HTTP Range request;
+// rangedReader copes with a server that answers with the whole blob.
+func (c *prClient) blobRange(sha string) func(ctx context.Context, start, end int64) (*http.Response, error) {
+	return func(ctx context.Context, start, end int64) (*http.Response, error) {
 		req, err := c.gh.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/git/blobs/%s", c.owner, c.repo, sha), nil)
 		if err != nil {
 			return nil, err
@@ -184,15 +189,7 @@ func (c *prClient) blobRange(sha string) func(ctx context.Context, start, end in
 		if err != nil {
 			return nil, fmt.Errorf("read blob %s bytes %d-%d: %w", sha, start, end, err)
 		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(io.LimitReader(resp.Body, end-start+2))
-		if err != nil {
-			return nil, err
-		}
-		if resp.StatusCode != http.StatusPartialContent && int64(len(b)) != end-start+1 {
-			return nil, fmt.Errorf("read blob %s: server ignored the byte range (HTTP %d)", sha, resp.StatusCode)
-		}
-		return b, nil
+		return resp.Response, nil
 	}
 }
 
@@ -386,3 +383,46 @@ func (c *prClient) UploadSARIF(ctx context.Context, commitSHA, ref, sarif string
 	}
 	return nil
 }
+
+// BlobSHAAt names the blob path had at ref through the contents API,
+// without its content when the file is large; an error wrapping
+// fs.ErrNotExist when it did not exist there.
+func (c *prClient) BlobSHAAt(ctx context.Context, path, ref string) (string, int64, error) {
+	fc, _, resp, err := c.gh.Repositories.GetContents(ctx, c.owner, c.repo, path, &github.RepositoryContentGetOptions{Ref: ref})
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusNotFound {
+			return "", -1, fmt.Errorf("%s at %s: %w", path, ref, fs.ErrNotExist)
+		}
+		return "", -1, fmt.Errorf("get %s at %s: %w", path, ref, err)
+	}
+	if fc == nil { // a directory
+		return "", -1, fmt.Errorf("%s at %s is a directory: %w", path, ref, fs.ErrNotExist)
+	}
+	return fc.GetSHA(), int64(fc.GetSize()), nil
+}
+
+// IsAdmin reports whether login has the admin role on the repository.
+func (c *prClient) IsAdmin(ctx context.Context, login string) (bool, error) {
+	p, _, err := c.gh.Repositories.GetPermissionLevel(ctx, c.owner, c.repo, login)
+	if err != nil {
+		return false, fmt.Errorf("permission of %s: %w", login, err)
+	}
+	return p.GetPermission() == "admin", nil
+}
+
+// InTeam reports whether login is an active member of org's team slug.
+func (c *prClient) InTeam(ctx context.Context, org, slug, login string) (bool, error) {
+	m, resp, err := c.gh.Teams.GetTeamMembershipBySlug(ctx, org, slug, login)
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusNotFound {
+			return false, nil
+		}
+		return false, fmt.Errorf("membership of %s in %s/%s: %w", login, org, slug, err)
+	}
+	return m.GetState() == "active", nil
+}
+
+var (
+	_ review.BlobLocator = (*prClient)(nil)
+	_ review.Authorizer  = (*prClient)(nil)
+)

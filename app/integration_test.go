@@ -89,23 +89,45 @@ func waitRun(t testing.TB, gh *fakegithub.Server, sha string) fakegithub.CheckRu
 	return fakegithub.CheckRun{}
 }
 
-func TestFailingReviewEndsNeutral(t *testing.T) {
+// A review that cannot finish fails closed with the reason and a Re-run
+// button: GitHub counts neutral as passing a required check.
+func TestUnfinishedReviewFailsClosed(t *testing.T) {
+	gh := fakegithub.New(t)
+	fakeRepo(t, gh, map[string]string{"README.md": "print(1)\n"})
+	_, url := runServer(t, gh, "sqlite://"+filepath.Join(t.TempDir(), "w.db"))
+	// The PR's file list is gone (a permanent error): nothing can be reviewed.
+	gh.InjectFault(fakegithub.Fault{Method: http.MethodGet, PathPrefix: "/repos/acme/app/pulls/1/files", Status: http.StatusNotFound, Times: 100})
+	resp, err := fakegithub.Deliver(context.Background(), url+"/webhook", "sek", "pull_request", "d1", gh.PullRequestEvent("opened", "acme/app", 1))
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("deliver: %v %v", resp, err)
+	}
+	run := waitRun(t, gh, gh.HeadSHA("acme/app", 1))
+	if run.Conclusion != "failure" || !strings.Contains(run.Summary, "could not finish") || !strings.Contains(run.Summary, "fails closed") {
+		t.Fatalf("conclusion %q, summary %q; want failure with the reason", run.Conclusion, run.Summary)
+	}
+	if len(run.Actions) != 1 || run.Actions[0].Identifier != "rerun" {
+		t.Fatalf("actions %+v, want the Re-run button", run.Actions)
+	}
+	if runs := gh.CheckRuns("acme/app"); len(runs) != 1 {
+		t.Fatalf("%d check runs, want 1", len(runs))
+	}
+}
+
+// A blob GitHub will not serve is that file's fail-closed finding (high),
+// and the run fails with it instead of ending the review.
+func TestUnreadableBlobIsAFinding(t *testing.T) {
 	gh := fakegithub.New(t)
 	// A modified file (an added one is read from its patch, not its blob).
 	fakeRepo(t, gh, map[string]string{"README.md": "print(1)\n"})
 	_, url := runServer(t, gh, "sqlite://"+filepath.Join(t.TempDir(), "w.db"))
-	// Every blob read fails as if the object vanished: a permanent error.
 	gh.InjectFault(fakegithub.Fault{Method: http.MethodGet, PathPrefix: "/repos/acme/app/git/blobs", Status: http.StatusNotFound, Times: 100})
 	resp, err := fakegithub.Deliver(context.Background(), url+"/webhook", "sek", "pull_request", "d1", gh.PullRequestEvent("opened", "acme/app", 1))
 	if err != nil || resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("deliver: %v %v", resp, err)
 	}
 	run := waitRun(t, gh, gh.HeadSHA("acme/app", 1))
-	if run.Conclusion != "neutral" || !strings.Contains(run.Summary, "could not finish") {
-		t.Fatalf("conclusion %q, summary %q; want neutral with the reason", run.Conclusion, run.Summary)
-	}
-	if runs := gh.CheckRuns("acme/app"); len(runs) != 1 {
-		t.Fatalf("%d check runs, want 1", len(runs))
+	if run.Conclusion != "failure" || !strings.Contains(run.Summary, "file-not-read") || !strings.Contains(run.Summary, "README.md") {
+		t.Fatalf("conclusion %q, summary %q; want failure naming the unread file", run.Conclusion, run.Summary)
 	}
 }
 

@@ -38,7 +38,7 @@ func (c *prClient) LFSObject(ctx context.Context, oid string, size int64) (*chec
 	if err != nil {
 		return nil, err
 	}
-	fetch := func(ctx context.Context, start, end int64) ([]byte, error) {
+	fetch := func(ctx context.Context, start, end int64) (*http.Response, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, href, nil)
 		if err != nil {
 			return nil, err
@@ -49,23 +49,16 @@ func (c *prClient) LFSObject(ctx context.Context, oid string, size int64) (*chec
 		req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", start, end))
 		resp, err := c.lfs.client.Do(req)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("LFS download: %w", err)
 		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusPartialContent && resp.StatusCode != http.StatusOK {
-			return nil, fmt.Errorf("LFS download: HTTP %d", resp.StatusCode)
-		}
-		b, err := io.ReadAll(io.LimitReader(resp.Body, end-start+2))
-		if err != nil {
-			return nil, err
-		}
-		if resp.StatusCode == http.StatusOK && int64(len(b)) != end-start+1 {
-			return nil, errors.New("LFS download: the server ignored the byte range")
-		}
-		return b, nil
+		return resp, nil
 	}
-	return &checks.Blob{Size: size, Content: newRangedReader(ctx, size, fetch)}, nil
+	return &checks.Blob{Size: size, Content: newRangedReader(ctx, size, lfsSpoolMax, fetch)}, nil
 }
+
+// lfsSpoolMax bounds the temporary copy of an LFS object whose server
+// ignores Range: ward's per-file byte budget.
+var lfsSpoolMax = checks.DefaultLimits.MaxFileBytes
 
 type lfsBatchResponse struct {
 	Objects []struct {
@@ -207,59 +200,4 @@ func newOutboundClient(githubWeb string) *http.Client {
 			}
 			return checkOutboundURL(req.URL.String(), githubWeb)
 		}}
-}
-
-// rangedReader is an io.ReaderAt over a remote object read in rangeBlock blocks,
-// keeping a bounded number of blocks.
-type rangedReader struct {
-	ctx   context.Context
-	size  int64
-	fetch func(ctx context.Context, start, end int64) ([]byte, error)
-	mu    sync.Mutex
-	cache map[int64][]byte
-}
-
-func newRangedReader(ctx context.Context, size int64, fetch func(context.Context, int64, int64) ([]byte, error)) *rangedReader {
-	return &rangedReader{ctx: ctx, size: size, fetch: fetch, cache: map[int64][]byte{}}
-}
-
-func (r *rangedReader) ReadAt(p []byte, off int64) (int, error) {
-	if off >= r.size {
-		return 0, io.EOF
-	}
-	n := 0
-	for n < len(p) && off+int64(n) < r.size {
-		pos := off + int64(n)
-		blk, err := r.block(pos / rangeBlock)
-		if err != nil {
-			return n, err
-		}
-		if pos%rangeBlock >= int64(len(blk)) {
-			return n, io.ErrUnexpectedEOF
-		}
-		n += copy(p[n:], blk[pos%rangeBlock:])
-	}
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
-}
-
-func (r *rangedReader) block(i int64) ([]byte, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if b, ok := r.cache[i]; ok {
-		return b, nil
-	}
-	if len(r.cache) >= 64 {
-		clear(r.cache)
-	}
-	start := i * rangeBlock
-	end := min(start+rangeBlock, r.size) - 1
-	b, err := r.fetch(r.ctx, start, end)
-	if err != nil {
-		return nil, err
-	}
-	r.cache[i] = b
-	return b, nil
 }

@@ -338,7 +338,7 @@ func (c ResultCache) insert(ctx context.Context, entries []review.CacheEntry, no
 // Ignores returns maintainers' /ignore records for a PR.
 func (s *Store) Ignores(ctx context.Context, repo string, pr int) ([]review.IgnoreEntry, error) {
 	rows, err := s.db.QueryContext(ctx,
-		`SELECT rule, path, reason, author FROM ward_ignore WHERE repo = $1 AND pr = $2 ORDER BY created_at`, repo, pr)
+		`SELECT rule, path, reason, author, head_sha FROM ward_ignore WHERE repo = $1 AND pr = $2 ORDER BY created_at`, repo, pr)
 	if err != nil {
 		return nil, fmt.Errorf("load ignores: %w", err)
 	}
@@ -346,11 +346,11 @@ func (s *Store) Ignores(ctx context.Context, repo string, pr int) ([]review.Igno
 	var out []review.IgnoreEntry
 	for rows.Next() {
 		var e review.IgnoreEntry
-		var author string
-		if err := rows.Scan(&e.Rule, &e.Path, &e.Reason, &author); err != nil {
+		if err := rows.Scan(&e.Rule, &e.Path, &e.Reason, &e.Author, &e.HeadSHA); err != nil {
 			return nil, fmt.Errorf("load ignores: %w", err)
 		}
-		e.Reason = fmt.Sprintf("@%s: %s", author, e.Reason)
+		// The exception holds for the content at HeadSHA (review.exceptions).
+		e.Reason = fmt.Sprintf("@%s: %s", e.Author, e.Reason)
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -85,7 +85,8 @@ func TestIgnoreRecords(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, err := s.Ignores(ctx, repo, 3)
-			if err != nil || len(got) != 1 || got[0].Reason != "@maint: our own cache" || got[0].Path != "src/a.py" {
+			if err != nil || len(got) != 1 || got[0].Reason != "@maint: our own cache" || got[0].Path != "src/a.py" ||
+				got[0].Author != "maint" || got[0].HeadSHA != "abc" {
 				t.Fatalf("ignores = %+v, %v", got, err)
 			}
 			if removed, err := s.RemoveIgnore(ctx, repo, 3, "code-pickle-load", ""); err != nil || removed {

@@ -91,11 +91,15 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 		w.s.recordReview(ctx, a, res, time.Since(start), log)
 		return nil
 	}
-	final := job.Attempt >= job.MaxAttempts || isPermanent(err) || ctx.Err() != nil && errors.Is(context.Cause(ctx), context.Canceled)
+	// Retries are bounded in time as well as in number: the check run must
+	// conclude within the review timeout of the first attempt, not after
+	// River's backoff has run through every attempt.
+	final := job.Attempt >= job.MaxAttempts || isPermanent(err) || ctx.Err() != nil && errors.Is(context.Cause(ctx), context.Canceled) ||
+		time.Since(job.CreatedAt) > w.Timeout(job)
 	log.Warn("review attempt failed", "err", err, "final", final)
 	if final {
 		w.s.metrics.reviewDone("error", time.Since(start))
-		w.concludeNeutral(ctx, pc, a, res, err, job.Attempt, log)
+		w.concludeUnfinished(ctx, pc, a, res, err, job.Attempt, log)
 		if isPermanent(err) {
 			return river.JobCancel(err)
 		}
@@ -103,17 +107,21 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 	return err
 }
 
-// concludeNeutral ends the check run of a review that cannot finish, so no
-// run is ever left in progress: neutral, with the reason.
-func (w *reviewWorker) concludeNeutral(ctx context.Context, pc *prClient, a ReviewArgs, res *review.Result, cause error, attempts int, log *slog.Logger) {
-	summary := fmt.Sprintf("ward could not finish this review after %d attempt(s): %v.\n\n"+
-		"Nothing was concluded about the changes. Comment `/rescan` to try again; if it keeps failing, "+
+// concludeUnfinished ends the check run of a review that cannot finish, so
+// no run is ever left in progress: failure, with the reason and a Re-run
+// button. Never neutral: GitHub counts neutral as passing a required check,
+// and whoever can make a review fail must not win the merge by it.
+func (w *reviewWorker) concludeUnfinished(ctx context.Context, pc *prClient, a ReviewArgs, res *review.Result, cause error, attempts int, log *slog.Logger) {
+	summary := fmt.Sprintf("## ward could not finish this review\n\nAfter %d attempt(s): %v.\n\n"+
+		"The changes were not reviewed, so this check fails closed: it does not pass a review that did not happen. "+
+		"Press **Re-run ward** or comment `/rescan` to try again; if it keeps failing, "+
 		"the ward logs for delivery `%s` say more.", attempts, cause, a.DeliveryID)
-	w.conclude(ctx, pc, a, res, "neutral", "Review could not finish", summary, log)
+	w.conclude(ctx, pc, a, res, "failure", "Review could not finish", summary, log)
 }
 
 // conclude completes the job's check run (creating it if the review never
-// started one) with a conclusion and the reason.
+// started one) with a conclusion, the reason and, on a failure, the Re-run
+// button.
 func (w *reviewWorker) conclude(ctx context.Context, pc *prClient, a ReviewArgs, res *review.Result, conclusion, title, summary string, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
@@ -128,7 +136,11 @@ func (w *reviewWorker) conclude(ctx context.Context, pc *prClient, a ReviewArgs,
 			return
 		}
 	}
-	err := pc.CompleteCheckRun(ctx, id, conclusion, review.CheckRunOutput{Title: title, Summary: summary}, nil)
+	var actions []review.CheckRunAction
+	if conclusion == "failure" {
+		actions = []review.CheckRunAction{{Label: "Re-run ward", Description: "Review the head commit again", Identifier: "rerun"}}
+	}
+	err := pc.CompleteCheckRun(ctx, id, conclusion, review.CheckRunOutput{Title: title, Summary: summary}, actions)
 	if err != nil {
 		log.Error("could not report the failed review", "err", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -57,15 +58,24 @@ func Run(ctx context.Context, files []*File, opts RunOptions) []Finding {
 }
 
 // ScanFile runs every check on one file within its time budget, and adds the
-// framework's own findings: check failures and binary files nobody analysed.
+// framework's own findings: check failures, reads that failed, and binary
+// files nobody analysed. It is the boundary findings leave the checks
+// through: each is fingerprinted, raised to FailClosedSeverity when it says
+// the content was not reviewed, and masked (MaskFinding).
 func ScanFile(ctx context.Context, f *File, all []Check) []Finding {
 	lim := f.Limits.withDefaults()
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
+	// A check that swallows a read error must not turn an unread file into
+	// a clean one: every read goes through rec, which remembers the first
+	// failure whatever the check made of it.
+	rec := &readRecorder{r: f.Content}
+	scanned := *f
+	scanned.Content = rec
 	var out []Finding
 	analysed := false
 	for _, c := range all {
-		res, err := scanOne(ctx, c, f)
+		res, err := scanOne(ctx, c, &scanned)
 		out = append(out, res.Findings...)
 		analysed = analysed || res.Analysed
 		if err != nil {
@@ -73,12 +83,15 @@ func ScanFile(ctx context.Context, f *File, all []Check) []Finding {
 			if errors.Is(err, context.DeadlineExceeded) {
 				msg = fmt.Sprintf("The %s check ran out of its time budget (%s) on this file; it was not fully analysed.", c.Name(), lim.Timeout)
 			}
-			out = append(out, Finding{RuleID: RuleCheckFailed, Severity: SeverityMedium, Path: f.Path,
+			out = append(out, Finding{RuleID: RuleCheckFailed, Severity: FailClosedSeverity, Path: f.Path,
 				Message: msg, Evidence: c.Name()})
 		}
 	}
+	if err := rec.failure(); err != nil && ctx.Err() == nil {
+		out = append(out, NotReadFinding(f.Path, err))
+	}
 	if f.Binary && !analysed {
-		out = append(out, Finding{RuleID: RuleNotAnalysed, Severity: SeverityMedium, Path: f.Path,
+		out = append(out, Finding{RuleID: RuleNotAnalysed, Severity: FailClosedSeverity, Path: f.Path,
 			Message:  fmt.Sprintf("Binary file (%d bytes) in a format no ward check understands: its content was not reviewed.", f.Size),
 			Evidence: "opaque"})
 	}
@@ -89,8 +102,55 @@ func ScanFile(ctx context.Context, f *File, all []Check) []Finding {
 	}
 	out = dropSuperseded(out)
 	Sort(out) // file order first: the occurrence index in fingerprints follows it
-	Fingerprint(out)
-	return out
+	return Finish(out)
+}
+
+// Finish is what every finding goes through before it leaves the checks,
+// whoever built it (ScanFile, or the review for a file it could not fetch):
+// fingerprints for those without one, the fail-closed severity floor, and
+// MaskFinding.
+func Finish(fs []Finding) []Finding {
+	Fingerprint(fs)
+	for i := range fs {
+		if IsFailClosed(fs[i].RuleID) && fs[i].Severity < FailClosedSeverity {
+			fs[i].Severity = FailClosedSeverity
+		}
+		fs[i] = MaskFinding(fs[i])
+	}
+	return fs
+}
+
+// NotReadFinding reports a file whose bytes could not be read.
+func NotReadFinding(path string, err error) Finding {
+	return Finding{RuleID: RuleNotRead, Severity: FailClosedSeverity, Path: path,
+		Message: fmt.Sprintf("ward could not read this file completely (%v), so its content was not reviewed.", err),
+		Evidence: "not read"}
+}
+
+// readRecorder passes reads through and keeps the first error other than
+// io.EOF.
+type readRecorder struct {
+	r   io.ReaderAt
+	mu  sync.Mutex
+	err error
+}
+
+func (r *readRecorder) ReadAt(p []byte, off int64) (int, error) {
+	n, err := r.r.ReadAt(p, off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		r.mu.Lock()
+		if r.err == nil {
+			r.err = err
+		}
+		r.mu.Unlock()
+	}
+	return n, err
+}
+
+func (r *readRecorder) failure() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
 }
 
 // scanOne runs one check and turns a panic into an error, so that a bug in

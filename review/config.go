@@ -2,9 +2,12 @@ package review
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"path"
+	"sort"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -30,6 +33,25 @@ type Config struct {
 	CodeScanning Toggle `yaml:"code_scanning"`
 	// Drafts: "hold" (default) holds inline comments back on draft PRs.
 	Drafts string `yaml:"drafts"`
+	// FailClosed is the severity of "could not be read or fully analysed"
+	// findings (default high). Set below fail_on, the check run says that
+	// unread files no longer fail it.
+	FailClosed checks.Severity `yaml:"fail_closed"`
+	// Enforce is read from the organisation's .github repository only: the
+	// floor its repositories may tighten but not lower.
+	Enforce *Enforce `yaml:"enforce"`
+}
+
+// Enforce is an organisation's floor.
+type Enforce struct {
+	// FailOn is the most lenient fail_on a repository may set.
+	FailOn checks.Severity `yaml:"fail_on"`
+	// Rules a repository may neither disable nor set below their default
+	// severity ("*" for every rule).
+	Rules []string `yaml:"rules"`
+	// IgnoreCritical says who may /ignore a critical finding: "admins", or
+	// teams as "@org/team-slug". Empty: anyone with write access.
+	IgnoreCritical []string `yaml:"ignore_critical"`
 }
 
 // RuleConfig changes one rule's severity or turns it off.
@@ -38,11 +60,33 @@ type RuleConfig struct {
 	Disabled bool            `yaml:"disabled"`
 }
 
-// IgnoreEntry is a reviewed exception: a rule (or "*"), a path glob, a reason.
+// IgnoreEntry is a reviewed exception: a rule (or "*"), a path glob, a
+// reason, and the content it was granted for. In ward.yml, SHA256 names the
+// accepted bytes (the file's sha256, which is a Git LFS object's oid) and
+// Expires the last day it applies; an /ignore record carries who granted it
+// and the head commit they saw.
 type IgnoreEntry struct {
-	Rule   string `yaml:"rule"`
-	Path   string `yaml:"path"`
-	Reason string `yaml:"reason"`
+	Rule    string `yaml:"rule"`
+	Path    string `yaml:"path"`
+	Reason  string `yaml:"reason"`
+	SHA256  string `yaml:"sha256"`
+	Expires string `yaml:"expires"` // YYYY-MM-DD, inclusive
+	// Author and HeadSHA: an /ignore's maintainer and the head commit of
+	// the PR when they wrote it (what they accepted).
+	Author  string `yaml:"-"`
+	HeadSHA string `yaml:"-"`
+}
+
+// expiresLayout is the date format of `expires:`.
+const expiresLayout = "2006-01-02"
+
+// expired reports whether the entry's last day is before now (UTC).
+func (e IgnoreEntry) expired(now time.Time) bool {
+	if e.Expires == "" {
+		return false
+	}
+	d, err := time.Parse(expiresLayout, e.Expires)
+	return err != nil || now.UTC().After(d.Add(24*time.Hour))
 }
 
 // Toggle is on/off in YAML (also true/false).
@@ -63,7 +107,7 @@ func (t *Toggle) UnmarshalYAML(n *yaml.Node) error {
 
 // DefaultConfig fails the gate on high and critical findings.
 func DefaultConfig() Config {
-	return Config{FailOn: checks.SeverityHigh, Drafts: "hold"}
+	return Config{FailOn: checks.SeverityHigh, FailClosed: checks.FailClosedSeverity, Drafts: "hold"}
 }
 
 // ParseConfig reads a ward.yml. Unknown keys are errors: a typo in a
@@ -81,12 +125,27 @@ func ParseConfig(data []byte) (Config, error) {
 	if c.FailOn == 0 {
 		c.FailOn = checks.SeverityHigh
 	}
+	if c.FailClosed == 0 {
+		c.FailClosed = checks.FailClosedSeverity
+	}
 	for i, e := range c.Ignore {
 		if e.Rule == "" {
 			return DefaultConfig(), fmt.Errorf("parse %s: ignore entry %d has no rule", ConfigPath, i+1)
 		}
 		if strings.TrimSpace(e.Reason) == "" {
 			return DefaultConfig(), fmt.Errorf("parse %s: ignore entry %d (%s) has no reason", ConfigPath, i+1, e.Rule)
+		}
+		if e.SHA256 != "" {
+			h := strings.ToLower(strings.TrimPrefix(e.SHA256, "sha256:"))
+			if _, err := hex.DecodeString(h); err != nil || len(h) != 64 {
+				return DefaultConfig(), fmt.Errorf("parse %s: ignore entry %d (%s): sha256 must be 64 hex digits", ConfigPath, i+1, e.Rule)
+			}
+			c.Ignore[i].SHA256 = h
+		}
+		if e.Expires != "" {
+			if _, err := time.Parse(expiresLayout, e.Expires); err != nil {
+				return DefaultConfig(), fmt.Errorf("parse %s: ignore entry %d (%s): expires must be a date YYYY-MM-DD, not %q", ConfigPath, i+1, e.Rule, e.Expires)
+			}
 		}
 	}
 	for _, g := range c.Paths.Ignore {
@@ -101,13 +160,18 @@ func ParseConfig(data []byte) (Config, error) {
 }
 
 // Merge layers a repository's config over the organisation's defaults:
-// scalar settings the repository sets win, lists are concatenated.
-func Merge(org, repo Config, repoRaw []byte) Config {
+// scalar settings the repository sets win, lists are concatenated. The
+// organisation's `enforce:` floor then holds whatever the repository says;
+// the returned notes say what it overrode.
+func Merge(org, repo Config, repoRaw []byte) (Config, []string) {
 	out := org
 	var set map[string]any
 	_ = yaml.Unmarshal(repoRaw, &set)
 	if _, ok := set["fail_on"]; ok {
 		out.FailOn = repo.FailOn
+	}
+	if _, ok := set["fail_closed"]; ok {
+		out.FailClosed = repo.FailClosed
 	}
 	if _, ok := set["second_opinion"]; ok {
 		out.SecondOpinion = repo.SecondOpinion
@@ -129,6 +193,103 @@ func Merge(org, repo Config, repoRaw []byte) Config {
 			out.Rules[k] = v
 		}
 	}
+	var notes []string
+	if repo.Enforce != nil {
+		notes = append(notes, "`enforce:` in a repository's ward.yml has no effect: it is read from the organisation's `.github` repository only.")
+	}
+	out.Enforce = org.Enforce
+	return out, append(notes, out.enforce()...)
+}
+
+// enforce holds c to its Enforce floor: a fail_on no more lenient than the
+// floor's, fail_closed no lower than it, and enforced rules neither disabled
+// nor lowered. It returns what it changed.
+func (c *Config) enforce() []string {
+	e := c.Enforce
+	if e == nil {
+		return nil
+	}
+	var notes []string
+	if e.FailOn != 0 && c.FailOn > e.FailOn {
+		notes = append(notes, fmt.Sprintf("ward.yml sets `fail_on: %s`, more lenient than the organisation's floor; `fail_on: %s` applies.", c.FailOn, e.FailOn))
+		c.FailOn = e.FailOn
+	}
+	if e.FailOn != 0 && c.FailClosed != 0 && c.FailClosed < e.FailOn {
+		notes = append(notes, fmt.Sprintf("ward.yml sets `fail_closed: %s`, below the organisation's floor; `%s` applies.", c.FailClosed, e.FailOn))
+		c.FailClosed = e.FailOn
+	}
+	ids := make([]string, 0, len(c.Rules))
+	for id := range c.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		rc := c.Rules[id]
+		if !e.enforces(id) {
+			continue
+		}
+		def := checks.SeverityNone
+		if r, ok := checks.LookupRule(id); ok {
+			def = r.Severity
+		}
+		switch {
+		case rc.Disabled:
+			notes = append(notes, fmt.Sprintf("ward.yml disables `%s`, which the organisation enforces; it stays on.", id))
+			rc.Disabled = false
+		case rc.Severity != 0 && rc.Severity < def:
+			notes = append(notes, fmt.Sprintf("ward.yml lowers `%s` to %s, below what the organisation enforces; it stays %s.", id, rc.Severity, def))
+			rc.Severity = 0
+		}
+		c.Rules[id] = rc
+	}
+	return notes
+}
+
+// enforces reports whether the floor protects a rule.
+func (e *Enforce) enforces(id string) bool {
+	if e == nil {
+		return false
+	}
+	for _, r := range e.Rules {
+		if r == "*" || r == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Warnings says what in the config has no effect: rule ids ward does not
+// know (a typo silences nothing and enforces nothing), and a fail_closed
+// below fail_on (unread files then pass the gate).
+func (c Config) Warnings() []string {
+	var out []string
+	unknown := func(id, where string) {
+		if id == "*" {
+			return
+		}
+		if _, ok := checks.LookupRule(id); !ok {
+			out = append(out, fmt.Sprintf("ward.yml names the unknown rule `%s` in `%s`; it has no effect (`ward rules` lists the rules).", id, where))
+		}
+	}
+	ids := make([]string, 0, len(c.Rules))
+	for id := range c.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		unknown(id, "rules")
+	}
+	for _, e := range c.Ignore {
+		unknown(e.Rule, "ignore")
+	}
+	if c.Enforce != nil {
+		for _, id := range c.Enforce.Rules {
+			unknown(id, "enforce.rules")
+		}
+	}
+	if c.FailClosed != 0 && c.FailClosed < c.FailOn && c.FailOn != checks.SeverityNone {
+		out = append(out, fmt.Sprintf("`fail_closed: %s` is below `fail_on: %s`: files ward could not read or fully analyse do not fail this check.", c.FailClosed, c.FailOn))
+	}
 	return out
 }
 
@@ -143,11 +304,36 @@ func (c Config) PathIgnored(p string) bool {
 }
 
 // Apply adjusts severities, drops disabled rules and marks findings that
-// config ignore entries silence. Findings are kept (marked) so the summary
-// can list what was silenced and why.
+// config ignore entries silence (those not expired; entries naming a sha256
+// apply only in a review, which can compare content: see review.Run).
+// Findings are kept (marked) so the summary can list what was silenced and
+// why.
 func (c Config) Apply(fs []checks.Finding) []checks.Finding {
+	fs = c.ApplyRules(fs)
+	now := time.Now()
+	for i := range fs {
+		f := &fs[i]
+		if f.Suppressed {
+			continue
+		}
+		for _, e := range c.Ignore {
+			if e.matches(*f) && !e.expired(now) && e.SHA256 == "" {
+				f.Suppressed, f.SuppressedBy = true, "config: "+e.Reason
+				break
+			}
+		}
+	}
+	return fs
+}
+
+// ApplyRules adjusts severities (per rule, and fail_closed for findings
+// that say content was not reviewed) and drops disabled rules.
+func (c Config) ApplyRules(fs []checks.Finding) []checks.Finding {
 	out := fs[:0]
 	for _, f := range fs {
+		if c.FailClosed != 0 && checks.IsFailClosed(f.RuleID) {
+			f.Severity = c.FailClosed
+		}
 		if rc, ok := c.Rules[f.RuleID]; ok {
 			if rc.Disabled {
 				continue
@@ -156,17 +342,14 @@ func (c Config) Apply(fs []checks.Finding) []checks.Finding {
 				f.Severity = rc.Severity
 			}
 		}
-		if !f.Suppressed {
-			for _, e := range c.Ignore {
-				if (e.Rule == "*" || e.Rule == f.RuleID) && (e.Path == "" || MatchGlob(e.Path, f.Path)) {
-					f.Suppressed, f.SuppressedBy = true, "config: "+e.Reason
-					break
-				}
-			}
-		}
 		out = append(out, f)
 	}
 	return out
+}
+
+// matches reports whether the entry names the finding's rule and path.
+func (e IgnoreEntry) matches(f checks.Finding) bool {
+	return (e.Rule == "*" || e.Rule == f.RuleID) && (e.Path == "" || MatchGlob(e.Path, f.Path))
 }
 
 // MatchGlob matches a slash path against a glob where "**" spans folders and

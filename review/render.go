@@ -95,6 +95,13 @@ func renderCheckRun(pr *PullRequest, cfg Config, cfgNote string, res *Result) Ch
 		}
 		b.WriteString("\n")
 	}
+	if len(res.Exceptions) > 0 {
+		b.WriteString("### Exceptions that do not apply\n\n")
+		for _, n := range res.Exceptions {
+			b.WriteString("- " + n + "\n")
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString(renderCoverage(res))
 	switch {
 	case pr.MergeGroup:

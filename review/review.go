@@ -15,10 +15,6 @@ import (
 	"github.com/ward-sec/ward/checks"
 )
 
-// AnalyserVersion changes whenever a check's output for the same bytes may
-// change; it is part of the result cache key.
-const AnalyserVersion = "1"
-
 // ErrAlreadyPublished is returned by StartCheckRun when this job's check run
 // is already completed: the review was published and must not be again.
 var ErrAlreadyPublished = errors.New("review already published")
@@ -62,8 +58,9 @@ type Options struct {
 	FetchConcurrency int
 	Logger           *slog.Logger
 
-	// dataKey is the hash of the checks' data sources, computed once a
-	// review and part of every file's cache key.
+	// dataKey is the hash of the checks' data sources and the analyser's
+	// version (checks.AnalyserVersion), computed once a review and part of
+	// every file's cache key.
 	dataKey string
 	// cacheW buffers the review's new cache entries; nil without a Cache.
 	cacheW *cacheWriter
@@ -88,6 +85,9 @@ type Result struct {
 	// DataSources says what data the checks used (for example which OSV
 	// sources), from checks that report a Status.
 	DataSources []string
+	// Exceptions says which ignore entries no longer apply, and why
+	// (content changed since it was accepted, expired, not allowed).
+	Exceptions []string
 	// Advisory holds the second opinion's note per finding fingerprint, shown
 	// next to the finding; it changes nothing else.
 	Advisory map[string]string
@@ -174,9 +174,9 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 		findings = append(findings, f.findings...)
 	}
 	res.ConfigIgnores = cfg.Ignore
-	findings = cfg.Apply(findings)
+	findings = cfg.ApplyRules(findings)
 	cfgNote += forkNote(distrustForkSuppressions(pr, findings))
-	findings = applyIgnores(findings, opts.Ignores)
+	findings, res.Exceptions = newExceptions(ctx, gh, pr, cfg, files, all, opts).apply(findings, opts.Ignores)
 	checks.Sort(findings)
 	res.Findings = findings
 
@@ -237,30 +237,43 @@ func withDefaults(o Options) Options {
 	return o
 }
 
-// loadConfig reads ward.yml from the BASE commit (and the org defaults). A
-// broken config falls back to the defaults, which fail on high, and says so.
+// loadConfig reads ward.yml from the BASE commit (and the org defaults and
+// floor). A broken config falls back to the defaults, which fail on high,
+// and says so; so do settings the organisation's floor overrode and rule
+// ids ward does not know.
 func loadConfig(ctx context.Context, gh GitHub, pr *PullRequest) (Config, string) {
-	var note string
+	var notes []string
 	org := DefaultConfig()
 	if raw, err := gh.OrgConfig(ctx); err == nil && raw != nil {
 		if c, err := ParseConfig(raw); err == nil {
 			org = c
 		} else {
-			note = "The organisation's ward.yml could not be read (" + err.Error() + "); its defaults were not applied. "
+			notes = append(notes, "The organisation's ward.yml could not be read ("+err.Error()+"); its defaults were not applied.")
 		}
 	}
+	cfg := org
 	raw, err := gh.FileAt(ctx, ConfigPath, pr.BaseSHA)
-	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			note += fmt.Sprintf("`%s` on the base branch could not be fetched (%v); defaults were used. ", ConfigPath, err)
+	switch {
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		notes = append(notes, fmt.Sprintf("`%s` on the base branch could not be fetched (%v); defaults were used.", ConfigPath, err))
+	case err == nil:
+		repo, perr := ParseConfig(raw)
+		if perr != nil {
+			notes = append(notes, fmt.Sprintf("`%s` on the base branch is invalid (%v); defaults were used.", ConfigPath, perr))
+			break
 		}
-		return org, note
+		var floor []string
+		cfg, floor = Merge(org, repo, raw)
+		notes = append(notes, floor...)
 	}
-	repo, err := ParseConfig(raw)
 	if err != nil {
-		return org, note + fmt.Sprintf("`%s` on the base branch is invalid (%v); defaults were used. ", ConfigPath, err)
+		notes = append(notes, cfg.enforce()...)
 	}
-	return Merge(org, repo, raw), note
+	notes = append(notes, cfg.Warnings()...)
+	if len(notes) == 0 {
+		return cfg, ""
+	}
+	return cfg, strings.Join(notes, " ") + " "
 }
 
 // selectFiles drops removed and ignored files and applies the file cap.
@@ -290,7 +303,7 @@ func selectFiles(changed []ChangedFile, cfg Config, max int) ([]*reviewedFile, [
 
 // analyse fetches each file and runs the checks, with bounded concurrency.
 func analyse(ctx context.Context, gh GitHub, pr *PullRequest, files []*reviewedFile, all []checks.Check, opts Options) error {
-	opts.dataKey = hashBytes([]byte(strings.Join(dataSources(all), "\n")))
+	opts.dataKey = checks.AnalyserVersion(all) + "|" + hashBytes([]byte(strings.Join(dataSources(all), "\n")))
 	if opts.Cache != nil {
 		opts.cacheW = &cacheWriter{cache: opts.Cache, size: cacheBatch}
 		// Results already analysed are worth keeping even when another
@@ -325,10 +338,11 @@ func needsBase(f *reviewedFile, all []checks.Check) bool {
 	return f.Status != "added" && checks.WantsBase(all, f.Path)
 }
 
-// cacheKey names a file's analysis result: the analyser, the checks' data
-// sources, the path, the blob and, when the checks read it, the base.
+// cacheKey names a file's analysis result: the analyser's version and the
+// checks' data sources (dataKey), the path, the blob and, when the checks
+// read it, the base.
 func cacheKey(f *reviewedFile, dataKey, baseHash string) string {
-	key := AnalyserVersion + "|" + dataKey + "|" + f.Path + "|" + f.BlobSHA
+	key := dataKey + "|" + f.Path + "|" + f.BlobSHA
 	if baseHash != "" {
 		key += "|base:" + baseHash
 	}
@@ -357,8 +371,13 @@ func lookUpCache(ctx context.Context, files []*reviewedFile, all []checks.Check,
 }
 
 func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFile, all []checks.Check, tree checks.Tree, opts Options) error {
+	if pin, ok := submodulePin(f.ChangedFile); ok {
+		f.findings = []checks.Finding{pin}
+		return nil
+	}
 	key, findings, cached := f.cacheKey, f.cached, f.hit
 	var base *checks.Blob
+	var notRead error // the file (or what the checks need of it) could not be fetched
 	if key == "" {
 		baseHash := ""
 		if needsBase(f, all) {
@@ -370,11 +389,11 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 				base = &checks.Blob{Size: int64(len(data)), Content: strings.NewReader(string(data))}
 				baseHash = hashBytes(data)
 			} else if !errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("fetch base of %s: %w", f.Path, err)
+				notRead = fmt.Errorf("its base version could not be fetched: %w", err)
 			}
 		}
 		key = cacheKey(f, opts.dataKey, baseHash)
-		if opts.Cache != nil && f.BlobSHA != "" {
+		if opts.Cache != nil && f.BlobSHA != "" && notRead == nil {
 			findings, cached = opts.Cache.GetMany(ctx, []string{key})[key]
 		}
 	}
@@ -382,9 +401,16 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 	if !cached {
 		blob, err := headBlob(ctx, gh, f)
 		if err != nil {
-			return err
+			if ctx.Err() != nil {
+				return err // the review itself ran out of time: not this file's fault
+			}
+			// One file GitHub will not serve is that file's finding; the
+			// rest of the PR is still reviewed.
+			opts.Logger.WarnContext(ctx, "file not read", "path", f.Path, "err", err)
+			f.findings = checks.Finish([]checks.Finding{checks.NotReadFinding(f.Path, err)})
+			return nil
 		}
-		blob = resolveLFS(ctx, gh, blob, opts.Logger)
+		blob, lfsErr := resolveLFS(ctx, gh, blob)
 		cf := &checks.File{Path: f.Path, Status: checks.Status(f.Status), Blob: *blob, Base: base, Tree: tree, Limits: opts.Limits}
 		if f.Status == "renamed" || f.Status == "copied" {
 			cf.Status = checks.StatusRenamed
@@ -394,14 +420,20 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 		head := cf.Head(8000)
 		cf.Binary = checks.LooksBinary(head)
 		findings = checks.ScanFile(ctx, cf, all)
+		if lfsErr != nil {
+			notRead = lfsErr
+		}
+		if notRead != nil {
+			findings = append(findings, checks.Finish([]checks.Finding{checks.NotReadFinding(f.Path, notRead)})...)
+		}
 		if !cf.Binary && len(findings) > 0 && cf.Size <= cf.Limits.Effective().MaxSourceBytes {
 			if content, err = cf.ReadAll(0); err == nil {
 				findings = ApplyInline(f.Path, content, findings)
 			}
 		}
-		// A scan cut short by cancellation may have missed findings: only
-		// a complete one is cached.
-		if opts.cacheW != nil && f.BlobSHA != "" && ctx.Err() == nil {
+		// A scan cut short by cancellation, or missing part of its input,
+		// may have missed findings: only a complete one is cached.
+		if opts.cacheW != nil && f.BlobSHA != "" && ctx.Err() == nil && !hasRule(findings, checks.RuleNotRead) {
 			opts.cacheW.put(ctx, key, findings)
 		}
 	}
@@ -411,6 +443,15 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 		}
 	}
 	return nil
+}
+
+func hasRule(fs []checks.Finding, id string) bool {
+	for _, f := range fs {
+		if f.RuleID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // headBlob is a changed file's content at the head. An added text file's
@@ -439,40 +480,24 @@ type LFSReader interface {
 
 // resolveLFS replaces a Git LFS pointer with the object it points at, so the
 // checks see the model rather than the pointer. When the object cannot be
-// read, the pointer stays and is reported as not reviewed.
-func resolveLFS(ctx context.Context, gh GitHub, blob *checks.Blob, log *slog.Logger) *checks.Blob {
+// read, the pointer stays and the error says why: the file is then
+// reported as not read (fail closed), not passed as a small text file.
+func resolveLFS(ctx context.Context, gh GitHub, blob *checks.Blob) (*checks.Blob, error) {
 	lr, ok := gh.(LFSReader)
 	if !ok || blob.Size > 1024 {
-		return blob
+		return blob, nil
 	}
 	head := make([]byte, blob.Size)
 	n, _ := blob.Content.ReadAt(head, 0)
 	oid, size, ok := checks.ParseLFSPointer(head[:n])
 	if !ok {
-		return blob
+		return blob, nil
 	}
 	obj, err := lr.LFSObject(ctx, oid, size)
 	if err != nil {
-		log.WarnContext(ctx, "LFS object not readable; reviewing the pointer only", "oid", oid, "err", err)
-		return blob
+		return blob, fmt.Errorf("its Git LFS object %s could not be read: %w", oid, err)
 	}
-	return obj
-}
-
-// applyIgnores marks findings silenced by maintainers' /ignore commands.
-func applyIgnores(fs []checks.Finding, ignores []IgnoreEntry) []checks.Finding {
-	for i := range fs {
-		if fs[i].Suppressed {
-			continue
-		}
-		for _, e := range ignores {
-			if (e.Rule == fs[i].RuleID || e.Rule == "*") && (e.Path == "" || MatchGlob(e.Path, fs[i].Path)) {
-				fs[i].Suppressed, fs[i].SuppressedBy = true, e.Reason
-				break
-			}
-		}
-	}
-	return fs
+	return obj, nil
 }
 
 // conclude applies the gate: any unsuppressed finding at or above fail_on

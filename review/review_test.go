@@ -347,17 +347,32 @@ func TestResultCacheKeyWithBase(t *testing.T) {
 	}
 }
 
-// A failed file fails the attempt, but what was analysed is cached: the
-// retry reads only the file that failed.
-func TestResultCacheKeepsWorkOfAFailedAttempt(t *testing.T) {
+// A file GitHub does not serve is that file's fail-closed finding: the rest
+// of the PR is still reviewed (and cached), the run fails and says why, and
+// a re-run reads only the file that failed.
+func TestUnreadableFileIsAFindingAndTheRestIsReviewed(t *testing.T) {
 	cache := &memCache{}
 	gh := manyFiles(5, "a = BAD")
 	delete(gh.Blobs, "blob-3")
-	if _, err := Run(context.Background(), gh, Options{Cache: cache, Checks: []checks.Check{lineCheck{}}}); err == nil {
-		t.Fatal("a review with an unreadable file succeeded")
+	res, err := Run(context.Background(), gh, Options{Cache: cache, Checks: []checks.Check{lineCheck{}}})
+	if err != nil {
+		t.Fatalf("one unreadable file ended the review: %v", err)
+	}
+	var notRead []checks.Finding
+	for _, f := range res.Findings {
+		if f.RuleID == checks.RuleNotRead {
+			notRead = append(notRead, f)
+		}
+	}
+	if res.Conclusion != "failure" || len(notRead) != 1 || notRead[0].Path != "f0003.py" ||
+		notRead[0].Severity != checks.SeverityHigh || len(res.Findings) != 5 {
+		t.Fatalf("conclusion %s, findings %+v", res.Conclusion, res.Findings)
+	}
+	if sum := gh.run(res.CheckRunID).Output.Summary; !strings.Contains(sum, "f0003.py") || !strings.Contains(sum, checks.RuleNotRead) {
+		t.Fatalf("the summary does not name the unread file:\n%s", sum)
 	}
 	if len(cache.m) != 4 {
-		t.Fatalf("%d cache entries after the failed attempt, want the 4 files analysed", len(cache.m))
+		t.Fatalf("%d cache entries, want the 4 files analysed (never the unread one)", len(cache.m))
 	}
 	retry := manyFiles(5, "a = BAD")
 	if res := runReview(t, retry, Options{Cache: cache}); len(res.Findings) != 5 || retry.BlobReads != 1 {

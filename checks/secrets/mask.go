@@ -130,3 +130,9 @@ func looksLikeReference(v string) bool {
 }
 
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z_.]*$`)
+
+// textMasker is MaskText as a checks.Masker: the boundary every finding
+// crosses (checks.MaskFinding) masks with the same rules as this package.
+type textMasker struct{}
+
+func (textMasker) MaskText(text string) string { return MaskText(text) }

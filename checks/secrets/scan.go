@@ -15,7 +15,10 @@ import (
 // reported as not scanned.
 var maxScanBytes int64 = 16 << 20
 
-func init() { checks.Register(Check{}) }
+func init() {
+	checks.Register(Check{})
+	checks.SetMasker(textMasker{})
+}
 
 // Check reports secrets in text files, notebooks (cell sources and outputs),
 // JSON string values and committed .env files.

@@ -41,10 +41,27 @@ func base64Lines(b []byte) string {
 	return sb.String()
 }
 
-// serveRaw answers raw bytes, honouring Range requests.
-func serveRaw(w http.ResponseWriter, r *http.Request, name string, b []byte) {
+// serveRaw answers raw bytes, honouring Range requests unless the test
+// made the server ignore them (IgnoreRange).
+func (s *Server) serveRaw(w http.ResponseWriter, r *http.Request, name string, b []byte) {
 	w.Header().Set("Content-Type", "application/octet-stream")
+	s.mu.Lock()
+	ignore := s.ignoreRange
+	s.mu.Unlock()
+	if ignore {
+		r = r.Clone(r.Context())
+		r.Header.Del("Range")
+	}
 	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+}
+
+// IgnoreRange makes the blob, contents, raw and LFS downloads answer every
+// ranged read with 200 and the whole object, as a server may: nothing in
+// HTTP obliges it to honour Range.
+func (s *Server) IgnoreRange(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ignoreRange = on
 }
 
 // handleBlob is GET /repos/{o}/{r}/git/blobs/{sha}.
@@ -64,7 +81,7 @@ func (s *Server) handleBlob(w http.ResponseWriter, r *http.Request, rp *repo) {
 		return
 	}
 	if wantsRaw(r) {
-		serveRaw(w, r, sha, b)
+		s.serveRaw(w, r, sha, b)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
@@ -99,7 +116,7 @@ func (s *Server) handleContents(w http.ResponseWriter, r *http.Request, rp *repo
 			return
 		}
 		if wantsRaw(r) {
-			serveRaw(w, r, path.Base(p), b)
+			s.serveRaw(w, r, path.Base(p), b)
 			return
 		}
 		out := s.contentEntry(rp, commit, p, "file", sha, int64(len(b)))
@@ -177,5 +194,5 @@ func (s *Server) handleRawDownload(w http.ResponseWriter, r *http.Request, rp *r
 		notFound(w)
 		return
 	}
-	serveRaw(w, r, path.Base(r.PathValue("path")), b)
+	s.serveRaw(w, r, path.Base(r.PathValue("path")), b)
 }

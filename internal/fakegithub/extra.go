@@ -114,3 +114,45 @@ func (s *Server) handleOrgMember(w http.ResponseWriter, r *http.Request) {
 	}
 	notFound(w)
 }
+
+// AddTeamMember makes login an active member of org's team slug
+// (GET /orgs/{org}/teams/{slug}/memberships/{user}).
+func (s *Server) AddTeamMember(org, slug, login string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.teams == nil {
+		s.teams = map[string]map[string]bool{}
+	}
+	k := strings.ToLower(org + "/" + slug)
+	if s.teams[k] == nil {
+		s.teams[k] = map[string]bool{}
+	}
+	s.teams[k][login] = true
+}
+
+// handleTeamMembership answers a member's membership (state active) and 404
+// otherwise; like GitHub it needs an installation on the org and the
+// members permission.
+func (s *Server) handleTeamMembership(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at, ok := s.installationForLocked(w, r, nil)
+	if !ok {
+		return
+	}
+	org := r.PathValue("org")
+	if !strings.EqualFold(s.installations[at.installationID].owner, org) {
+		notFound(w)
+		return
+	}
+	if levels[s.perms["members"]] < levels["read"] {
+		writeError(w, http.StatusForbidden, "Resource not accessible by integration")
+		return
+	}
+	if !s.teams[strings.ToLower(org+"/"+r.PathValue("slug"))][r.PathValue("user")] {
+		notFound(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"state": "active", "role": "member",
+		"url": fmt.Sprintf("%s/orgs/%s/teams/%s/memberships/%s", s.ts.URL, org, r.PathValue("slug"), r.PathValue("user"))})
+}

@@ -1,7 +1,6 @@
 package fakegithub
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -131,8 +130,7 @@ func (s *Server) handleLFSDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cw := &countingWriter{ResponseWriter: w}
-	w.Header().Set("Content-Type", "application/octet-stream")
-	http.ServeContent(cw, r, r.PathValue("oid"), time.Time{}, bytes.NewReader(content))
+	s.serveRaw(cw, r, r.PathValue("oid"), content)
 	s.mu.Lock()
 	s.lfsBytes += cw.n
 	s.mu.Unlock()

@@ -49,6 +49,7 @@ func (s *Server) routes() {
 	reader("GET /repos/{owner}/{repo}/git/trees/{sha}", s.handleTree)
 	repoRoute("GET /repos/{owner}/{repo}/pulls/{number}/commits", s.handlePullCommits)
 	m.HandleFunc("GET /orgs/{org}/members/{user}", s.handleOrgMember)
+	m.HandleFunc("GET /orgs/{org}/teams/{slug}/memberships/{user}", s.handleTeamMembership)
 	m.HandleFunc("GET /rate_limit", s.handleRateLimit)
 	reader("GET /_raw/{owner}/{repo}/{ref}/{path...}", s.handleRawDownload)
 

@@ -78,6 +78,8 @@ type Server struct {
 	cache         blobCache
 	perms         map[string]string          // the App's permissions
 	members       map[string]map[string]bool // org -> login
+	teams         map[string]map[string]bool // org/slug (lower case) -> login
+	ignoreRange   bool                       // answer ranged reads with the whole object (200)
 	writes        []writeRecord
 	requests      []requestRecord
 	rateRemaining int

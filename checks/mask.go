@@ -1,0 +1,73 @@
+package checks
+
+import (
+	"regexp"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+)
+
+// Masker hides secrets in text. The secrets family registers the real one
+// (gitleaks rules plus credential-looking assignments); checks cannot import
+// it (imports point down), so it plugs in here.
+type Masker interface {
+	MaskText(text string) string
+}
+
+var (
+	maskerMu sync.RWMutex
+	masker   Masker
+)
+
+// SetMasker installs the masker every finding passes through (MaskFinding).
+// The secrets family calls it when it is registered.
+func SetMasker(m Masker) {
+	maskerMu.Lock()
+	defer maskerMu.Unlock()
+	masker = m
+}
+
+// MaskText masks every secret in text with the registered masker. Without
+// one it masks every long token: over-masking a hash is better than
+// publishing a key.
+func MaskText(text string) string {
+	if text == "" {
+		return text
+	}
+	maskerMu.RLock()
+	m := masker
+	maskerMu.RUnlock()
+	if m == nil {
+		return maskLongTokens(text)
+	}
+	return m.MaskText(text)
+}
+
+// MaskFinding is the one boundary every finding crosses on its way out of
+// the checks (ScanFile calls it, and so does anything that builds a finding
+// elsewhere): message, evidence, fix and suggestion lose any secret they
+// carry, so JSON, SARIF, text, the result cache, check runs, review
+// comments, logs and the LLM's input never see a raw one. A suggestion whose
+// text holds a secret is dropped, not masked: applying it would replace the
+// author's line with a mask.
+func MaskFinding(f Finding) Finding {
+	f.Message = MaskText(f.Message)
+	f.Fix = MaskText(f.Fix)
+	if ev := MaskText(f.Evidence); ev != f.Evidence {
+		f.Evidence = ev
+		f.Suggestion = nil // the offending line holds a secret
+	}
+	if f.Suggestion != nil && MaskText(f.Suggestion.Replacement) != f.Suggestion.Replacement {
+		f.Suggestion = nil
+	}
+	return f
+}
+
+// longToken is a run of characters that keys and their encodings use.
+var longToken = regexp.MustCompile(`[A-Za-z0-9+/=_\-]{24,}`)
+
+func maskLongTokens(text string) string {
+	return longToken.ReplaceAllStringFunc(text, func(s string) string {
+		return string([]rune(s)[:4]) + "…(" + strconv.Itoa(utf8.RuneCountInString(s)) + " chars)"
+	})
+}
