@@ -123,7 +123,7 @@ func Finish(fs []Finding) []Finding {
 // NotReadFinding reports a file whose bytes could not be read.
 func NotReadFinding(path string, err error) Finding {
 	return Finding{RuleID: RuleNotRead, Severity: FailClosedSeverity, Path: path,
-		Message: fmt.Sprintf("ward could not read this file completely (%v), so its content was not reviewed.", err),
+		Message:  fmt.Sprintf("ward could not read this file completely (%v), so its content was not reviewed.", err),
 		Evidence: "not read"}
 }
 
