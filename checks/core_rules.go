@@ -21,22 +21,25 @@ const (
 // (`fail_closed:`), and the check run then says so.
 const FailClosedSeverity = SeverityHigh
 
-// IsFailClosed reports whether a rule says "this content was not (fully)
-// reviewed": ward's own not-read, not-analysed and check-failed rules, and
-// every family's rule named *-not-analysed or *-not-fully-analysed.
+// IsFailClosed reports whether a rule says "ward did not finish reviewing
+// this content": a file it could not read (file-not-read), a check that
+// errored or ran out of time (file-check-failed), and a bound that was hit
+// (every family's *-not-fully-analysed). A binary in a format no check
+// knows (file-not-analysed, medium) is not one of them: ward read it and
+// says what it is; images and fonts are such files.
 func IsFailClosed(ruleID string) bool {
 	switch ruleID {
-	case RuleNotAnalysed, RuleCheckFailed, RuleNotRead:
+	case RuleCheckFailed, RuleNotRead:
 		return true
 	}
-	return strings.HasSuffix(ruleID, "-not-analysed") || strings.HasSuffix(ruleID, "-not-fully-analysed")
+	return strings.HasSuffix(ruleID, "-not-fully-analysed")
 }
 
 var coreRules = []Rule{
 	{
 		ID:       RuleNotAnalysed,
 		Title:    "File could not be analysed",
-		Severity: SeverityHigh,
+		Severity: SeverityMedium,
 		Family:   "ward",
 		Why: "The file is binary or over a size limit and no ward check understands its format, so " +
 			"nobody — neither ward nor a human reading the diff — has reviewed what it contains.",

@@ -91,7 +91,7 @@ func ScanFile(ctx context.Context, f *File, all []Check) []Finding {
 		out = append(out, NotReadFinding(f.Path, err))
 	}
 	if f.Binary && !analysed {
-		out = append(out, Finding{RuleID: RuleNotAnalysed, Severity: FailClosedSeverity, Path: f.Path,
+		out = append(out, Finding{RuleID: RuleNotAnalysed, Severity: SeverityMedium, Path: f.Path,
 			Message:  fmt.Sprintf("Binary file (%d bytes) in a format no ward check understands: its content was not reviewed.", f.Size),
 			Evidence: "opaque"})
 	}

@@ -111,8 +111,12 @@ func TestCorpus(t *testing.T) {
 				missed = append(missed, n)
 			}
 		case "benign":
-			if failing {
+			if failing && !onlyFailClosed(fs) {
 				t.Errorf("benign %s flagged %s: %s", n, worst, summary(fs))
+			} else if failing {
+				// ward could not read all of it (an encrypted member):
+				// that fails closed whatever the file holds.
+				t.Logf("benign %s fails closed: %s", n, summary(fs))
 			}
 		default:
 			t.Logf("%s %s → %s", lb.Label, n, summary(fs))
@@ -146,4 +150,15 @@ func summary(fs []checks.Finding) string {
 		parts = append(parts, f.Severity.String()+" "+f.RuleID+": "+m)
 	}
 	return strings.Join(parts, " | ")
+}
+
+// onlyFailClosed reports whether every high or critical finding says ward
+// could not finish reviewing the content (checks.IsFailClosed).
+func onlyFailClosed(fs []checks.Finding) bool {
+	for _, f := range fs {
+		if f.Severity >= checks.SeverityHigh && !checks.IsFailClosed(f.RuleID) {
+			return false
+		}
+	}
+	return true
 }
