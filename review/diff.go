@@ -36,6 +36,11 @@ func ParsePatch(path, patch string) (Lines, error) {
 	for _, f := range files {
 		for _, frag := range f.TextFragments {
 			n := int(frag.NewPosition)
+			if n <= 0 && frag.NewLines > 0 {
+				// Lines are 1-based: a hunk adding at line 0 is malformed
+				// (found by FuzzParsePatch), so the lines are unknown.
+				return Lines{Added: map[int]bool{}, InDiff: map[int]bool{}}, fmt.Errorf("patch of %s: hunk with new lines starts at line %d", path, n)
+			}
 			for _, line := range frag.Lines {
 				switch line.Op {
 				case gitdiff.OpAdd:
