@@ -20,7 +20,7 @@ const token = "ghp_R7t9Qx2LmW4vZp8KcN3yHs6JdF1gTb5Ae0Uo"
 // rewrites it, so whatever else the line holds is copied along.
 type copyingCheck struct{}
 
-func (copyingCheck) Name() string        { return "copying" }
+func (copyingCheck) Name() string         { return "copying" }
 func (copyingCheck) Rules() []checks.Rule { return nil }
 func (copyingCheck) Scan(_ context.Context, f *checks.File) (checks.Result, error) {
 	data, err := f.ReadAll(0)
@@ -95,7 +95,7 @@ func (r failingReader) ReadAt(p []byte, off int64) (int, error) {
 // treats a short read as "not my format", reports nothing on an error.
 type swallowingCheck struct{}
 
-func (swallowingCheck) Name() string        { return "swallowing" }
+func (swallowingCheck) Name() string         { return "swallowing" }
 func (swallowingCheck) Rules() []checks.Rule { return nil }
 func (swallowingCheck) Scan(_ context.Context, f *checks.File) (checks.Result, error) {
 	if _, err := f.ReadAll(0); err != nil {
@@ -139,7 +139,7 @@ func TestAnalyserVersionFollowsChecks(t *testing.T) {
 
 type versioned struct{ v string }
 
-func (versioned) Name() string        { return "versioned" }
+func (versioned) Name() string         { return "versioned" }
 func (versioned) Rules() []checks.Rule { return nil }
 func (versioned) Scan(context.Context, *checks.File) (checks.Result, error) {
 	return checks.Result{}, nil
