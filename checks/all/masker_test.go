@@ -1,0 +1,29 @@
+package all_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ward-sec/ward/checks"
+	_ "github.com/ward-sec/ward/checks/all"
+)
+
+// Every build that registers the checks also registers the masker that
+// checks.MaskFinding applies at the boundary: without it, findings would
+// leave unmasked.
+func TestMaskerRegistered(t *testing.T) {
+	if !checks.HasMasker() {
+		t.Fatal("no masker registered: findings would leave the checks unmasked")
+	}
+	const token = "ghp_R7t9Qx2LmW4vZp8KcN3yHs6JdF1gTb5Ae0Uo"
+	if got := checks.MaskText("key " + token); strings.Contains(got, token[8:]) {
+		t.Fatalf("the registered masker left a GitHub token: %q", got)
+	}
+	// Names that read like tokens but are code stay readable.
+	for _, s := range []string{"keras.config.enable_unsafe_deserialization", "_TemplateReference__context",
+		"InitializeTableFromTextFileV2", "attacker/payload-repo.XForCausalLM"} {
+		if got := checks.MaskText("uses " + s); got != "uses "+s {
+			t.Errorf("over-masked %q as %q", s, got)
+		}
+	}
+}
