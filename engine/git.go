@@ -97,11 +97,10 @@ func Diff(ctx context.Context, src DiffSource, root string, within []string, ski
 			for _, frag := range f.TextFragments {
 				patch.WriteString(frag.String())
 			}
-			// A file whose only change is its mode has no hunk: no line
-			// of it changed, and no line finding is reported.
+			// A pure rename or a mode change has no hunk: GitHub then gives
+			// no patch, and the review counts every line; so does this.
 			lines, err := review.ParsePatch(f.NewName, patch.String())
 			if err == nil {
-				lines.Known = true
 				t.Lines = &lines
 			}
 		}
