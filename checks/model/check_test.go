@@ -335,3 +335,14 @@ func TestNpyDescr(t *testing.T) {
 		}
 	}
 }
+
+// TestTextIsNotPickle: text whose first lines read like a GLOBAL operand is
+// not taken for a pickle by the whole-content probe.
+func TestTextIsNotPickle(t *testing.T) {
+	for _, text := range []string{"cmake\nmake\ninstall\n", "cd\nls\n\nrun the tests\n", "ctypes\nCDLL\nis used here.\n",
+		strings.Repeat("(", 5000) + "\nnot a pickle\n"} {
+		if fs, ok := Analyse(context.Background(), "notes.txt", strings.NewReader(text), int64(len(text)), checks.Limits{}); ok || len(fs) > 0 {
+			t.Errorf("%q: understood=%v, findings:%s", text, ok, dump(fs))
+		}
+	}
+}

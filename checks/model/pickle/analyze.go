@@ -205,7 +205,12 @@ func ProbeReaderAt(ctx context.Context, ra io.ReaderAt, size int64) bool {
 	m := newMachine(ctx, lim, res, 1, nil)
 	m.lim.MaxDepth = 0 // never recurse from a probe
 	m.s = newSrc(io.NewSectionReader(ra, 0, size), 0, size)
-	_ = m.runStream()
+	err := m.runStream()
+	// text that starts like a GLOBAL ("cmake\nmake\n…") imports one name
+	// and fails at once: a pickle goes on (or stops) after it
+	if err != nil && m.ops < 4 {
+		return false
+	}
 	for _, g := range res.Globals {
 		if identifier(g.Module) && identifier(g.Name) {
 			return true
