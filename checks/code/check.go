@@ -131,13 +131,17 @@ func runRules(goctx context.Context, u *unit, f *checks.File) ([]*hit, error) {
 	}
 	c := &ctx{u: u, file: f}
 	scopes := append([]*scope{u.module}, u.scopes...)
-	if hasNamedReturns(u) {
-		// First pass: what each function of the file returns.
+	if hasNamedFuncs(u) {
+		// First pass: what each function of the file returns, and what
+		// its callers in this file pass it.
 		c.returns = map[string]taint{}
 		c.constReturns = map[string]bool{}
+		c.argTaints = map[string]map[string]taint{}
 		if err := c.pass(goctx, scopes, nil, true); err != nil {
 			return nil, err
 		}
+		c.applyArgTaints()
+		c.argTaints = nil
 		c.gen++
 	}
 	if err := c.pass(goctx, scopes, rules, false); err != nil {
@@ -179,6 +183,9 @@ func (c *ctx) pass(goctx context.Context, scopes []*scope, rules []*rule, collec
 					c.visitDicts(rules, ev.call)
 				}
 				c.noteGuard(ev.call)
+				if collect {
+					c.noteArgs(ev.call)
+				}
 			case evGuard:
 				if len(ev.targets) == 1 {
 					c.noteMembership(ev.targets[0], ev.value)
@@ -220,16 +227,12 @@ func (c *ctx) pass(goctx context.Context, scopes []*scope, rules []*rule, collec
 	return nil
 }
 
-// hasNamedReturns reports whether any named function returns a value.
-func hasNamedReturns(u *unit) bool {
+// hasNamedFuncs reports whether the file has a named function (whose
+// return value or parameters the first pass can summarise).
+func hasNamedFuncs(u *unit) bool {
 	for _, s := range u.scopes {
-		if s.name == "" {
-			continue
-		}
-		for _, ev := range s.events {
-			if ev.kind == evReturn {
-				return true
-			}
+		if s.name != "" {
+			return true
 		}
 	}
 	return false

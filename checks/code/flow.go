@@ -2,6 +2,7 @@ package code
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
@@ -62,6 +63,10 @@ type ctx struct {
 	// for which sinks; guardMask is the sink class taintOf asks about.
 	guards    map[string]guard
 	guardMask guard
+	// argTaints collects, in the first pass, what callers in this file
+	// pass each named function: by "#<index>" for positional arguments
+	// and by parameter name for keyword ones.
+	argTaints map[string]map[string]taint
 }
 
 func (c *ctx) lookup(key string) (val, bool) {
@@ -453,3 +458,78 @@ func isToolCallArgs(n *node, key string) bool {
 // skip it cheaply for every other call.
 var urlCallLast = set("get", "post", "put", "delete", "head", "patch", "options", "request", "stream", "urlopen",
 	"Request", "fetch", "axios", "got", "needle", "Get", "Post", "Head", "PostForm", "NewRequest", "NewRequestWithContext")
+
+// noteArgs records the taint of the arguments of a call to a function of
+// this file (f(x), self.f(x), this.f(x)), so that a helper called with
+// request input or model output sees it in its parameters: one hop, which
+// covers the usual handler → helper → sink and tool → helper → sink.
+func (c *ctx) noteArgs(call *node) {
+	fn := call.obj
+	if fn == nil || c.argTaints == nil {
+		return
+	}
+	name := ""
+	switch {
+	case fn.kind == kIdent:
+		if _, imported := c.u.imports[fn.name]; imported {
+			return
+		}
+		name = fn.name
+	case fn.kind == kAttr && fn.obj != nil && fn.obj.kind == kIdent && hasAny(fn.obj.name, "self", "this", "cls"):
+		name = fn.name
+	default:
+		return
+	}
+	record := func(key string, t taint) {
+		if t &^= tSecret; t == 0 {
+			return
+		}
+		if c.argTaints[name] == nil {
+			c.argTaints[name] = map[string]taint{}
+		}
+		c.argTaints[name][key] |= t
+	}
+	for i, a := range call.args {
+		if a != nil && a.kind == kDict && c.u.lang.isJS() {
+			for _, k := range a.kw { // f({ code }) into function f({ code })
+				record(k.key, c.taintOf(k.val))
+			}
+			continue
+		}
+		record("#"+strconv.Itoa(i), c.taintOf(a))
+	}
+	for _, k := range call.kw {
+		record(k.key, c.taintOf(k.val))
+	}
+}
+
+// applyArgTaints taints the parameters of the functions noteArgs saw
+// called with tainted arguments.
+func (c *ctx) applyArgTaints() {
+	if len(c.argTaints) == 0 {
+		return
+	}
+	for _, s := range c.u.scopes {
+		args := c.argTaints[s.name]
+		if s.name == "" || args == nil || s.tainted == nil {
+			continue
+		}
+		params := s.params
+		if c.u.lang == python && len(params) > 0 && hasAny(params[0], "self", "cls") {
+			params = params[1:]
+		}
+		for key, t := range args {
+			p := key
+			if strings.HasPrefix(key, "#") {
+				i, err := strconv.Atoi(key[1:])
+				if err != nil || i >= len(params) {
+					continue
+				}
+				p = params[i]
+			} else if !s.declares(key) {
+				continue
+			}
+			s.tainted[p] |= t
+		}
+	}
+}
