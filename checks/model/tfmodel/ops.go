@@ -106,7 +106,7 @@ func inspect(g Graph, funcs map[string]bool) []Problem {
 			if v := n.Strings["value"]; len(v) == 1 {
 				return v[0], true
 			}
-		case "Identity", "Snapshot", "StopGradient":
+		case "Identity", "Snapshot", "StopGradient", "PlaceholderWithDefault":
 			if len(n.Inputs) > 0 {
 				return resolve(n.Inputs[0], depth+1)
 			}
@@ -138,6 +138,18 @@ func inspect(g Graph, funcs map[string]bool) []Problem {
 	}
 	var out []Problem
 	for _, n := range g.Nodes {
+		if assetTables[n.Op] {
+			// vocabulary tables of TF Hub and Keras text models read
+			// assets/vocab.txt, whose path the SavedModel loader feeds
+			if p, ok := arg(n, 1); !ok {
+				out = append(out, Problem{checks.SeverityMedium, n.Op, g.Where, fmt.Sprintf("%s op %q in %s fills a lookup "+
+					"table from a text file whose path is fed at load time (normally the SavedModel's assets/); check which "+
+					"file it names.", n.Op, n.Name, g.Where), n.Op})
+				continue
+			} else if insideAssets(p) {
+				continue
+			}
+		}
 		if r, ok := opRisk[n.Op]; ok {
 			msg := fmt.Sprintf("%s op %q in %s %s.", n.Op, n.Name, g.Where, r.does)
 			ev := n.Op
@@ -179,6 +191,20 @@ func inspect(g Graph, funcs map[string]bool) []Problem {
 		}
 	}
 	return out
+}
+
+// assetTables are the table initialisers SavedModels point at assets/.
+var assetTables = map[string]bool{"InitializeTableFromTextFile": true, "InitializeTableFromTextFileV2": true}
+
+// insideAssets accepts relative paths under assets/ (or a bare file name,
+// which the loader resolves there) without "..".
+func insideAssets(p string) bool {
+	if strings.HasPrefix(p, "/") || strings.Contains(p, "\\") || strings.Contains(p, "..") || strings.Contains(p, "://") ||
+		strings.Contains(p, ":") || strings.HasPrefix(p, "~") {
+		return false
+	}
+	c := path.Clean(p)
+	return strings.HasPrefix(c, "assets/") || !strings.Contains(c, "/")
 }
 
 // insideVariables accepts relative paths under variables/ without "..".
