@@ -263,3 +263,25 @@ func readFile(t testing.TB, p string) string {
 	}
 	return string(b)
 }
+
+// waitIdle waits until ward's queue holds no waiting or running job (its
+// ward_queue_depth gauge reads 0): every delivery it acknowledged, and every
+// job those queued, has been worked. Tests that assert "nothing more
+// happened" wait for this instead of sleeping.
+func (w *ward) waitIdle() {
+	w.t.Helper()
+	waitFor(w.t, 30*time.Second, "ward's queue to drain", func() bool {
+		resp, err := http.Get(w.url + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "ward_queue_depth ") {
+				return strings.TrimSpace(strings.TrimPrefix(line, "ward_queue_depth ")) == "0"
+			}
+		}
+		return false
+	})
+}

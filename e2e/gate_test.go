@@ -76,7 +76,7 @@ func TestIgnoreUnignoreExplainHelp(t *testing.T) {
 	if !strings.Contains(reply, "@visitor") || !strings.Contains(reply, "write access") || !strings.Contains(reply, "maintain") {
 		t.Errorf("refusal does not say who can ignore:\n%s", reply)
 	}
-	time.Sleep(700 * time.Millisecond)
+	w.waitIdle()
 	if done, open := completedRuns(gh, repo, sha); len(done) != 1 || len(open) != 0 {
 		t.Fatalf("a refused /ignore re-ran the check: %d completed, %d open", len(done), len(open))
 	}
@@ -164,7 +164,7 @@ func TestCommandFloodIsRateLimited(t *testing.T) {
 		}
 		return false
 	})
-	time.Sleep(1500 * time.Millisecond)
+	w.waitIdle()
 	if n := len(botReplies(gh, 4)); n != 11 {
 		t.Fatalf("%d replies, want 11: 5 each for two readers, none for a third (readers' budget spent), 1 for the maintainer", n)
 	}
@@ -172,7 +172,7 @@ func TestCommandFloodIsRateLimited(t *testing.T) {
 	w.stop()
 	w.start()
 	comment(t, gh, w, 4, "someone", "/help")
-	time.Sleep(1500 * time.Millisecond)
+	w.waitIdle()
 	if n := len(botReplies(gh, 4)); n != 11 {
 		t.Fatalf("after a restart: %d replies, want still 11", n)
 	}
@@ -210,7 +210,7 @@ func TestCheckRunRerunAndExplainButton(t *testing.T) {
 			t.Errorf("explanation lacks %q:\n%s", want, ex)
 		}
 	}
-	time.Sleep(500 * time.Millisecond)
+	w.waitIdle()
 	if n := len(botReplies(gh, 1)); n != 1 {
 		t.Errorf("%d explanation comments, want 1", n)
 	}
@@ -400,7 +400,7 @@ func TestBaseChangeReviewsAgainAndCloseIsQuiet(t *testing.T) {
 	if code := w.deliver("pull_request", "d-close", gh.PullRequestEvent("closed", repo, 1)); code != http.StatusAccepted {
 		t.Fatalf("closed: HTTP %d", code)
 	}
-	time.Sleep(700 * time.Millisecond)
+	w.waitIdle()
 	if done, open := completedRuns(gh, repo, sha); len(done) != 2 || len(open) != 0 {
 		t.Fatalf("after close: %d completed, %d open runs; want 2 and 0", len(done), len(open))
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/ward-sec/ward/internal/fakegithub"
 )
@@ -38,7 +37,7 @@ func TestLostAnswersToWritesDoNotDouble(t *testing.T) {
 	for n := 1; n <= prs; n++ {
 		waitReply(t, gh, n, 1)
 	}
-	time.Sleep(time.Second) // a doubled write would come from a retry already under way
+	w.waitIdle() // a doubled write would come from a retry of a job still queued
 	for n := 1; n <= prs; n++ {
 		done, open := completedRuns(gh, repo, shas[n])
 		if len(done) != 1 || len(open) != 0 {

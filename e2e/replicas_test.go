@@ -102,7 +102,7 @@ func TestTwoReplicasSurviveKill(t *testing.T) {
 		}
 		return true
 	})
-	time.Sleep(3 * time.Second) // time for a duplicate to show up, if any would
+	a.waitIdle() // both replicas share the queue: drained means no duplicate is coming
 	for n := 1; n <= prs; n++ {
 		done, open := completedRuns(gh, repo, shas[n])
 		if len(done) != 1 || len(open) != 0 {

@@ -89,7 +89,7 @@ func TestSecondOpinionThroughWardServe(t *testing.T) {
 	body, _ := gh.IssueCommentEvent("created", repo, 1, "maintainer", "/rescan")
 	w.deliver("issue_comment", "d-so-rescan", body)
 	runs := waitConclusion(t, gh, repo, sha, 2)
-	time.Sleep(200 * time.Millisecond)
+	w.waitIdle()
 	if llm.Calls() != 1 {
 		t.Errorf("%d model calls after /rescan, want 1 (cached)", llm.Calls())
 	}
