@@ -98,6 +98,10 @@ func (c binaryCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, e
 			Evidence: kind,
 		}}}, nil
 	}
+	if _, ok := inertFormat(head); ok {
+		// Recognised media, font, document or data: nothing to report.
+		return checks.Result{Analysed: true}, nil
+	}
 	if oid, size, ok := checks.ParseLFSPointer(head); ok && f.Size < 1024 {
 		return checks.Result{Analysed: true, Findings: []checks.Finding{{
 			RuleID:   RuleLFSPointer,
