@@ -18,4 +18,7 @@ type Rule struct {
 	// lines of the same file this rule's finding replaces: the same issue,
 	// reported more precisely, so the author reads it once.
 	Supersedes []string `json:",omitempty"`
+	// Hygiene marks a code-hygiene rule: its findings drop one severity level
+	// in tests, examples and docs (see PathContextPolicy).
+	Hygiene bool `json:",omitempty"`
 }

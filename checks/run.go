@@ -100,6 +100,7 @@ func ScanFile(ctx context.Context, f *File, all []Check) []Finding {
 			out[i].Path = f.Path
 		}
 	}
+	applyPathContext(f.Path, out)
 	out = dropSuperseded(out)
 	Sort(out) // file order first: the occurrence index in fingerprints follows it
 	return Finish(out)

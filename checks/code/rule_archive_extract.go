@@ -19,6 +19,7 @@ var _ = register(&rule{
 			"stays under the destination (Go: filepath.IsLocal or a prefix check after filepath.Join).",
 		FixExample: "with tarfile.open(path) as tar:\n    tar.extractall(dest, filter=\"data\")",
 		References: []string{"CWE-22", "CWE-59"},
+		Hygiene:    true,
 	},
 	onCall: func(c *ctx, call *node) {
 		name := c.callee(call)

@@ -17,6 +17,7 @@ var _ = register(&rule{
 		Fix:        "List the origins that may call the API with credentials.",
 		FixExample: "CORS(app, origins=[\"https://app.example.com\"], supports_credentials=True)",
 		References: []string{"CWE-942", "CWE-346"},
+		Hygiene:    true,
 	},
 	onCall: func(c *ctx, call *node) {
 		name := c.callee(call)

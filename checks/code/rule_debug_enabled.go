@@ -19,6 +19,7 @@ var _ = register(&rule{
 		Fix:        "Read debug from the environment, off by default.",
 		FixExample: "app.run(debug=os.environ.get(\"FLASK_DEBUG\") == \"1\")",
 		References: []string{"CWE-489", "CWE-215"},
+		Hygiene:    true,
 	},
 	langs: pyOnly,
 	onCall: func(c *ctx, call *node) {

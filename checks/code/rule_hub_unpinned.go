@@ -26,6 +26,7 @@ var _ = register(&rule{
 		Fix:        "Pin revision= to the full commit hash you reviewed.",
 		FixExample: "tok = AutoTokenizer.from_pretrained(\"org/model\", revision=\"3f5c1a9e0b1d2c3e4f5a6b7c8d9e0f1a2b3c4d5e\")",
 		References: []string{"CWE-494", "CWE-829", "LLM03:2025"},
+		Hygiene:    true,
 	},
 	langs: pyOnly,
 	onCall: func(c *ctx, call *node) {

@@ -24,6 +24,7 @@ var _ = register(&rule{
 		Fix:        "Use the platform's cryptographic generator: secrets (Python), crypto.randomBytes/randomUUID (Node), crypto/rand (Go).",
 		FixExample: "reset_token = secrets.token_urlsafe(32)",
 		References: []string{"CWE-338", "CWE-330"},
+		Hygiene:    true,
 	},
 	onAssign: func(c *ctx, target, value *node) {
 		name := target.name

@@ -17,6 +17,7 @@ var _ = register(&rule{
 		Fix:        "Turn autoescaping on for HTML (select_autoescape) and mark trusted markup explicitly.",
 		FixExample: "env = Environment(loader=FileSystemLoader(\"templates\"), autoescape=select_autoescape())",
 		References: []string{"CWE-79", "CWE-116"},
+		Hygiene:    true,
 	},
 	langs: pyOnly,
 	onCall: func(c *ctx, call *node) {

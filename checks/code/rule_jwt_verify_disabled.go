@@ -17,6 +17,7 @@ var _ = register(&rule{
 		Fix:        "Verify with the expected key and an explicit algorithm list.",
 		FixExample: "claims = jwt.decode(token, key, algorithms=[\"RS256\"], audience=AUDIENCE)",
 		References: []string{"CWE-347", "CWE-287"},
+		Hygiene:    true,
 	},
 	onCall: func(c *ctx, call *node) {
 		name := c.callee(call)

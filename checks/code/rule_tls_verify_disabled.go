@@ -19,6 +19,7 @@ var _ = register(&rule{
 			"of disabling checks.",
 		FixExample: "requests.get(url, verify=\"/etc/ssl/certs/internal-ca.pem\", timeout=10)",
 		References: []string{"CWE-295"},
+		Hygiene:    true,
 	},
 	onCall: func(c *ctx, call *node) {
 		name := c.callee(call)

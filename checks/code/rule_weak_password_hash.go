@@ -20,6 +20,7 @@ var _ = register(&rule{
 		Fix:        "Use a password hashing function: argon2id, scrypt or bcrypt (with their libraries' defaults).",
 		FixExample: "from argon2 import PasswordHasher\nhashed = PasswordHasher().hash(password)",
 		References: []string{"CWE-916", "CWE-328"},
+		Hygiene:    true,
 	},
 	onCall: func(c *ctx, call *node) {
 		name := c.callee(call)

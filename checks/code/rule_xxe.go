@@ -17,6 +17,7 @@ var _ = register(&rule{
 		Fix:        "Leave entity resolution off (defusedxml for Python; the default options elsewhere).",
 		FixExample: "parser = etree.XMLParser(resolve_entities=False, no_network=True)",
 		References: []string{"CWE-611"},
+		Hygiene:    true,
 	},
 	onCall: func(c *ctx, call *node) {
 		name := c.callee(call)

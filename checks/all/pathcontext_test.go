@@ -1,0 +1,50 @@
+package all_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/secrets"
+)
+
+// The path-context policy, end to end over every check: a code-hygiene rule
+// (unpinned hub download) drops a level under tests/, examples/ and docs/
+// and says so; in application code it keeps its severity; a secret keeps
+// its severity wherever it is.
+func TestPathContextPolicy(t *testing.T) {
+	src, err := os.ReadFile("testdata/pathcontext/download.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path string
+		want checks.Severity
+	}{
+		{"src/app/load.py", checks.SeverityMedium},
+		{"tests/test_load.py", checks.SeverityLow},
+		{"examples/lora/load.py", checks.SeverityLow},
+		{"docs/source/load.py", checks.SeverityLow},
+	} {
+		fs := checks.ScanFile(context.Background(), checks.NewBytesFile(c.path, src), checks.Registered())
+		if len(fs) != 1 || fs[0].RuleID != "code-hub-download-unpinned" || fs[0].Severity != c.want {
+			t.Fatalf("%s: want one %s code-hub-download-unpinned, got %+v", c.path, c.want, fs)
+		}
+		if lowered := strings.Contains(fs[0].Message, "path-context policy"); lowered != (c.want == checks.SeverityLow) {
+			t.Errorf("%s: message should say when the policy lowered it: %q", c.path, fs[0].Message)
+		}
+	}
+	// Secrets never drop. The token is built at run time (no committed key).
+	body := "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
+	key := "gsk_"
+	for i := range 52 {
+		key += string(body[(i*7+3)%len(body)])
+	}
+	fs := checks.ScanFile(context.Background(), checks.NewBytesFile("tests/test_client.py",
+		[]byte("client = Groq(api_key=\""+key+"\")\n")), checks.Registered())
+	if len(fs) != 1 || fs[0].RuleID != secrets.RuleAIProviderKey || fs[0].Severity != checks.SeverityHigh {
+		t.Fatalf("a key in tests/ must stay high: %+v", fs)
+	}
+}

@@ -1,0 +1,70 @@
+package checks
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// PathContextPolicy is ward's one rule for where a file sits, applied in
+// ScanFile to every finding and printed in docs/rules.md.
+const PathContextPolicy = "A finding of a **code-hygiene** rule (marked *hygiene* below) in a test, example or " +
+	"documentation file is reported one severity level lower (high becomes medium, medium becomes low, low becomes " +
+	"info), and its message says so: such code does not run in production, and a rule that fires on every test " +
+	"fixture teaches people to ignore it. A file counts as a test, example or doc when a directory on its path is " +
+	"`test`, `tests`, `__tests__`, `testing`, `spec`, `e2e`, `example`, `examples`, `sample`, `samples`, `demo`, " +
+	"`demos`, `cookbook`, `doc` or `docs`, or its name is a test's (`test_*.py`, `*_test.py`, `conftest.py`, " +
+	"`*.test.ts`, `*.spec.js`, …). Secrets, model files, workflows, dependencies and agent configuration never " +
+	"drop: a key in a test is as leaked as anywhere else, and a test's model file is loaded like any other. " +
+	"Per-rule `severity` in `.github/ward.yml` still applies on top."
+
+var (
+	testDirs    = map[string]bool{"test": true, "tests": true, "__tests__": true, "testing": true, "spec": true, "e2e": true}
+	exampleDirs = map[string]bool{"example": true, "examples": true, "sample": true, "samples": true, "demo": true,
+		"demos": true, "cookbook": true}
+	docDirs = map[string]bool{"doc": true, "docs": true}
+)
+
+// PathContext says whether a slash-separated path is a test, an example or
+// documentation ("tests", "examples", "docs"), or "" for anything else.
+func PathContext(p string) string {
+	p = strings.ToLower(p)
+	dirs := strings.Split(path.Dir(p), "/")
+	for _, d := range dirs {
+		switch {
+		case testDirs[d]:
+			return "tests"
+		case exampleDirs[d]:
+			return "examples"
+		case docDirs[d]:
+			return "docs"
+		}
+	}
+	base := path.Base(p)
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	switch {
+	case base == "conftest.py", strings.HasPrefix(base, "test_") && strings.HasSuffix(base, ".py"),
+		strings.HasSuffix(stem, "_test"), strings.HasSuffix(stem, ".test"), strings.HasSuffix(stem, ".spec"):
+		return "tests"
+	}
+	return ""
+}
+
+// applyPathContext lowers the findings of hygiene rules in tests, examples
+// and docs by one level, in place.
+func applyPathContext(p string, fs []Finding) {
+	where := PathContext(p)
+	if where == "" {
+		return
+	}
+	for i := range fs {
+		r, ok := LookupRule(fs[i].RuleID)
+		if !ok || !r.Hygiene || fs[i].Severity <= SeverityInfo {
+			continue
+		}
+		from := fs[i].Severity
+		fs[i].Severity--
+		fs[i].Message += fmt.Sprintf(" (Reported %s rather than %s: this file is in %s, see ward's path-context policy.)",
+			fs[i].Severity, from, where)
+	}
+}
