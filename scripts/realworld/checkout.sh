@@ -22,4 +22,5 @@ GIT_INDEX_FILE=$idx git --git-dir="$gitdir" read-tree --empty
 GIT_INDEX_FILE=$idx git --git-dir="$gitdir" update-index --index-info <"$idx.present"
 GIT_INDEX_FILE=$idx git --git-dir="$gitdir" --work-tree="$dest" checkout-index -a -f --prefix="$dest/"
 rm -f "$idx.tree" "$idx.check" "$idx.present"
+git --git-dir="$gitdir" rev-parse "$commit^{commit}" >"${dest%/}.commit"
 echo "checked out $commit into $dest ($missing blobs absent from the snapshot)" >&2
