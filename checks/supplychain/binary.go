@@ -10,6 +10,7 @@ import (
 	"debug/pe"
 	"encoding/binary"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
@@ -103,6 +104,17 @@ func (c binaryCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, e
 		return checks.Result{Analysed: true}, nil
 	}
 	if oid, size, ok := checks.ParseLFSPointer(head); ok && f.Size < 1024 {
+		if kind, ok := mediaExtensions[strings.ToLower(path.Ext(f.Path))]; ok {
+			// Repositories keep screenshots and audio samples in LFS. A model
+			// loader does not open an image by name, so say it, quietly.
+			return checks.Result{Analysed: true, Findings: []checks.Finding{{
+				RuleID:   RuleLFSPointer,
+				Severity: checks.SeverityLow,
+				Message: fmt.Sprintf("Git LFS pointer to a %d-byte object named as %s (sha256:%s). Its content "+
+					"was not reviewed; only the pointer is in the diff.", size, kind, shortOID(oid)),
+				Evidence: oid,
+			}}}, nil
+		}
 		return checks.Result{Analysed: true, Findings: []checks.Finding{{
 			RuleID:   RuleLFSPointer,
 			Severity: checks.SeverityMedium,

@@ -81,3 +81,21 @@ func inertFormat(head []byte) (string, bool) {
 	}
 	return "", false
 }
+
+// mediaExtensions name media, font and document files by extension, for Git
+// LFS pointers, whose content is not at hand.
+var mediaExtensions = func() map[string]string {
+	m := map[string]string{}
+	for kind, exts := range map[string][]string{
+		"an image":   {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff", ".psd", ".avif", ".heic"},
+		"audio":      {".mp3", ".wav", ".ogg", ".flac", ".m4a", ".aac", ".opus"},
+		"a video":    {".mp4", ".mov", ".webm", ".avi", ".mkv"},
+		"a font":     {".ttf", ".otf", ".woff", ".woff2", ".eot"},
+		"a document": {".pdf"},
+	} {
+		for _, e := range exts {
+			m[e] = kind
+		}
+	}
+	return m
+}()

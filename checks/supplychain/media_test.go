@@ -85,3 +85,18 @@ func TestMediaIsNotReportedAsNotAnalysed(t *testing.T) {
 		}
 	}
 }
+
+// A Git LFS pointer named as an image is low; one named as anything else
+// (a checkpoint) stays medium.
+func TestLFSPointerToMedia(t *testing.T) {
+	ptr := []byte("version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n")
+	for name, want := range map[string]checks.Severity{
+		"docs/img/arch.png": checks.SeverityLow, "assets/Demo.MP4": checks.SeverityLow,
+		"models/model.pt": checks.SeverityMedium, "data/blob": checks.SeverityMedium,
+	} {
+		fs := checks.ScanFile(context.Background(), checks.NewBytesFile(name, ptr), []checks.Check{binaryCheck{}})
+		if len(fs) != 1 || fs[0].RuleID != RuleLFSPointer || fs[0].Severity != want {
+			t.Errorf("%s: want one %s %s, got %+v", name, want, RuleLFSPointer, fs)
+		}
+	}
+}

@@ -40,7 +40,7 @@ func TestWorkflowFixtures(t *testing.T) {
 		}},
 		{"pinning.yml", []string{
 			"6 actions-unpinned-image medium node:20",
-			"11 actions-unpinned-action medium actions/checkout@v4",
+			"11 actions-unpinned-action low actions/checkout@v4",
 			"14 actions-unpinned-image medium docker://alpine:3.20",
 			"16 actions-unpinned-action medium someorg/someaction@main",
 			"18 actions-unpinned-action medium org/shared/.github/workflows/deploy.yml@main",
@@ -97,7 +97,7 @@ func TestWorkflowFixtures(t *testing.T) {
 func TestActionMetadata(t *testing.T) {
 	got, _ := scanFixture(t, "actions/composite/action.yml", "tools/composite/action.yml")
 	diffLines(t, "composite", got, []string{
-		"6 actions-unpinned-action medium actions/setup-go@v5",
+		"6 actions-unpinned-action low actions/setup-go@v5",
 		"7 actions-script-injection high ${{ github.event.pull_request.title }}",
 		"9 actions-pipe-to-shell medium curl https://example.com/i.sh | bash",
 	})
@@ -236,4 +236,16 @@ func TestCredentialsMasked(t *testing.T) {
 	if strings.Contains(f.Message+f.Evidence, "s3cr3tT0ken") || !strings.Contains(f.Evidence, "deploy:***@") {
 		t.Errorf("not masked: %q / %q", f.Evidence, f.Message)
 	}
+}
+
+// GitHub-owned actions at a release tag are low: only GitHub can move the
+// tag. A branch of theirs, and any third party's tag, stay medium.
+func TestPinningByOwner(t *testing.T) {
+	got, _ := scanFixture(t, "pinning_owners.yml", ".github/workflows/ci.yml")
+	diffLines(t, "pinning_owners.yml", got, []string{
+		"10 actions-unpinned-action low github/codeql-action/init@v3.28.1",
+		"11 actions-unpinned-action medium actions/setup-python@main",
+		"12 actions-unpinned-action medium astral-sh/setup-uv@v6",
+		"9 actions-unpinned-action low actions/checkout@v4",
+	})
 }

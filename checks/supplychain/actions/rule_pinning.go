@@ -37,6 +37,15 @@ func (r *reporter) pinning() {
 		if !ok {
 			what = "no ref at all"
 		}
+		if ok && githubOwned(v) && versionTag.MatchString(ref) {
+			// GitHub's own actions at a release tag: the tag can move, but only
+			// GitHub can move it. Worth knowing, not worth a review comment on
+			// every checkout step.
+			r.add(RuleUnpinnedAction, checks.SeverityLow, u.Line, v, fmt.Sprintf(
+				"%s is pinned to the release tag %s of a GitHub-owned action. Only GitHub can move that tag; pin the "+
+					"full commit SHA (version in a comment) if your policy requires immutable actions.", v, ref))
+			return
+		}
 		r.add(RuleUnpinnedAction, checks.SeverityMedium, u.Line, v, fmt.Sprintf(
 			"%s is pinned to %s, which its owner can move to different code at any time (tj-actions/changed-files, "+
 				"March 2025). Pin the full commit SHA and keep the version in a comment.", v, what))
@@ -55,6 +64,15 @@ func (r *reporter) pinning() {
 			r.image(&text{Value: strings.TrimPrefix(img.Value, "docker://"), Line: img.Line})
 		}
 	}
+}
+
+// versionTag is a release tag: v4, v4.2, 4.2.1.
+var versionTag = regexp.MustCompile(`^v?\d+(\.\d+){0,2}$`)
+
+// githubOwned is true for actions published by GitHub itself.
+func githubOwned(uses string) bool {
+	owner, _, _ := strings.Cut(strings.ToLower(uses), "/")
+	return owner == "actions" || owner == "github"
 }
 
 func (r *reporter) image(img *text) {
