@@ -209,7 +209,11 @@ func (s *Server) exceptionRows(ctx context.Context, repos []string, reviews []Re
 			continue
 		}
 		seen[key] = true
+		today := time.Now().UTC().Format(time.DateOnly)
 		for _, c := range rv.ConfigIgnores {
+			if c.Expires != "" && c.Expires < today {
+				continue // expired: no longer in force (the review says so)
+			}
 			covers := "any content"
 			if c.SHA256 != "" {
 				covers = "sha256 " + shortHash(c.SHA256)

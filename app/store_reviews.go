@@ -202,7 +202,8 @@ func (s *Server) recordReview(ctx context.Context, a ReviewArgs, res *review.Res
 		}
 	}
 	for _, e := range res.ConfigIgnores {
-		rec.ConfigIgnores = append(rec.ConfigIgnores, ConfigIgnore{Rule: e.Rule, Path: e.Path, Reason: e.Reason})
+		rec.ConfigIgnores = append(rec.ConfigIgnores, ConfigIgnore{Rule: e.Rule, Path: e.Path, Reason: e.Reason,
+			SHA256: e.SHA256, Expires: e.Expires})
 	}
 	if err := s.store.RecordReview(context.WithoutCancel(ctx), rec); err != nil {
 		log.WarnContext(ctx, "could not record the review for ward's pages", "err", err)

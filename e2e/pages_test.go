@@ -22,7 +22,18 @@ func TestPagesSignInReviewsExceptions(t *testing.T) {
 	gh := fakegithub.New(t)
 	gh.AddInstallation(7, "acme")
 	gh.AddInstallation(8, "rival")
-	r := newGitRepo(t, map[string]string{"README.md": "# models\n", "src/app.py": "print('hi')\n"})
+	r := newGitRepo(t, map[string]string{"README.md": "# models\n", "src/app.py": "print('hi')\n",
+		".github/ward.yml": `ignore:
+  - rule: binary-executable
+    path: "tools/*"
+    reason: vendored converter, verified against the release hash
+    sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    expires: 2099-12-31
+  - rule: binary-executable
+    path: "legacy/*"
+    reason: an old waiver nobody renewed
+    expires: 2020-01-31
+`})
 	gh.AddRepo(repo, r.dir)
 	other := newGitRepo(t, map[string]string{"README.md": "# secret\n"})
 	gh.AddRepo("rival/secret-models", other.dir)
@@ -76,16 +87,19 @@ func TestPagesSignInReviewsExceptions(t *testing.T) {
 		b.screenshot(fmt.Sprintf("overview-%d", width))
 
 		b.run("exceptions", chromedp.Navigate(w.url+"/exceptions"), chromedp.WaitVisible(chromedp.CSS(`#exceptions`)))
-		if miss := contains(b.text(), ruleTorch, reason, "@maint", "PR #1"); miss != nil {
+		if miss := contains(b.text(), ruleTorch, reason, "@maint", "PR #1", "vendored converter", "sha256 9f86d08", "2099-12-31", ".github/ward.yml"); miss != nil {
 			t.Errorf("exceptions at %d px lack %q:\n%s", width, miss, b.text())
+		}
+		if strings.Contains(b.text(), "old waiver") {
+			t.Errorf("an expired ignore: entry is listed as in force:\n%s", b.text())
 		}
 		b.fitsWidth(width)
 		b.screenshot(fmt.Sprintf("exceptions-%d", width))
 
 		// The filter: a rule with no exception, then the one with it.
-		b.run("filter out", chromedp.SetValue(chromedp.CSS(`input[name="rule"]`), "binary-executable"),
+		b.run("filter out", chromedp.SetValue(chromedp.CSS(`input[name="rule"]`), "secret-openai-api-key"),
 			chromedp.Submit(chromedp.CSS(`#filters`)))
-		b.waitURL("/exceptions?repo=&rule=binary-executable&q=")
+		b.waitURL("/exceptions?repo=&rule=secret-openai-api-key&q=")
 		if page := b.text(); !strings.Contains(page, "No exception matches") || strings.Contains(page, reason) {
 			t.Errorf("filtering by another rule still lists the exception:\n%s", page)
 		}
