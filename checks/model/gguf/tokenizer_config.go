@@ -66,7 +66,7 @@ func (templateCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, e
 	switch {
 	case head[0] == '{' && bytes.Contains(b, []byte(`"chat_template"`)):
 		templates = jsonTemplates(b)
-	case loadedAsTemplate(f.Path) || looksLikeChatTemplate(b):
+	case loadedAsTemplate(f.Path) || !sourceCode[strings.ToLower(path.Ext(f.Path))] && looksLikeChatTemplate(b):
 		templates = map[string]string{"template": string(b)}
 	}
 	if len(templates) == 0 {
@@ -139,6 +139,16 @@ func loadedAsTemplate(p string) bool {
 	return base == "chat_template.jinja" ||
 		path.Base(path.Dir(p)) == "additional_chat_templates" && strings.HasSuffix(base, ".jinja")
 }
+
+// sourceCode are extensions of program source and documentation. Agent
+// frameworks build chat messages in f-strings and template literals
+// ("{{", "messages", "message.role"), and no loader renders a .py or .md
+// file as a chat template; read whole as Jinja, such a file only yields
+// noise (its own attribute accesses reported as template injection).
+var sourceCode = map[string]bool{".py": true, ".pyi": true, ".ipynb": true, ".js": true, ".jsx": true, ".ts": true,
+	".tsx": true, ".mjs": true, ".cjs": true, ".mts": true, ".cts": true, ".go": true, ".java": true, ".kt": true,
+	".rs": true, ".rb": true, ".php": true, ".cs": true, ".swift": true, ".c": true, ".cc": true, ".cpp": true,
+	".h": true, ".hpp": true, ".sh": true, ".md": true, ".mdx": true, ".rst": true}
 
 // looksLikeChatTemplate: Jinja that iterates chat messages. HTML, Ansible
 // and other Jinja files do not mention messages and generation prompts.

@@ -104,3 +104,19 @@ func TestTemplateByName(t *testing.T) {
 		t.Errorf("an HTML template was read as a chat template: %v", got)
 	}
 }
+
+// Agent code that builds chat messages with braces is source, not a chat
+// template; the same text in a template file is still analysed.
+func TestSourceCodeIsNotATemplate(t *testing.T) {
+	src := []byte("class Agent:\n    def prompt(self, messages):\n        for message in messages:\n" +
+		"            if message.role == 'user':\n                return f\"{{{{ {self.__class__.__name__} }}}}\"\n")
+	for _, name := range []string{"lib/agent/core.py", "src/agent.ts", "docs/templates.md"} {
+		if res, got := checktest.Scan(t, templateCheck{}, name, src); res.Analysed || len(got) != 0 {
+			t.Errorf("%s read as a chat template: %v", name, got)
+		}
+	}
+	tmpl := []byte("{% for message in messages %}{{ message.role }}{{ message.__class__.__mro__ }}{% endfor %}")
+	if _, got := checktest.Scan(t, templateCheck{}, "prompts/chat.j2", tmpl); len(got) != 1 {
+		t.Errorf("a .j2 chat template was not analysed: %v", got)
+	}
+}
