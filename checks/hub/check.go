@@ -318,7 +318,15 @@ func (h *Checker) scan(ctx context.Context, repo, sha string, e Entry) ([]checks
 	}
 	fs := checks.ScanFile(ctx, f, all)
 	if path.Base(e.Path) == "config.json" {
-		fs = append(fs, autoMap(repo, sha, r, e)...)
+		// autoMap names the other repositories for a hub model; the
+		// model family's own auto_map rule would say the same again
+		kept := fs[:0]
+		for _, x := range fs {
+			if x.RuleID != "model-hf-remote-code" {
+				kept = append(kept, x)
+			}
+		}
+		fs = append(kept, autoMap(repo, sha, r, e)...)
 	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
