@@ -9,9 +9,9 @@ import (
 	"unicode/utf8"
 )
 
-// FuzzParseCommands: any comment body parses without panicking, and no
-// command comes from text inside a fence or an HTML comment.
-func FuzzParseCommands(f *testing.F) {
+// FuzzCommandsHiddenByMarkdown: no command comes from text inside a fence
+// or an HTML comment, and echoed text stays one code span.
+func FuzzCommandsHiddenByMarkdown(f *testing.F) {
 	for _, s := range []string{"/rescan", "````\n```\n/rescan\n````", "<!--\n/help\n-->", "    /rescan", "/ignore r p -- why",
 		"/ward explain x", "~~~\n/rescan", "\t/help\n/rescan --second-opinion"} {
 		f.Add(s)
