@@ -89,45 +89,45 @@ func waitRun(t testing.TB, gh *fakegithub.Server, sha string) fakegithub.CheckRu
 	return fakegithub.CheckRun{}
 }
 
-// A review that cannot finish fails closed with the reason and a Re-run
-// button: GitHub counts neutral as passing a required check.
-func TestUnfinishedReviewFailsClosed(t *testing.T) {
-	gh := fakegithub.New(t)
-	fakeRepo(t, gh, map[string]string{"README.md": "print(1)\n"})
-	_, url := runServer(t, gh, "sqlite://"+filepath.Join(t.TempDir(), "w.db"))
-	// The PR's file list is gone (a permanent error): nothing can be reviewed.
-	gh.InjectFault(fakegithub.Fault{Method: http.MethodGet, PathPrefix: "/repos/acme/app/pulls/1/files", Status: http.StatusNotFound, Times: 100})
-	resp, err := fakegithub.Deliver(context.Background(), url+"/webhook", "sek", "pull_request", "d1", gh.PullRequestEvent("opened", "acme/app", 1))
-	if err != nil || resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("deliver: %v %v", resp, err)
-	}
-	run := waitRun(t, gh, gh.HeadSHA("acme/app", 1))
-	if run.Conclusion != "failure" || !strings.Contains(run.Summary, "could not finish") || !strings.Contains(run.Summary, "fails closed") {
-		t.Fatalf("conclusion %q, summary %q; want failure with the reason", run.Conclusion, run.Summary)
-	}
-	if len(run.Actions) != 1 || run.Actions[0].Identifier != "rerun" {
-		t.Fatalf("actions %+v, want the Re-run button", run.Actions)
-	}
-	if runs := gh.CheckRuns("acme/app"); len(runs) != 1 {
-		t.Fatalf("%d check runs, want 1", len(runs))
-	}
-}
-
-// A blob GitHub will not serve is that file's fail-closed finding (high),
-// and the run fails with it instead of ending the review.
-func TestUnreadableBlobIsAFinding(t *testing.T) {
-	gh := fakegithub.New(t)
-	// A modified file (an added one is read from its patch, not its blob).
-	fakeRepo(t, gh, map[string]string{"README.md": "print(1)\n"})
-	_, url := runServer(t, gh, "sqlite://"+filepath.Join(t.TempDir(), "w.db"))
-	gh.InjectFault(fakegithub.Fault{Method: http.MethodGet, PathPrefix: "/repos/acme/app/git/blobs", Status: http.StatusNotFound, Times: 100})
-	resp, err := fakegithub.Deliver(context.Background(), url+"/webhook", "sek", "pull_request", "d1", gh.PullRequestEvent("opened", "acme/app", 1))
-	if err != nil || resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("deliver: %v %v", resp, err)
-	}
-	run := waitRun(t, gh, gh.HeadSHA("acme/app", 1))
-	if run.Conclusion != "failure" || !strings.Contains(run.Summary, "file-not-read") || !strings.Contains(run.Summary, "README.md") {
-		t.Fatalf("conclusion %q, summary %q; want failure naming the unread file", run.Conclusion, run.Summary)
+// Fail closed: a review that cannot finish (the PR's file list is gone)
+// concludes failure with the reason and a Re-run button, never neutral
+// (GitHub counts neutral as passing a required check); a blob GitHub will
+// not serve is that file's finding (high), and the run fails with it.
+func TestFailuresFailClosed(t *testing.T) {
+	for _, tc := range []struct {
+		name, faultPath string
+		want            []string
+		rerun           bool
+	}{
+		{"unfinished review", "/repos/acme/app/pulls/1/files", []string{"could not finish", "fails closed"}, true},
+		// README.md is modified: its blob is read (an added file comes from its patch).
+		{"unreadable blob", "/repos/acme/app/git/blobs", []string{"file-not-read", "README.md"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gh := fakegithub.New(t)
+			fakeRepo(t, gh, map[string]string{"README.md": "print(1)\n"})
+			_, url := runServer(t, gh, "sqlite://"+filepath.Join(t.TempDir(), "w.db"))
+			gh.InjectFault(fakegithub.Fault{Method: http.MethodGet, PathPrefix: tc.faultPath, Status: http.StatusNotFound, Times: 100})
+			resp, err := fakegithub.Deliver(context.Background(), url+"/webhook", "sek", "pull_request", "d1", gh.PullRequestEvent("opened", "acme/app", 1))
+			if err != nil || resp.StatusCode != http.StatusAccepted {
+				t.Fatalf("deliver: %v %v", resp, err)
+			}
+			run := waitRun(t, gh, gh.HeadSHA("acme/app", 1))
+			if run.Conclusion != "failure" {
+				t.Fatalf("conclusion %q, want failure; summary %q", run.Conclusion, run.Summary)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(run.Summary, want) {
+					t.Errorf("summary lacks %q: %q", want, run.Summary)
+				}
+			}
+			if len(run.Actions) == 0 || run.Actions[0].Identifier != "rerun" {
+				t.Errorf("actions %+v, want the Re-run button first", run.Actions)
+			}
+			if runs := gh.CheckRuns("acme/app"); len(runs) != 1 {
+				t.Fatalf("%d check runs, want 1", len(runs))
+			}
+		})
 	}
 }
 

@@ -95,17 +95,8 @@ func (s *Server) AddOrgMember(org, login string) {
 func (s *Server) handleOrgMember(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	at, ok := s.installationForLocked(w, r, nil)
+	org, ok := s.orgMembersReadableLocked(w, r)
 	if !ok {
-		return
-	}
-	org := r.PathValue("org")
-	if !strings.EqualFold(s.installations[at.installationID].owner, org) {
-		notFound(w)
-		return
-	}
-	if levels[s.perms["members"]] < levels["read"] {
-		writeError(w, http.StatusForbidden, "Resource not accessible by integration")
 		return
 	}
 	if s.members[strings.ToLower(org)][r.PathValue("user")] {
@@ -136,17 +127,8 @@ func (s *Server) AddTeamMember(org, slug, login string) {
 func (s *Server) handleTeamMembership(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	at, ok := s.installationForLocked(w, r, nil)
+	org, ok := s.orgMembersReadableLocked(w, r)
 	if !ok {
-		return
-	}
-	org := r.PathValue("org")
-	if !strings.EqualFold(s.installations[at.installationID].owner, org) {
-		notFound(w)
-		return
-	}
-	if levels[s.perms["members"]] < levels["read"] {
-		writeError(w, http.StatusForbidden, "Resource not accessible by integration")
 		return
 	}
 	if !s.teams[strings.ToLower(org+"/"+r.PathValue("slug"))][r.PathValue("user")] {
@@ -155,4 +137,24 @@ func (s *Server) handleTeamMembership(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"state": "active", "role": "member",
 		"url": fmt.Sprintf("%s/orgs/%s/teams/%s/memberships/%s", s.ts.URL, org, r.PathValue("slug"), r.PathValue("user"))})
+}
+
+// orgMembersReadableLocked checks what GitHub checks before answering about
+// an org's members: an installation on the org with the members permission.
+// It answers the error itself and returns ok=false.
+func (s *Server) orgMembersReadableLocked(w http.ResponseWriter, r *http.Request) (string, bool) {
+	at, ok := s.installationForLocked(w, r, nil)
+	if !ok {
+		return "", false
+	}
+	org := r.PathValue("org")
+	if !strings.EqualFold(s.installations[at.installationID].owner, org) {
+		notFound(w)
+		return "", false
+	}
+	if levels[s.perms["members"]] < levels["read"] {
+		writeError(w, http.StatusForbidden, "Resource not accessible by integration")
+		return "", false
+	}
+	return org, true
 }
