@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/hub"
 	"github.com/ward-sec/ward/review"
 )
 
@@ -37,6 +38,9 @@ type Config struct {
 	Limits         checks.Limits
 	// LLM configures the optional second opinion (WARD_LLM_*).
 	LLM review.LLMConfig
+	// Hub checks the models that added code loads by name, for
+	// repositories whose base-branch ward.yml says `hub_check: on`.
+	Hub *hub.Checker
 	// PollInterval is how often idle workers look for jobs (SQLite polls).
 	PollInterval time.Duration
 	// OAuthClientID and OAuthClientSecret are the App's OAuth client, for

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/hub"
 	"github.com/ward-sec/ward/review"
 )
 
@@ -49,6 +50,9 @@ type Options struct {
 	// OnFile is called after each file with its number of findings (for
 	// progress output); it may be called from several goroutines.
 	OnFile func(findings int)
+	// Hub, when set (`ward scan --hub`), checks the models that source
+	// files load by name.
+	Hub *hub.Checker
 }
 
 // Result is what a run found.
@@ -66,6 +70,11 @@ func Run(ctx context.Context, targets []Target, opts Options) (Result, error) {
 	all := opts.Checks
 	if all == nil {
 		all = checks.Registered()
+	}
+	if opts.Hub != nil && opts.Hub.Cache == nil {
+		h := *opts.Hub
+		h.Cache = &hub.MemoryCache{} // a model named in many files is read once
+		opts.Hub = &h
 	}
 	jobs := opts.Jobs
 	if jobs < 1 {
@@ -87,7 +96,7 @@ func Run(ctx context.Context, targets []Target, opts Options) (Result, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i] = scanTarget(ctx, t, all, opts.Limits, &total)
+			results[i] = scanTarget(ctx, t, all, opts, &total)
 			if opts.OnFile != nil {
 				opts.OnFile(len(results[i]))
 			}
@@ -107,7 +116,8 @@ func Run(ctx context.Context, targets []Target, opts Options) (Result, error) {
 }
 
 // scanTarget analyses one file, opening it only while it is analysed.
-func scanTarget(ctx context.Context, t Target, all []checks.Check, lim checks.Limits, total *atomic.Int64) []checks.Finding {
+func scanTarget(ctx context.Context, t Target, all []checks.Check, opts Options, total *atomic.Int64) []checks.Finding {
+	lim := opts.Limits
 	if t.Err != nil {
 		return unreadable(t.Path, t.Err)
 	}
@@ -143,6 +153,9 @@ func scanTarget(ctx context.Context, t Target, all []checks.Check, lim checks.Li
 	}
 	f.Binary = checks.LooksBinary(f.Head(8000))
 	findings := checks.ScanFile(ctx, f, all)
+	if opts.Hub != nil && !f.Binary {
+		findings = append(findings, hubFindings(ctx, opts.Hub, f, t.Lines, findings)...)
+	}
 	if !f.Binary && f.Size <= f.Limits.Effective().MaxSourceBytes {
 		if data, err := f.ReadAll(0); err == nil && (len(findings) > 0 || bytes.Contains(data, []byte("ward:ignore"))) {
 			findings = review.ApplyInline(f.Path, data, findings)

@@ -31,6 +31,9 @@ type Config struct {
 	SecondOpinion Toggle        `yaml:"second_opinion"`
 	// CodeScanning also uploads each review's SARIF to GitHub code scanning.
 	CodeScanning Toggle `yaml:"code_scanning"`
+	// HubCheck looks up the models that added code loads by name on the
+	// Hub (off by default: it sends model names to the Hub).
+	HubCheck Toggle `yaml:"hub_check"`
 	// Drafts: "hold" (default) holds inline comments back on draft PRs.
 	Drafts string `yaml:"drafts"`
 	// FailClosed is the severity of "could not be read or fully analysed"
@@ -178,6 +181,9 @@ func Merge(org, repo Config, repoRaw []byte) (Config, []string) {
 	}
 	if _, ok := set["code_scanning"]; ok {
 		out.CodeScanning = repo.CodeScanning
+	}
+	if _, ok := set["hub_check"]; ok {
+		out.HubCheck = repo.HubCheck
 	}
 	if _, ok := set["drafts"]; ok {
 		out.Drafts = repo.Drafts

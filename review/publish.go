@@ -53,11 +53,16 @@ func publishComments(ctx context.Context, gh GitHub, pr *PullRequest, cfg Config
 	for _, p := range plan {
 		current[p.fp] = true
 	}
+	mplan := modelComments(res.ModelChanges, res.Findings)
+	for _, p := range mplan {
+		current[p.fp] = true
+	}
 	if err := retireStale(ctx, gh, ours, current, replied, res, opts); err != nil {
 		return err
 	}
 
 	hold := pr.Draft && cfg.Drafts != "comment"
+	publishModelComments(ctx, gh, pr, hold, ours, mplan, res, opts)
 	var fresh []NewComment
 	for _, p := range plan {
 		switch _, kept := ours[p.fp]; {

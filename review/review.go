@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/hub"
+	"github.com/ward-sec/ward/checks/model/modeldiff"
 )
 
 // ErrAlreadyPublished is returned by StartCheckRun when this job's check run
@@ -67,6 +69,9 @@ type Options struct {
 	// SecondOpinion, when set and the base branch's config says
 	// `second_opinion: on`, adds advisory notes; it never changes the verdict.
 	SecondOpinion SecondOpinion
+	// Hub, when set and the base branch's config says `hub_check: on`,
+	// checks the models that added code loads by name.
+	Hub *hub.Checker
 }
 
 // Result is what one review decided and published.
@@ -91,6 +96,8 @@ type Result struct {
 	// Advisory holds the second opinion's note per finding fingerprint, shown
 	// next to the finding; it changes nothing else.
 	Advisory map[string]string
+	// ModelChanges describes each changed model file against its base.
+	ModelChanges []*modeldiff.Change
 	// ConfigIgnores are the `ignore:` entries of the configuration the review
 	// applied (organisation and repository), for ward's exceptions page.
 	ConfigIgnores []IgnoreEntry
@@ -168,6 +175,8 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	if err := analyse(ctx, gh, pr, files, all, opts); err != nil {
 		return res, err
 	}
+	hubFindings(ctx, files, cfg, opts)
+	res.ModelChanges = describeModels(ctx, gh, pr, files, opts)
 
 	var findings []checks.Finding
 	for _, f := range files {
@@ -196,6 +205,7 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	res.Advisory = advisoryNotes(adv)
 	out := renderCheckRun(pr, cfg, cfgNote, res)
 	out.Summary = withAdvice(out.Summary, adv)
+	out.Summary = withModelChanges(out.Summary, res.ModelChanges, findings)
 	anns := annotations(findings)
 	annotateAdvice(anns, adv)
 	for len(anns) > 50 {

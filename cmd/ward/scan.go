@@ -50,6 +50,7 @@ type scanFlags struct {
 	rootAbs   string
 	output    string
 	summary   string
+	hub       bool
 	paths     []string
 }
 
@@ -69,6 +70,7 @@ func parseScanFlags(args []string, stdout, stderr io.Writer) (*scanFlags, int, b
 	fl.StringVar(&sf.writeBase, "write-baseline", "", "write the findings to this baseline `FILE` and exit 0 (to adopt ward on an existing repository)")
 	fl.StringVar(&sf.output, "output", "", "write the report to `FILE` instead of standard output")
 	fl.StringVar(&sf.summary, "summary", "", "also append a markdown summary to `FILE` (for $GITHUB_STEP_SUMMARY)")
+	fl.BoolVar(&sf.hub, "hub", false, "look up the models the code loads by name on the Hub (WARD_HF_ENDPOINT, WARD_HF_TOKEN)")
 	fl.Usage = func() {
 		fmt.Fprint(fl.Output(), scanUsage)
 		fl.PrintDefaults()
@@ -139,7 +141,11 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		res, err := engine.Run(ctx, targets, engine.Options{Jobs: sf.jobs, Config: cfg, OnFile: prog.add})
+		opts := engine.Options{Jobs: sf.jobs, Config: cfg, OnFile: prog.add}
+		if sf.hub {
+			opts.Hub = hubFromEnv(opts.Limits)
+		}
+		res, err := engine.Run(ctx, targets, opts)
 		done <- outcome{res, err}
 	}()
 	var out outcome

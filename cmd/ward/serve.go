@@ -130,6 +130,7 @@ func configFromEnv(envFile string) (app.Config, error) {
 		return cfg, err
 	}
 	cfg.LLM = llm
+	cfg.Hub = hubFromEnv(cfg.Limits)
 	partial := cfg.AppID != 0 || len(cfg.PrivateKeyPEM) > 0 || len(cfg.WebhookSecrets) > 0
 	if partial && !cfg.Configured() {
 		return cfg, fmt.Errorf("WARD_APP_ID, WARD_PRIVATE_KEY (or WARD_PRIVATE_KEY_FILE) and WARD_WEBHOOK_SECRET must be set together")
@@ -141,7 +142,7 @@ func configFromEnv(envFile string) (app.Config, error) {
 // Kubernetes secrets). WARD_PRIVATE_KEY_FILE is read by configFromEnv, which
 // also checks its permissions.
 var fileVars = []string{"WARD_APP_ID", "WARD_WEBHOOK_SECRET", "WARD_WEBHOOK_SECRET_PREVIOUS", "WARD_DATABASE_URL", "WARD_LLM_API_KEY",
-	"WARD_GITHUB_CLIENT_ID", "WARD_GITHUB_CLIENT_SECRET"}
+	"WARD_GITHUB_CLIENT_ID", "WARD_GITHUB_CLIENT_SECRET", "WARD_HF_TOKEN"}
 
 func loadFileVars() error {
 	for _, name := range fileVars {
