@@ -44,7 +44,7 @@ var modelExts = map[string]bool{".pt": true, ".pth": true, ".bin": true, ".ckpt"
 func describeModels(ctx context.Context, gh GitHub, pr *PullRequest, files []*reviewedFile, opts Options) []*modeldiff.Change {
 	var cands []*reviewedFile
 	for _, f := range files {
-		if f.Patch == "" || modelExts[strings.ToLower(path.Ext(f.Path))] {
+		if describable(f) {
 			cands = append(cands, f)
 		}
 		if len(cands) == maxModelFiles {
@@ -73,13 +73,22 @@ func describeModels(ctx context.Context, gh GitHub, pr *PullRequest, files []*re
 	return changes
 }
 
+// describable says which changed files may be models: binary (no patch)
+// or named like one.
+func describable(f *reviewedFile) bool {
+	return f.Patch == "" || modelExts[strings.ToLower(path.Ext(f.Path))]
+}
+
 func describeChange(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFile, opts Options) *modeldiff.Change {
-	blob, err := headBlob(ctx, gh, f)
-	if err != nil {
-		opts.Logger.WarnContext(ctx, "model change not described: head unreadable", "path", f.Path, "err", err)
-		return nil
+	blob := f.blob
+	if blob == nil {
+		b, err := headBlob(ctx, gh, f)
+		if err != nil {
+			opts.Logger.WarnContext(ctx, "model change not described: head unreadable", "path", f.Path, "err", err)
+			return nil
+		}
+		blob = resolveLFS(ctx, gh, b, opts.Logger)
 	}
-	blob = resolveLFS(ctx, gh, blob, opts.Logger)
 	head := modeldiff.Describe(ctx, f.Path, blob.Content, blob.Size, opts.Limits)
 	if head == nil {
 		return nil

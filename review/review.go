@@ -135,6 +135,8 @@ type reviewedFile struct {
 	cacheKey string
 	hit      bool
 	cached   []checks.Finding
+	// blob is the head content of a model file, kept for its description.
+	blob *checks.Blob
 }
 
 // Run reviews one PR and publishes the result. On error the caller retries;
@@ -421,6 +423,9 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 			return nil
 		}
 		blob, lfsErr := resolveLFS(ctx, gh, blob)
+		if describable(f) && lfsErr == nil {
+			f.blob = blob // the model description reads the same ranges again
+		}
 		cf := &checks.File{Path: f.Path, Status: checks.Status(f.Status), Blob: *blob, Base: base, Tree: tree, Limits: opts.Limits}
 		if f.Status == "renamed" || f.Status == "copied" {
 			cf.Status = checks.StatusRenamed
