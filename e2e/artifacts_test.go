@@ -47,8 +47,10 @@ def make_runner(question):
 			t.Errorf("summary does not report %s:\n%s", rule, run.Summary)
 		}
 	}
-	// the summary names files, so the benign one's absence means something
-	if !strings.Contains(run.Summary, "models/lambda.h5") || strings.Contains(run.Summary, "models/benign.h5") {
+	// the findings name files, so the benign one's absence means something
+	// (the "Model changes" section describes every model file, benign too)
+	findings, _, _ := strings.Cut(run.Summary, "### Model changes")
+	if !strings.Contains(findings, "models/lambda.h5") || strings.Contains(findings, "models/benign.h5") {
 		t.Errorf("the benign dense Keras file is reported:\n%s", run.Summary)
 	}
 }

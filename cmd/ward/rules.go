@@ -139,6 +139,7 @@ func RulesMarkdown(rules []checks.Rule) string {
 		b.WriteString("\n")
 		b.WriteString(ruleMarkdown(r))
 	}
+	b.WriteString(reviewExamples)
 	return b.String()
 }
 
