@@ -3,11 +3,15 @@ package review
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/checks/code"
 	"github.com/ward-sec/ward/checks/hub"
 )
+
+// hubBudget bounds the Hub lookups of one review.
+const hubBudget = 2 * time.Minute
 
 // hubFindings checks the models that the PR's added lines load by name
 // (`hub_check: on` in the base branch's ward.yml, and a Hub client). The
@@ -25,12 +29,17 @@ func hubFindings(ctx context.Context, files []*reviewedFile, cfg Config, opts Op
 	if hc.Version == "" {
 		hc.Version = AnalyserVersion
 	}
+	// the Hub never holds a review up for long: what is not checked by
+	// then is reported as such
+	ctx, cancel := context.WithTimeout(ctx, hubBudget)
+	defer cancel()
 	for _, f := range files {
 		if f.Patch == "" {
 			continue
 		}
+		text := patchText(f.Patch)
 		var calls []hub.Call
-		for _, c := range hub.Extract(f.Path, patchText(f.Patch)) {
+		for _, c := range hub.Extract(f.Path, text) {
 			if f.lines.Added[c.Line] {
 				calls = append(calls, c)
 			}
@@ -40,7 +49,9 @@ func hubFindings(ctx context.Context, files []*reviewedFile, cfg Config, opts Op
 		}
 		fs := DropCoveredUnpinned(hc.Check(ctx, f.Path, calls), f.findings)
 		checks.Fingerprint(fs)
-		f.findings = append(f.findings, fs...)
+		// `# ward:ignore hub-model-unpinned reason` on the call's line works
+		// as for any finding: the rebuilt text has the added lines in place
+		f.findings = append(f.findings, ApplyInline(f.Path, text, fs)...)
 	}
 }
 

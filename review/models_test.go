@@ -147,3 +147,33 @@ func TestPatchText(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// An inline ward:ignore on the call's line silences a hub finding like any other.
+func TestHubFindingInlineIgnore(t *testing.T) {
+	h := fakehub.New()
+	defer h.Close()
+	h.AddCommit("acme/evil", "main", map[string][]byte{"pytorch_model.bin": modelFixture(t, "payload.pt")})
+	patch := "@@ -0,0 +1,2 @@\n+from transformers import AutoModel\n+m = AutoModel.from_pretrained(\"acme/evil\")  # ward:ignore hub-model-unsafe red-team fixture, never loaded\n"
+	gh := &fakeGitHub{
+		PR:      PullRequest{Repo: "o/r", Number: 1, HeadSHA: "head1", BaseSHA: "base1"},
+		Files:   []ChangedFile{{Path: "t.py", Status: "added", BlobSHA: "new", Patch: patch}},
+		Blobs:   map[string][]byte{"new": []byte(strings.ReplaceAll(strings.TrimPrefix(patch, "@@ -0,0 +1,2 @@\n+"), "\n+", "\n"))},
+		FilesAt: map[string]map[string][]byte{"base1": {ConfigPath: []byte("hub_check: on\n")}},
+	}
+	res, err := Run(context.Background(), gh, Options{Checks: []checks.Check{}, Hub: &hub.Checker{Client: hub.NewClient(h.URL, "", nil)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range res.Findings {
+		if f.RuleID == hub.RuleUnsafeModel {
+			found = true
+			if !f.Suppressed {
+				t.Errorf("not silenced: %+v", f)
+			}
+		}
+	}
+	if !found || res.Conclusion != "success" {
+		t.Errorf("found %v, conclusion %s: %+v", found, res.Conclusion, res.Findings)
+	}
+}
