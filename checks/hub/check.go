@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/gguf"
 )
 
 // Cache keeps the findings of a hub file by (repository, commit, content
@@ -122,6 +123,12 @@ func (h *Checker) checkCall(ctx context.Context, c Call) []checks.Finding {
 			f := fs[i]
 			if f.RuleID == RuleRemoteCode {
 				out = append(out, f)
+				continue
+			}
+			if f.RuleID == gguf.RuleRemoteCode {
+				// the config check's view of auto_map, which cannot tell
+				// the model's own repository from another: autoMap above
+				// reports it for the call, knowing the repository
 				continue
 			}
 			if f.Severity < checks.SeverityMedium {

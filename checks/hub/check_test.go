@@ -47,6 +47,10 @@ func newHub(t *testing.T) *fakehub.Server {
 		"config.json":       []byte(`{"auto_map": {"AutoModel": "other/code--modeling_x.XModel", "AutoConfig": "configuration_x.XConfig"}}`),
 		"model.safetensors": modelFile(t, "head.safetensors"),
 	})
+	h.AddCommit("acme/self", "main", map[string][]byte{
+		"config.json":       []byte(`{"auto_map": {"AutoModel": "acme/self--modeling_x.XModel"}}`),
+		"model.safetensors": modelFile(t, "head.safetensors"),
+	})
 	h.AddCommit("acme/gated", "main", map[string][]byte{"pytorch_model.bin": modelFile(t, "payload.pt")}, fakehub.Gated(token))
 	return h
 }
@@ -78,6 +82,7 @@ func TestCheckCalls(t *testing.T) {
 		{"pinned", Call{Repo: "acme/good", Revision: goodSHA}, "", nil, ""},
 		{"pickle only", Call{Repo: "acme/pickles"}, "", []string{"medium hub-model-pickle-only", "low hub-model-unpinned"}, "only pickle weights"},
 		{"auto_map", Call{Repo: "acme/remote"}, "", []string{"high hub-model-remote-code", "low hub-model-unpinned"}, "run code from other/code"},
+		{"auto_map to its own repository", Call{Repo: "acme/self"}, "", []string{"low hub-model-unpinned"}, "resolves to"},
 		{"gated without token", Call{Repo: "acme/gated"}, "", []string{"info hub-model-not-checked"}, "gated"},
 		{"gated with token", Call{Repo: "acme/gated"}, token, []string{"critical hub-model-unsafe", "medium hub-model-pickle-only", "low hub-model-unpinned"}, "posix.system"},
 		{"missing", Call{Repo: "acme/nothing"}, "", []string{"info hub-model-not-checked"}, "not found"},
