@@ -27,7 +27,11 @@ func hubFindings(ctx context.Context, files []*reviewedFile, cfg Config, opts Op
 		hc.Cache = hubCache{opts.Cache}
 	}
 	if hc.Version == "" {
-		hc.Version = AnalyserVersion
+		all := hc.Checks
+		if all == nil {
+			all = checks.Registered()
+		}
+		hc.Version = checks.AnalyserVersion(all)
 	}
 	// the Hub never holds a review up for long: what is not checked by
 	// then is reported as such

@@ -14,13 +14,6 @@ import (
 	"github.com/ward-sec/ward/checks/model/modeldiff"
 )
 
-// BlobLocator is implemented by GitHub clients that can name the blob of a
-// path at a commit without downloading it, so that the base version of a
-// large model is range-read like the head (FileAt reads whole files).
-type BlobLocator interface {
-	BlobAt(ctx context.Context, path, ref string) (sha string, size int64, err error)
-}
-
 // FileCommenter is implemented by GitHub clients that can post a comment on
 // a whole file of the PR (a review comment with subject_type "file").
 type FileCommenter interface {
@@ -87,7 +80,10 @@ func describeChange(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewed
 			opts.Logger.WarnContext(ctx, "model change not described: head unreadable", "path", f.Path, "err", err)
 			return nil
 		}
-		blob = resolveLFS(ctx, gh, b, opts.Logger)
+		if blob, err = resolveLFS(ctx, gh, b); err != nil {
+			opts.Logger.WarnContext(ctx, "model change not described: LFS object unreadable", "path", f.Path, "err", err)
+			return nil
+		}
 	}
 	head := modeldiff.Describe(ctx, f.Path, blob.Content, blob.Size, opts.Limits)
 	if head == nil {
@@ -102,7 +98,10 @@ func describeChange(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewed
 		bb, err := baseBlob(ctx, gh, prev, pr.BaseSHA)
 		switch {
 		case err == nil:
-			bb = resolveLFS(ctx, gh, bb, opts.Logger)
+			if bb, err = resolveLFS(ctx, gh, bb); err != nil {
+				head.Incomplete = append(head.Incomplete, fmt.Sprintf("the base version could not be read (%v)", err))
+				break
+			}
 			base = modeldiff.Describe(ctx, prev, bb.Content, bb.Size, opts.Limits)
 		case !errors.Is(err, fs.ErrNotExist):
 			head.Incomplete = append(head.Incomplete, fmt.Sprintf("the base version could not be read (%v)", err))
@@ -112,10 +111,11 @@ func describeChange(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewed
 }
 
 // baseBlob reads a file at the base commit: by blob SHA where the client
-// can name it (ranged for large files), else through the contents API.
+// can name it (BlobLocator; ranged for large files, which FileAt would cut
+// at 1 MiB), else through the contents API.
 func baseBlob(ctx context.Context, gh GitHub, p, ref string) (*checks.Blob, error) {
 	if bl, ok := gh.(BlobLocator); ok {
-		sha, size, err := bl.BlobAt(ctx, p, ref)
+		sha, size, err := bl.BlobSHAAt(ctx, p, ref)
 		if err != nil {
 			return nil, err
 		}
