@@ -125,12 +125,6 @@ func (h *Checker) checkCall(ctx context.Context, c Call) []checks.Finding {
 				out = append(out, f)
 				continue
 			}
-			if f.RuleID == gguf.RuleRemoteCode {
-				// the config check's view of auto_map, which cannot tell
-				// the model's own repository from another: autoMap above
-				// reports it for the call, knowing the repository
-				continue
-			}
 			if f.Severity < checks.SeverityMedium {
 				continue
 			}
@@ -329,7 +323,7 @@ func (h *Checker) scan(ctx context.Context, repo, sha string, e Entry) ([]checks
 		// model family's own auto_map rule would say the same again
 		kept := fs[:0]
 		for _, x := range fs {
-			if x.RuleID != "model-hf-remote-code" {
+			if x.RuleID != gguf.RuleRemoteCode {
 				kept = append(kept, x)
 			}
 		}
