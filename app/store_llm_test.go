@@ -104,3 +104,40 @@ func TestOpinionStoreCache(t *testing.T) {
 		})
 	}
 }
+
+// A user's forced second opinions stop at the daily budget, also when asked
+// for concurrently; other users and other days have their own.
+func TestUserSecondOpinionBudget(t *testing.T) {
+	for kind, s := range openLLMStores(t) {
+		t.Run(kind, func(t *testing.T) {
+			ctx := context.Background()
+			day := fmt.Sprintf("2026-01-%02d", time.Now().Nanosecond()%28+1)
+			login := fmt.Sprintf("user-%d", time.Now().UnixNano())
+			var granted atomic.Int32
+			var wg sync.WaitGroup
+			for range 12 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					ok, err := s.ReserveUserLLM(ctx, 7, login, day, secondOpinionsPerUser)
+					if err != nil {
+						t.Error(err)
+					}
+					if ok {
+						granted.Add(1)
+					}
+				}()
+			}
+			wg.Wait()
+			if granted.Load() != secondOpinionsPerUser {
+				t.Fatalf("%d of 12 granted, want %d", granted.Load(), secondOpinionsPerUser)
+			}
+			if ok, _ := s.ReserveUserLLM(ctx, 7, login+"-other", day, secondOpinionsPerUser); !ok {
+				t.Error("another user was refused")
+			}
+			if ok, _ := s.ReserveUserLLM(ctx, 7, login, "2099-01-01", secondOpinionsPerUser); !ok {
+				t.Error("the next day was refused")
+			}
+		})
+	}
+}

@@ -174,3 +174,21 @@ func TestMetricsDoNotGrowWithMadeUpEvents(t *testing.T) {
 		t.Fatalf("/metrics grew from %d to %d bytes", before, after)
 	}
 }
+
+// TestExamplePayloadRerunWorks: the check_run.rerequested example GitHub's
+// examples publish (dates like "2018-04-25 20:42:10", no pull_requests)
+// pointed at a real PR's head re-runs the review through `ward serve`.
+func TestExamplePayloadRerunWorks(t *testing.T) {
+	gh, r, w := setup(t)
+	sha, _ := openRisky(t, gh, r, w, 1, "feature")
+	body, err := os.ReadFile("../app/testdata/check_run.rerequested.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.NewReplacer(`"github/hello-world"`, `"`+repo+`"`, "d6fde92930d4715a2b49857d24b940956b26d2d3", sha,
+		`"installation": {"id": 1}`, `"installation": {"id": 7}`).Replace(string(body))
+	if code := w.deliver("check_run", "d-example-rerun", []byte(s)); code != http.StatusAccepted {
+		t.Fatalf("example payload: HTTP %d, want 202", code)
+	}
+	waitConclusion(t, gh, repo, sha, 2)
+}
