@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
+	"strings"
 
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/checks/model/pickle"
@@ -157,7 +159,7 @@ func (s *scanner) scanAt(w where, r io.ReaderAt, size int64, strict bool) bool {
 			s.scanPickleAt(w, r, size, strict)
 			return true
 		}
-		if w.depth == 0 && !strict && !otherFormat(head) {
+		if w.depth == 0 && !strict && !otherFormat(head) && !namedAsText(s.path) {
 			// junk before a pickle: a loader that seeks past a header runs it
 			if off, err := pickle.FindStream(s.ctx, r, 0, size, resyncWindow); err == nil && off > 0 {
 				from := len(s.findings)
@@ -192,6 +194,21 @@ func (s *scanner) scanAt(w where, r io.ReaderAt, size int64, strict bool) bool {
 		return ok
 	}
 	return true
+}
+
+// textNames are extensions of text that no loader hands to pickle after
+// skipping a header. Hunting for a stream inside them finds protocol-0
+// opcodes in ordinary words (.gitignore, requirements.txt: high findings on
+// every repository).
+var textNames = map[string]bool{".txt": true, ".md": true, ".rst": true, ".py": true, ".js": true, ".ts": true,
+	".json": true, ".yaml": true, ".yml": true, ".toml": true, ".cfg": true, ".ini": true, ".lock": true,
+	".sh": true, ".html": true, ".css": true, ".csv": true, ".xml": true, ".svg": true, ".in": true}
+
+// namedAsText is true for files whose name says text: a dotfile
+// (.gitignore, .npmignore) or a text or source extension.
+func namedAsText(p string) bool {
+	base := path.Base(p)
+	return strings.HasPrefix(base, ".") || textNames[strings.ToLower(path.Ext(base))]
 }
 
 func (s *scanner) scanPickleAt(w where, r io.ReaderAt, size int64, strict bool) {
