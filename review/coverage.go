@@ -55,7 +55,7 @@ func renderCoverage(res *Result) string {
 	unlisted := c.Total - c.Listed
 	partly := map[string]bool{}
 	for _, f := range res.Findings {
-		if f.RuleID == checks.RuleNotAnalysed || f.RuleID == checks.RuleCheckFailed {
+		if f.RuleID == checks.RuleNotAnalysed || checks.IsFailClosed(f.RuleID) {
 			partly[f.Path] = true
 		}
 	}
@@ -94,7 +94,7 @@ func renderCoverage(res *Result) string {
 			"files beyond them were not reviewed here (each queued pull request's own review covered its files).", maxCompareFiles)
 	}
 	if len(partly) > 0 {
-		fmt.Fprintf(&b, " %s file(s) were only partly analysed (over a size or time limit; see “Not analysed”).", thousands(len(partly)))
+		fmt.Fprintf(&b, " %s file(s) were not read or only partly analysed (see “Not analysed”).", thousands(len(partly)))
 	}
 	if c.NoPatch > 0 {
 		fmt.Fprintf(&b, " %s file(s) have no patch on GitHub (binary, or a diff too large to show): they were analysed whole, "+

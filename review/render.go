@@ -79,7 +79,7 @@ func renderCheckRun(pr *PullRequest, cfg Config, cfgNote string, res *Result) Ch
 			}
 			fmt.Fprintf(&b, "| %s | %s | [`%s`](%s#%s) | `%s` | %s |\n", severityIcon[f.Severity], f.Severity,
 				f.RuleID, checks.RulesDocURL, f.RuleID, location(f), msg)
-			if f.RuleID == checks.RuleNotAnalysed || f.RuleID == checks.RuleCheckFailed {
+			if f.RuleID == checks.RuleNotAnalysed || checks.IsFailClosed(f.RuleID) {
 				notAnalysed = append(notAnalysed, fmt.Sprintf("- `%s`: %s", f.Path, oneLine(f.Message)))
 			}
 		}
