@@ -20,6 +20,7 @@ import (
 
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/checks/model/gguf"
+	"github.com/ward-sec/ward/checks/model/keras/hdf5"
 	"github.com/ward-sec/ward/checks/model/onnx"
 	"github.com/ward-sec/ward/checks/model/pickle"
 	"github.com/ward-sec/ward/checks/model/safetensors"
@@ -133,6 +134,7 @@ func Describe(ctx context.Context, name string, r io.ReaderAt, size int64, lim c
 	case bytes.HasPrefix(head, []byte("\x89HDF\r\n\x1a\n")):
 		s.Format, s.Container = "Keras model", "HDF5"
 		s.RunsCode, s.Loader = "yes: Lambda layers hold Python code that runs on load", "keras.models.load_model"
+		describeHDF5(s, cr, size, lim)
 		ok = true
 	case pickle.LooksLikePickle(head):
 		describePickleFile(ctx, s, cr, size, lim)
@@ -256,6 +258,43 @@ func describeTF(ctx context.Context, s *Summary, r io.ReaderAt, size int64, head
 		s.Incomplete = append(s.Incomplete, rep.Err.Error())
 	}
 	return true
+}
+
+// describeHDF5 lists the layers and objects of a Keras HDF5 model's
+// model_config attribute (an HDF5 file without one is data: weights).
+func describeHDF5(s *Summary, r io.ReaderAt, size int64, lim checks.Limits) {
+	h, err := hdf5.Open(r, size)
+	if err != nil {
+		s.Incomplete = append(s.Incomplete, "HDF5: "+err.Error())
+		return
+	}
+	h.MaxValueBytes = min(16<<20, lim.MaxFileBytes)
+	attrs, err := h.RootAttributes()
+	if err != nil {
+		s.Incomplete = append(s.Incomplete, "HDF5 attributes: "+err.Error())
+	}
+	config := false
+	for _, a := range attrs {
+		if a.Name != "model_config" {
+			continue
+		}
+		config = true
+		for _, v := range a.Strings {
+			s.Layers = append(s.Layers, kerasObjects([]byte(v))...)
+		}
+	}
+	if !config && err == nil {
+		s.Format, s.RunsCode = "HDF5 data (no Keras model_config)", "no: arrays only"
+	}
+	s.Layers = sortedKeys(setOf(s.Layers))
+}
+
+func setOf(xs []string) map[string]bool {
+	m := map[string]bool{}
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
 }
 
 // describeZip recognises PyTorch checkpoints, TorchScript, Keras 3 and

@@ -211,6 +211,12 @@ func TestCompareFormats(t *testing.T) {
 			t.Errorf("no operator added: %v → %v", c.Base.Ops, c.Head.Ops)
 		}
 	})
+	t.Run("keras hdf5 layers", func(t *testing.T) {
+		c := Compare(describeFile(t, "formats/keras_benign.h5"), describeFile(t, "formats/keras_lambda.h5"))
+		if !slices.ContainsFunc(c.LayersAdded, func(s string) bool { return strings.HasPrefix(s, "Lambda") }) {
+			t.Errorf("Lambda not among layers added: %v → %v", c.Base.Layers, c.Head.Layers)
+		}
+	})
 	t.Run("keras layers", func(t *testing.T) {
 		c := Compare(describeFile(t, "formats/keras3_benign.keras"), describeFile(t, "formats/keras3_lambda.keras"))
 		if !slices.ContainsFunc(c.LayersAdded, func(s string) bool { return strings.HasPrefix(s, "Lambda") }) {
@@ -359,4 +365,20 @@ func TestLargeCheckpointReadsHeadersOnly(t *testing.T) {
 		t.Errorf("read %d bytes of a %d-byte checkpoint", cr.n, big.size())
 	}
 	t.Logf("read %d bytes of %d (%.4f%%)", cr.n, big.size(), 100*float64(cr.n)/float64(big.size()))
+}
+
+// joblib writes arrays into the stream after each NumpyArrayWrapper: the
+// listing skips them and goes on.
+func TestJoblibArrays(t *testing.T) {
+	s := describeFile(t, "benign/sklearn_logreg.joblib")
+	if len(s.Incomplete) > 0 || s.Format != "joblib dump" {
+		t.Fatalf("%s, incomplete %v", s.Format, s.Incomplete)
+	}
+	want := []string{"classes_", "n_iter_", "coef_", "intercept_"}
+	if got := names(s.Tensors); !slices.Equal(got, want) {
+		t.Errorf("arrays %v, want %v", got, want)
+	}
+	if s.Tensors[2].Dtype != "float64" || s.Tensors[2].ShapeString() != "[1, 4]" {
+		t.Errorf("coef_ %+v", s.Tensors[2])
+	}
 }

@@ -532,6 +532,11 @@ func (e *treeEval) op(op byte) error {
 		}
 		if o, ok := top.(*pyObj); ok {
 			o.state = st
+			if g, ok := o.fn.(*pyGlobal); ok && g.qual() == "joblib.numpy_pickle.NumpyArrayWrapper" {
+				if err := e.joblibData(o); err != nil {
+					return err
+				}
+			}
 		}
 		return e.push(top)
 	case 'P':
@@ -677,4 +682,86 @@ func (e *treeEval) appendTo(its []node) error {
 		t.list = append(t.list, its...)
 	}
 	return nil
+}
+
+// joblibData skips the array joblib writes into the stream right after a
+// NumpyArrayWrapper's BUILD: raw bytes after an alignment pad, or for
+// object arrays a pickle of their own (evaluated for its structure only).
+func (e *treeEval) joblibData(o *pyObj) error {
+	d, ok := o.state.(*pyDict)
+	if !ok {
+		return e.bad("joblib wrapper without a state dict")
+	}
+	var shape, dtype node
+	aligned := false
+	for i, k := range d.keys {
+		switch keyName(k, i) {
+		case "shape":
+			shape = d.vals[i]
+		case "dtype":
+			dtype = d.vals[i]
+		case "numpy_array_alignment_bytes":
+			n, _ := d.vals[i].(pyInt)
+			aligned = n > 0
+		}
+	}
+	dt, ok := dtype.(*pyObj)
+	if !ok || len(dt.args) == 0 {
+		return e.bad("joblib array without a dtype")
+	}
+	code, _ := dt.args[0].(pyStr)
+	st := tupleItems(dt.state)
+	size := int64(0)
+	if len(st) >= 6 {
+		if n, ok := st[5].(pyInt); ok && n > 0 {
+			size = int64(n)
+		}
+	}
+	object := strings.HasPrefix(string(code), "O")
+	if len(st) >= 8 {
+		if f, ok := st[7].(pyInt); ok && f&1 != 0 {
+			object = true
+		}
+	}
+	if object {
+		// a nested stream: keep the outer stack, marks and memo
+		stack, marks, memo := e.stack, e.marks, e.memo
+		e.stack, e.marks = nil, nil
+		_, err := e.stream()
+		e.stack, e.marks, e.memo = stack, marks, memo
+		return err
+	}
+	if size == 0 && len(code) > 1 {
+		// elsize is -1 for plain dtypes: the code says it ('i8', 'U5')
+		if n, err := strconv.ParseInt(string(code[1:]), 10, 64); err == nil && n > 0 {
+			size = n
+			if code[0] == 'U' {
+				size *= 4 // UCS-4
+			}
+		}
+	}
+	if size == 0 {
+		return fmt.Errorf("%w: joblib array of dtype %q with no item size", errTreeLimit, code)
+	}
+	count := int64(1)
+	for _, x := range tupleItems(shape) {
+		n, ok := x.(pyInt)
+		if !ok || n < 0 || (n > 0 && count > (1<<50)/int64(n)) {
+			return e.bad("joblib array shape")
+		}
+		count *= int64(n)
+	}
+	if aligned {
+		b, err := e.next(1)
+		if err != nil {
+			return err
+		}
+		if err := e.skip(int64(b[0])); err != nil {
+			return err
+		}
+	}
+	if count > 0 && size > (1<<50)/count {
+		return e.bad("joblib array size")
+	}
+	return e.skip(count * size)
 }
