@@ -48,3 +48,22 @@ func TestPathContextPolicy(t *testing.T) {
 		t.Fatalf("a key in tests/ must stay high: %+v", fs)
 	}
 }
+
+// An agent that runs model-written code on the host is high in application
+// code and medium in a test suite, which runs code the test wrote.
+func TestPathContextAgentExecutor(t *testing.T) {
+	src, err := os.ReadFile("testdata/pathcontext/executor_test_file.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]checks.Severity{
+		"src/app/agent.py":                         checks.SeverityHigh,
+		"packages/ext/tests/code_executors/t_x.py": checks.SeverityMedium,
+		"python/docs/src/user-guide/agent.py":      checks.SeverityMedium,
+	} {
+		fs := checks.ScanFile(context.Background(), checks.NewBytesFile(path, src), checks.Registered())
+		if len(fs) != 1 || fs[0].RuleID != "code-agent-unsandboxed-exec" || fs[0].Severity != want {
+			t.Errorf("%s: want one %s code-agent-unsandboxed-exec, got %+v", path, want, fs)
+		}
+	}
+}

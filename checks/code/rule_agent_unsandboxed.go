@@ -41,6 +41,7 @@ var _ = register(&rule{
 			"executor = DockerCommandLineCodeExecutor(image=\"python:3.12-slim\", work_dir=\"coding\")\n" +
 			"agent = CodeExecutorAgent(\"runner\", code_executor=executor)",
 		References: []string{"CWE-94", "CWE-78", "LLM06:2025", "LLM05:2025"},
+		Hygiene:    true,
 	},
 	onCall: func(c *ctx, call *node) {
 		if call.obj == nil || call.obj.kind == kCall {
