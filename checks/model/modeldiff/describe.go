@@ -9,6 +9,9 @@ package modeldiff
 import (
 	"archive/zip"
 	"bytes"
+	"compress/bzip2"
+	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"encoding/json"
 	"errors"
@@ -139,6 +142,15 @@ func Describe(ctx context.Context, name string, r io.ReaderAt, size int64, lim c
 	case pickle.LooksLikePickle(head):
 		describePickleFile(ctx, s, cr, size, lim)
 		ok = true
+	case bytes.HasPrefix(head, []byte("\x93NUMPY")):
+		s.Format, s.Container = "NumPy array", ".npy"
+		s.RunsCode, s.Loader = "only object arrays, with allow_pickle=True", "numpy.load"
+		t := npyFromHeader(string(head))
+		t.Name = path.Base(name)
+		s.Tensors = []Tensor{t}
+		ok = true
+	case compression(head) != "":
+		ok = describeCompressed(ctx, s, cr, size, lim, compression(head))
 	default:
 		if m, _ := onnx.Describe(ctx, cr, size, lim.MaxFileBytes); m != nil {
 			describeONNX(s, m)
@@ -524,7 +536,11 @@ func npyHeader(r io.ReaderAt, f *zip.File) (Tensor, bool) {
 	}
 	b := make([]byte, 512)
 	n, _ := r.ReadAt(b, off)
-	h := string(b[:n])
+	return npyFromHeader(string(b[:n])), true
+}
+
+// npyFromHeader reads an .npy header's dtype and shape.
+func npyFromHeader(h string) Tensor {
 	t := Tensor{Dtype: "?"}
 	if i := strings.Index(h, "'descr': '"); i >= 0 {
 		rest := h[i+10:]
@@ -548,7 +564,61 @@ func npyHeader(r io.ReaderAt, f *zip.File) (Tensor, bool) {
 			}
 		}
 	}
-	return t, true
+	return t
+}
+
+// compression names the single-stream compressor of a joblib dump (xz and
+// lzma are left to the model check, which bounds their dictionaries).
+func compression(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return "gzip"
+	case len(head) >= 2 && head[0] == 0x78 && (head[1] == 0x01 || head[1] == 0x5e || head[1] == 0x9c || head[1] == 0xda):
+		return "zlib"
+	case bytes.HasPrefix(head, []byte("BZh")):
+		return "bzip2"
+	}
+	return ""
+}
+
+// maxDecompressed bounds what a compressed dump may decompress to for its
+// description; past it the description says so.
+const maxDecompressed = 64 << 20
+
+// describeCompressed describes a compressed joblib or pickle dump: it is
+// decompressed (bounded) and its pickle described. Only a pickle inside
+// counts as a model.
+func describeCompressed(ctx context.Context, s *Summary, r io.ReaderAt, size int64, lim checks.Limits, kind string) bool {
+	sr := io.NewSectionReader(r, 0, size)
+	var zr io.Reader
+	var err error
+	switch kind {
+	case "gzip":
+		zr, err = gzip.NewReader(sr)
+	case "zlib":
+		zr, err = zlib.NewReader(sr)
+	case "bzip2":
+		zr = bzip2.NewReader(sr)
+	}
+	if err != nil {
+		return false
+	}
+	b, err := io.ReadAll(io.LimitReader(zr, maxDecompressed+1))
+	if err != nil && len(b) == 0 {
+		return false
+	}
+	if !pickle.LooksLikePickle(b[:min(len(b), 4096)]) {
+		return false
+	}
+	describePickleFile(ctx, s, bytes.NewReader(b), int64(len(b)), lim)
+	s.Container = kind + "-compressed " + s.Container
+	s.Size = size
+	if len(b) > maxDecompressed {
+		s.Incomplete = append(s.Incomplete, fmt.Sprintf("decompressed past %d bytes: the rest was not described", maxDecompressed))
+	} else if err != nil {
+		s.Incomplete = append(s.Incomplete, "decompression: "+err.Error())
+	}
+	return true
 }
 
 // kerasObjects lists the layer classes and referenced objects of a Keras

@@ -382,3 +382,19 @@ func TestJoblibArrays(t *testing.T) {
 		t.Errorf("coef_ %+v", s.Tensors[2])
 	}
 }
+
+func TestCompressedJoblibAndNpy(t *testing.T) {
+	for _, n := range []string{"benign/sklearn_tree.joblib.zlib", "benign/sklearn_tree.joblib.gzip", "benign/sklearn_tree.joblib.bz2"} {
+		s := describeFile(t, n)
+		if s.Format != "joblib dump" || len(s.Tensors) != 3 || len(s.Incomplete) > 0 || !strings.Contains(s.Container, "-compressed") {
+			t.Errorf("%s: %s, %s, %d arrays, incomplete %v", n, s.Format, s.Container, len(s.Tensors), s.Incomplete)
+		}
+	}
+	s := describeFile(t, "benign/array_float.npy")
+	if len(s.Tensors) != 1 || s.Tensors[0].Dtype == "?" || len(s.Tensors[0].Shape) == 0 {
+		t.Errorf(".npy: %+v", s.Tensors)
+	}
+	if s := Describe(context.Background(), "x.gz", bytes.NewReader([]byte("\x1f\x8bnot gzip")), 10, checks.Limits{}); s != nil {
+		t.Errorf("garbage described: %+v", s)
+	}
+}
