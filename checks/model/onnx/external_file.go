@@ -27,6 +27,18 @@ func weightsOfSiblingModel(ctx context.Context, f *checks.File) bool {
 			}
 		}
 	}
+	// any other model in the same folder may name it (model.onnx + weights.bin)
+	seen := map[string]bool{}
+	for _, c := range candidates {
+		seen[c] = true
+	}
+	others := 0
+	for _, p := range f.Tree.Paths() {
+		if d, b := path.Split(p); d == dir && strings.HasSuffix(strings.ToLower(b), ".onnx") && !seen[b] && others < 16 {
+			candidates = append(candidates, b)
+			others++
+		}
+	}
 	lim := f.Limits.Effective()
 	for _, c := range candidates {
 		blob, err := f.Tree.Open(ctx, dir+c)

@@ -1,8 +1,13 @@
 package onnx
 
 import (
+	"bytes"
+	"context"
+	"io/fs"
 	"reflect"
 	"testing"
+
+	"github.com/ward-sec/ward/checks"
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -69,5 +74,43 @@ opset_import { version: 17 }`), []string{"model-onnx-external-data-path/high"}},
 				t.Errorf("findings = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// memTree is a snapshot held in memory.
+type memTree map[string][]byte
+
+func (m memTree) Paths() []string {
+	var out []string
+	for p := range m {
+		out = append(out, p)
+	}
+	return out
+}
+
+func (m memTree) Open(_ context.Context, p string) (*checks.Blob, error) {
+	b, ok := m[p]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return &checks.Blob{Size: int64(len(b)), Content: bytes.NewReader(b)}, nil
+}
+
+// model.onnx + weights.bin: the data file's name says nothing of the
+// model, which is found in the same folder.
+func TestExternalDataNamedFreely(t *testing.T) {
+	node := join(pbBytes(1, []byte("X")), pbBytes(2, []byte("Y")), pbBytes(4, []byte("Add")))
+	model := join(pbVarint(1, 8), pbBytes(7, join(pbBytes(1, node), pbBytes(5, externalTensor("w", "weights.bin")))))
+	data := make([]byte, 16)
+	tree := memTree{"m/model.onnx": model, "m/weights.bin": data}
+	f := checks.NewBytesFile("m/weights.bin", data)
+	f.Tree = tree
+	if res, err := (check{}).Scan(context.Background(), f); err != nil || !res.Analysed {
+		t.Errorf("weights.bin of m/model.onnx not recognised (%v)", err)
+	}
+	f = checks.NewBytesFile("other/weights.bin", data)
+	f.Tree = tree
+	if res, _ := (check{}).Scan(context.Background(), f); res.Analysed {
+		t.Error("claimed a data file no model in its folder names")
 	}
 }
