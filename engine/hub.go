@@ -27,7 +27,5 @@ func hubFindings(ctx context.Context, h *hub.Checker, f *checks.File, lines *rev
 	if len(calls) == 0 {
 		return nil
 	}
-	fs := review.DropCoveredUnpinned(h.Check(ctx, f.Path, calls), existing)
-	checks.Fingerprint(fs)
-	return fs
+	return checks.Finish(review.DropCoveredUnpinned(h.Check(ctx, f.Path, calls), existing))
 }

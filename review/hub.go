@@ -51,8 +51,8 @@ func hubFindings(ctx context.Context, files []*reviewedFile, cfg Config, opts Op
 		if len(calls) == 0 {
 			continue
 		}
-		fs := DropCoveredUnpinned(hc.Check(ctx, f.Path, calls), f.findings)
-		checks.Fingerprint(fs)
+		// Finish: fingerprints and the masking boundary, as for file findings
+		fs := checks.Finish(DropCoveredUnpinned(hc.Check(ctx, f.Path, calls), f.findings))
 		// `# ward:ignore hub-model-unpinned reason` on the call's line works
 		// as for any finding: the rebuilt text has the added lines in place
 		f.findings = append(f.findings, ApplyInline(f.Path, text, fs)...)

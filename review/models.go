@@ -134,7 +134,9 @@ func withModelChanges(summary string, changes []*modeldiff.Change, findings []ch
 	if len(changes) == 0 {
 		return summary
 	}
-	sec := "\n" + modeldiff.Section(changes, findings)
+	// the descriptions quote file content (metadata, chat templates): they
+	// pass the same masking boundary as findings
+	sec := "\n" + checks.MaskText(modeldiff.Section(changes, findings))
 	if len(summary)+len(sec) > MaxSummary {
 		sec = "\n### Model changes\n\nLeft out: the summary is at GitHub's length limit; each model file's comment in the review has its description.\n"
 		if len(summary)+len(sec) > MaxSummary {
@@ -149,7 +151,7 @@ func withModelChanges(summary string, changes []*modeldiff.Change, findings []ch
 func modelComments(changes []*modeldiff.Change, findings []checks.Finding) []plannedComment {
 	var out []plannedComment
 	for _, c := range changes {
-		body := fmt.Sprintf("### ward: model change in `%s`\n\n%s", c.Path, c.Markdown(modeldiff.ForPath(findings, c.Path)))
+		body := fmt.Sprintf("### ward: model change in `%s`\n\n%s", c.Path, checks.MaskText(c.Markdown(modeldiff.ForPath(findings, c.Path))))
 		if len(body) > 60000 {
 			body = body[:60000] + "\n\n… (cut: the check run summary has the rest)\n"
 		}
