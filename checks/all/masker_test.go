@@ -27,3 +27,15 @@ func TestMaskerRegistered(t *testing.T) {
 		}
 	}
 }
+
+// Every registered check says its version, which the result cache key
+// includes (checks.AnalyserVersion): a new check without one would be
+// cached across changes to its detection.
+func TestEveryCheckVersioned(t *testing.T) {
+	for _, c := range checks.Registered() {
+		v, ok := c.(checks.Versioned)
+		if !ok || v.Version() == "" {
+			t.Errorf("check %s has no Version", c.Name())
+		}
+	}
+}

@@ -30,6 +30,10 @@ type binaryCheck struct{}
 
 func (binaryCheck) Name() string { return "binary" }
 
+// Version implements checks.Versioned: bump it when this check may report
+// something different for the same bytes, so cached results are redone.
+func (binaryCheck) Version() string { return "1" }
+
 func (binaryCheck) Rules() []checks.Rule {
 	return []checks.Rule{
 		{

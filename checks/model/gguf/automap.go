@@ -28,6 +28,10 @@ type autoMapCheck struct{}
 
 func (autoMapCheck) Name() string { return "hf-auto-map" }
 
+// Version implements checks.Versioned: bump it when this check may report
+// something different for the same bytes, so cached results are redone.
+func (autoMapCheck) Version() string { return "1" }
+
 func (autoMapCheck) Rules() []checks.Rule {
 	return []checks.Rule{{
 		ID:       RuleRemoteCode,

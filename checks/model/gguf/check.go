@@ -18,6 +18,10 @@ type check struct{}
 
 func (check) Name() string { return "gguf" }
 
+// Version implements checks.Versioned: bump it when this check may report
+// something different for the same bytes, so cached results are redone.
+func (check) Version() string { return "1" }
+
 func (check) Rules() []checks.Rule { return rules }
 
 func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {

@@ -27,6 +27,10 @@ type templateCheck struct{}
 
 func (templateCheck) Name() string { return "chat-template" }
 
+// Version implements checks.Versioned: bump it when this check may report
+// something different for the same bytes, so cached results are redone.
+func (templateCheck) Version() string { return "1" }
+
 func (templateCheck) Rules() []checks.Rule {
 	return []checks.Rule{{
 		ID:       RuleConfigTemplateInjection,

@@ -21,6 +21,10 @@ type check struct{}
 
 func (check) Name() string { return "keras" }
 
+// Version implements checks.Versioned: bump it when this check may report
+// something different for the same bytes, so cached results are redone.
+func (check) Version() string { return "1" }
+
 func (check) Rules() []checks.Rule { return rules }
 
 // zipHeadHDF5Probe is how far into a zip the HDF5 superblock is searched.

@@ -20,6 +20,10 @@ type check struct{}
 
 func (check) Name() string { return "onnx" }
 
+// Version implements checks.Versioned: bump it when this check may report
+// something different for the same bytes, so cached results are redone.
+func (check) Version() string { return "1" }
+
 func (check) Rules() []checks.Rule { return rules }
 
 // standardDomains need no native library.

@@ -15,6 +15,10 @@ type check struct{}
 
 func (check) Name() string { return "safetensors" }
 
+// Version implements checks.Versioned: bump it when this check may report
+// something different for the same bytes, so cached results are redone.
+func (check) Version() string { return "1" }
+
 func (check) Rules() []checks.Rule { return rules }
 
 // Scan recognises safetensors by content (a header length followed by a

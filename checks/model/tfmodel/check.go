@@ -18,6 +18,10 @@ type check struct{}
 
 func (check) Name() string { return "tensorflow" }
 
+// Version implements checks.Versioned: bump it when this check may report
+// something different for the same bytes, so cached results are redone.
+func (check) Version() string { return "1" }
+
 func (check) Rules() []checks.Rule { return rules }
 
 // maxNodes bounds the nodes decoded from one file, across graph and library.

@@ -26,6 +26,10 @@ type Check struct{}
 
 func (Check) Name() string { return "actions" }
 
+// Version implements checks.Versioned: bump it when this check may report
+// something different for the same bytes, so cached results are redone.
+func (Check) Version() string { return "1" }
+
 func (Check) Rules() []checks.Rule { return rules }
 
 // kind says whether a path is a workflow, an action's metadata, or neither.
