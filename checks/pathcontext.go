@@ -8,10 +8,11 @@ import (
 
 // PathContextPolicy is ward's one rule for where a file sits, applied in
 // ScanFile to every finding and printed in docs/rules.md.
-const PathContextPolicy = "A finding of a **code-hygiene** rule (marked *hygiene* below) in a test, example or " +
-	"documentation file is reported one severity level lower (high becomes medium, medium becomes low, low becomes " +
-	"info), and its message says so: such code does not run in production, and a rule that fires on every test " +
-	"fixture teaches people to ignore it. A file counts as a test, example or doc when a directory on its path is " +
+const PathContextPolicy = "A finding of a **code-hygiene** rule (marked *hygiene* below) is reported two " +
+	"severity levels lower in a test file (high becomes low, medium becomes info) and one level lower in an example " +
+	"or documentation file (high becomes medium, medium becomes low), and its message says so: tests do not ship, " +
+	"examples and docs ship only as code people copy, and a rule that fires on every test fixture teaches people to " +
+	"ignore it. A file counts as a test, example or doc when a directory on its path is " +
 	"`test`, `tests`, `__tests__`, `testing`, `spec`, `e2e`, `example`, `examples`, `sample`, `samples`, `demo`, " +
 	"`demos`, `cookbook`, `doc` or `docs`, or its name is a test's (`test_*.py`, `*_test.py`, `conftest.py`, " +
 	"`*.test.ts`, `*.spec.js`, …). Secrets, model files, workflows, dependencies and agent configuration never " +
@@ -50,8 +51,8 @@ func PathContext(p string) string {
 	return ""
 }
 
-// applyPathContext lowers the findings of hygiene rules in tests, examples
-// and docs by one level, in place.
+// applyPathContext lowers the findings of hygiene rules in place: two
+// levels in tests, one in examples and docs, never below info.
 func applyPathContext(p string, fs []Finding) {
 	where := PathContext(p)
 	if where == "" {
@@ -63,8 +64,21 @@ func applyPathContext(p string, fs []Finding) {
 			continue
 		}
 		from := fs[i].Severity
-		fs[i].Severity--
+		fs[i].Severity = lowered(from, where)
 		fs[i].Message += fmt.Sprintf(" (Reported %s rather than %s: this file is in %s, see ward's path-context policy.)",
 			fs[i].Severity, from, where)
 	}
 }
+
+// lowered is a hygiene rule's severity in a path context.
+func lowered(s Severity, where string) Severity {
+	drop := Severity(1)
+	if where == "tests" {
+		drop = 2
+	}
+	return max(s-drop, SeverityInfo)
+}
+
+// LoweredIn is the severity a hygiene rule's finding of severity s gets in
+// a path context ("tests", "examples", "docs"), for documentation.
+func LoweredIn(s Severity, where string) Severity { return lowered(s, where) }
