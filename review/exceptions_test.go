@@ -191,3 +191,18 @@ type versionedLineCheck struct {
 }
 
 func (c versionedLineCheck) Version() string { return c.v }
+
+// Files GitHub's files API never listed (over its 3,000) were not reviewed:
+// the run fails closed and says why, even with no finding.
+func TestUnlistedFilesFailClosed(t *testing.T) {
+	gh := newFake("a = 1\n", "@@ -1 +1 @@\n-a = 0\n+a = 1")
+	gh.PR.ChangedFiles = 3500
+	res := runReview(t, gh, Options{})
+	if res.Conclusion != "failure" || !strings.Contains(gh.run(res.CheckRunID).Output.Summary, "were not reviewed, so this check fails closed") {
+		t.Fatalf("conclusion %s:\n%s", res.Conclusion, gh.run(res.CheckRunID).Output.Summary)
+	}
+	gh = newFake("a = 1\n", "@@ -1 +1 @@\n-a = 0\n+a = 1")
+	if res := runReview(t, gh, Options{}); res.Conclusion != "success" {
+		t.Fatalf("a fully listed clean PR: %s", res.Conclusion)
+	}
+}

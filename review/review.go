@@ -192,6 +192,13 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	res.Findings = findings
 
 	res.Conclusion = conclude(findings, cfg, len(files))
+	if unlisted := res.Coverage.Total - res.Coverage.Listed; unlisted > 0 && !pr.MergeGroup && cfg.FailOn != checks.SeverityNone {
+		// Files GitHub never listed were not reviewed: fail closed.
+		res.Conclusion = "failure"
+		cfgNote += fmt.Sprintf("GitHub's files API listed %d of this pull request's %d changed files; the other %d were not "+
+			"reviewed, so this check fails closed. Split the pull request so that each has at most %d files. ",
+			res.Coverage.Listed, res.Coverage.Total, unlisted, opts.MaxFiles)
+	}
 	log.InfoContext(ctx, "review analysed", "files", len(files), "findings", len(findings),
 		"conclusion", res.Conclusion, "elapsed_ms", time.Since(started).Milliseconds())
 
