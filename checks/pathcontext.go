@@ -8,19 +8,21 @@ import (
 
 // PathContextPolicy is ward's one rule for where a file sits, applied in
 // ScanFile to every finding and printed in docs/rules.md.
-const PathContextPolicy = "A finding of a **code-hygiene** rule (marked *hygiene* below) is reported two " +
-	"severity levels lower in a test file (high becomes low, medium becomes info) and one level lower in an example " +
-	"or documentation file (high becomes medium, medium becomes low), and its message says so: tests do not ship, " +
-	"examples and docs ship only as code people copy, and a rule that fires on every test fixture teaches people to " +
-	"ignore it. A file counts as a test, example or doc when a directory on its path is " +
-	"`test`, `tests`, `__tests__`, `testing`, `spec`, `e2e`, `example`, `examples`, `sample`, `samples`, `demo`, " +
-	"`demos`, `cookbook`, `doc` or `docs`, or its name is a test's (`test_*.py`, `*_test.py`, `conftest.py`, " +
-	"`*.test.ts`, `*.spec.js`, …). Secrets, model files, workflows, dependencies and agent configuration never " +
-	"drop: a key in a test is as leaked as anywhere else, and a test's model file is loaded like any other. " +
-	"Per-rule `severity` in `.github/ward.yml` still applies on top."
+const PathContextPolicy = "Findings of **code rules** (family `code`) in a test file are reported two severity " +
+	"levels lower (critical becomes medium, high becomes low, medium becomes info): tests and benchmarks do not " +
+	"ship, and a rule that fires on every test fixture teaches people to ignore it. **Code-hygiene** rules (marked " +
+	"*hygiene* below) are also reported one level lower in example and documentation files (high becomes medium, " +
+	"medium becomes low); other code rules keep their severity there, because people copy examples. Each lowered " +
+	"finding says so in its message. A file is a test when a directory on its path is `test`, `tests`, " +
+	"`__tests__`, `testing`, `spec`, `e2e`, `benchmark` or `benchmarks`, or its name is a test's (`test_*.py`, " +
+	"`*_test.py`, `conftest.py`, `*.test.ts`, `*.spec.js`, …); an example or doc when a directory is `example`, " +
+	"`examples`, `sample`, `samples`, `demo`, `demos`, `cookbook`, `doc` or `docs`. Secrets, model files, " +
+	"workflows, dependencies and agent configuration never drop: a key in a test is as leaked as anywhere else, " +
+	"and a test's model file is loaded like any other. Per-rule `severity` in `.github/ward.yml` still applies on top."
 
 var (
-	testDirs    = map[string]bool{"test": true, "tests": true, "__tests__": true, "testing": true, "spec": true, "e2e": true}
+	testDirs = map[string]bool{"test": true, "tests": true, "__tests__": true, "testing": true, "spec": true, "e2e": true,
+		"benchmark": true, "benchmarks": true}
 	exampleDirs = map[string]bool{"example": true, "examples": true, "sample": true, "samples": true, "demo": true,
 		"demos": true, "cookbook": true}
 	docDirs = map[string]bool{"doc": true, "docs": true}
@@ -51,8 +53,8 @@ func PathContext(p string) string {
 	return ""
 }
 
-// applyPathContext lowers the findings of hygiene rules in place: two
-// levels in tests, one in examples and docs, never below info.
+// applyPathContext lowers findings in place: code rules two levels in
+// tests, hygiene rules also one level in examples and docs, never below info.
 func applyPathContext(p string, fs []Finding) {
 	where := PathContext(p)
 	if where == "" {
@@ -60,7 +62,7 @@ func applyPathContext(p string, fs []Finding) {
 	}
 	for i := range fs {
 		r, ok := LookupRule(fs[i].RuleID)
-		if !ok || !r.Hygiene || fs[i].Severity <= SeverityInfo {
+		if !ok || fs[i].Severity <= SeverityInfo || !(r.Hygiene || r.Family == "code" && where == "tests") {
 			continue
 		}
 		from := fs[i].Severity

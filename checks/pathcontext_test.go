@@ -30,3 +30,21 @@ func TestPathContext(t *testing.T) {
 		}
 	}
 }
+
+func TestLoweredIn(t *testing.T) {
+	for _, c := range []struct {
+		s, want Severity
+		where   string
+	}{
+		{SeverityCritical, SeverityMedium, "tests"}, {SeverityHigh, SeverityLow, "tests"},
+		{SeverityMedium, SeverityInfo, "tests"}, {SeverityLow, SeverityInfo, "tests"},
+		{SeverityHigh, SeverityMedium, "examples"}, {SeverityMedium, SeverityLow, "docs"},
+	} {
+		if got := LoweredIn(c.s, c.where); got != c.want {
+			t.Errorf("%s in %s: %s, want %s", c.s, c.where, got, c.want)
+		}
+	}
+	if PathContext("python/packages/agbench/benchmarks/GAIA/scenario.py") != "tests" {
+		t.Error("benchmarks are not tests")
+	}
+}

@@ -68,3 +68,23 @@ func TestPathContextAgentExecutor(t *testing.T) {
 		}
 	}
 }
+
+// A code rule that is not hygiene (remote code at model load) drops only in
+// tests; in examples, which people copy, it keeps its severity.
+func TestPathContextCodeRuleInTestsOnly(t *testing.T) {
+	src, err := os.ReadFile("testdata/pathcontext/remote_code.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]checks.Severity{
+		"src/train.py":                checks.SeverityHigh,
+		"examples/lora/train.py":      checks.SeverityHigh,
+		"tests/test_models.py":        checks.SeverityLow,
+		"agbench/benchmarks/x/run.py": checks.SeverityLow,
+	} {
+		fs := checks.ScanFile(context.Background(), checks.NewBytesFile(path, src), checks.Registered())
+		if len(fs) != 1 || fs[0].RuleID != "code-trust-remote-code" || fs[0].Severity != want {
+			t.Errorf("%s: want one %s code-trust-remote-code, got %+v", path, want, fs)
+		}
+	}
+}

@@ -145,8 +145,13 @@ func RulesMarkdown(rules []checks.Rule) string {
 
 // pathContextColumn says what the path-context policy does to a rule.
 func pathContextColumn(r checks.Rule) string {
-	if r.Hygiene && r.Severity > checks.SeverityInfo {
+	switch {
+	case r.Severity <= checks.SeverityInfo:
+		return "same"
+	case r.Hygiene:
 		return fmt.Sprintf("%s / %s (hygiene)", checks.LoweredIn(r.Severity, "tests"), checks.LoweredIn(r.Severity, "examples"))
+	case r.Family == "code":
+		return fmt.Sprintf("%s / same", checks.LoweredIn(r.Severity, "tests"))
 	}
 	return "same"
 }
