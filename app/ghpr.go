@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-github/v66/github"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/config"
 	"github.com/ward-sec/ward/review"
 )
 
@@ -208,7 +209,7 @@ func (c *prClient) FileAt(ctx context.Context, path, ref string) ([]byte, error)
 
 // OrgConfig reads .github/ward.yml from the owner's ".github" repository.
 func (c *prClient) OrgConfig(ctx context.Context) ([]byte, error) {
-	fc, _, resp, err := c.gh.Repositories.GetContents(ctx, c.owner, ".github", review.ConfigPath, nil)
+	fc, _, resp, err := c.gh.Repositories.GetContents(ctx, c.owner, ".github", config.Path, nil)
 	if err != nil {
 		if resp != nil && resp.StatusCode == http.StatusNotFound {
 			return nil, nil

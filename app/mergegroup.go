@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-github/v66/github"
 
+	"github.com/ward-sec/ward/config"
 	"github.com/ward-sec/ward/review"
 )
 
@@ -99,7 +100,7 @@ var errPRClosed = errors.New("pull request is closed")
 
 // reviewTarget picks what a review job reviews: a PR, or a merge group with
 // the /ignore records of every queued PR.
-func (w *reviewWorker) reviewTarget(ctx context.Context, pc *prClient, a ReviewArgs) (review.GitHub, []review.IgnoreEntry, error) {
+func (w *reviewWorker) reviewTarget(ctx context.Context, pc *prClient, a ReviewArgs) (review.GitHub, []config.IgnoreEntry, error) {
 	if a.MergeGroup == nil {
 		if _, err := pc.PullRequest(ctx); err != nil {
 			return nil, nil, fmt.Errorf("get pull request: %w", err)
@@ -114,7 +115,7 @@ func (w *reviewWorker) reviewTarget(ctx context.Context, pc *prClient, a ReviewA
 	if err != nil {
 		return nil, nil, err
 	}
-	var ignores []review.IgnoreEntry
+	var ignores []config.IgnoreEntry
 	for _, n := range mg.prs {
 		ig, err := w.s.store.Ignores(ctx, a.Repo, n)
 		if err != nil {

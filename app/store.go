@@ -22,6 +22,7 @@ import (
 	_ "modernc.org/sqlite" // pure-Go SQLite driver "sqlite"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/config"
 	"github.com/ward-sec/ward/review"
 )
 
@@ -336,16 +337,16 @@ func (c ResultCache) insert(ctx context.Context, entries []review.CacheEntry, no
 }
 
 // Ignores returns maintainers' /ignore records for a PR.
-func (s *Store) Ignores(ctx context.Context, repo string, pr int) ([]review.IgnoreEntry, error) {
+func (s *Store) Ignores(ctx context.Context, repo string, pr int) ([]config.IgnoreEntry, error) {
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT rule, path, reason, author, head_sha FROM ward_ignore WHERE repo = $1 AND pr = $2 ORDER BY created_at`, repo, pr)
 	if err != nil {
 		return nil, fmt.Errorf("load ignores: %w", err)
 	}
 	defer rows.Close()
-	var out []review.IgnoreEntry
+	var out []config.IgnoreEntry
 	for rows.Next() {
-		var e review.IgnoreEntry
+		var e config.IgnoreEntry
 		if err := rows.Scan(&e.Rule, &e.Path, &e.Reason, &e.Author, &e.HeadSHA); err != nil {
 			return nil, fmt.Errorf("load ignores: %w", err)
 		}

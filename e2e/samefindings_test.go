@@ -30,6 +30,8 @@ func TestScanDiffAndPRReviewAgree(t *testing.T) {
 		"models/classifier.pkl":    readFile(t, "../checks/model/testdata/malicious/proto0_posix_system.pkl"),
 		"tools/helper":             elfBinary(t),
 		".github/workflows/ci.yml": "on: pull_request_target\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: echo \"${{ github.event.pull_request.title }}\"\n",
+		// A file with no other finding and a bare ignore: reported both ways.
+		"src/clean.py": "def ok():\n    return 1  # ward:ignore\n",
 	})
 
 	// The App reviews the PR.
@@ -59,6 +61,9 @@ func TestScanDiffAndPRReviewAgree(t *testing.T) {
 		t.Fatalf("ward scan --diff and the PR review differ:\nscan:   %s\nreview: %s", strings.Join(scan, "\n        "), strings.Join(review, "\n        "))
 	}
 	t.Logf("both found:\n%s", strings.Join(review, "\n"))
+	if !slices.ContainsFunc(review, func(f string) bool { return strings.HasPrefix(f, "suppression-without-reason src/clean.py:2 ") }) {
+		t.Errorf("the bare ward:ignore in a clean file was not reported")
+	}
 	for _, f := range review {
 		if strings.HasPrefix(f, "code-torch-load-unsafe src/train.py:3 ") {
 			t.Errorf("an unchanged line was reported: %s", f)

@@ -63,8 +63,9 @@ func Walk(root string, args []string, skip func(path string) bool) ([]Target, er
 			if err != nil {
 				// An unreadable folder (or a file gone mid-walk): report it,
 				// keep walking the rest.
-				add(Target{Path: rel, Err: err})
-				if d != nil && d.IsDir() {
+				dir := d != nil && d.IsDir()
+				add(Target{Path: rel, Err: err, Dir: dir})
+				if dir {
 					return filepath.SkipDir
 				}
 				return nil

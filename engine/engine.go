@@ -6,16 +6,16 @@ package engine
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
 
+	"github.com/ward-sec/ward/changed"
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/checks/hub"
-	"github.com/ward-sec/ward/review"
+	"github.com/ward-sec/ward/config"
 )
 
 // Target is one file to analyse.
@@ -29,7 +29,7 @@ type Target struct {
 	Data []byte
 	// Lines, when set, are the changed lines: findings elsewhere in the
 	// file are dropped, as in a PR review. Whole-file findings always count.
-	Lines *review.Lines
+	Lines *changed.Lines
 	// Status says how a diff changed the file; "" means added.
 	Status checks.Status
 	// Base is the file's content before the change, for checks that compare.
@@ -37,6 +37,8 @@ type Target struct {
 	// Err is set when the file or folder could not be read: it is reported
 	// as a finding (fail closed) and the rest is scanned.
 	Err error
+	// Dir says the unreadable path (Err) is a folder.
+	Dir bool
 	// Tree is the rest of the snapshot, for checks that read sibling files.
 	Tree checks.Tree
 }
@@ -46,7 +48,7 @@ type Options struct {
 	Checks []checks.Check // nil: every registered check
 	Jobs   int            // files analysed at once; 0 means GOMAXPROCS
 	Limits checks.Limits
-	Config review.Config
+	Config config.Config
 	// OnFile is called after each file with its number of findings (for
 	// progress output); it may be called from several goroutines.
 	OnFile func(findings int)
@@ -119,7 +121,7 @@ func Run(ctx context.Context, targets []Target, opts Options) (Result, error) {
 func scanTarget(ctx context.Context, t Target, all []checks.Check, opts Options, total *atomic.Int64) []checks.Finding {
 	lim := opts.Limits
 	if t.Err != nil {
-		return unreadable(t.Path, t.Err)
+		return notReadable(t.Path, t.Err, t.Dir)
 	}
 	var content io.ReaderAt
 	size := int64(len(t.Data))
@@ -128,12 +130,12 @@ func scanTarget(ctx context.Context, t Target, all []checks.Check, opts Options,
 	} else {
 		fh, err := os.Open(t.Disk)
 		if err != nil {
-			return unreadable(t.Path, err)
+			return notReadable(t.Path, err, false)
 		}
 		defer fh.Close()
 		info, err := fh.Stat()
 		if err != nil {
-			return unreadable(t.Path, err)
+			return notReadable(t.Path, err, false)
 		}
 		content, size = fh, info.Size()
 	}
@@ -151,36 +153,12 @@ func scanTarget(ctx context.Context, t Target, all []checks.Check, opts Options,
 	if t.Base != nil {
 		f.Base = &checks.Blob{Size: int64(len(t.Base)), Content: bytes.NewReader(t.Base)}
 	}
-	f.Binary = checks.LooksBinary(f.Head(8000))
-	findings := checks.ScanFile(ctx, f, all)
-	if opts.Hub != nil && !f.Binary {
-		findings = append(findings, hubFindings(ctx, opts.Hub, f, t.Lines, findings)...)
-	}
-	if !f.Binary && f.Size <= f.Limits.Effective().MaxSourceBytes {
-		if data, err := f.ReadAll(0); err == nil && (len(findings) > 0 || bytes.Contains(data, []byte("ward:ignore"))) {
-			findings = review.ApplyInline(f.Path, data, findings)
+	findings := AnalyseFile(ctx, f, all, nil)
+	if opts.Hub != nil && !f.Binary && f.Size <= f.Limits.Effective().MaxSourceBytes {
+		if data, err := f.ReadAll(0); err == nil {
+			keep := func(line int) bool { return t.Lines == nil || t.Lines.Touches(line, line) }
+			findings = append(findings, CheckHub(ctx, opts.Hub, f.Path, data, keep, findings)...)
 		}
 	}
-	if t.Lines == nil {
-		return findings
-	}
-	kept := findings[:0]
-	for _, fd := range findings {
-		if t.Lines.Touches(fd.StartLine, fd.EndLine) {
-			kept = append(kept, fd)
-		}
-	}
-	return kept
-}
-
-// unreadable is the fail-closed finding for a file or folder that could not
-// be read: what it holds was not reviewed.
-func unreadable(path string, err error) []checks.Finding {
-	fs := []checks.Finding{{
-		RuleID: checks.RuleNotAnalysed, Severity: checks.SeverityHigh, Path: path,
-		Message:  fmt.Sprintf("ward could not read this path (%v), so its content was not reviewed.", err),
-		Evidence: "unreadable",
-	}}
-	checks.Fingerprint(fs)
-	return fs
+	return OnChangedLines(findings, t.Lines)
 }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/bluekeyes/go-gitdiff/gitdiff"
 
+	"github.com/ward-sec/ward/changed"
 	"github.com/ward-sec/ward/checks"
-	"github.com/ward-sec/ward/review"
 )
 
 // DiffSource says which change of a git repository to scan.
@@ -40,8 +40,8 @@ func GitTop(ctx context.Context, dir string) (string, error) {
 
 // Diff lists the changed files of a repository as targets, each with its
 // changed lines: findings on other lines are dropped, exactly as in a PR
-// review (the same patch parser and line filter, review.ParsePatch and
-// Lines.Touches); files git shows no text patch for are scanned whole.
+// review (the same patch parser, changed.ParsePatch, and the same filter,
+// OnChangedLines); files git shows no text patch for are scanned whole.
 // Paths are relative to root; only files under one of within (absolute
 // paths; none means all) are kept, and skip drops more (paths.ignore).
 func Diff(ctx context.Context, src DiffSource, root string, within []string, skip func(string) bool) ([]Target, error) {
@@ -99,7 +99,7 @@ func Diff(ctx context.Context, src DiffSource, root string, within []string, ski
 			}
 			// A pure rename or a mode change has no hunk: GitHub then gives
 			// no patch, and the review counts every line; so does this.
-			lines, err := review.ParsePatch(f.NewName, patch.String())
+			lines, err := changed.ParsePatch(f.NewName, patch.String())
 			if err == nil {
 				t.Lines = &lines
 			}

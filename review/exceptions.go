@@ -12,7 +12,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ward-sec/ward/changed"
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/config"
 )
 
 // BlobLocator is implemented by GitHub clients that can name the blob a
@@ -46,7 +48,7 @@ type exceptions struct {
 	ctx    context.Context
 	gh     GitHub
 	pr     *PullRequest
-	cfg    Config
+	cfg    config.Config
 	all    []checks.Check
 	opts   Options
 	byPath map[string]*reviewedFile
@@ -61,7 +63,7 @@ type exceptions struct {
 	admins map[string]bool
 }
 
-func newExceptions(ctx context.Context, gh GitHub, pr *PullRequest, cfg Config, files []*reviewedFile, all []checks.Check, opts Options) *exceptions {
+func newExceptions(ctx context.Context, gh GitHub, pr *PullRequest, cfg config.Config, files []*reviewedFile, all []checks.Check, opts Options) *exceptions {
 	e := &exceptions{ctx: ctx, gh: gh, pr: pr, cfg: cfg, all: all, opts: opts, now: time.Now(),
 		byPath: map[string]*reviewedFile{}, noted: map[string]bool{}, sums: map[string]string{},
 		blobs: map[string]string{}, fps: map[string]map[string]bool{}, admins: map[string]bool{}}
@@ -73,14 +75,14 @@ func newExceptions(ctx context.Context, gh GitHub, pr *PullRequest, cfg Config, 
 
 // apply marks the findings the entries silence and returns them with the
 // notes about entries that no longer apply.
-func (x *exceptions) apply(fs []checks.Finding, ignores []IgnoreEntry) ([]checks.Finding, []string) {
+func (x *exceptions) apply(fs []checks.Finding, ignores []config.IgnoreEntry) ([]checks.Finding, []string) {
 	for i := range fs {
 		f := &fs[i]
 		if f.Suppressed {
 			continue
 		}
 		for _, e := range x.cfg.Ignore {
-			if e.matches(*f) && x.configApplies(e, *f) {
+			if e.Matches(*f) && x.configApplies(e, *f) {
 				f.Suppressed, f.SuppressedBy = true, "config: "+e.Reason
 				break
 			}
@@ -89,7 +91,7 @@ func (x *exceptions) apply(fs []checks.Finding, ignores []IgnoreEntry) ([]checks
 			continue
 		}
 		for _, e := range ignores {
-			if e.matches(*f) && x.commandApplies(e, *f) {
+			if e.Matches(*f) && x.commandApplies(e, *f) {
 				f.Suppressed, f.SuppressedBy = true, e.Reason
 				break
 			}
@@ -107,7 +109,7 @@ func (x *exceptions) note(key, text string) {
 	}
 }
 
-func entryName(e IgnoreEntry) string {
+func entryName(e config.IgnoreEntry) string {
 	if e.Path != "" {
 		return fmt.Sprintf("`%s` on `%s`", e.Rule, e.Path)
 	}
@@ -115,9 +117,9 @@ func entryName(e IgnoreEntry) string {
 }
 
 // configApplies judges one ward.yml entry against one finding.
-func (x *exceptions) configApplies(e IgnoreEntry, f checks.Finding) bool {
+func (x *exceptions) configApplies(e config.IgnoreEntry, f checks.Finding) bool {
 	key := "config|" + e.Rule + "|" + e.Path + "|" + f.Path
-	if e.expired(x.now) {
+	if e.Expired(x.now) {
 		x.note(key, fmt.Sprintf("The exception for `%s` in ward.yml (%s) expired on %s; it no longer applies.", f.Path, entryName(e), e.Expires))
 		return false
 	}
@@ -149,7 +151,7 @@ func (x *exceptions) configApplies(e IgnoreEntry, f checks.Finding) bool {
 }
 
 // commandApplies judges one /ignore record against one finding.
-func (x *exceptions) commandApplies(e IgnoreEntry, f checks.Finding) bool {
+func (x *exceptions) commandApplies(e config.IgnoreEntry, f checks.Finding) bool {
 	key := "cmd|" + e.Rule + "|" + e.Path + "|" + f.Path
 	who := "a maintainer"
 	if e.Author != "" {
@@ -293,7 +295,7 @@ func (x *exceptions) blobAt(path, ref string) (string, int64, error) {
 	} else {
 		var data []byte
 		if data, err = x.gh.FileAt(x.ctx, path, ref); err == nil {
-			sha, size = gitBlobSHA(data), int64(len(data))
+			sha, size = changed.GitBlobSHA(data), int64(len(data))
 		}
 	}
 	if errors.Is(err, fs.ErrNotExist) {

@@ -6,9 +6,10 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/ward-sec/ward/changed"
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/config"
 )
 
 // wholeFileCheck reports every file whose content holds "BIN" as a whole.
@@ -54,14 +55,14 @@ func TestIgnoreRecordBoundToContent(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			gh := newFake(tc.newContent, tc.patch)
-			gh.Files[0].BlobSHA = gitBlobSHA([]byte(tc.newContent))
+			gh.Files[0].BlobSHA = changed.GitBlobSHA([]byte(tc.newContent))
 			gh.Blobs[gh.Files[0].BlobSHA] = []byte(tc.newContent)
 			if tc.oldContent != "" {
 				gh.FilesAt[old] = map[string][]byte{"a.py": []byte(tc.oldContent)}
-				gh.Blobs[gitBlobSHA([]byte(tc.oldContent))] = []byte(tc.oldContent)
+				gh.Blobs[changed.GitBlobSHA([]byte(tc.oldContent))] = []byte(tc.oldContent)
 			}
 			res, err := Run(context.Background(), gh, Options{Checks: []checks.Check{lineCheck{}, wholeFileCheck{}},
-				Ignores: []IgnoreEntry{{Rule: tc.rule, Path: "a.py", Reason: "@maint: fixture", Author: "maint", HeadSHA: old}}})
+				Ignores: []config.IgnoreEntry{{Rule: tc.rule, Path: "a.py", Reason: "@maint: fixture", Author: "maint", HeadSHA: old}}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +98,7 @@ func TestConfigEntriesBoundToContent(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			gh := newFake(tc.content, "")
 			gh.Files[0].Status = "added"
-			gh.FilesAt["base1"] = map[string][]byte{ConfigPath: []byte("ignore:\n  - rule: test-artifact\n    path: a.py\n    reason: release build\n" + tc.entry)}
+			gh.FilesAt["base1"] = map[string][]byte{config.Path: []byte("ignore:\n  - rule: test-artifact\n    path: a.py\n    reason: release build\n" + tc.entry)}
 			wc := wholeFileCheck{}
 			checksUsed := []checks.Check{wc}
 			if strings.HasPrefix(tc.content, "version https://git-lfs") {
@@ -129,16 +130,16 @@ func (pointerCheck) Scan(_ context.Context, f *checks.File) (checks.Result, erro
 // The organisation's floor holds against a repository's ward.yml, and
 // names what it overrode; unknown rule ids are warned about.
 func TestOrganisationFloorAndWarnings(t *testing.T) {
-	org, err := ParseConfig([]byte("enforce:\n  fail_on: high\n  rules: [test-bad]\n"))
+	org, err := config.Parse([]byte("enforce:\n  fail_on: high\n  rules: [test-bad]\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	raw := []byte("fail_on: none\nfail_closed: low\nrules:\n  test-bad:\n    disabled: true\n  no-such-rule:\n    severity: low\n")
-	repo, err := ParseConfig(raw)
+	repo, err := config.Parse(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, notes := Merge(org, repo, raw)
+	cfg, notes := config.Merge(org, repo, raw)
 	if cfg.FailOn != checks.SeverityHigh || cfg.Rules["test-bad"].Disabled || cfg.FailClosed != checks.SeverityHigh {
 		t.Fatalf("floor not held: fail_on %s, rules %+v, fail_closed %s", cfg.FailOn, cfg.Rules, cfg.FailClosed)
 	}
@@ -149,25 +150,14 @@ func TestOrganisationFloorAndWarnings(t *testing.T) {
 		}
 	}
 	// A repository may tighten.
-	strict, _ := ParseConfig([]byte("fail_on: medium\n"))
-	if cfg, _ := Merge(org, strict, []byte("fail_on: medium\n")); cfg.FailOn != checks.SeverityMedium {
+	strict, _ := config.Parse([]byte("fail_on: medium\n"))
+	if cfg, _ := config.Merge(org, strict, []byte("fail_on: medium\n")); cfg.FailOn != checks.SeverityMedium {
 		t.Errorf("a stricter fail_on was not kept: %s", cfg.FailOn)
 	}
 	// Lowering fail_closed below fail_on is said, not silent.
-	low, _ := ParseConfig([]byte("fail_closed: medium\n"))
+	low, _ := config.Parse([]byte("fail_closed: medium\n"))
 	if w := strings.Join(low.Warnings(), " "); !strings.Contains(w, "do not fail this check") {
 		t.Errorf("fail_closed below fail_on not warned about: %q", w)
-	}
-}
-
-// An ignore entry past its last day stops applying; on the day it still does.
-func TestExpires(t *testing.T) {
-	e := IgnoreEntry{Expires: "2026-03-01"}
-	for at, want := range map[string]bool{"2026-03-01T23:59:00Z": false, "2026-03-02T00:00:01Z": true} {
-		now, _ := time.Parse(time.RFC3339, at)
-		if got := e.expired(now); got != want {
-			t.Errorf("at %s: expired %v, want %v", at, got, want)
-		}
 	}
 }
 

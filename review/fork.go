@@ -7,7 +7,7 @@ import (
 )
 
 // inlineSuppressionPrefix marks findings silenced by a `ward:ignore` comment
-// in the reviewed content (see ApplyInline).
+// in the reviewed content (see checks.ApplyInlineSuppressions).
 const inlineSuppressionPrefix = "inline: "
 
 // distrustForkSuppressions re-enables findings that a `ward:ignore` comment

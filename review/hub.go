@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/ward-sec/ward/checks"
-	"github.com/ward-sec/ward/checks/code"
-	"github.com/ward-sec/ward/checks/hub"
+	"github.com/ward-sec/ward/config"
+	"github.com/ward-sec/ward/engine"
 )
 
 // hubBudget bounds the Hub lookups of one review.
@@ -18,7 +18,7 @@ const hubBudget = 2 * time.Minute
 // calls are read from the patch alone (hunks rebuilt at their line
 // numbers), so no file is fetched for this; only calls on added lines
 // count. Each finding goes to its file's findings, before suppressions.
-func hubFindings(ctx context.Context, files []*reviewedFile, cfg Config, opts Options) {
+func hubFindings(ctx context.Context, files []*reviewedFile, cfg config.Config, opts Options) {
 	if !bool(cfg.HubCheck) || opts.Hub == nil {
 		return
 	}
@@ -41,44 +41,11 @@ func hubFindings(ctx context.Context, files []*reviewedFile, cfg Config, opts Op
 		if f.Patch == "" {
 			continue
 		}
-		text := patchText(f.Patch)
-		var calls []hub.Call
-		for _, c := range hub.Extract(f.Path, text) {
-			if f.lines.Added[c.Line] {
-				calls = append(calls, c)
-			}
-		}
-		if len(calls) == 0 {
-			continue
-		}
-		// Finish: fingerprints and the masking boundary, as for file findings
-		fs := checks.Finish(DropCoveredUnpinned(hc.Check(ctx, f.Path, calls), f.findings))
 		// `# ward:ignore hub-model-unpinned reason` on the call's line works
 		// as for any finding: the rebuilt text has the added lines in place
-		f.findings = append(f.findings, ApplyInline(f.Path, text, fs)...)
+		added := func(line int) bool { return f.lines.Added[line] }
+		f.findings = append(f.findings, engine.CheckHub(ctx, &hc, f.Path, patchText(f.Patch), added, f.findings)...)
 	}
-}
-
-// DropCoveredUnpinned leaves out hub-model-unpinned where the source rule
-// code-hub-download-unpinned already reports the same line: one finding
-// per problem.
-func DropCoveredUnpinned(hubFs, existing []checks.Finding) []checks.Finding {
-	covered := map[int]bool{}
-	for _, f := range existing {
-		if f.RuleID == code.RuleHubUnpinned {
-			for l := f.StartLine; l <= max(f.EndLine, f.StartLine); l++ {
-				covered[l] = true
-			}
-		}
-	}
-	out := hubFs[:0]
-	for _, f := range hubFs {
-		if f.RuleID == hub.RuleUnpinned && covered[f.StartLine] {
-			continue
-		}
-		out = append(out, f)
-	}
-	return out
 }
 
 // patchText rebuilds the head side of a patch's hunks at their line

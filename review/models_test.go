@@ -10,6 +10,7 @@ import (
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/checks/hub"
 	"github.com/ward-sec/ward/checks/model"
+	"github.com/ward-sec/ward/config"
 	"github.com/ward-sec/ward/internal/fakehub"
 )
 
@@ -112,7 +113,7 @@ func TestHubCheckOnAddedLines(t *testing.T) {
 				PR:      PullRequest{Repo: "o/r", Number: 1, HeadSHA: "head1", BaseSHA: "base1"},
 				Files:   []ChangedFile{{Path: "app.py", Status: "modified", BlobSHA: "new", Patch: patch}},
 				Blobs:   map[string][]byte{"new": []byte("import transformers\nfrom transformers import AutoModel\nmodel = AutoModel.from_pretrained(\"acme/evil\")\nold = AutoModel.from_pretrained(\"acme/evil\")\n")},
-				FilesAt: map[string]map[string][]byte{"base1": {ConfigPath: []byte(tc.yml)}},
+				FilesAt: map[string]map[string][]byte{"base1": {config.Path: []byte(tc.yml)}},
 			}
 			res, err := Run(context.Background(), gh, Options{Checks: []checks.Check{}, Hub: &hub.Checker{Client: hub.NewClient(h.URL, "", nil)}})
 			if err != nil {
@@ -158,7 +159,7 @@ func TestHubFindingInlineIgnore(t *testing.T) {
 		PR:      PullRequest{Repo: "o/r", Number: 1, HeadSHA: "head1", BaseSHA: "base1"},
 		Files:   []ChangedFile{{Path: "t.py", Status: "added", BlobSHA: "new", Patch: patch}},
 		Blobs:   map[string][]byte{"new": []byte(strings.ReplaceAll(strings.TrimPrefix(patch, "@@ -0,0 +1,2 @@\n+"), "\n+", "\n"))},
-		FilesAt: map[string]map[string][]byte{"base1": {ConfigPath: []byte("hub_check: on\n")}},
+		FilesAt: map[string]map[string][]byte{"base1": {config.Path: []byte("hub_check: on\n")}},
 	}
 	res, err := Run(context.Background(), gh, Options{Checks: []checks.Check{}, Hub: &hub.Checker{Client: hub.NewClient(h.URL, "", nil)}})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/config"
 )
 
 // maxSameRulePerFile: beyond this many findings of one rule in one file,
@@ -25,7 +26,7 @@ type plannedComment struct {
 // publishComments posts one review with the inline comments that are new,
 // keeps those that still apply, and resolves (or removes) stale ones nobody
 // replied to.
-func publishComments(ctx context.Context, gh GitHub, pr *PullRequest, cfg Config, files map[string]*reviewedFile, res *Result, opts Options) error {
+func publishComments(ctx context.Context, gh GitHub, pr *PullRequest, cfg config.Config, files map[string]*reviewedFile, res *Result, opts Options) error {
 	if pr.MergeGroup {
 		return nil // no PR to comment on; the check run carries everything
 	}

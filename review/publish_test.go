@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/config"
 )
 
 // resolvingFake adds GraphQL review threads to the struct fake.
@@ -132,7 +133,7 @@ func TestCoverageFooter(t *testing.T) {
 		gh.Blobs[p] = []byte("x = 1\n")
 	}
 	gh.PR.ChangedFiles = 3200 // GitHub listed only 40 of them
-	gh.FilesAt["base1"] = map[string][]byte{ConfigPath: []byte("paths:\n  ignore: [\"vendor/**\"]\n")}
+	gh.FilesAt["base1"] = map[string][]byte{config.Path: []byte("paths:\n  ignore: [\"vendor/**\"]\n")}
 	res := runReview(t, gh, Options{})
 	s := gh.run(res.CheckRunID).Output.Summary
 	for _, want := range []string{

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/config"
 )
 
 // MaxSummary is GitHub's limit for a check run summary, in characters.
@@ -28,7 +29,7 @@ var severityIcon = map[checks.Severity]string{
 
 // renderCheckRun writes the check run's title and markdown summary: what was
 // scanned, what was found, what could not be analysed and why.
-func renderCheckRun(pr *PullRequest, cfg Config, cfgNote string, res *Result) CheckRunOutput {
+func renderCheckRun(pr *PullRequest, cfg config.Config, cfgNote string, res *Result) CheckRunOutput {
 	var active, silenced []checks.Finding
 	counts := map[checks.Severity]int{}
 	for _, f := range res.Findings {
@@ -61,7 +62,7 @@ func renderCheckRun(pr *PullRequest, cfg Config, cfgNote string, res *Result) Ch
 		gate = "is off (`fail_on: none`)"
 	}
 	fmt.Fprintf(&b, "Reviewed %d changed file(s) at %s. The gate %s (from the base branch's `%s`, or the default).\n\n",
-		res.Files, short(pr.HeadSHA), gate, ConfigPath)
+		res.Files, short(pr.HeadSHA), gate, config.Path)
 	if cfgNote != "" {
 		fmt.Fprintf(&b, "> **Note:** %s\n\n", strings.TrimSpace(cfgNote))
 	}

@@ -12,9 +12,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ward-sec/ward/changed"
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/checks/hub"
 	"github.com/ward-sec/ward/checks/model/modeldiff"
+	"github.com/ward-sec/ward/config"
+	"github.com/ward-sec/ward/engine"
 )
 
 // ErrAlreadyPublished is returned by StartCheckRun when this job's check run
@@ -51,7 +54,7 @@ type Options struct {
 	Limits  checks.Limits
 	Cache   Cache
 	// Ignores are maintainers' /ignore records for this PR.
-	Ignores []IgnoreEntry
+	Ignores []config.IgnoreEntry
 	// MaxFiles is GitHub's limit for the files endpoint.
 	MaxFiles int
 	// MaxInlineComments caps one review's comments; the rest go to the summary.
@@ -100,7 +103,7 @@ type Result struct {
 	ModelChanges []*modeldiff.Change
 	// ConfigIgnores are the `ignore:` entries of the configuration the review
 	// applied (organisation and repository), for ward's exceptions page.
-	ConfigIgnores []IgnoreEntry
+	ConfigIgnores []config.IgnoreEntry
 }
 
 // statusReporter is implemented by checks whose results depend on data
@@ -128,7 +131,7 @@ type Skipped struct {
 // reviewedFile is a changed file with what the diff says about its lines.
 type reviewedFile struct {
 	ChangedFile
-	lines    Lines
+	lines    changed.Lines
 	findings []checks.Finding
 	// cacheKey is set when the key was looked up before the analysis (it
 	// does not depend on the base content); hit and cached are the answer.
@@ -161,7 +164,7 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	}
 	cfg, cfgNote := loadConfig(ctx, gh, pr)
 
-	changed, err := gh.ChangedFiles(ctx)
+	listed, err := gh.ChangedFiles(ctx)
 	if err != nil {
 		return res, fmt.Errorf("list changed files: %w", err)
 	}
@@ -169,11 +172,11 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	if all == nil {
 		all = checks.Registered()
 	}
-	files, skipped := selectFiles(changed, cfg, opts.MaxFiles)
+	files, skipped := selectFiles(listed, cfg, opts.MaxFiles)
 	res.Skipped = skipped
 	res.Files = len(files)
 	res.DataSources = dataSources(all)
-	res.Coverage = coverageOf(pr, changed, files)
+	res.Coverage = coverageOf(pr, listed, files)
 	if err := analyse(ctx, gh, pr, files, all, opts); err != nil {
 		return res, err
 	}
@@ -260,33 +263,33 @@ func withDefaults(o Options) Options {
 // floor). A broken config falls back to the defaults, which fail on high,
 // and says so; so do settings the organisation's floor overrode and rule
 // ids ward does not know.
-func loadConfig(ctx context.Context, gh GitHub, pr *PullRequest) (Config, string) {
+func loadConfig(ctx context.Context, gh GitHub, pr *PullRequest) (config.Config, string) {
 	var notes []string
-	org := DefaultConfig()
+	org := config.Default()
 	if raw, err := gh.OrgConfig(ctx); err == nil && raw != nil {
-		if c, err := ParseConfig(raw); err == nil {
+		if c, err := config.Parse(raw); err == nil {
 			org = c
 		} else {
 			notes = append(notes, "The organisation's ward.yml could not be read ("+err.Error()+"); its defaults were not applied.")
 		}
 	}
 	cfg := org
-	raw, err := gh.FileAt(ctx, ConfigPath, pr.BaseSHA)
+	raw, err := gh.FileAt(ctx, config.Path, pr.BaseSHA)
 	switch {
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		notes = append(notes, fmt.Sprintf("`%s` on the base branch could not be fetched (%v); defaults were used.", ConfigPath, err))
+		notes = append(notes, fmt.Sprintf("`%s` on the base branch could not be fetched (%v); defaults were used.", config.Path, err))
 	case err == nil:
-		repo, perr := ParseConfig(raw)
+		repo, perr := config.Parse(raw)
 		if perr != nil {
-			notes = append(notes, fmt.Sprintf("`%s` on the base branch is invalid (%v); defaults were used.", ConfigPath, perr))
+			notes = append(notes, fmt.Sprintf("`%s` on the base branch is invalid (%v); defaults were used.", config.Path, perr))
 			break
 		}
 		var floor []string
-		cfg, floor = Merge(org, repo, raw)
+		cfg, floor = config.Merge(org, repo, raw)
 		notes = append(notes, floor...)
 	}
 	if err != nil {
-		notes = append(notes, cfg.enforce()...)
+		notes = append(notes, cfg.ApplyFloor()...)
 	}
 	notes = append(notes, cfg.Warnings()...)
 	if len(notes) == 0 {
@@ -296,10 +299,10 @@ func loadConfig(ctx context.Context, gh GitHub, pr *PullRequest) (Config, string
 }
 
 // selectFiles drops removed and ignored files and applies the file cap.
-func selectFiles(changed []ChangedFile, cfg Config, max int) ([]*reviewedFile, []Skipped) {
+func selectFiles(listed []ChangedFile, cfg config.Config, max int) ([]*reviewedFile, []Skipped) {
 	var files []*reviewedFile
 	var skipped []Skipped
-	for _, c := range changed {
+	for _, c := range listed {
 		switch {
 		case c.Status == "removed":
 			continue
@@ -312,8 +315,8 @@ func selectFiles(changed []ChangedFile, cfg Config, max int) ([]*reviewedFile, [
 		}
 		f := &reviewedFile{ChangedFile: c}
 		var err error
-		if f.lines, err = ParsePatch(c.Path, c.Patch); err != nil {
-			f.lines = Lines{} // unknown lines: every line counts, nothing is commented inline
+		if f.lines, err = changed.ParsePatch(c.Path, c.Patch); err != nil {
+			f.lines = changed.Lines{} // unknown lines: every line counts, nothing is commented inline
 		}
 		files = append(files, f)
 	}
@@ -416,7 +419,6 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 			findings, cached = opts.Cache.GetMany(ctx, []string{key})[key]
 		}
 	}
-	var content []byte
 	if !cached {
 		blob, err := headBlob(ctx, gh, f)
 		if err != nil {
@@ -433,37 +435,25 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 		if describable(f) && lfsErr == nil {
 			f.blob = blob // the model description reads the same ranges again
 		}
+		if lfsErr != nil {
+			notRead = lfsErr
+		}
 		cf := &checks.File{Path: f.Path, Status: checks.Status(f.Status), Blob: *blob, Base: base, Tree: tree, Limits: opts.Limits}
 		if f.Status == "renamed" || f.Status == "copied" {
 			cf.Status = checks.StatusRenamed
 		} else if f.Status != "added" {
 			cf.Status = checks.StatusModified
 		}
-		head := cf.Head(8000)
-		cf.Binary = checks.LooksBinary(head)
-		findings = checks.ScanFile(ctx, cf, all)
-		if lfsErr != nil {
-			notRead = lfsErr
-		}
-		if notRead != nil {
-			findings = append(findings, checks.Finish([]checks.Finding{checks.NotReadFinding(f.Path, notRead)})...)
-		}
-		if !cf.Binary && len(findings) > 0 && cf.Size <= cf.Limits.Effective().MaxSourceBytes {
-			if content, err = cf.ReadAll(0); err == nil {
-				findings = ApplyInline(f.Path, content, findings)
-			}
-		}
+		// The same per-file pipeline as `ward scan`: checks, not-read
+		// finding, inline suppressions.
+		findings = engine.AnalyseFile(ctx, cf, all, notRead)
 		// A scan cut short by cancellation, or missing part of its input,
 		// may have missed findings: only a complete one is cached.
 		if opts.cacheW != nil && f.BlobSHA != "" && ctx.Err() == nil && !hasRule(findings, checks.RuleNotRead) {
 			opts.cacheW.put(ctx, key, findings)
 		}
 	}
-	for _, fd := range findings {
-		if f.lines.Touches(fd.StartLine, fd.EndLine) {
-			f.findings = append(f.findings, fd)
-		}
-	}
+	f.findings = engine.OnChangedLines(findings, &f.lines)
 	return nil
 }
 
@@ -483,7 +473,7 @@ func hasRule(fs []checks.Finding, id string) bool {
 // GitHub's per-minute limit). Anything else is downloaded.
 func headBlob(ctx context.Context, gh GitHub, f *reviewedFile) (*checks.Blob, error) {
 	if f.Status == "added" {
-		if data, ok := contentFromPatch(f.Path, f.Patch, f.BlobSHA); ok {
+		if data, ok := changed.FileFromPatch(f.Path, f.Patch, f.BlobSHA); ok {
 			return &checks.Blob{Size: int64(len(data)), Content: bytes.NewReader(data)}, nil
 		}
 	}
@@ -524,7 +514,7 @@ func resolveLFS(ctx context.Context, gh GitHub, blob *checks.Blob) (*checks.Blob
 
 // conclude applies the gate: any unsuppressed finding at or above fail_on
 // fails; nothing reviewable is neutral.
-func conclude(fs []checks.Finding, cfg Config, files int) string {
+func conclude(fs []checks.Finding, cfg config.Config, files int) string {
 	for _, f := range fs {
 		if !f.Suppressed && f.Severity >= cfg.FailOn {
 			return "failure"

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/config"
 )
 
 // lineCheck reports every line containing "BAD" (high) or "MEH" (low), so
@@ -86,16 +87,16 @@ func TestHeadConfigHasNoEffect(t *testing.T) {
 	content := "z = BAD\n"
 	patch := "@@ -0,0 +1 @@\n+z = BAD"
 	gh := newFake(content, patch)
-	gh.Files = append(gh.Files, ChangedFile{Path: ConfigPath, Status: "added", BlobSHA: "cfg", Patch: "@@ -0,0 +1 @@\n+fail_on: none"})
+	gh.Files = append(gh.Files, ChangedFile{Path: config.Path, Status: "added", BlobSHA: "cfg", Patch: "@@ -0,0 +1 @@\n+fail_on: none"})
 	gh.Blobs["cfg"] = []byte("fail_on: none\n")
-	gh.FilesAt["head1"] = map[string][]byte{ConfigPath: []byte("fail_on: none\n")}
+	gh.FilesAt["head1"] = map[string][]byte{config.Path: []byte("fail_on: none\n")}
 	res := runReview(t, gh, Options{})
 	if res.Conclusion != "failure" {
 		t.Fatalf("conclusion = %s: the head branch's ward.yml must not weaken the gate", res.Conclusion)
 	}
 	// The same config on the base branch is honoured.
 	gh = newFake(content, patch)
-	gh.FilesAt["base1"] = map[string][]byte{ConfigPath: []byte("fail_on: none\n")}
+	gh.FilesAt["base1"] = map[string][]byte{config.Path: []byte("fail_on: none\n")}
 	if res := runReview(t, gh, Options{}); res.Conclusion != "success" {
 		t.Fatalf("conclusion with base config fail_on: none = %s, want success", res.Conclusion)
 	}
@@ -123,6 +124,25 @@ func TestConfigIgnoreAndInlineSuppression(t *testing.T) {
 	out := gh.run(res.CheckRunID).Output.Summary
 	if !strings.Contains(out, "Ignored, with reasons") || !strings.Contains(out, "generated fixture") {
 		t.Errorf("summary does not list the suppression:\n%s", out)
+	}
+}
+
+// A bare or reasonless `ward:ignore` in a file with no other finding is
+// reported, as `ward scan` reports it (one per-file pipeline); only on the
+// changed lines, like every other finding.
+func TestSuppressionWithoutReasonInCleanFile(t *testing.T) {
+	content := "a = 1  # ward:ignore\nb = 2  # ward:ignore test-bad\nc = 3  # ward:ignore\n"
+	patch := "@@ -1,3 +1,3 @@\n-a = 1\n-b = 2\n+a = 1  # ward:ignore\n+b = 2  # ward:ignore test-bad\n c = 3  # ward:ignore"
+	res := runReview(t, newFake(content, patch), Options{})
+	var lines []int
+	for _, f := range res.Findings {
+		if f.RuleID != checks.RuleBadSuppression || f.Fingerprint == "" {
+			t.Fatalf("unexpected finding %+v", f)
+		}
+		lines = append(lines, f.StartLine)
+	}
+	if !slices.Equal(lines, []int{1, 2}) {
+		t.Fatalf("reported the suppressions on lines %v, want 1 and 2 (line 3 is unchanged): %+v", lines, res.Findings)
 	}
 }
 
@@ -392,7 +412,7 @@ func TestAdvisoryNoteNextToFinding(t *testing.T) {
 	res := &Result{Conclusion: "failure", Files: 1,
 		Findings: []checks.Finding{{RuleID: "test-bad", Severity: checks.SeverityHigh, Path: "a.py", StartLine: 3, Message: "bad line", Fingerprint: "fp1"}},
 		Advisory: map[string]string{"fp1": "second opinion (advisory): likely false positive — test data"}}
-	out := renderCheckRun(&PullRequest{HeadSHA: "abcdef1234"}, DefaultConfig(), "", res)
+	out := renderCheckRun(&PullRequest{HeadSHA: "abcdef1234"}, config.Default(), "", res)
 	row := ""
 	for _, l := range strings.Split(out.Summary, "\n") {
 		if strings.Contains(l, "a.py:3") {

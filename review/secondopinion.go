@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/config"
 	"github.com/ward-sec/ward/prompts"
 )
 
@@ -82,7 +83,7 @@ const maxSentFindings = 50
 
 // secondOpinion runs the optional second opinion when the server has a
 // model and the base branch's config turns it on. nil means off.
-func secondOpinion(ctx context.Context, opts Options, cfg Config, pr *PullRequest, files []*reviewedFile, res *Result) *advice {
+func secondOpinion(ctx context.Context, opts Options, cfg config.Config, pr *PullRequest, files []*reviewedFile, res *Result) *advice {
 	if opts.SecondOpinion == nil || !bool(cfg.SecondOpinion) || len(files) == 0 {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/config"
 )
 
 // advisoryMarker hides a concern's fingerprint in its comment. It differs
@@ -25,7 +26,7 @@ const maxAdviceSection = 16000
 // publishAdvice posts the concerns on diff lines as one advisory review,
 // keeps those already posted and removes stale ones nobody replied to. It
 // never fails the review: a problem becomes part of the note.
-func publishAdvice(ctx context.Context, gh GitHub, pr *PullRequest, cfg Config, adv *advice, opts Options) {
+func publishAdvice(ctx context.Context, gh GitHub, pr *PullRequest, cfg config.Config, adv *advice, opts Options) {
 	if adv == nil || adv.failed {
 		return // leave earlier advisory comments as they are
 	}

@@ -147,7 +147,7 @@ func TestScanUnreadablePathsAreFindings(t *testing.T) {
 	for _, f := range rep.Findings {
 		got[f.Path] = f.RuleID + "/" + f.Severity
 	}
-	if code != 1 || got["secret"] != "file-not-analysed/high" || got["locked.py"] != "file-not-analysed/high" ||
+	if code != 1 || got["secret"] != "file-not-read/high" || got["locked.py"] != "file-not-read/high" ||
 		got["ok/app.py"] != "code-torch-load-unsafe/high" {
 		t.Fatalf("exit %d, findings %v; want the unreadable folder and file reported at high and the rest scanned", code, got)
 	}

@@ -18,8 +18,8 @@ import (
 	"github.com/ward-sec/ward/aibom"
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/checks/secrets"
+	"github.com/ward-sec/ward/config"
 	"github.com/ward-sec/ward/engine"
-	"github.com/ward-sec/ward/review"
 )
 
 const scanUsage = `Usage: ward scan [flags] PATH...
@@ -239,12 +239,12 @@ func writeReports(sf *scanFlags, rep checks.Report, targets []engine.Target, std
 
 // loadScanConfig reads --config, or else the .github/ward.yml of the git
 // repository holding root (as the App reads it from the base branch).
-func loadScanConfig(sf *scanFlags, root string) (review.Config, error) {
-	cfg := review.DefaultConfig()
+func loadScanConfig(sf *scanFlags, root string) (config.Config, error) {
+	cfg := config.Default()
 	path := sf.config
 	if path == "" {
 		if top := repoTop(root); top != "" {
-			if p := filepath.Join(top, filepath.FromSlash(review.ConfigPath)); fileExists(p) {
+			if p := filepath.Join(top, filepath.FromSlash(config.Path)); fileExists(p) {
 				path = p
 			}
 		}
@@ -254,7 +254,7 @@ func loadScanConfig(sf *scanFlags, root string) (review.Config, error) {
 		if err != nil {
 			return cfg, err
 		}
-		if cfg, err = review.ParseConfig(data); err != nil {
+		if cfg, err = config.Parse(data); err != nil {
 			return cfg, fmt.Errorf("%s: %w", path, err)
 		}
 	}
@@ -285,7 +285,7 @@ func fileExists(p string) bool {
 
 // scanTargets turns the path arguments into targets: "-" is standard input;
 // with --diff or --staged, the changed files under the paths.
-func scanTargets(ctx context.Context, sf *scanFlags, root string, cfg review.Config) ([]engine.Target, error) {
+func scanTargets(ctx context.Context, sf *scanFlags, root string, cfg config.Config) ([]engine.Target, error) {
 	if sf.diff != "" || sf.staged {
 		top, err := engine.GitTop(ctx, root)
 		if err != nil {

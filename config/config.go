@@ -1,4 +1,8 @@
-package review
+// Package config reads a repository's .github/ward.yml: parsing and
+// validation, merging with the organisation's defaults and its `enforce:`
+// floor, and applying the result to findings. The review and `ward scan`
+// both use it, so one file means the same thing in a PR and on a laptop.
+package config
 
 import (
 	"bytes"
@@ -14,9 +18,9 @@ import (
 	"github.com/ward-sec/ward/checks"
 )
 
-// ConfigPath is where a repository keeps its ward configuration. It is read
+// Path is where a repository keeps its ward configuration. It is read
 // from the base branch only: a PR cannot weaken its own review.
-const ConfigPath = ".github/ward.yml"
+const Path = ".github/ward.yml"
 
 // Config is the parsed .github/ward.yml.
 type Config struct {
@@ -83,8 +87,8 @@ type IgnoreEntry struct {
 // expiresLayout is the date format of `expires:`.
 const expiresLayout = "2006-01-02"
 
-// expired reports whether the entry's last day is before now (UTC).
-func (e IgnoreEntry) expired(now time.Time) bool {
+// Expired reports whether the entry's last day is before now (UTC).
+func (e IgnoreEntry) Expired(now time.Time) bool {
 	if e.Expires == "" {
 		return false
 	}
@@ -108,22 +112,22 @@ func (t *Toggle) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// DefaultConfig fails the gate on high and critical findings.
-func DefaultConfig() Config {
+// Default fails the gate on high and critical findings.
+func Default() Config {
 	return Config{FailOn: checks.SeverityHigh, FailClosed: checks.FailClosedSeverity, Drafts: "hold"}
 }
 
-// ParseConfig reads a ward.yml. Unknown keys are errors: a typo in a
+// Parse reads a ward.yml. Unknown keys are errors: a typo in a
 // security configuration should not silently do nothing.
-func ParseConfig(data []byte) (Config, error) {
-	c := DefaultConfig()
+func Parse(data []byte) (Config, error) {
+	c := Default()
 	if len(bytes.TrimSpace(data)) == 0 {
 		return c, nil
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
-		return DefaultConfig(), fmt.Errorf("parse %s: %w", ConfigPath, err)
+		return Default(), fmt.Errorf("parse %s: %w", Path, err)
 	}
 	if c.FailOn == 0 {
 		c.FailOn = checks.SeverityHigh
@@ -133,27 +137,27 @@ func ParseConfig(data []byte) (Config, error) {
 	}
 	for i, e := range c.Ignore {
 		if e.Rule == "" {
-			return DefaultConfig(), fmt.Errorf("parse %s: ignore entry %d has no rule", ConfigPath, i+1)
+			return Default(), fmt.Errorf("parse %s: ignore entry %d has no rule", Path, i+1)
 		}
 		if strings.TrimSpace(e.Reason) == "" {
-			return DefaultConfig(), fmt.Errorf("parse %s: ignore entry %d (%s) has no reason", ConfigPath, i+1, e.Rule)
+			return Default(), fmt.Errorf("parse %s: ignore entry %d (%s) has no reason", Path, i+1, e.Rule)
 		}
 		if e.SHA256 != "" {
 			h := strings.ToLower(strings.TrimPrefix(e.SHA256, "sha256:"))
 			if _, err := hex.DecodeString(h); err != nil || len(h) != 64 {
-				return DefaultConfig(), fmt.Errorf("parse %s: ignore entry %d (%s): sha256 must be 64 hex digits", ConfigPath, i+1, e.Rule)
+				return Default(), fmt.Errorf("parse %s: ignore entry %d (%s): sha256 must be 64 hex digits", Path, i+1, e.Rule)
 			}
 			c.Ignore[i].SHA256 = h
 		}
 		if e.Expires != "" {
 			if _, err := time.Parse(expiresLayout, e.Expires); err != nil {
-				return DefaultConfig(), fmt.Errorf("parse %s: ignore entry %d (%s): expires must be a date YYYY-MM-DD, not %q", ConfigPath, i+1, e.Rule, e.Expires)
+				return Default(), fmt.Errorf("parse %s: ignore entry %d (%s): expires must be a date YYYY-MM-DD, not %q", Path, i+1, e.Rule, e.Expires)
 			}
 		}
 	}
 	for _, g := range c.Paths.Ignore {
 		if _, err := path.Match(g, ""); err != nil {
-			return DefaultConfig(), fmt.Errorf("parse %s: bad glob %q in paths.ignore: %w", ConfigPath, g, err)
+			return Default(), fmt.Errorf("parse %s: bad glob %q in paths.ignore: %w", Path, g, err)
 		}
 	}
 	if c.Drafts == "" {
@@ -204,13 +208,13 @@ func Merge(org, repo Config, repoRaw []byte) (Config, []string) {
 		notes = append(notes, "`enforce:` in a repository's ward.yml has no effect: it is read from the organisation's `.github` repository only.")
 	}
 	out.Enforce = org.Enforce
-	return out, append(notes, out.enforce()...)
+	return out, append(notes, out.ApplyFloor()...)
 }
 
-// enforce holds c to its Enforce floor: a fail_on no more lenient than the
+// ApplyFloor holds c to its Enforce floor: a fail_on no more lenient than the
 // floor's, fail_closed no lower than it, and enforced rules neither disabled
 // nor lowered. It returns what it changed.
-func (c *Config) enforce() []string {
+func (c *Config) ApplyFloor() []string {
 	e := c.Enforce
 	if e == nil {
 		return nil
@@ -323,7 +327,7 @@ func (c Config) Apply(fs []checks.Finding) []checks.Finding {
 			continue
 		}
 		for _, e := range c.Ignore {
-			if e.matches(*f) && !e.expired(now) && e.SHA256 == "" {
+			if e.Matches(*f) && !e.Expired(now) && e.SHA256 == "" {
 				f.Suppressed, f.SuppressedBy = true, "config: "+e.Reason
 				break
 			}
@@ -353,8 +357,8 @@ func (c Config) ApplyRules(fs []checks.Finding) []checks.Finding {
 	return out
 }
 
-// matches reports whether the entry names the finding's rule and path.
-func (e IgnoreEntry) matches(f checks.Finding) bool {
+// Matches reports whether the entry names the finding's rule and path.
+func (e IgnoreEntry) Matches(f checks.Finding) bool {
 	return (e.Rule == "*" || e.Rule == f.RuleID) && (e.Path == "" || MatchGlob(e.Path, f.Path))
 }
 

@@ -1,4 +1,7 @@
-package review
+// Package changed says which lines of a file a change touched, from a
+// unified diff (GitHub's per-file patch or git's own): the filter that keeps
+// a PR review and `ward scan --diff` to the changed lines.
+package changed
 
 import (
 	"bytes"
@@ -10,7 +13,7 @@ import (
 	"github.com/bluekeyes/go-gitdiff/gitdiff"
 )
 
-// Lines describes which head-side lines of a file a PR touched.
+// Lines describes which head-side lines of a file a change touched.
 type Lines struct {
 	// Known is false when GitHub gave no patch: then every line counts as
 	// changed and no inline comment can be placed.
@@ -22,7 +25,8 @@ type Lines struct {
 	InDiff map[int]bool
 }
 
-// ParsePatch reads GitHub's per-file patch (hunks without file headers).
+// ParsePatch reads a per-file patch (hunks without file headers, as GitHub
+// gives them).
 func ParsePatch(path, patch string) (Lines, error) {
 	l := Lines{Added: map[int]bool{}, InDiff: map[int]bool{}}
 	if patch == "" {
@@ -102,12 +106,12 @@ func parsePatch(path, patch string) ([]*gitdiff.File, error) {
 	return files, nil
 }
 
-// contentFromPatch rebuilds an added file from its patch, which then holds
+// FileFromPatch rebuilds an added file from its patch, which then holds
 // every line of it. The result is returned only when its git blob hash is
 // blobSHA, so it is the file's exact bytes (a patch GitHub cut short, a
 // line ending the parser changed or anything unexpected fails the check,
 // and the caller downloads the blob instead).
-func contentFromPatch(path, patch, blobSHA string) ([]byte, bool) {
+func FileFromPatch(path, patch, blobSHA string) ([]byte, bool) {
 	if len(blobSHA) != 2*sha1.Size {
 		return nil, false // not a SHA-1 object id: nothing to check against
 	}
@@ -129,14 +133,14 @@ func contentFromPatch(path, patch, blobSHA string) ([]byte, bool) {
 			buf.WriteString(l.Line)
 		}
 	}
-	if gitBlobSHA(buf.Bytes()) != strings.ToLower(blobSHA) {
+	if GitBlobSHA(buf.Bytes()) != strings.ToLower(blobSHA) {
 		return nil, false
 	}
 	return buf.Bytes(), true
 }
 
-// gitBlobSHA is git's object id of a blob with this content.
-func gitBlobSHA(content []byte) string {
+// GitBlobSHA is git's object id of a blob with this content.
+func GitBlobSHA(content []byte) string {
 	h := sha1.New()
 	fmt.Fprintf(h, "blob %d\x00", len(content))
 	h.Write(content)
