@@ -49,8 +49,6 @@ func newBrowser(t *testing.T, width int) *browser {
 	if err := chromedp.Do(ctx, viewport); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancelT)
 	dir := os.Getenv("WARD_SCREENSHOT_DIR")
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "ward-screenshots")
@@ -61,9 +59,15 @@ func newBrowser(t *testing.T, width int) *browser {
 	return &browser{t: t, ctx: ctx, dir: dir}
 }
 
+// actionTimeout bounds one step; the browser itself lives as long as the
+// test, which may spend minutes on reviews between steps on a loaded machine.
+const actionTimeout = 60 * time.Second
+
 func (b *browser) run(what string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, actions...); err != nil {
+	ctx, cancel := context.WithTimeout(b.ctx, actionTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.t.Fatalf("browser: %s: %v", what, err)
 	}
 }
@@ -71,7 +75,9 @@ func (b *browser) run(what string, actions ...chromedp.Action[chromedp.Void]) {
 // get runs one action that returns a value.
 func get[T any](b *browser, what string, a chromedp.Action[T]) T {
 	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, a)
+	ctx, cancel := context.WithTimeout(b.ctx, actionTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
 	if err != nil {
 		b.t.Fatalf("browser: %s: %v", what, err)
 	}

@@ -169,7 +169,7 @@ func TestNewUserRegistersSignsInSeesException(t *testing.T) {
 	}
 	b.screenshot("setup-1280")
 	b.run("register", chromedp.Click(chromedp.CSS(`#register button`)))
-	b.waitURL("") // any address: wait for the callback page to load
+	b.waitURL("") // any address: the callback page is awaited below
 	b.run("registered page", chromedp.WaitVisible(chromedp.CSS(`ol`)))
 	if miss := contains(b.text(), "The ward App is registered", "Install the App", "Sign in to ward"); miss != nil {
 		t.Fatalf("registered page lacks %q:\n%s", miss, b.text())
