@@ -27,10 +27,14 @@ type Report struct {
 }
 
 // Failing returns the unsuppressed findings at or above the threshold.
-func (r Report) Failing() []Finding {
+func (r Report) Failing() []Finding { return Failing(r.Findings, r.FailOn) }
+
+// Failing returns the unsuppressed findings of fs at or above failOn: the
+// verdict, the same for `ward scan`'s exit code and the review's check run.
+func Failing(fs []Finding, failOn Severity) []Finding {
 	var out []Finding
-	for _, f := range r.Findings {
-		if !f.Suppressed && f.Severity >= r.FailOn {
+	for _, f := range fs {
+		if !f.Suppressed && f.Severity >= failOn {
 			out = append(out, f)
 		}
 	}

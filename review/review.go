@@ -515,10 +515,8 @@ func resolveLFS(ctx context.Context, gh GitHub, blob *checks.Blob) (*checks.Blob
 // conclude applies the gate: any unsuppressed finding at or above fail_on
 // fails; nothing reviewable is neutral.
 func conclude(fs []checks.Finding, cfg config.Config, files int) string {
-	for _, f := range fs {
-		if !f.Suppressed && f.Severity >= cfg.FailOn {
-			return "failure"
-		}
+	if len(checks.Failing(fs, cfg.FailOn)) > 0 {
+		return "failure"
 	}
 	if files == 0 {
 		return "neutral"
