@@ -24,6 +24,15 @@ var trustRule = register(&rule{
 	},
 	onCall: func(c *ctx, call *node) {
 		if v := call.kwarg("trust_remote_code"); v.isTrue() && c.u.lang == python {
+			if suffixAny(c.callee(call), "datasets.load_dataset") {
+				// datasets 4.0 removed loading scripts (huggingface/datasets#7592):
+				// the flag runs code only where an older datasets is installed.
+				h := c.report(call, "load_dataset(trust_remote_code=True) runs the dataset repository's loading "+
+					"script with datasets < 4.0; datasets 4.0 removed loading scripts, so on current releases the "+
+					"flag does nothing. Drop it, or pin revision= if an older datasets must run the script.")
+				h.sev = checks.SeverityMedium
+				return
+			}
 			c.report(call, "trust_remote_code=True imports Python code from the model's hub repository: whoever "+
 				"controls that repository runs code here.")
 		}

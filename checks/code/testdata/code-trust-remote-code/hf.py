@@ -8,8 +8,11 @@ REV = "3f5c1a9e0b1d2c3e4f5a6b7c8d9e0f1a2b3c4d5e"
 model = AutoModelForCausalLM.from_pretrained("org/model", revision=REV, trust_remote_code=True)
 # ruleid: code-trust-remote-code
 pipe = pipeline("text-generation", model="./local", trust_remote_code=True)
-# ruleid: code-trust-remote-code
+# ruleid: code-trust-remote-code (medium)
 ds = load_dataset("./data", trust_remote_code=True)
+# datasets 4.0 removed loading scripts: the flag only matters on older releases
+# ruleid: code-trust-remote-code (medium)
+boolq = load_dataset("google/boolq", split="validation", revision="0d6ab2fbbc0a1c3e8a2ad83b3d8b3f3a7d2cba41", trust_remote_code=True)
 # ruleid: code-trust-remote-code
 llm = LLM(model="./weights", trust_remote_code=True)
 # ruleid: code-trust-remote-code
