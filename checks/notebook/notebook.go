@@ -56,10 +56,7 @@ type frame struct {
 // Cells returns the cells of a notebook in order. On malformed JSON or a
 // bound it returns the cells read so far and an error.
 func Cells(ctx context.Context, raw []byte) ([]Cell, error) {
-	newlines := newlineOffsets(raw)
-	lineAt := func(off int64) int {
-		return sort.Search(len(newlines), func(i int) bool { return newlines[i] >= off }) + 1
-	}
+	lineAt := NewLines(raw).At
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var (
@@ -137,10 +134,10 @@ func Cells(ctx context.Context, raw []byte) ([]Cell, error) {
 				case inCell(n) && stack[n-1].key == "cell_type":
 					cur.Type = t
 				case inCell(n) && (stack[n-1].key == "source" || stack[n-1].key == "input"):
-					w.write(t, lineAt(stringStart(raw, before)))
+					w.write(t, lineAt(StringStart(raw, before)))
 				case n >= 4 && !stack[n-1].object && inCell(n-1) &&
 					(stack[n-2].key == "source" || stack[n-2].key == "input"):
-					w.write(t, lineAt(stringStart(raw, before)))
+					w.write(t, lineAt(StringStart(raw, before)))
 				}
 			}
 			valueDone()
@@ -174,9 +171,10 @@ func (w *sourceWriter) write(s string, line int) {
 	}
 }
 
-// stringStart finds the opening quote of the string token that starts after
-// offset: only white space, commas and colons separate JSON tokens.
-func stringStart(raw []byte, offset int64) int64 {
+// StringStart finds the start of the JSON token that follows offset (a
+// json.Decoder's InputOffset before the token): only white space, commas
+// and colons separate JSON tokens.
+func StringStart(raw []byte, offset int64) int64 {
 	for i := offset; i < int64(len(raw)); i++ {
 		switch raw[i] {
 		case ' ', '\t', '\r', '\n', ',', ':':
@@ -187,12 +185,21 @@ func stringStart(raw []byte, offset int64) int64 {
 	return offset
 }
 
-func newlineOffsets(raw []byte) []int64 {
-	var out []int64
+// Lines maps byte offsets of a text to 1-based line numbers.
+type Lines []int64
+
+// NewLines indexes the newlines of raw.
+func NewLines(raw []byte) Lines {
+	var out Lines
 	for i, b := range raw {
 		if b == '\n' {
 			out = append(out, int64(i))
 		}
 	}
 	return out
+}
+
+// At is the 1-based line holding byte offset off.
+func (l Lines) At(off int64) int {
+	return sort.Search(len(l), func(i int) bool { return l[i] >= off }) + 1
 }

@@ -7,8 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
+
+	"github.com/ward-sec/ward/checks/notebook"
 )
 
 // Bounds of the JSON walk. A file over them is reported as not fully scanned.
@@ -51,10 +52,7 @@ type jsonFrame struct {
 // returns what it read so far and an error saying where it stopped.
 func walkJSON(ctx context.Context, raw []byte) (jsonText, error) {
 	w := &textWriter{atLineStart: true}
-	newlines := newlineOffsets(raw)
-	lineAt := func(off int64) int {
-		return sort.Search(len(newlines), func(i int) bool { return newlines[i] >= off }) + 1
-	}
+	lineAt := notebook.NewLines(raw).At
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var stack []jsonFrame
@@ -104,7 +102,7 @@ func walkJSON(ctx context.Context, raw []byte) (jsonText, error) {
 				stack[top].expectKey = false
 				continue
 			}
-			line := lineAt(stringStart(raw, before))
+			line := lineAt(notebook.StringStart(raw, before))
 			switch {
 			case top >= 0 && stack[top].object:
 				if !skippedKey(stack[top].key) {
@@ -112,13 +110,13 @@ func walkJSON(ctx context.Context, raw []byte) (jsonText, error) {
 					w.write(stack[top].key+" = "+t, line)
 					w.endLine()
 				} else {
-					w.skip(raw, stringStart(raw, before), dec.InputOffset())
+					w.skip(raw, notebook.StringStart(raw, before), dec.InputOffset())
 				}
 			default: // an array element or a top-level string
 				if top < 1 || !stack[top-1].object || !skippedKey(stack[top-1].key) {
 					w.write(t, line)
 				} else {
-					w.skip(raw, stringStart(raw, before), dec.InputOffset())
+					w.skip(raw, notebook.StringStart(raw, before), dec.InputOffset())
 				}
 			}
 			valueDone()
@@ -132,31 +130,6 @@ func walkJSON(ctx context.Context, raw []byte) (jsonText, error) {
 // (notebook image outputs), not text anyone reads or writes keys into.
 func skippedKey(key string) bool {
 	return strings.HasPrefix(key, "image/") || key == "application/pdf"
-}
-
-// stringStart finds the opening quote of the string token that starts after
-// offset: only white space, commas and colons separate JSON tokens.
-func stringStart(raw []byte, offset int64) int64 {
-	for i := offset; i < int64(len(raw)); i++ {
-		switch raw[i] {
-		case '"':
-			return i
-		case ' ', '\t', '\r', '\n', ',', ':':
-		default:
-			return i
-		}
-	}
-	return offset
-}
-
-func newlineOffsets(raw []byte) []int64 {
-	var out []int64
-	for i, b := range raw {
-		if b == '\n' {
-			out = append(out, int64(i))
-		}
-	}
-	return out
 }
 
 // textWriter accumulates text and the source line of each of its lines.
