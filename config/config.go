@@ -7,6 +7,7 @@ package config
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -313,27 +314,94 @@ func (c Config) PathIgnored(p string) bool {
 	return false
 }
 
-// Apply adjusts severities, drops disabled rules and marks findings that
-// config ignore entries silence (those not expired; entries naming a sha256
-// apply only in a review, which can compare content: see review.Run).
-// Findings are kept (marked) so the summary can list what was silenced and
-// why.
+// Apply adjusts severities, drops disabled rules and marks the findings
+// that config ignore entries accept, without access to file content: an
+// entry accepts line findings on its path; a whole-file finding only through
+// ApplyIgnores with the content's sha256. Findings are kept (marked) so the
+// summary can list what was silenced and why.
 func (c Config) Apply(fs []checks.Finding) []checks.Finding {
-	fs = c.ApplyRules(fs)
-	now := time.Now()
+	out, _ := c.ApplyIgnores(c.ApplyRules(fs), time.Now(), nil)
+	return out
+}
+
+// ApplyIgnores marks the findings the `ignore:` entries accept, judged by
+// IgnoreEntry.Judge with contentSHA256 (nil: content unknown), and returns
+// the notes that say why an entry on a finding's path did not apply.
+func (c Config) ApplyIgnores(fs []checks.Finding, now time.Time, contentSHA256 func(path string) (string, error)) ([]checks.Finding, []string) {
+	var notes []string
+	said := map[string]bool{}
 	for i := range fs {
 		f := &fs[i]
 		if f.Suppressed {
 			continue
 		}
 		for _, e := range c.Ignore {
-			if e.Matches(*f) && !e.Expired(now) && e.SHA256 == "" {
+			if !e.Matches(*f) {
+				continue
+			}
+			ok, note := e.Judge(*f, now, contentSHA256)
+			if note != "" && !said[note] {
+				said[note] = true
+				notes = append(notes, note)
+			}
+			if ok {
 				f.Suppressed, f.SuppressedBy = true, "config: "+e.Reason
 				break
 			}
 		}
 	}
-	return fs
+	return fs, notes
+}
+
+// Judge decides whether the entry accepts a finding it matches, and says
+// why when it does not. An expired entry accepts nothing. Without sha256 it
+// accepts line findings (the diff shows what is accepted) but not a finding
+// about a whole file — an artifact, a binary, a file not read — whose content
+// the entry never named. With sha256 it accepts only that content (a Git LFS
+// pointer's oid counts as the content). contentSHA256 may be nil.
+func (e IgnoreEntry) Judge(f checks.Finding, now time.Time, contentSHA256 func(path string) (string, error)) (bool, string) {
+	if e.Expired(now) {
+		return false, fmt.Sprintf("The exception for `%s` in ward.yml (%s) expired on %s; it no longer applies.", f.Path, e.name(), e.Expires)
+	}
+	sum, err := "", errors.New("file content is not available here")
+	if contentSHA256 != nil && (e.SHA256 != "" || f.WholeFile()) {
+		sum, err = contentSHA256(f.Path)
+	}
+	if e.SHA256 == "" {
+		if !f.WholeFile() {
+			return true, ""
+		}
+		now := ""
+		if err == nil {
+			now = fmt.Sprintf(" This file's content has `sha256: %s`.", sum)
+		}
+		return false, fmt.Sprintf("The exception for `%s` in ward.yml (%s) does not apply: it names no `sha256:`, and a "+
+			"finding about a whole file (an artifact, a binary, a file not read) is accepted only for the content an "+
+			"entry names.%s", f.Path, e.name(), now)
+	}
+	if err != nil {
+		return false, fmt.Sprintf("The exception for `%s` in ward.yml (%s) could not be checked against the file's content (%v); it does not apply.", f.Path, e.name(), err)
+	}
+	if !strings.EqualFold(sum, e.SHA256) {
+		return false, fmt.Sprintf("Exception for `%s` no longer applies: content changed since ward.yml accepted it (`sha256: %s` accepted, `%s` now).",
+			f.Path, short12(e.SHA256), short12(sum))
+	}
+	return true, ""
+}
+
+// name is how notes refer to an entry.
+func (e IgnoreEntry) name() string {
+	if e.Path != "" {
+		return fmt.Sprintf("`%s` on `%s`", e.Rule, e.Path)
+	}
+	return fmt.Sprintf("`%s`", e.Rule)
+}
+
+func short12(s string) string {
+	if len(s) > 12 {
+		return s[:12] + "…"
+	}
+	return s
 }
 
 // ApplyRules adjusts severities (per rule, and fail_closed for findings

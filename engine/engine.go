@@ -6,11 +6,15 @@ package engine
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ward-sec/ward/changed"
 	"github.com/ward-sec/ward/checks"
@@ -62,6 +66,9 @@ type Result struct {
 	Findings []checks.Finding // sorted, config applied
 	Files    int
 	Bytes    int64
+	// Notes say why an `ignore:` entry on a finding's path did not apply
+	// (expired, content changed, no sha256 for a whole-file finding).
+	Notes []string
 }
 
 // Run analyses every target with bounded concurrency, applies inline
@@ -112,9 +119,47 @@ func Run(ctx context.Context, targets []Target, opts Options) (Result, error) {
 	for _, r := range results {
 		out = append(out, r...)
 	}
-	out = opts.Config.Apply(out)
+	out, notes := opts.Config.ApplyIgnores(opts.Config.ApplyRules(out), time.Now(), contentSHA256(targets))
 	checks.Sort(out)
-	return Result{Findings: out, Files: len(targets), Bytes: total.Load()}, nil
+	return Result{Findings: out, Files: len(targets), Bytes: total.Load(), Notes: notes}, nil
+}
+
+// contentSHA256 hashes a target's content for `ignore:` entries that name
+// one, as a review does: a Git LFS pointer stands for its object's oid.
+func contentSHA256(targets []Target) func(path string) (string, error) {
+	byPath := make(map[string]Target, len(targets))
+	for _, t := range targets {
+		byPath[t.Path] = t
+	}
+	return func(path string) (string, error) {
+		t, ok := byPath[path]
+		switch {
+		case !ok:
+			return "", fmt.Errorf("%s is not a scanned file", path)
+		case t.Err != nil:
+			return "", t.Err
+		}
+		var r io.Reader = bytes.NewReader(t.Data)
+		if t.Data == nil && t.Disk != "" {
+			fh, err := os.Open(t.Disk)
+			if err != nil {
+				return "", err
+			}
+			defer fh.Close()
+			r = fh
+		}
+		h := sha256.New()
+		head := make([]byte, 1024)
+		n, _ := io.ReadFull(r, head)
+		if oid, _, ok := checks.ParseLFSPointer(head[:n]); ok {
+			return oid, nil
+		}
+		h.Write(head[:n])
+		if _, err := io.Copy(h, r); err != nil {
+			return "", err
+		}
+		return hex.EncodeToString(h.Sum(nil)), nil
+	}
 }
 
 // scanTarget analyses one file, opening it only while it is analysed.

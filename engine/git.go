@@ -12,6 +12,7 @@ import (
 	"github.com/bluekeyes/go-gitdiff/gitdiff"
 
 	"github.com/ward-sec/ward/changed"
+	"github.com/ward-sec/ward/config"
 	"github.com/ward-sec/ward/checks"
 )
 
@@ -143,4 +144,30 @@ func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
 		return nil, fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 	}
 	return out, nil
+}
+
+// BaseConfig reads `.github/ward.yml` as the base of a diff has it — the
+// base branch for --diff (as the App reads it), HEAD for the index — so a
+// change cannot weaken its own review by editing the file (DESIGN.md,
+// invariant 2). found is false when the base has no such file.
+func BaseConfig(ctx context.Context, src DiffSource) (data []byte, found bool, err error) {
+	rev := src.Base
+	if src.Staged {
+		rev = "HEAD"
+		if _, err := git(ctx, src.Top, "rev-parse", "--verify", "--quiet", "HEAD"); err != nil {
+			return nil, false, nil // the first commit: no base
+		}
+	}
+	if rev == "" {
+		return nil, false, errors.New("base config: neither a base nor the index")
+	}
+	spec := rev + ":" + config.Path
+	if _, err := git(ctx, src.Top, "cat-file", "-e", spec); err != nil {
+		return nil, false, nil
+	}
+	data, err = git(ctx, src.Top, "show", spec)
+	if err != nil {
+		return nil, false, err
+	}
+	return data, true, nil
 }

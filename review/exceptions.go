@@ -116,38 +116,14 @@ func entryName(e config.IgnoreEntry) string {
 	return fmt.Sprintf("`%s`", e.Rule)
 }
 
-// configApplies judges one ward.yml entry against one finding.
+// configApplies judges one ward.yml entry against one finding, by the rule
+// ward scan applies too (config.IgnoreEntry.Judge), with the PR's content.
 func (x *exceptions) configApplies(e config.IgnoreEntry, f checks.Finding) bool {
-	key := "config|" + e.Rule + "|" + e.Path + "|" + f.Path
-	if e.Expired(x.now) {
-		x.note(key, fmt.Sprintf("The exception for `%s` in ward.yml (%s) expired on %s; it no longer applies.", f.Path, entryName(e), e.Expires))
-		return false
+	ok, note := e.Judge(f, x.now, x.contentSHA256)
+	if note != "" {
+		x.note("config|"+e.Rule+"|"+e.Path+"|"+f.Path, note)
 	}
-	if e.SHA256 == "" {
-		if !f.WholeFile() {
-			return true // a path policy for line findings, which the diff shows
-		}
-		sum, err := x.contentSHA256(f.Path)
-		now := ""
-		if err == nil {
-			now = fmt.Sprintf(" This file's content has `sha256: %s`.", sum)
-		}
-		x.note(key, fmt.Sprintf("The exception for `%s` in ward.yml (%s) does not apply: it names no `sha256:`, and a "+
-			"finding about a whole file (an artifact, a binary, a file not read) is accepted only for the content an "+
-			"entry names.%s", f.Path, entryName(e), now))
-		return false
-	}
-	sum, err := x.contentSHA256(f.Path)
-	if err != nil {
-		x.note(key, fmt.Sprintf("The exception for `%s` in ward.yml (%s) could not be checked against the file's content (%v); it does not apply.", f.Path, entryName(e), err))
-		return false
-	}
-	if sum != e.SHA256 {
-		x.note(key, fmt.Sprintf("Exception for `%s` no longer applies: content changed since ward.yml accepted it (`sha256: %s` accepted, `%s` now).",
-			f.Path, short12(e.SHA256), short12(sum)))
-		return false
-	}
-	return true
+	return ok
 }
 
 // commandApplies judges one /ignore record against one finding.

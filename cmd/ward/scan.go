@@ -120,7 +120,7 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	sf.rootAbs = root
-	cfg, err := loadScanConfig(sf, root)
+	cfg, err := loadScanConfig(ctx, sf, root)
 	if err != nil {
 		fmt.Fprintf(stderr, "ward scan: %v\n", err)
 		return 2
@@ -163,6 +163,9 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	findings := out.res.Findings
+	for _, n := range out.res.Notes {
+		fmt.Fprintf(stderr, "ward scan: note: %s\n", n)
+	}
 	if sf.writeBase != "" {
 		b := engine.NewBaseline(findings)
 		if err := engine.WriteBaseline(sf.writeBase, b); err != nil {
@@ -238,11 +241,27 @@ func writeReports(sf *scanFlags, rep checks.Report, targets []engine.Target, std
 }
 
 // loadScanConfig reads --config, or else the .github/ward.yml of the git
-// repository holding root (as the App reads it from the base branch).
-func loadScanConfig(sf *scanFlags, root string) (config.Config, error) {
+// repository holding root. With --diff or --staged it is the base's file
+// (the base branch, or HEAD for the index), as the App reads it from the
+// base branch: a change cannot weaken its own review by editing ward.yml.
+func loadScanConfig(ctx context.Context, sf *scanFlags, root string) (config.Config, error) {
 	cfg := config.Default()
 	path := sf.config
-	if path == "" {
+	var data []byte
+	switch {
+	case path == "" && (sf.diff != "" || sf.staged):
+		top, err := engine.GitTop(ctx, root)
+		if err != nil {
+			return cfg, err
+		}
+		b, found, err := engine.BaseConfig(ctx, engine.DiffSource{Top: top, Base: sf.diff, Staged: sf.staged})
+		if err != nil {
+			return cfg, err
+		}
+		if found {
+			data, path = b, config.Path+" at "+map[bool]string{true: "HEAD", false: sf.diff}[sf.staged]
+		}
+	case path == "":
 		if top := repoTop(root); top != "" {
 			if p := filepath.Join(top, filepath.FromSlash(config.Path)); fileExists(p) {
 				path = p
@@ -250,10 +269,13 @@ func loadScanConfig(sf *scanFlags, root string) (config.Config, error) {
 		}
 	}
 	if path != "" && path != "none" {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return cfg, err
+		if data == nil {
+			var err error
+			if data, err = os.ReadFile(path); err != nil {
+				return cfg, err
+			}
 		}
+		var err error
 		if cfg, err = config.Parse(data); err != nil {
 			return cfg, fmt.Errorf("%s: %w", path, err)
 		}
