@@ -12,8 +12,8 @@ import (
 	"github.com/bluekeyes/go-gitdiff/gitdiff"
 
 	"github.com/ward-sec/ward/changed"
-	"github.com/ward-sec/ward/config"
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/config"
 )
 
 // DiffSource says which change of a git repository to scan.
