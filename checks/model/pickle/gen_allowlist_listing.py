@@ -96,6 +96,8 @@ def main():
         mod = getattr(o, "__module__", None)
         if mod is None and inspect.isclass(getattr(o, "__self__", None)):
             mod = o.__self__.__module__  # a class's builtin method: ZoneInfo._unpickle
+        if mod is None and hasattr(o, "__objclass__"):
+            mod = o.__objclass__.__module__  # a method descriptor: str.split
         if mod is None:
             mod = type(o).__module__ if k == "object" else "?"
         new = definer(o, "__new__") if k == "class" else "-"

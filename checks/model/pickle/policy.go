@@ -39,6 +39,27 @@ func Canonical(module string) string {
 	return module
 }
 
+// py2Names are the Python 2 builtins that Python 3's unpickler renames
+// (fix_imports, Lib/_compat_pickle.py NAME_MAPPING): protocol 0-2 files
+// written by Python 3 name str as __builtin__.unicode.
+var py2Names = map[string]string{"unicode": "str", "basestring": "str", "long": "int", "xrange": "range", "unichr": "chr"}
+
+// py2Builtins rewrites builtins.<py2 name>… to the Python 3 name.
+func py2Builtins(q string) string {
+	rest, ok := strings.CutPrefix(q, "builtins.")
+	if !ok {
+		return q
+	}
+	first, tail, _ := strings.Cut(rest, ".")
+	if n, ok := py2Names[first]; ok {
+		q = "builtins." + n
+		if tail != "" {
+			q += "." + tail
+		}
+	}
+	return q
+}
+
 // deny lists dangerous callables: module → names, where "*" means every
 // name in the module and its sub-modules. Each entry says what it does.
 var deny = map[string]struct {
@@ -203,7 +224,7 @@ var allow = parseAllowlist(allowlistText)
 // dotted name, with module aliases. It returns what a denied global does.
 func Classify(module, name string) (Verdict, string) {
 	mod := Canonical(module)
-	if _, ok := allow[mod+"."+name]; ok && name != "" {
+	if _, ok := allow[py2Builtins(mod+"."+name)]; ok && name != "" {
 		// an exact, reviewed entry: it may name a function of a module the
 		// denylist covers as a whole (torch.serialization._get_layout)
 		return Allowed, ""
@@ -235,7 +256,7 @@ const (
 // against the archive's own compiled code).
 func Allowance(module, name string) Use {
 	mod := Canonical(module)
-	if u, ok := allow[mod+"."+name]; ok && name != "" {
+	if u, ok := allow[py2Builtins(mod+"."+name)]; ok && name != "" {
 		return u
 	}
 	if v, _ := Classify(module, name); v == Allowed {

@@ -73,6 +73,13 @@ joblib.dump(pipe, os.path.join(B, "sklearn_pipeline.joblib"), compress=3)
 out(B, "numpy_scalars_p2.pkl", pickle.dumps({"mean": np.float32(1.5), "n": np.int64(3), "dt": np.dtype("<f8"), "rng": np.random.RandomState(1)}, protocol=2))
 # ndarray subclasses that older joblib and scikit-learn data carries
 out(B, "numpy_matrix_masked_p2.pkl", pickle.dumps({"m": np.matrix([[1, 2], [3, 4]]), "ma": np.ma.masked_array([1, 2, 3], mask=[0, 1, 0])}, protocol=2))
+# A text vectorizer with a str method as tokenizer: protocols 0-3 pickle the
+# method descriptor as getattr(__builtin__.unicode, 'split') (QA found it
+# reported critical as builtins.getattr).
+from sklearn.feature_extraction.text import TfidfVectorizer
+_tfidf = TfidfVectorizer(tokenizer=str.split, token_pattern=None).fit(["a b c", "b c d"])
+out(B, "sklearn_tfidf_str_split_p2.pkl", pickle.dumps(_tfidf, protocol=2))
+out(B, "sklearn_tfidf_str_split_p4.pkl", pickle.dumps(_tfidf, protocol=4))
 torch.jit.save(torch.jit.script(torch.nn.Linear(3, 2)), os.path.join(B, "torchscript_linear.pt"))
 out(B, "plain_dict_p0.pkl", pickle.dumps({"lr": 0.1, "layers": [64, 32], "name": "mlp"}, protocol=0))
 out(B, "ordered_dict_p4.pkl", pickle.dumps(collections.OrderedDict(a=1, b=[1.5, 2.5]), protocol=4))
