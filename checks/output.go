@@ -135,8 +135,15 @@ func WriteSARIF(w io.Writer, r Report) error {
 				end = f.StartLine
 			}
 			loc.WithRegion(sarif.NewRegion().WithStartLine(f.StartLine).WithEndLine(end))
-		} else if f.Offset > 0 {
-			loc.WithRegion(sarif.NewRegion().WithByteOffset(int(f.Offset)))
+		} else {
+			// A whole-file finding: code scanning places an alert only where
+			// a region has a startLine, so it points at the file's top (and
+			// at the byte offset a binary finding names).
+			reg := sarif.NewRegion().WithStartLine(1)
+			if f.Offset > 0 {
+				reg.WithByteOffset(int(f.Offset))
+			}
+			loc.WithRegion(reg)
 		}
 		props := sarif.NewPropertyBag()
 		props.Add("severity", f.Severity.String())
