@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -83,6 +84,11 @@ type IgnoreEntry struct {
 	// the PR when they wrote it (what they accepted).
 	Author  string `yaml:"-"`
 	HeadSHA string `yaml:"-"`
+	// fromRepo marks an entry of the repository's own ward.yml (not the
+	// organisation's); except lists rules the organisation's floor keeps
+	// out of a repository's "*" entry.
+	fromRepo bool
+	except   []string
 }
 
 // expiresLayout is the date format of `expires:`.
@@ -194,7 +200,11 @@ func Merge(org, repo Config, repoRaw []byte) (Config, []string) {
 		out.Drafts = repo.Drafts
 	}
 	out.Paths.Ignore = append(append([]string(nil), org.Paths.Ignore...), repo.Paths.Ignore...)
-	out.Ignore = append(append([]IgnoreEntry(nil), org.Ignore...), repo.Ignore...)
+	out.Ignore = append([]IgnoreEntry(nil), org.Ignore...)
+	for _, e := range repo.Ignore {
+		e.fromRepo = true
+		out.Ignore = append(out.Ignore, e)
+	}
 	if len(repo.Rules) > 0 {
 		out.Rules = map[string]RuleConfig{}
 		for k, v := range org.Rules {
@@ -253,6 +263,24 @@ func (c *Config) ApplyFloor() []string {
 		}
 		c.Rules[id] = rc
 	}
+	// A repository's own `ignore:` entries cannot accept what the floor
+	// protects: an entry naming an enforced rule is dropped, and a "*"
+	// entry no longer covers enforced rules (maintainers' /ignore remains,
+	// under ignore_critical).
+	kept := c.Ignore[:0]
+	for _, ie := range c.Ignore {
+		switch {
+		case !ie.fromRepo:
+		case ie.Rule != "*" && e.enforces(ie.Rule):
+			notes = append(notes, fmt.Sprintf("ward.yml's `ignore:` entry for `%s` does not apply: the organisation enforces that rule.", ie.Rule))
+			continue
+		case ie.Rule == "*" && len(e.Rules) > 0:
+			ie.except = append([]string(nil), e.Rules...)
+			notes = append(notes, "ward.yml's `ignore:` entry for `*` does not cover the rules the organisation enforces.")
+		}
+		kept = append(kept, ie)
+	}
+	c.Ignore = kept
 	return notes
 }
 
@@ -427,6 +455,9 @@ func (c Config) ApplyRules(fs []checks.Finding) []checks.Finding {
 
 // Matches reports whether the entry names the finding's rule and path.
 func (e IgnoreEntry) Matches(f checks.Finding) bool {
+	if slices.Contains(e.except, f.RuleID) || slices.Contains(e.except, "*") {
+		return false
+	}
 	return (e.Rule == "*" || e.Rule == f.RuleID) && (e.Path == "" || MatchGlob(e.Path, f.Path))
 }
 

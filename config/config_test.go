@@ -1,8 +1,11 @@
 package config
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/ward-sec/ward/checks"
 )
 
 func TestMatchGlob(t *testing.T) {
@@ -45,5 +48,40 @@ func TestExpires(t *testing.T) {
 		if got := e.Expired(now); got != want {
 			t.Errorf("at %s: expired %v, want %v", at, got, want)
 		}
+	}
+}
+
+// TestFloorKeepsRepositoryIgnoresOffEnforcedRules: a repository cannot
+// accept what its organisation enforces through its own `ignore:` entries,
+// neither by naming the rule nor with "*"; the organisation's entries stay.
+func TestFloorKeepsRepositoryIgnoresOffEnforcedRules(t *testing.T) {
+	org, err := Parse([]byte("enforce:\n  rules: [binary-executable]\nignore:\n  - rule: binary-executable\n    path: vendor/tool\n    reason: org-approved\n    sha256: " + strings.Repeat("a", 64) + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte("ignore:\n  - rule: binary-executable\n    reason: mine\n  - rule: \"*\"\n    path: tools/**\n    reason: all tools\n  - rule: code-torch-load-unsafe\n    reason: ok\n")
+	repo, err := Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, notes := Merge(org, repo, raw)
+	if len(notes) != 2 {
+		t.Errorf("notes = %q, want one for the named rule and one for *", notes)
+	}
+	bin := checks.Finding{RuleID: "binary-executable", Path: "tools/helper", StartLine: 3}
+	torch := checks.Finding{RuleID: "code-torch-load-unsafe", Path: "tools/x.py", StartLine: 2}
+	out, _ := c.ApplyIgnores([]checks.Finding{bin, torch}, time.Now(), nil)
+	if out[0].Suppressed {
+		t.Errorf("the enforced rule was accepted by %q", out[0].SuppressedBy)
+	}
+	if !out[1].Suppressed {
+		t.Error("a rule the organisation does not enforce should still be accepted")
+	}
+	var orgKept bool
+	for _, e := range c.Ignore {
+		orgKept = orgKept || e.Reason == "org-approved"
+	}
+	if !orgKept {
+		t.Error("the organisation's own entry was dropped")
 	}
 }
