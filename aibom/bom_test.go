@@ -13,7 +13,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	_ "github.com/ward-sec/ward/checks/all" // the real checks, for the findings in the BOM
+	"github.com/ward-sec/ward/checks/all"
 	"github.com/ward-sec/ward/engine"
 )
 
@@ -117,7 +117,7 @@ func TestAIBOMValidatesAndListsTheAIParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := engine.Run(context.Background(), targets, engine.Options{})
+	res, err := engine.Run(context.Background(), targets, engine.Options{Checks: all.Default()}) // the real checks, for the findings in the BOM
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/ward-sec/ward/checks/all"
 	"io"
 	"log/slog"
 	"net/http"
@@ -27,7 +28,7 @@ func runServer(t testing.TB, gh *fakegithub.Server, dbURL string) (*Server, stri
 	s, err := NewServer(ctx, Config{
 		AppID: gh.AppID(), PrivateKeyPEM: gh.PrivateKeyPEM(), WebhookSecrets: [][]byte{[]byte("sek")},
 		APIURL: gh.URL(), DatabaseURL: dbURL, Addr: "127.0.0.1:0",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Checks: all.Default(),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 	"github.com/ward-sec/ward/internal/fakegithub"
 	"github.com/ward-sec/ward/review"
 
-	_ "github.com/ward-sec/ward/checks/all"
+	"github.com/ward-sec/ward/checks/all"
 )
 
 // gitRepoWithPR writes a repository whose "feature" branch changes n files.
@@ -64,7 +64,7 @@ func BenchmarkReview100Files(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		pc, _ := newPRClient(inst, "acme/pr", 1, gh.BotLogin())
 		pc.runKey = fmt.Sprintf("bench-%d", i)
-		res, err := review.Run(context.Background(), pc, review.Options{Logger: log})
+		res, err := review.Run(context.Background(), pc, review.Options{Logger: log, Checks: all.Default()})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -131,7 +131,7 @@ func BenchmarkReview3000Files(b *testing.B) {
 		pc, _ := newPRClient(inst, "acme/pr", 1, gh.BotLogin())
 		pc.runKey = fmt.Sprintf("bench-%d", i)
 		b.StartTimer()
-		res, err := review.Run(ctx, pc, review.Options{Logger: log, Cache: ResultCache{store}})
+		res, err := review.Run(ctx, pc, review.Options{Logger: log, Cache: ResultCache{store}, Checks: all.Default()})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"github.com/ward-sec/ward/checks/all"
 	"io"
 	"log/slog"
 	"net/http"
@@ -44,7 +45,7 @@ func runOpinionServer(t *testing.T, llm *fakellm.Server, mod func(*review.LLMCon
 	s, err := NewServer(ctx, Config{
 		AppID: gh.AppID(), PrivateKeyPEM: gh.PrivateKeyPEM(), WebhookSecrets: [][]byte{[]byte("sek")},
 		APIURL: gh.URL(), DatabaseURL: "sqlite://" + filepath.Join(t.TempDir(), "w.db"), Addr: "127.0.0.1:0",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LLM: llmCfg,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LLM: llmCfg, Checks: all.Default(),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -36,6 +36,9 @@ type Config struct {
 	Manifest       []byte // app.yml
 	Workers        int
 	Limits         checks.Limits
+	// Checks is the check set every review runs (cmd builds it with
+	// checks/all); required.
+	Checks []checks.Check
 	// LLM configures the optional second opinion (WARD_LLM_*).
 	LLM review.LLMConfig
 	// Hub checks the models that added code loads by name, for
@@ -93,6 +96,9 @@ type Server struct {
 
 // NewServer opens the database and prepares the queue and routes.
 func NewServer(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Checks == nil {
+		return nil, errors.New("app: no checks (build the set with checks/all)")
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"github.com/ward-sec/ward/checks/all"
 	"io"
 	"log/slog"
 	"net/http"
@@ -36,7 +37,7 @@ func newTestServer(tb testing.TB, secret string) *Server {
 	s, err := NewServer(context.Background(), Config{
 		AppID: 1, PrivateKeyPEM: testKeyPEM(tb), WebhookSecrets: [][]byte{[]byte(secret)},
 		APIURL: "http://127.0.0.1:1", DatabaseURL: "sqlite://" + filepath.Join(tb.TempDir(), "ward.db"),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Checks: all.Default(),
 	})
 	if err != nil {
 		tb.Fatal(err)

@@ -74,7 +74,7 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 	}
 	res, err := review.Run(ctx, target, review.Options{
 		HeadSHA: a.HeadSHA, Cache: ResultCache{w.s.store}, Ignores: ignores, Limits: w.s.cfg.Limits,
-		Logger: log, SecondOpinion: w.s.secondOpinionFor(a), Hub: w.s.cfg.Hub,
+		Logger: log, SecondOpinion: w.s.secondOpinionFor(a), Hub: w.s.cfg.Hub, Checks: w.s.cfg.Checks,
 	})
 	switch {
 	case errors.Is(err, review.ErrAlreadyPublished):

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
-	_ "github.com/ward-sec/ward/checks/secrets" // registers the real masker
+	"github.com/ward-sec/ward/checks/secrets"
 )
 
 // token is a GitHub personal access token in the documented format.
@@ -42,6 +42,7 @@ func (copyingCheck) Scan(_ context.Context, f *checks.File) (checks.Result, erro
 // Every finding leaves the checks masked: no raw token in any field, no
 // suggestion on a line that holds one, and none in JSON, SARIF or text.
 func TestMaskingBoundary(t *testing.T) {
+	checks.SetMasker(secrets.Masker())
 	src := "import torch\nm = torch.load(p)  # token " + token + "\nn = torch.load(p)\n"
 	fs := checks.ScanFile(context.Background(), checks.NewBytesFile("load.py", []byte(src)), []checks.Check{copyingCheck{}})
 	if len(fs) != 2 {

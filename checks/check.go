@@ -31,32 +31,36 @@ type Result struct {
 
 var (
 	registryMu sync.RWMutex
-	registry   []Check
 	rulesByID  = map[string]Rule{}
 )
 
-// Register adds a check to the registry; families call it from init.
-// Registering two rules with one ID is a programming error and panics.
-func Register(c Check) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	for _, r := range c.Rules() {
-		if _, dup := rulesByID[r.ID]; dup {
+// UseRules makes the rules of set (and extra rules that no per-file check
+// reports, such as the Hub's) the catalogue that LookupRule and Rules read.
+// cmd builds the check set and calls it once (checks/all does); nothing
+// fills the catalogue at init. Two rules with one ID are a programming
+// error and panic.
+func UseRules(set []Check, extra ...Rule) {
+	idx := map[string]Rule{}
+	add := func(r Rule) {
+		if _, dup := idx[r.ID]; dup {
 			panic(fmt.Sprintf("checks: rule %s registered twice", r.ID))
 		}
-		rulesByID[r.ID] = r
+		idx[r.ID] = r
 	}
-	registry = append(registry, c)
+	for _, c := range set {
+		for _, r := range c.Rules() {
+			add(r)
+		}
+	}
+	for _, r := range extra {
+		add(r)
+	}
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	rulesByID = idx
 }
 
-// Registered returns the registered checks in registration order.
-func Registered() []Check {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	return append([]Check(nil), registry...)
-}
-
-// Rules returns every known rule (core and registered), sorted by ID.
+// Rules returns every known rule (core and those UseRules gave), sorted by ID.
 func Rules() []Rule {
 	registryMu.RLock()
 	defer registryMu.RUnlock()

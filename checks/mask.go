@@ -4,7 +4,7 @@ import (
 	"sync"
 )
 
-// Masker hides secrets in text. The secrets family registers the real one
+// Masker hides secrets in text. The secrets family provides the real one
 // (gitleaks rules plus credential-looking assignments); checks cannot import
 // it (imports point down), so it plugs in here.
 type Masker interface {
@@ -17,17 +17,16 @@ var (
 )
 
 // SetMasker installs the masker every finding passes through (MaskFinding).
-// The secrets family calls it when it is registered.
+// checks/all.Default installs the secrets family's masker.
 func SetMasker(m Masker) {
 	maskerMu.Lock()
 	defer maskerMu.Unlock()
 	masker = m
 }
 
-// MaskText masks every secret in text with the registered masker. Every
-// build of ward registers one (checks/all imports the secrets family, and
-// its test asserts it); a package tested alone has none, and its text
-// passes unchanged.
+// MaskText masks every secret in text with the installed masker. Every
+// build of ward installs one (checks/all.Default does, and its test asserts
+// it); a package tested alone has none, and its text passes unchanged.
 func MaskText(text string) string {
 	if text == "" {
 		return text

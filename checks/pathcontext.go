@@ -55,13 +55,13 @@ func PathContext(p string) string {
 
 // applyPathContext lowers findings in place: code rules two levels in
 // tests, hygiene rules also one level in examples and docs, never below info.
-func applyPathContext(p string, fs []Finding) {
+func applyPathContext(p string, fs []Finding, rules map[string]Rule) {
 	where := PathContext(p)
 	if where == "" {
 		return
 	}
 	for i := range fs {
-		r, ok := LookupRule(fs[i].RuleID)
+		r, ok := rules[fs[i].RuleID]
 		if !ok || fs[i].Severity <= SeverityInfo || !(r.Hygiene || r.Family == "code" && where == "tests") {
 			continue
 		}

@@ -13,7 +13,7 @@ import (
 
 // RunOptions tunes Run.
 type RunOptions struct {
-	// Checks to run; nil means every registered check.
+	// Checks to run (cmd builds the set: checks/all.Default).
 	Checks []Check
 	// Concurrency is how many files are analysed at once; 0 means GOMAXPROCS.
 	Concurrency int
@@ -26,9 +26,6 @@ type RunOptions struct {
 // time, and returns the findings sorted by path, line and rule, fingerprinted.
 func Run(ctx context.Context, files []*File, opts RunOptions) []Finding {
 	all := opts.Checks
-	if all == nil {
-		all = Registered()
-	}
 	n := opts.Concurrency
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
@@ -100,8 +97,11 @@ func ScanFile(ctx context.Context, f *File, all []Check) []Finding {
 			out[i].Path = f.Path
 		}
 	}
-	applyPathContext(f.Path, out)
-	out = dropSuperseded(out)
+	if len(out) > 0 {
+		rules := rulesOf(all)
+		applyPathContext(f.Path, out, rules)
+		out = dropSuperseded(out, rules)
+	}
 	Sort(out) // file order first: the occurrence index in fingerprints follows it
 	return Finish(out)
 }
@@ -185,21 +185,29 @@ func Sort(fs []Finding) {
 	})
 }
 
+// rulesOf indexes the rules of the checks a file went through: the
+// policies below read the rules of the set that ran, not a global one.
+func rulesOf(all []Check) map[string]Rule {
+	m := make(map[string]Rule)
+	for _, c := range all {
+		for _, r := range c.Rules() {
+			m[r.ID] = r
+		}
+	}
+	return m
+}
+
 // dropSuperseded removes a finding when another finding of the same file,
 // on overlapping lines, comes from a rule that declares it supersedes the
 // first one's rule (Rule.Supersedes). Whole-file findings overlap nothing.
-func dropSuperseded(fs []Finding) []Finding {
+func dropSuperseded(fs []Finding, rules map[string]Rule) []Finding {
 	type span struct{ start, end int }
 	var by map[string][]span // superseded rule id -> lines of the findings replacing it
 	for _, f := range fs {
 		if f.WholeFile() {
 			continue
 		}
-		r, ok := LookupRule(f.RuleID)
-		if !ok {
-			continue
-		}
-		for _, id := range r.Supersedes {
+		for _, id := range rules[f.RuleID].Supersedes {
 			if by == nil {
 				by = map[string][]span{}
 			}

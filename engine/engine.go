@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -49,7 +50,7 @@ type Target struct {
 
 // Options tune one run.
 type Options struct {
-	Checks []checks.Check // nil: every registered check
+	Checks []checks.Check // required: cmd builds the set (checks/all)
 	Jobs   int            // files analysed at once; 0 means GOMAXPROCS
 	Limits checks.Limits
 	Config config.Config
@@ -78,11 +79,16 @@ type Result struct {
 func Run(ctx context.Context, targets []Target, opts Options) (Result, error) {
 	all := opts.Checks
 	if all == nil {
-		all = checks.Registered()
+		return Result{}, errors.New("engine: no checks (build the set with checks/all)")
 	}
-	if opts.Hub != nil && opts.Hub.Cache == nil {
+	if opts.Hub != nil && (opts.Hub.Cache == nil || opts.Hub.Checks == nil) {
 		h := *opts.Hub
-		h.Cache = &hub.MemoryCache{} // a model named in many files is read once
+		if h.Cache == nil {
+			h.Cache = &hub.MemoryCache{} // a model named in many files is read once
+		}
+		if h.Checks == nil {
+			h.Checks = all // downloaded models go through the scan's own checks
+		}
 		opts.Hub = &h
 	}
 	jobs := opts.Jobs

@@ -18,7 +18,7 @@ const hubBudget = 2 * time.Minute
 // calls are read from the patch alone (hunks rebuilt at their line
 // numbers), so no file is fetched for this; only calls on added lines
 // count. Each finding goes to its file's findings, before suppressions.
-func hubFindings(ctx context.Context, files []*reviewedFile, cfg config.Config, opts Options) {
+func hubFindings(ctx context.Context, files []*reviewedFile, cfg config.Config, all []checks.Check, opts Options) {
 	if !bool(cfg.HubCheck) || opts.Hub == nil {
 		return
 	}
@@ -26,12 +26,11 @@ func hubFindings(ctx context.Context, files []*reviewedFile, cfg config.Config, 
 	if hc.Cache == nil && opts.Cache != nil {
 		hc.Cache = hubCache{opts.Cache}
 	}
+	if hc.Checks == nil {
+		hc.Checks = all
+	}
 	if hc.Version == "" {
-		all := hc.Checks
-		if all == nil {
-			all = checks.Registered()
-		}
-		hc.Version = checks.AnalyserVersion(all)
+		hc.Version = checks.AnalyserVersion(hc.Checks)
 	}
 	// the Hub never holds a review up for long: what is not checked by
 	// then is reported as such

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	_ "github.com/ward-sec/ward/checks/secrets" // the masker
+	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/secrets"
 )
 
 // safetensorsWith builds a one-tensor safetensors file with metadata.
@@ -22,6 +23,7 @@ func safetensorsWith(meta string) []byte {
 // A secret in a model's metadata is masked in the Model changes section
 // and in the file comment, like in findings.
 func TestModelChangesMasked(t *testing.T) {
+	checks.SetMasker(secrets.Masker())
 	const key = "AKIAQ3EGRD5Z7XK2M4NB"
 	gh := &fileCommentGitHub{fakeGitHub: &fakeGitHub{
 		PR:      PullRequest{Repo: "o/r", Number: 1, HeadSHA: "head1", BaseSHA: "base1"},

@@ -35,18 +35,8 @@ func modelFixture(t *testing.T, name string) []byte {
 	return b
 }
 
-// modelChecks are the checks a model review needs: the model family.
-func modelChecks() []checks.Check {
-	var out []checks.Check
-	for _, c := range checks.Registered() {
-		if c.Name() == "model" {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-var _ = model.RuleDangerousGlobal // the model family registers itself
+// modelChecks are the checks a model review needs: the model check.
+func modelChecks() []checks.Check { return []checks.Check{model.New(nil)} }
 
 func TestModelChangesInSummaryAndComment(t *testing.T) {
 	for _, tc := range []struct {
@@ -115,7 +105,7 @@ func TestHubCheckOnAddedLines(t *testing.T) {
 				Blobs:   map[string][]byte{"new": []byte("import transformers\nfrom transformers import AutoModel\nmodel = AutoModel.from_pretrained(\"acme/evil\")\nold = AutoModel.from_pretrained(\"acme/evil\")\n")},
 				FilesAt: map[string]map[string][]byte{"base1": {config.Path: []byte(tc.yml)}},
 			}
-			res, err := Run(context.Background(), gh, Options{Checks: []checks.Check{}, Hub: &hub.Checker{Client: hub.NewClient(h.URL, "", nil)}})
+			res, err := Run(context.Background(), gh, Options{Checks: []checks.Check{}, Hub: &hub.Checker{Checks: modelChecks(), Client: hub.NewClient(h.URL, "", nil)}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,7 +151,7 @@ func TestHubFindingInlineIgnore(t *testing.T) {
 		Blobs:   map[string][]byte{"new": []byte(strings.ReplaceAll(strings.TrimPrefix(patch, "@@ -0,0 +1,2 @@\n+"), "\n+", "\n"))},
 		FilesAt: map[string]map[string][]byte{"base1": {config.Path: []byte("hub_check: on\n")}},
 	}
-	res, err := Run(context.Background(), gh, Options{Checks: []checks.Check{}, Hub: &hub.Checker{Client: hub.NewClient(h.URL, "", nil)}})
+	res, err := Run(context.Background(), gh, Options{Checks: []checks.Check{}, Hub: &hub.Checker{Checks: modelChecks(), Client: hub.NewClient(h.URL, "", nil)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ type CacheEntry struct {
 type Options struct {
 	// HeadSHA is the commit the job was queued for; empty means "current head".
 	HeadSHA string
-	Checks  []checks.Check // nil: every registered check
+	Checks  []checks.Check // required: cmd builds the set (checks/all)
 	Limits  checks.Limits
 	Cache   Cache
 	// Ignores are maintainers' /ignore records for this PR.
@@ -145,6 +145,9 @@ type reviewedFile struct {
 // Run reviews one PR and publishes the result. On error the caller retries;
 // the check run it started is reused by StartCheckRun on the next attempt.
 func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
+	if opts.Checks == nil {
+		return nil, errors.New("review: no checks (build the set with checks/all)")
+	}
 	opts = withDefaults(opts)
 	log := opts.Logger
 	pr, err := gh.PullRequest(ctx)
@@ -169,9 +172,6 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 		return res, fmt.Errorf("list changed files: %w", err)
 	}
 	all := opts.Checks
-	if all == nil {
-		all = checks.Registered()
-	}
 	files, skipped := selectFiles(listed, cfg, opts.MaxFiles)
 	res.Skipped = skipped
 	res.Files = len(files)
@@ -180,7 +180,7 @@ func Run(ctx context.Context, gh GitHub, opts Options) (*Result, error) {
 	if err := analyse(ctx, gh, pr, files, all, opts); err != nil {
 		return res, err
 	}
-	hubFindings(ctx, files, cfg, opts)
+	hubFindings(ctx, files, cfg, all, opts)
 	res.ModelChanges = describeModels(ctx, gh, pr, files, opts)
 
 	var findings []checks.Finding

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
-	_ "github.com/ward-sec/ward/checks/all"
+	"github.com/ward-sec/ward/checks/all"
 )
 
 // A torch.package module is analysed with the source rules too: the model
@@ -17,7 +17,7 @@ func TestModelArchiveModulesGetCodeRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs := checks.ScanFile(context.Background(), checks.NewBytesFile("models/torch_package.pt", b), checks.Registered())
+	fs := checks.ScanFile(context.Background(), checks.NewBytesFile("models/torch_package.pt", b), all.Default())
 	rules := map[string]bool{}
 	for _, f := range fs {
 		rules[f.RuleID] = true

@@ -5,13 +5,15 @@ import (
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
-	_ "github.com/ward-sec/ward/checks/all"
+	"github.com/ward-sec/ward/checks/all"
+	"github.com/ward-sec/ward/checks/hub"
 )
 
-// Every build that registers the checks also registers the masker that
-// checks.MaskFinding applies at the boundary: without it, findings would
-// leave unmasked.
+// Building the check set installs the masker that checks.MaskFinding
+// applies at the boundary: without it, findings would leave unmasked.
 func TestMaskerRegistered(t *testing.T) {
+	checks.SetMasker(nil)
+	all.Default()
 	if !checks.HasMasker() {
 		t.Fatal("no masker registered: findings would leave the checks unmasked")
 	}
@@ -32,10 +34,35 @@ func TestMaskerRegistered(t *testing.T) {
 // includes (checks.AnalyserVersion): a new check without one would be
 // cached across changes to its detection.
 func TestEveryCheckVersioned(t *testing.T) {
-	for _, c := range checks.Registered() {
+	if len(all.Default()) == 0 {
+		t.Fatal("empty check set")
+	}
+	for _, c := range all.Default() {
 		v, ok := c.(checks.Versioned)
 		if !ok || v.Version() == "" {
 			t.Errorf("check %s has no Version", c.Name())
+		}
+	}
+}
+
+// Building the set fills the rule catalogue: every rule of every check,
+// and the Hub's, which no per-file check reports.
+func TestDefaultFillsRuleCatalogue(t *testing.T) {
+	checks.UseRules(nil)
+	if _, ok := checks.LookupRule("code-trust-remote-code"); ok {
+		t.Fatal("UseRules(nil) kept an old rule")
+	}
+	set := all.Default()
+	for _, c := range set {
+		for _, r := range c.Rules() {
+			if _, ok := checks.LookupRule(r.ID); !ok {
+				t.Errorf("rule %s of check %s not in the catalogue", r.ID, c.Name())
+			}
+		}
+	}
+	for _, r := range hub.Rules {
+		if _, ok := checks.LookupRule(r.ID); !ok {
+			t.Errorf("hub rule %s not in the catalogue", r.ID)
 		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
-	_ "github.com/ward-sec/ward/checks/all"
+	"github.com/ward-sec/ward/checks/all"
 )
 
 // imageNotebook builds an nbformat-4 notebook of about size bytes the way
@@ -58,12 +58,12 @@ func BenchmarkNotebookImages(b *testing.B) {
 	for _, size := range []int{1_400_000, 5_600_000} {
 		nb := imageNotebook(size)
 		b.Run(fmt.Sprintf("%.1fMB", float64(len(nb))/1e6), func(b *testing.B) {
-			all := checks.Registered()
+			set := all.Default()
 			b.SetBytes(int64(len(nb)))
 			b.ReportAllocs()
 			for range b.N {
 				f := checks.NewBytesFile("examples/diffusion.ipynb", nb)
-				for _, fd := range checks.ScanFile(context.Background(), f, all) {
+				for _, fd := range checks.ScanFile(context.Background(), f, set) {
 					b.Fatalf("unexpected finding on a benign notebook: %s %s", fd.RuleID, fd.Message)
 				}
 			}

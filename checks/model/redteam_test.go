@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/family"
 )
 
 // redTeam is testdata/redteam: files built by gen_redteam.py from the
@@ -55,7 +56,7 @@ func scanRedTeam(t *testing.T, root, rel string) []checks.Finding {
 	}
 	f := checks.NewBytesFile(rel, b)
 	f.Tree = dirTree{root}
-	return checks.ScanFile(context.Background(), f, checks.Registered())
+	return checks.ScanFile(context.Background(), f, family.New(nil))
 }
 
 func loadManifest(t *testing.T) (mal []redTeamEntry, benign []string) {

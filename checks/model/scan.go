@@ -28,6 +28,8 @@ type scanner struct {
 	// tree holds the file's siblings (joblib sidecars); may be nil
 	tree     checks.Tree
 	sidecars int // sidecar files followed
+	// code is the source check run on archived modules; may be nil
+	code checks.Check
 	// observe, set by tests, sees every global of every pickle analysed
 	observe func(*pickle.Global)
 }
@@ -91,13 +93,13 @@ func ScanReaderAt(ctx context.Context, path string, r io.ReaderAt, size int64, l
 // Analyse is ScanReaderAt that also reports whether the content was in a
 // format this package understands.
 func Analyse(ctx context.Context, path string, r io.ReaderAt, size int64, lim checks.Limits) ([]checks.Finding, bool) {
-	return analyseIn(ctx, path, r, size, lim, nil)
+	return analyseIn(ctx, path, r, size, lim, nil, nil)
 }
 
 // analyseIn is Analyse with the snapshot the file belongs to, which joblib
 // sidecar files are read from.
-func analyseIn(ctx context.Context, path string, r io.ReaderAt, size int64, lim checks.Limits, tree checks.Tree) ([]checks.Finding, bool) {
-	s := &scanner{ctx: ctx, path: path, lim: lim.Effective(), tree: tree}
+func analyseIn(ctx context.Context, path string, r io.ReaderAt, size int64, lim checks.Limits, tree checks.Tree, code checks.Check) ([]checks.Finding, bool) {
+	s := &scanner{ctx: ctx, path: path, lim: lim.Effective(), tree: tree, code: code}
 	ok := s.scanAt(where{loader: defaultLoaders}, r, size, false)
 	for i := range s.findings {
 		s.findings[i].Path = path

@@ -15,10 +15,12 @@ import (
 // reported as not scanned.
 var maxScanBytes int64 = 16 << 20
 
-func init() {
-	checks.Register(Check{})
-	checks.SetMasker(textMasker{})
-}
+// New returns the secrets check.
+func New() checks.Check { return Check{} }
+
+// Masker returns the masker every finding passes through
+// (checks.SetMasker): gitleaks rules plus credential-looking assignments.
+func Masker() checks.Masker { return textMasker{} }
 
 // Check reports secrets in text files, notebooks (cell sources and outputs),
 // JSON string values and committed .env files.

@@ -23,7 +23,9 @@ const (
 	RulePythonBytecode = "binary-python-bytecode"
 )
 
-func init() { checks.Register(binaryCheck{}) }
+// NewBinary returns the check that recognises executables, Git LFS
+// pointers and Python bytecode by content.
+func NewBinary() checks.Check { return binaryCheck{} }
 
 // binaryCheck recognises executables and Git LFS pointers by content.
 type binaryCheck struct{}

@@ -292,10 +292,15 @@ func TestScanReadsRepositoryConfig(t *testing.T) {
 }
 
 func TestOSVSourcesFromTheEnvironment(t *testing.T) {
-	t.Cleanup(func() { configureChecks(func(string) string { return "" }) })
-	t.Setenv("WARD_OSV_DIR", t.TempDir())
-	runWard(t, "version")
-	if s := deps.Status(); !strings.Contains(s, "OSV export") {
-		t.Fatalf("cmd did not hand WARD_OSV_DIR to the deps check: %q", s)
+	dir := t.TempDir()
+	env := map[string]string{"WARD_OSV_DIR": dir}
+	var status string
+	for _, c := range checkSet(func(k string) string { return env[k] }) {
+		if d, ok := c.(*deps.Check); ok {
+			status = d.Status()
+		}
+	}
+	if !strings.Contains(status, "OSV export "+dir) {
+		t.Fatalf("cmd did not hand WARD_OSV_DIR to the deps check: %q", status)
 	}
 }

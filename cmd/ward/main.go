@@ -12,8 +12,8 @@ import (
 	"runtime/debug"
 	"syscall"
 
-	_ "github.com/ward-sec/ward/checks/all" // register every check family
-	"github.com/ward-sec/ward/checks/supplychain/deps"
+	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/all"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -65,17 +65,17 @@ func interruptedCode(ctx context.Context) int {
 
 // run dispatches a subcommand and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	configureChecks(os.Getenv)
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
 	switch args[0] {
 	case "serve":
-		return serveCmd(ctx, args[1:], stderr)
+		return serveCmd(ctx, args[1:], stderr, checkSet(os.Getenv))
 	case "scan":
-		return scanCmd(ctx, args[1:], stdout, stderr)
+		return scanCmd(ctx, args[1:], stdout, stderr, checkSet(os.Getenv))
 	case "rules":
+		checkSet(os.Getenv) // fills the rule catalogue
 		return rulesCmd(args[1:], stdout, stderr)
 	case "healthcheck":
 		return healthcheckCmd(ctx, args[1:], stdout, stderr)
@@ -91,11 +91,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// configureChecks gives the checks what they take from the environment:
-// cmd owns it, and no check package reads it (WARD_OSV_DIR, WARD_OSV_URL:
-// OSV data for the dependency check, for `ward serve` and `ward scan`).
-func configureChecks(getenv func(string) string) {
-	deps.SetOSV(getenv("WARD_OSV_DIR"), getenv("WARD_OSV_URL"))
+// checkSet builds the check set `ward serve` and `ward scan` run, and the
+// rule catalogue `ward rules` reads. cmd owns the environment, and no check
+// package reads it (WARD_OSV_DIR, WARD_OSV_URL: OSV data for the
+// dependency check).
+func checkSet(getenv func(string) string) []checks.Check {
+	return all.New(all.Options{OSVDir: getenv("WARD_OSV_DIR"), OSVURL: getenv("WARD_OSV_URL")})
 }
 
 func fullVersion() string {

@@ -105,7 +105,7 @@ func parseScanFlags(args []string, stdout, stderr io.Writer) (*scanFlags, int, b
 	return sf, 0, true
 }
 
-func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer, set []checks.Check) int {
 	sf, code, ok := parseScanFlags(args, stdout, stderr)
 	if !ok {
 		return code
@@ -125,7 +125,7 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ward scan: %v\n", err)
 		return 2
 	}
-	targets, err := scanTargets(ctx, sf, root, cfg)
+	targets, err := scanTargets(ctx, sf, root, cfg, set)
 	if err != nil {
 		fmt.Fprintf(stderr, "ward scan: %v\n", err)
 		return 2
@@ -141,7 +141,7 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		opts := engine.Options{Jobs: sf.jobs, Config: cfg, OnFile: prog.add}
+		opts := engine.Options{Jobs: sf.jobs, Config: cfg, OnFile: prog.add, Checks: set}
 		if sf.hub {
 			opts.Hub = hubFromEnv(opts.Limits)
 		}
@@ -307,7 +307,7 @@ func fileExists(p string) bool {
 
 // scanTargets turns the path arguments into targets: "-" is standard input;
 // with --diff or --staged, the changed files under the paths.
-func scanTargets(ctx context.Context, sf *scanFlags, root string, cfg config.Config) ([]engine.Target, error) {
+func scanTargets(ctx context.Context, sf *scanFlags, root string, cfg config.Config, set []checks.Check) ([]engine.Target, error) {
 	if sf.diff != "" || sf.staged {
 		top, err := engine.GitTop(ctx, root)
 		if err != nil {
@@ -321,9 +321,8 @@ func scanTargets(ctx context.Context, sf *scanFlags, root string, cfg config.Con
 			}
 			within = append(within, abs)
 		}
-		all := checks.Registered()
 		src := engine.DiffSource{Top: top, Base: sf.diff, Staged: sf.staged,
-			WantsBase: func(p string) bool { return checks.WantsBase(all, p) }}
+			WantsBase: func(p string) bool { return checks.WantsBase(set, p) }}
 		return engine.Diff(ctx, src, root, within, cfg.PathIgnored)
 	}
 	var disk []string

@@ -13,9 +13,10 @@ import (
 
 	"github.com/ward-sec/ward"
 	"github.com/ward-sec/ward/app"
+	"github.com/ward-sec/ward/checks"
 )
 
-func serveCmd(ctx context.Context, args []string, stderr io.Writer) int {
+func serveCmd(ctx context.Context, args []string, stderr io.Writer, set []checks.Check) int {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	envFile := fl.String("env-file", envOr("WARD_ENV_FILE", ".env"), "file of WARD_* settings read at start and written by the setup page")
@@ -43,6 +44,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) int {
 	if *addr != "" {
 		cfg.Addr = *addr
 	}
+	cfg.Checks = set
 	cfg.Logger = log
 	cfg.Manifest = ward.Manifest
 	srv, err := app.NewServerWaiting(ctx, cfg)

@@ -16,8 +16,6 @@ import (
 // another repository.
 const RuleRemoteCode = "model-hf-remote-code"
 
-func init() { checks.Register(autoMapCheck{}) }
-
 // autoMapCheck reads Hugging Face config.json, tokenizer_config.json,
 // processor and preprocessor configs: their auto_map tells transformers
 // which class to import when trust_remote_code=True. An entry of the form

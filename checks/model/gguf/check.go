@@ -12,7 +12,9 @@ import (
 	"github.com/ward-sec/ward/checks/model/gguf/chattemplate"
 )
 
-func init() { checks.Register(check{}) }
+// NewChecks returns the family's checks: GGUF metadata, Hugging Face
+// auto_map entries and tokenizer chat templates.
+func NewChecks() []checks.Check { return []checks.Check{autoMapCheck{}, check{}, templateCheck{}} }
 
 type check struct{}
 

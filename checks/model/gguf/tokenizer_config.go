@@ -18,8 +18,6 @@ import (
 // ("chat_template" keys) and standalone chat template files.
 const RuleConfigTemplateInjection = "model-chat-template-injection"
 
-func init() { checks.Register(templateCheck{}) }
-
 // templateCheck recognises chat templates by content: a JSON object with
 // a chat_template key (a string, or a list of {name, template}), or a
 // Jinja file that renders chat messages.

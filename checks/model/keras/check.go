@@ -15,7 +15,8 @@ import (
 	"github.com/ward-sec/ward/checks/model/keras/hdf5"
 )
 
-func init() { checks.Register(check{}) }
+// New returns the check.
+func New() checks.Check { return check{} }
 
 type check struct{}
 

@@ -14,7 +14,8 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
-func init() { checks.Register(check{}) }
+// New returns the check.
+func New() checks.Check { return check{} }
 
 type check struct{}
 

@@ -9,7 +9,8 @@ import (
 	"github.com/ward-sec/ward/checks"
 )
 
-func init() { checks.Register(check{}) }
+// New returns the check.
+func New() checks.Check { return check{} }
 
 type check struct{}
 

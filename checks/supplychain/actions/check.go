@@ -19,7 +19,8 @@ import (
 // maxWorkflowBytes bounds one workflow file; real ones are a few KB.
 const maxWorkflowBytes = 4 << 20
 
-func init() { checks.Register(Check{}) }
+// New returns the check.
+func New() checks.Check { return Check{} }
 
 // Check is the GitHub Actions check; it holds no state.
 type Check struct{}

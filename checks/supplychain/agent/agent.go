@@ -26,7 +26,8 @@ const (
 	maxShown = 300
 )
 
-func init() { checks.Register(Check{}) }
+// New returns the check.
+func New() checks.Check { return Check{} }
 
 // Check is the agent-configuration check.
 type Check struct{}

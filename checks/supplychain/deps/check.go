@@ -80,18 +80,6 @@ func (c *Check) Status() string {
 	return "known-malicious and vulnerable versions checked against " + strings.Join(parts, " and ") + " plus ward's embedded list"
 }
 
-// defaultCheck starts without OSV sources: the package reads no
-// environment; cmd, which owns it, calls SetOSV.
-var defaultCheck = New("", "")
-
-func init() { checks.Register(defaultCheck) }
-
-// SetOSV configures the registered check's OSV sources (cmd wiring, tests).
-func SetOSV(osvDirPath, osvURL string) { defaultCheck.SetOSV(osvDirPath, osvURL) }
-
-// Status reports the registered check's OSV sources.
-func Status() string { return defaultCheck.Status() }
-
 func (c *Check) Name() string { return "deps" }
 
 // Version implements checks.Versioned: bump it when this check may report
