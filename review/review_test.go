@@ -423,3 +423,15 @@ func TestAdvisoryNoteNextToFinding(t *testing.T) {
 		t.Fatalf("the advisory verdict is not in the finding's row: %q", row)
 	}
 }
+
+// The check set is cmd's to build (checks/all): a review without one fails
+// before it starts a check run, rather than passing a PR it did not check.
+func TestRunNeedsACheckSet(t *testing.T) {
+	gh := newFake("a = BAD\n", "@@ -0,0 +1 @@\n+a = BAD")
+	if _, err := Run(context.Background(), gh, Options{}); err == nil {
+		t.Fatal("Run without Checks succeeded")
+	}
+	if len(gh.runs) != 0 {
+		t.Fatalf("a check run was started: %d", len(gh.runs))
+	}
+}
