@@ -109,13 +109,6 @@ func (x *exceptions) note(key, text string) {
 	}
 }
 
-func entryName(e config.IgnoreEntry) string {
-	if e.Path != "" {
-		return fmt.Sprintf("`%s` on `%s`", e.Rule, e.Path)
-	}
-	return fmt.Sprintf("`%s`", e.Rule)
-}
-
 // configApplies judges one ward.yml entry against one finding, by the rule
 // ward scan applies too (config.IgnoreEntry.Judge), with the PR's content.
 func (x *exceptions) configApplies(e config.IgnoreEntry, f checks.Finding) bool {
@@ -310,11 +303,4 @@ func (x *exceptions) fingerprintsAt(path, ref, sha string, size int64) (map[stri
 	x.fps[k] = fps
 	x.mu.Unlock()
 	return fps, nil
-}
-
-func short12(s string) string {
-	if len(s) > 12 {
-		return s[:12] + "…"
-	}
-	return s
 }
