@@ -69,13 +69,15 @@ func (w *reviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) err
 		log.Info("review skipped: the pull request is closed")
 		return nil
 	}
-	if err != nil {
-		return err
+	var res *review.Result
+	if err == nil {
+		res, err = review.Run(ctx, target, review.Options{
+			HeadSHA: a.HeadSHA, Cache: ResultCache{w.s.store}, Ignores: ignores, Limits: w.s.cfg.Limits,
+			Logger: log, SecondOpinion: w.s.secondOpinionFor(a), Hub: w.s.cfg.Hub, Checks: w.s.cfg.Checks,
+		})
 	}
-	res, err := review.Run(ctx, target, review.Options{
-		HeadSHA: a.HeadSHA, Cache: ResultCache{w.s.store}, Ignores: ignores, Limits: w.s.cfg.Limits,
-		Logger: log, SecondOpinion: w.s.secondOpinionFor(a), Hub: w.s.cfg.Hub, Checks: w.s.cfg.Checks,
-	})
+	// An error before the review started (the PR could not be read) ends
+	// like one during it: no check run stays missing or pending for good.
 	switch {
 	case errors.Is(err, review.ErrAlreadyPublished):
 		log.Info("review already published by an earlier attempt")

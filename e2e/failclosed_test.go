@@ -129,6 +129,24 @@ func TestUnfinishedReviewFailsClosed(t *testing.T) {
 	}
 }
 
+// A review whose pull request cannot even be read (GET /pulls/N fails on
+// every attempt) still gets a failing check run with the reason and a Re-run
+// button, not a check that never appears.
+func TestUnreadablePullRequestFailsClosed(t *testing.T) {
+	gh, r, w := setup(t)
+	sha := r.commit("docs", "docs", map[string]string{"docs/a.md": "# a\n"})
+	gh.InjectFault(fakegithub.Fault{Method: http.MethodGet, PathPrefix: "/repos/" + repo + "/pulls/1",
+		Status: http.StatusNotFound, Times: 1000})
+	run := openPR(t, gh, w, 1, "docs", sha)
+	if run.Conclusion != "failure" {
+		t.Fatalf("conclusion %q, want failure:\n%s", run.Conclusion, run.Summary)
+	}
+	mustContain(t, "summary", run.Summary, "could not finish", "fails closed")
+	if len(run.Actions) == 0 || run.Actions[0].Identifier != "rerun" {
+		t.Errorf("no Re-run button: %+v", run.Actions)
+	}
+}
+
 // Issue 12, path 1: an /ignore holds for the content the maintainer saw. A
 // push that swaps the approved binary's bytes fails again and says why; a
 // push that only adds lines to an approved source file keeps its approved
