@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
@@ -59,10 +60,21 @@ func FuzzRules(f *testing.F) {
 func FuzzInlineSuppressions(f *testing.F) {
 	f.Add([]byte("x  # ward:ignore code-pickle-load reason\n// ward:ignore a,b why\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, s := range checks.InlineSuppressions(src) {
-			if s.Line < 1 || s.RuleID == "" {
+		sups := checks.InlineSuppressions(src)
+		for _, s := range sups {
+			// A bare `ward:ignore` (no rule) is returned so it can be
+			// reported; it must carry no reason, so it silences nothing.
+			if s.Line < 1 || s.RuleID == "" && s.Reason != "" {
 				t.Fatalf("bad suppression %+v", s)
 			}
+		}
+		// Whatever the text, a suppression silences only the rule it names.
+		fs := []checks.Finding{{RuleID: "fuzz-rule", Path: "f", StartLine: 1, EndLine: 1}}
+		checks.MarkSuppressed(sups, fs)
+		if fs[0].Suppressed && !slices.ContainsFunc(sups, func(s checks.Suppression) bool {
+			return s.Reason != "" && (s.RuleID == "fuzz-rule" || s.RuleID == "*")
+		}) {
+			t.Fatalf("finding silenced by %q with suppressions %+v", fs[0].SuppressedBy, sups)
 		}
 	})
 }
