@@ -126,14 +126,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			Org: r.URL.Query().Get("org"), Token: token, EnvFile: s.cfg.EnvFile})
 		return
 	}
-	public := s.cfg.PublicURL
-	if public == "" {
-		scheme := "http"
-		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-			scheme = "https"
-		}
-		public = scheme + "://" + r.Host
-	}
+	public := s.publicURL(r)
 	manifest, err := BuildManifest(s.cfg.Manifest, public)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)

@@ -116,7 +116,13 @@ func randomToken() string {
 // secureCookies says whether cookies get the Secure flag: whenever ward is
 // reached over https (directly or behind a proxy that says so).
 func (s *Server) secureCookies(r *http.Request) bool {
-	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" || strings.HasPrefix(s.cfg.PublicURL, "https://")
+	return viaHTTPS(r) || strings.HasPrefix(s.cfg.PublicURL, "https://")
+}
+
+// viaHTTPS reports whether the browser reached ward over https, directly or
+// through a proxy that says so.
+func viaHTTPS(r *http.Request) bool {
+	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
@@ -155,16 +161,16 @@ func (s *Server) oauthConfig(r *http.Request) *oauth2.Config {
 	}
 }
 
-// publicURL is ward's address as GitHub and browsers reach it.
+// publicURL is ward's address as GitHub and browsers reach it: the setup
+// page's manifest and the OAuth callback both use it.
 func (s *Server) publicURL(r *http.Request) string {
 	if s.cfg.PublicURL != "" {
 		return strings.TrimRight(s.cfg.PublicURL, "/")
 	}
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
+	if viaHTTPS(r) {
+		return "https://" + r.Host
 	}
-	return scheme + "://" + r.Host
+	return "http://" + r.Host
 }
 
 // handleLogin starts the OAuth web flow; the state is bound to the browser
