@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -58,14 +59,23 @@ func Compare(base, head *Summary) *Change {
 	}
 	c.ParamsBefore = params(base.Tensors)
 	c.FormatChanged = base.Format != head.Format
+	// Tensors pair by name and, when a file repeats a name (a malformed or
+	// crafted one can), by the order of its occurrences.
+	key := func(seen map[string]int, name string) string {
+		seen[name]++
+		return name + "\x00" + strconv.Itoa(seen[name])
+	}
 	bt := map[string]Tensor{}
+	seen := map[string]int{}
 	for _, t := range base.Tensors {
-		bt[t.Name] = t
+		bt[key(seen, t.Name)] = t
 	}
 	ht := map[string]bool{}
+	seen = map[string]int{}
 	for _, t := range head.Tensors {
-		ht[t.Name] = true
-		b, ok := bt[t.Name]
+		k := key(seen, t.Name)
+		ht[k] = true
+		b, ok := bt[k]
 		switch {
 		case !ok:
 			c.Added = append(c.Added, t)
@@ -75,8 +85,9 @@ func Compare(base, head *Summary) *Change {
 			c.Reshaped = append(c.Reshaped, TensorChange{b, t})
 		}
 	}
+	seen = map[string]int{}
 	for _, t := range base.Tensors {
-		if !ht[t.Name] {
+		if !ht[key(seen, t.Name)] {
 			c.Removed = append(c.Removed, t)
 		}
 	}
