@@ -46,8 +46,8 @@ var rules = []checks.Rule{
 			"runs commands, evaluates code, touches files or the network, or unpickles a second payload. " +
 			"torch.load, pickle.load, joblib.load or numpy.load(allow_pickle=True) run it on the machine that " +
 			"loads the model — a developer laptop, CI, or a production server.",
-		Fix: "Do not load the file, not even with torch.load(..., weights_only=True) (bypassed before torch 2.6, " +
-			"CVE-2025-32434) or to inspect it. Remove it from the pull request and find out where it came from. Get " +
+		Fix: "Do not load the file with any loader or option, not to inspect it either: PyTorch's weights-only mode " +
+			"was bypassed before torch 2.6 (CVE-2025-32434). Remove it from the pull request and find out where it came from. Get " +
 			"the model from its original publisher in safetensors format, or re-create it from trusted code and data.",
 		FixExample: reexport,
 		References: []string{"CWE-502", "LLM03:2025", "LLM04:2025", "CVE-2025-32434"},

@@ -77,9 +77,10 @@ func (binaryCheck) Rules() []checks.Rule {
 				"the diff. Model checkpoints are often stored this way, and a pickle-based checkpoint runs " +
 				"code when it is loaded.",
 			Fix: "Let ward read the object through the LFS API (the App does this when it has contents " +
-				"access), or convert the model to safetensors, which cannot carry code.",
-			FixExample: "python -c \"import torch, safetensors.torch as st; " +
-				"st.save_file(torch.load('model.pt', weights_only=True), 'model.safetensors')\"",
+				"access), or save the model as safetensors, which cannot carry code, from the code that trained it. " +
+				"Do not load an unreviewed checkpoint to convert it.",
+			FixExample: "# in the trusted training code:\n" +
+				"from safetensors.torch import save_file\nsave_file(model.state_dict(), 'model.safetensors')",
 			References: []string{"CWE-502"},
 		},
 	}

@@ -129,6 +129,7 @@ func TestScanConfigIgnores(t *testing.T) {
 }
 
 func TestRulesDocIsCurrent(t *testing.T) {
+	checkSet(func(string) string { return "" }) // fills the catalogue even when this test runs alone
 	want := RulesMarkdown(checks.Rules())
 	path := filepath.Join("..", "..", "docs", "rules.md")
 	if *update {

@@ -40,10 +40,10 @@ func (autoMapCheck) Rules() []checks.Rule {
 			"An entry written \"org/repo--module.Class\" makes transformers fetch module.py from that other repository " +
 			"at load time and run it: code that is neither in this pull request nor pinned to a revision, and that its " +
 			"owner can change at any time.",
-		Fix: "Point auto_map at modules committed next to the config (\"modeling_x.XModel\"), review them, and pin " +
-			"the model revision when loading.",
+		Fix: "Point auto_map at modules committed next to the config (\"modeling_x.XModel\"), review them, and have " +
+			"users pin the reviewed commit (revision=) when they load the model.",
 		FixExample: "\"auto_map\": {\"AutoModel\": \"modeling_x.XModel\"}\n" +
-			"AutoModel.from_pretrained(repo, revision='<commit sha>', trust_remote_code=True)",
+			"# modeling_x.py committed next to config.json and reviewed in this pull request",
 		References: []string{"CWE-829", "CWE-494", "LLM03:2025"},
 	}}
 }

@@ -43,8 +43,9 @@ var rules = []checks.Rule{
 		Why: "The chat template is not valid Jinja, so it was checked only for unambiguous signs " +
 			"(underscore attributes, dunder strings) instead of as a syntax tree. Renderers differ in what they accept; a template that only one " +
 			"of them understands deserves a look.",
-		Fix:        "Compare the template with the one the model's publisher ships, and fix or replace it.",
-		FixExample: "python -c \"import gguf; r = gguf.GGUFReader('model.gguf'); print(r.fields['tokenizer.chat_template'])\"",
+		Fix: "Compare the template ward quotes with the one the model's publisher ships (tokenizer_config.json in their " +
+			"repository), and fix or replace it; or re-download the file and check its checksum against the publisher's.",
+		FixExample: "sha256sum model.gguf  # must equal the SHA-256 the publisher lists for the file",
 		References: []string{"CWE-1336"},
 	},
 	{
@@ -67,8 +68,10 @@ var rules = []checks.Rule{
 		Family:   "model",
 		Why: "ward stopped before the end of the GGUF metadata because of a limit (bytes, counts, string " +
 			"length, nesting, time). A chat template later in the metadata was not checked.",
-		Fix:        "Review the model's metadata by hand, or raise the limit for files you trust.",
-		FixExample: "python -c \"import gguf; r = gguf.GGUFReader('model.gguf'); print(list(r.fields))\"",
+		Fix: "Get the file from its publisher and check its checksum against theirs, or re-convert it from the " +
+			"publisher's weights; raise the limit only for files you trust.",
+		FixExample: "sha256sum model.gguf  # must equal the SHA-256 the publisher lists for the file\n" +
+			"python convert_hf_to_gguf.py ./model-dir --outfile model.gguf",
 		References: []string{"CWE-400"},
 	},
 }

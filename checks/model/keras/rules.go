@@ -50,7 +50,7 @@ var rules = []checks.Rule{
 		Fix: "Remove the file. Re-save the model from reviewed code; keep custom layers in your own package " +
 			"and register them with keras.saving.register_keras_serializable.",
 		FixExample: "@keras.saving.register_keras_serializable(package='my_project')\n" +
-			"class Scale(keras.layers.Layer):\n    ...\n\nkeras.models.load_model('model.keras', safe_mode=True)",
+			"class Scale(keras.layers.Layer):\n    ...\n\n# in the reviewed training code:\nmodel.save('model.keras')",
 		References: []string{"CWE-94", "CWE-470", "CVE-2025-1550", "LLM03:2025"},
 	},
 	{

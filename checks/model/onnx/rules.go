@@ -58,8 +58,10 @@ var rules = []checks.Rule{
 			"disagrees with its shape and type, external data without a location or missing from the " +
 			"repository. Runtimes written in C++ have had out-of-bounds reads on such tensors, and a " +
 			"missing external file is read from wherever the model is later deployed.",
-		Fix:        "Re-export the model and check it with onnx.checker.check_model(path, full_check=True).",
-		FixExample: "import onnx\nonnx.checker.check_model('model.onnx', full_check=True)",
+		Fix: "Re-export the model from the code that built it (torch.onnx.export, tf2onnx, skl2onnx) and commit " +
+			"its external data files next to it.",
+		FixExample: "# in the trusted code that built the model, not from the suspect file:\n" +
+			"torch.onnx.export(model, example_input, 'model.onnx', opset_version=17)",
 		References: []string{"CWE-20", "CWE-125"},
 	},
 	{
@@ -69,8 +71,9 @@ var rules = []checks.Rule{
 		Family:   "model",
 		Why: "ward stopped before the end of the model because of a limit (bytes, nodes, nesting, time). " +
 			"Operators or external-data paths after that point were not checked.",
-		Fix:        "Review the model by hand, or raise the limit for files you trust.",
-		FixExample: "python -c \"import onnx; m = onnx.load('model.onnx', load_external_data=False); print({n.domain for n in m.graph.node})\"",
+		Fix: "Re-export the model from trusted code, or get it from its publisher and check its checksum against " +
+			"theirs; raise the limit only for files you trust.",
+		FixExample: "sha256sum model.onnx  # must equal the SHA-256 the publisher lists for the file",
 		References: []string{"CWE-400"},
 	},
 }

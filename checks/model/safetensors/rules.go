@@ -39,8 +39,10 @@ var rules = []checks.Rule{
 			"between tensors or data after the last one. Loaders ignore them, so they can hide anything — a " +
 			"pickle, a zip or an executable that a second loader (torch.load on a renamed copy, an unzip step) " +
 			"finds and runs. Real safetensors writers never leave such bytes.",
-		Fix:        "Re-save the tensors with the safetensors library, which writes no slack, and find out where the extra bytes came from.",
-		FixExample: "from safetensors.torch import load_file, save_file\nsave_file(load_file('model.safetensors'), 'model.safetensors')",
+		Fix: "Re-save the tensors with the safetensors library from the code that trained the model (it writes no " +
+			"slack), and find out where the extra bytes came from.",
+		FixExample: "# in the trusted training code, not from the suspect file:\n" +
+			"from safetensors.torch import save_file\nsave_file(model.state_dict(), 'model.safetensors')",
 		References: []string{"CWE-506", "CWE-434", "LLM03:2025"},
 	},
 	{
