@@ -1,9 +1,6 @@
 package secrets
 
-import (
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
-	"github.com/zricethezav/gitleaks/v8/detect"
-)
+import "github.com/zricethezav/gitleaks/v8/detect"
 
 // minEncodedRun is the shortest run of base64/hex characters worth handing
 // to gitleaks' decoder: the shortest key any rule matches, encoded, is longer.
@@ -14,7 +11,7 @@ const minEncodedRun = 24
 // value written on the next line), and lines holding encoded text (long
 // base64 or hex runs, percent or backslash escapes) that gitleaks decodes
 // before matching. Each fragment carries its 0-based start line.
-func candidateFragments(text string, keywords *ahocorasick.Trie) []detect.Fragment {
+func candidateFragments(text string, keywords *keywordIndex) []detect.Fragment {
 	if text == "" {
 		return nil
 	}
@@ -46,11 +43,7 @@ func candidateFragments(text string, keywords *ahocorasick.Trie) []detect.Fragme
 		}
 		lower[i] = c
 	}
-	keywords.Walk(lower, func(end, n, _ int64) bool {
-		l := lineOf(int(end))
-		marked[l] = true
-		return true
-	})
+	keywords.each(lower, func(end int) { marked[lineOf(end)] = true })
 	markEncoded(text, starts, marked)
 
 	// One fragment per candidate line: gitleaks then runs a rule only on the

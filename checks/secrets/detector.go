@@ -5,14 +5,12 @@ import (
 
 	_ "embed"
 	"fmt"
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/rs/zerolog"
-	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/logging"
@@ -54,13 +52,18 @@ type Match struct {
 // lines holding something encoded that gitleaks would decode. The few rules
 // whose matches span lines run over the whole text, without decoding.
 type Detector struct {
-	gl    *detect.Detector // every rule: the reference, and path-only rules
+	cfg   config.Config    // every rule: the reference for findAll
 	lines *detect.Detector // single-line rules, run on candidate lines
 	whole *detect.Detector // multi-line rules, run on the whole text
 	// keywords finds the lowercase keywords of the lines detector's rules.
-	keywords *ahocorasick.Trie
+	keywords *keywordIndex
 	// pathLists are the lines rules' path-bearing allowlists, by rule ID.
 	pathLists map[string][]*config.Allowlist
+	// stopWords are the rules' stop words (see takeStopWords), by rule ID.
+	stopWords map[string][]string
+
+	fullOnce sync.Once
+	full     *detect.Detector // every rule at once, built for findAll only
 }
 
 // multiLineRules are the default rules whose matches can span lines.
@@ -76,11 +79,8 @@ var (
 
 // Default returns the process-wide detector, built on first use.
 //
-// It is built exactly once because gitleaks' config.Translate keeps a package
-// global (extendDepth) that is never reset and reads the default rules through
-// the global viper instance: a third Translate in one process silently loses
-// the default rules, and two at once race. Our own rules come from our own
-// viper.New() instance; everything after the build is read-only.
+// It is built once: reading and compiling the rules takes milliseconds and
+// a few megabytes, and everything after the build is read-only.
 func Default() (*Detector, error) {
 	buildOnce.Do(func() { shared, sharedError = build() })
 	return shared, sharedError
@@ -91,18 +91,9 @@ func build() (*Detector, error) {
 	// wants them in its logs, whatever the level is set to later.
 	logging.Logger = zerolog.Nop()
 
-	v := viper.New()
-	v.SetConfigType("toml")
-	if err := v.ReadConfig(strings.NewReader(wardRulesTOML)); err != nil {
-		return nil, fmt.Errorf("read ward secret rules: %w", err)
-	}
-	var vc config.ViperConfig
-	if err := v.Unmarshal(&vc); err != nil {
-		return nil, fmt.Errorf("decode ward secret rules: %w", err)
-	}
-	cfg, err := vc.Translate()
+	cfg, stopWords, err := loadRules()
 	if err != nil {
-		return nil, fmt.Errorf("build secret rules: %w", err)
+		return nil, err
 	}
 	for _, must := range []string{"generic-api-key", "openai-api-key", "groq-api-key"} {
 		if _, ok := cfg.Rules[must]; !ok {
@@ -129,8 +120,6 @@ func build() (*Detector, error) {
 		r.Tags = slices.Clip(r.Tags)
 		cfg.Rules[id] = r
 	}
-	gl := detect.NewDetector(cfg)
-	gl.MaxDecodeDepth = maxDecodeDepth
 	lineCfg, wholeCfg, pathLists := splitConfig(cfg)
 	lines := detect.NewDetector(lineCfg)
 	lines.MaxDecodeDepth = maxDecodeDepth
@@ -140,8 +129,19 @@ func build() (*Detector, error) {
 		kws = append(kws, k)
 	}
 	sort.Strings(kws)
-	trie := ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
-	return &Detector{gl: gl, lines: lines, whole: whole, keywords: trie, pathLists: pathLists}, nil
+	return &Detector{cfg: cfg, lines: lines, whole: whole, keywords: newKeywordIndex(kws),
+		pathLists: pathLists, stopWords: stopWords}, nil
+}
+
+// fullDetector is gitleaks' detector over every rule, built on first use:
+// only findAll (the reference Find is tested against, and files a rule's
+// path allowlist covers) needs it.
+func (d *Detector) fullDetector() *detect.Detector {
+	d.fullOnce.Do(func() {
+		d.full = detect.NewDetector(d.cfg)
+		d.full.MaxDecodeDepth = maxDecodeDepth
+	})
+	return d.full
 }
 
 // withoutPathAllowlists moves a lines rule's path-bearing allowlists out of
@@ -212,7 +212,7 @@ func (d *Detector) pathAllowed(path string) bool {
 	if path == "" {
 		return false
 	}
-	for _, a := range d.gl.Config.Allowlists {
+	for _, a := range d.cfg.Allowlists {
 		allowed := a.PathAllowed(path)
 		if a.MatchCondition == config.AllowlistMatchAnd {
 			if len(a.Regexes) > 0 || len(a.StopWords) > 0 || len(a.Commits) > 0 || len(a.Paths) == 0 {
@@ -258,7 +258,7 @@ func splitConfig(cfg config.Config) (lines, whole config.Config, pathLists map[s
 }
 
 // RuleCount is the number of gitleaks rules loaded (defaults plus ward's).
-func (d *Detector) RuleCount() int { return len(d.gl.Config.Rules) }
+func (d *Detector) RuleCount() int { return len(d.cfg.Rules) }
 
 // Find returns the secrets in text, one Match per secret occurrence, in text
 // order. path (slash-separated, may be empty) lets gitleaks apply its path
@@ -282,7 +282,7 @@ func (d *Detector) Find(ctx context.Context, path, text string) []Match {
 			if lists := pathLists[f.RuleID]; len(lists) > 0 && allowedByPathList(m, path, lists) {
 				continue
 			}
-			if keep(&m) {
+			if d.keep(&m) {
 				out = append(out, m)
 			}
 		}
@@ -309,9 +309,13 @@ func (d *Detector) Find(ctx context.Context, path, text string) []Match {
 	return dedupe(out)
 }
 
-// keep applies judge to a match: false drops a template value, and a doubt
-// is recorded on the match.
-func keep(m *Match) bool {
+// keep applies the rule's stop words and judge to a match: false drops a
+// match whose secret holds a stop word, or a template value; a doubt is
+// recorded on the match.
+func (d *Detector) keep(m *Match) bool {
+	if hasStopWord(m.Secret, d.stopWords[m.GitleaksRule]) {
+		return false
+	}
 	drop, doubt := judge(*m)
 	m.Doubt = doubt
 	return !drop
@@ -321,9 +325,9 @@ func keep(m *Match) bool {
 // tests compare Find with it.
 func (d *Detector) findAll(ctx context.Context, path, text string) []Match {
 	var out []Match
-	for _, f := range d.gl.DetectContext(ctx, detect.Fragment{Raw: text, FilePath: path}) {
+	for _, f := range d.fullDetector().DetectContext(ctx, detect.Fragment{Raw: text, FilePath: path}) {
 		m := Match{GitleaksRule: f.RuleID, Secret: f.Secret, Line: f.StartLine + 1, EndLine: f.EndLine + 1, line: f.Line}
-		if keep(&m) {
+		if d.keep(&m) {
 			out = append(out, m)
 		}
 	}
