@@ -30,6 +30,10 @@ type Config struct {
 	FailOn checks.Severity `yaml:"fail_on"`
 	Paths  struct {
 		Ignore []string `yaml:"ignore"`
+		// fromRepo are the globs of Ignore that the repository's own
+		// ward.yml added (Merge): under an organisation floor they do not
+		// cover the rules it enforces.
+		fromRepo []string
 	} `yaml:"paths"`
 	Rules map[string]RuleConfig `yaml:"rules"`
 	// Ignore entries silence one rule, optionally on one path glob, with a reason.
@@ -200,6 +204,7 @@ func Merge(org, repo Config, repoRaw []byte) (Config, []string) {
 		out.Drafts = repo.Drafts
 	}
 	out.Paths.Ignore = append(append([]string(nil), org.Paths.Ignore...), repo.Paths.Ignore...)
+	out.Paths.fromRepo = append([]string(nil), repo.Paths.Ignore...)
 	out.Ignore = append([]IgnoreEntry(nil), org.Ignore...)
 	for _, e := range repo.Ignore {
 		e.fromRepo = true
@@ -267,6 +272,10 @@ func (c *Config) ApplyFloor() []string {
 	// protects: an entry naming an enforced rule is dropped, and a "*"
 	// entry no longer covers enforced rules (maintainers' /ignore remains,
 	// under ignore_critical).
+	if e.enforcesAny() && len(c.Paths.fromRepo) > 0 {
+		notes = append(notes, fmt.Sprintf("ward.yml's `paths.ignore` (%s) does not cover the rules the organisation enforces: "+
+			"those files are still checked for them.", quoteList(c.Paths.fromRepo)))
+	}
 	kept := c.Ignore[:0]
 	for _, ie := range c.Ignore {
 		switch {
@@ -283,6 +292,9 @@ func (c *Config) ApplyFloor() []string {
 	c.Ignore = kept
 	return notes
 }
+
+// enforcesAny reports whether the floor protects any rule.
+func (e *Enforce) enforcesAny() bool { return e != nil && len(e.Rules) > 0 }
 
 // enforces reports whether the floor protects a rule.
 func (e *Enforce) enforces(id string) bool {
@@ -332,14 +344,33 @@ func (c Config) Warnings() []string {
 	return out
 }
 
-// PathIgnored reports whether paths.ignore excludes a file.
+// PathIgnored reports whether paths.ignore excludes a file from every rule,
+// so that it need not be read. A glob of the repository's own ward.yml does
+// not exclude a file from the rules an organisation floor enforces: such a
+// file is analysed, and ApplyRules keeps only those rules' findings.
 func (c Config) PathIgnored(p string) bool {
-	for _, g := range c.Paths.Ignore {
+	org := c.Paths.Ignore[:len(c.Paths.Ignore)-len(c.Paths.fromRepo)]
+	if matchAny(org, p) {
+		return true
+	}
+	return !c.Enforce.enforcesAny() && matchAny(c.Paths.fromRepo, p)
+}
+
+func matchAny(globs []string, p string) bool {
+	for _, g := range globs {
 		if MatchGlob(g, p) {
 			return true
 		}
 	}
 	return false
+}
+
+func quoteList(s []string) string {
+	q := make([]string, len(s))
+	for i, v := range s {
+		q[i] = "`" + v + "`"
+	}
+	return strings.Join(q, ", ")
 }
 
 // Apply adjusts severities, drops disabled rules and marks the findings
@@ -437,6 +468,9 @@ func short12(s string) string {
 func (c Config) ApplyRules(fs []checks.Finding) []checks.Finding {
 	out := fs[:0]
 	for _, f := range fs {
+		if !c.Enforce.enforces(f.RuleID) && matchAny(c.Paths.fromRepo, f.Path) {
+			continue // analysed only for the floor's rules (see PathIgnored)
+		}
 		if c.FailClosed != 0 && checks.IsFailClosed(f.RuleID) {
 			f.Severity = c.FailClosed
 		}

@@ -54,6 +54,63 @@ func TestExpires(t *testing.T) {
 // TestFloorKeepsRepositoryIgnoresOffEnforcedRules: a repository cannot
 // accept what its organisation enforces through its own `ignore:` entries,
 // neither by naming the rule nor with "*"; the organisation's entries stay.
+// A repository's paths.ignore cannot switch off what the organisation
+// enforces: the files are still read, and only the enforced rules' findings
+// stay. The organisation's own globs, and repositories without a floor,
+// skip files as before.
+func TestFloorKeepsRepositoryPathsIgnoreOffEnforcedRules(t *testing.T) {
+	bin := func(p string) checks.Finding {
+		return checks.Finding{RuleID: "binary-executable", Path: p, Severity: checks.SeverityHigh}
+	}
+	torch := func(p string) checks.Finding {
+		return checks.Finding{RuleID: "code-torch-load-unsafe", Path: p, StartLine: 2, Severity: checks.SeverityHigh}
+	}
+	raw := []byte("paths:\n  ignore: [\"**\", \"vendor/**\"]\n")
+	repo, err := Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name    string
+		org     string
+		skipped []string // paths PathIgnored skips
+		read    []string // paths it does not
+		kept    int      // findings ApplyRules keeps of bin+torch on each read path
+		note    bool
+	}{
+		{"no floor", "fail_on: high\n", []string{"src/a.py", "vendor/x"}, nil, 0, false},
+		{"floor without rules", "enforce:\n  fail_on: high\n", []string{"src/a.py"}, nil, 0, false},
+		{"floor with a rule", "enforce:\n  rules: [binary-executable]\n", nil, []string{"src/a.py", "vendor/x"}, 1, true},
+		{"floor with every rule", "enforce:\n  rules: [\"*\"]\n", nil, []string{"src/a.py"}, 2, true},
+		{"the organisation's own glob", "paths:\n  ignore: [\"vendor/**\"]\nenforce:\n  rules: [\"*\"]\n", []string{"vendor/x"}, []string{"src/a.py"}, 2, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			org, err := Parse([]byte(c.org))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, notes := Merge(org, repo, raw)
+			for _, p := range c.skipped {
+				if !cfg.PathIgnored(p) {
+					t.Errorf("%s is read; paths.ignore should skip it", p)
+				}
+			}
+			for _, p := range c.read {
+				if cfg.PathIgnored(p) {
+					t.Errorf("%s is skipped; the floor's rules must still see it", p)
+				}
+				if got := cfg.ApplyRules([]checks.Finding{bin(p), torch(p)}); len(got) != c.kept {
+					t.Errorf("%s: %d findings kept, want %d: %v", p, len(got), c.kept, got)
+				}
+			}
+			said := strings.Contains(strings.Join(notes, " "), "paths.ignore")
+			if said != c.note {
+				t.Errorf("notes %q: mention paths.ignore = %v, want %v", notes, said, c.note)
+			}
+		})
+	}
+}
+
 func TestFloorKeepsRepositoryIgnoresOffEnforcedRules(t *testing.T) {
 	org, err := Parse([]byte("enforce:\n  rules: [binary-executable]\nignore:\n  - rule: binary-executable\n    path: vendor/tool\n    reason: org-approved\n    sha256: " + strings.Repeat("a", 64) + "\n"))
 	if err != nil {

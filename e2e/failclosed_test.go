@@ -236,15 +236,15 @@ func TestConfigExceptionsBoundAndExpiring(t *testing.T) {
 	mustContain(t, "summary", run.Summary, "Exception for `tools/helper` no longer applies: content changed since ward.yml accepted it")
 }
 
-// The organisation's floor: a repository cannot loosen fail_on or disable
-// an enforced rule, unknown rule ids are warned about, and only admins may
-// accept a critical finding.
+// The organisation's floor: a repository cannot loosen fail_on, disable an
+// enforced rule or skip the files it is about with paths.ignore, unknown
+// rule ids are warned about, and only admins may accept a critical finding.
 func TestOrganisationFloor(t *testing.T) {
 	gh := fakegithub.New(t)
 	gh.AddInstallation(7, "acme")
 	org := newGitRepo(t, map[string]string{".github/ward.yml": "enforce:\n  fail_on: high\n  rules: [binary-executable]\n  ignore_critical: [admins]\n"})
 	gh.AddRepo("acme/.github", org.dir)
-	r := newGitRepo(t, map[string]string{"README.md": "# x\n", ".github/ward.yml": "fail_on: none\nrules:\n  binary-executable:\n    disabled: true\n  no-such-rule:\n    severity: low\n"})
+	r := newGitRepo(t, map[string]string{"README.md": "# x\n", ".github/ward.yml": "fail_on: none\npaths:\n  ignore: [\"tools/**\"]\nrules:\n  binary-executable:\n    disabled: true\n  no-such-rule:\n    severity: low\n"})
 	gh.AddRepo(repo, r.dir)
 	gh.SetPermission(repo, "maint", "maintain")
 	gh.SetPermission(repo, "boss", "admin")
@@ -256,7 +256,8 @@ func TestOrganisationFloor(t *testing.T) {
 		t.Fatalf("the repository loosened the organisation's floor: %q\n%s", run.Conclusion, run.Summary)
 	}
 	mustContain(t, "summary", run.Summary, "binary-executable", "more lenient than the organisation's floor",
-		"which the organisation enforces; it stays on", "unknown rule `no-such-rule`")
+		"which the organisation enforces; it stays on", "unknown rule `no-such-rule`",
+		"`paths.ignore` (`tools/**`) does not cover the rules the organisation enforces")
 
 	sha2 := r.commit("pkl", "model", map[string]string{"models/evil.pt": maliciousTorchZip(t, 1024)})
 	if run := openPR(t, gh, w, 2, "pkl", sha2); run.Conclusion != "failure" || !strings.Contains(run.Summary, "critical") {
