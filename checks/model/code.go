@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/hydra"
 )
 
 // maxCodeBytes bounds one code member read from an archive.
@@ -89,6 +91,8 @@ func (s *scanner) codeRules(w where, src []byte) {
 }
 
 // hydraTarget matches a Hydra _target_ entry in YAML (block or flow style).
+// It is only a fallback, quoted in the not-fully-analysed finding of a
+// config that does not parse (which OmegaConf refuses to load as well).
 var hydraTarget = regexp.MustCompile(`["']?_target_["']?\s*:\s*["']?([A-Za-z_][A-Za-z0-9_.]*)`)
 
 // nemoSafe are the packages whose classes NeMo's own fix for CVE-2025-23304
@@ -96,23 +100,51 @@ var hydraTarget = regexp.MustCompile(`["']?_target_["']?\s*:\s*["']?([A-Za-z_][A
 // NeMo, PyTorch, Lightning, Megatron, OmegaConf).
 var nemoSafe = []string{"nemo", "torch", "pytorch_lightning", "lightning", "megatron", "omegaconf", "transformers"}
 
-// hydraConfig reports the _target_ entries of a YAML config inside a model
-// archive (NeMo's model_config.yaml): restore_from passes the config to
-// hydra.utils.instantiate, which imports and calls each target.
+// riskyInSafe are name segments that load code, pickles or native libraries
+// even inside the packages of nemoSafe (torch.utils.cpp_extension.load_inline,
+// torch.ops.load_library, torch.hub.load, torch.utils.model_zoo.load_url,
+// torch.package).
+var riskyInSafe = map[string]bool{"load_inline": true, "load_library": true, "load_url": true,
+	"load_state_dict_from_url": true, "hub": true, "cpp_extension": true, "package": true, "model_zoo": true}
+
+// maxHydraNodes bounds the YAML nodes walked in one config.
+const maxHydraNodes = 1 << 20
+
+// hydraConfig reports the names a YAML config inside a model archive
+// (NeMo's model_config.yaml) makes its loader import and call: restore_from
+// hands the config to hydra.utils.instantiate (every _target_) and to
+// from_config_dict (the model's target/cls class path). The YAML is parsed,
+// so anchors, merge keys, escaped or quoted keys, flow style, tags and
+// ${…} interpolations are seen as OmegaConf sees them.
 func (s *scanner) hydraConfig(w where, b []byte) {
-	var bad, danger []string
-	for _, m := range hydraTarget.FindAllSubmatch(b, 100000) {
-		t := string(m[1])
-		root, _, _ := strings.Cut(t, ".")
-		ok := false
-		for _, p := range nemoSafe {
-			ok = ok || root == p
+	targets, err := hydra.Targets(s.ctx, b, hydra.Limits{MaxNodes: maxHydraNodes})
+	if errors.Is(err, hydra.ErrParse) {
+		s.understood = true
+		what := fmt.Sprintf("the YAML config does not parse (%v), so the classes it names for Hydra were not read", err)
+		if m := hydraTarget.FindAllSubmatch(b, 6); len(m) > 0 {
+			var names []string
+			for _, x := range m {
+				names = append(names, string(x[1]))
+			}
+			what += "; its text mentions _target_ " + strings.Join(names, ", ")
 		}
-		switch {
-		case dangerousTarget(t):
-			danger = append(danger, t)
-		case !ok:
-			bad = append(bad, t)
+		s.limit(w, checks.SeverityHigh, what)
+		return
+	}
+	if err != nil {
+		s.limit(w, checks.SeverityHigh, "YAML config: "+err.Error())
+	}
+	var bad, danger []string
+	for _, t := range targets {
+		name := fmt.Sprintf("%s (at %s)", t.Value, t.Path)
+		if t.Computed != "" {
+			name = fmt.Sprintf("%s (at %s, computed at load time from %q)", t.Value, t.Path, t.Computed)
+		}
+		switch judgeTarget(t) {
+		case checks.SeverityCritical:
+			danger = append(danger, name)
+		case checks.SeverityHigh:
+			bad = append(bad, name)
 		}
 	}
 	if len(danger) == 0 && len(bad) == 0 {
@@ -133,6 +165,36 @@ func (s *scanner) hydraConfig(w where, b []byte) {
 			"Only NeMo's, PyTorch's and Lightning's own classes belong there.", w.prefix(), strings.Join(list, ", ")),
 		Evidence: w.member + ": _target_ " + strings.Join(list, " ")})
 }
+
+// judgeTarget is the severity of one instantiated name: critical for names
+// that run commands or code, high for anything not known to be a class of
+// NeMo's stack (or computed at load time), 0 for those.
+func judgeTarget(t hydra.Target) checks.Severity {
+	v := t.Value
+	if dangerousTarget(v) {
+		return checks.SeverityCritical
+	}
+	if t.Computed != "" || !validName.MatchString(v) {
+		return checks.SeverityHigh
+	}
+	segs := strings.Split(v, ".")
+	safe := false
+	for _, p := range nemoSafe {
+		safe = safe || segs[0] == p
+	}
+	for _, seg := range segs[1:] {
+		if riskyInSafe[seg] || strings.HasPrefix(seg, "_") {
+			safe = false
+		}
+	}
+	if !safe {
+		return checks.SeverityHigh
+	}
+	return 0
+}
+
+// validName is a dotted Python path, as Hydra's _locate imports it.
+var validName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 
 func dangerousTarget(t string) bool {
 	root, _, _ := strings.Cut(t, ".")

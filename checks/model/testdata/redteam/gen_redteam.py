@@ -452,6 +452,71 @@ write(MAL, "code/hydra_gz.nemo", tar_bytes([("model_config.yaml", "encoder: {_ta
                                              ("model_weights.ckpt", ckpt)], gz=True))
 add("code/hydra_gz.nemo", "NeMo .nemo (gzip)", "flow-style _target_: builtins.exec in a gzipped .nemo",
     "CVE-2025-23304; ModelAudit test_nemo_scanner", "nemo ModelPT.restore_from", "model-archive-code", "builtins.exec")
+
+# YAML spellings of a Hydra target that a pattern over the text misses; each
+# is what OmegaConf.load (PyYAML SafeLoader + OmegaConf interpolation) reads
+# as _target_: <payload> before hydra.utils.instantiate imports and calls it
+# (CVE-2025-23304; Hydra docs "Instantiating objects with Hydra"; YAML 1.1
+# merge keys, PyYAML anchors/aliases; OmegaConf docs "Variable interpolation").
+NEMO_TRICKS = [
+    ("hydra_alias_value.nemo", "_target_ value is an alias of an anchored scalar elsewhere",
+     "YAML 1.2 anchors and aliases (PyYAML resolves them)", "posix.system",
+     "names:\n  run: &run posix.system\nencoder:\n  _target_: *run\n  _args_: [\"%s\"]\n" % ECHO),
+    ("hydra_merge_key.nemo", "_target_ arrives through a merge key (<<: *base) from an anchored mapping",
+     "YAML 1.1 merge key type; PyYAML SafeLoader flattens merges", "subprocess.getoutput",
+     "base: &base\n  _target_: subprocess.getoutput\n  _args_: [\"%s\"]\nencoder:\n  <<: *base\n" % ECHO),
+    ("hydra_escaped_key.nemo", "double-quoted key with an escape (\"\\x5ftarget_\")",
+     "YAML 1.2 double-quoted escapes (\\x hex); PyYAML decodes them", "os.system",
+     "encoder:\n  \"\\x5ftarget_\": os.system\n  _args_: [\"%s\"]\n" % ECHO),
+    ("hydra_unicode_key.nemo", "double-quoted key with a \\u escape (\"\\u005ftarget_\")",
+     "YAML 1.2 double-quoted escapes (\\u); PyYAML decodes them", "builtins.exec",
+     "encoder:\n  \"\\u005ftarget_\": builtins.exec\n  _args_: [\"print(1)\"]\n"),
+    ("hydra_complex_key.nemo", "explicit key (? _target_) with a comment before its value",
+     "YAML 1.2 explicit (complex) mapping keys", "os.popen",
+     "encoder:\n  ? _target_  # looks like a lone key\n  : os.popen\n  _args_: [\"%s\"]\n" % ECHO),
+    ("hydra_aliased_key.nemo", "the key itself is an alias of an anchored '_target_' scalar",
+     "YAML 1.2 aliases as mapping keys; PyYAML resolves them", "os.system",
+     "preprocessor:\n  &t _target_: nemo.collections.asr.modules.AudioToMelSpectrogramPreprocessor\n"
+     "encoder:\n  *t : os.system\n  _args_: [\"%s\"]\n" % ECHO),
+    ("hydra_tag_str.nemo", "value carries an explicit !!str tag", "YAML 1.2 core schema tags (PyYAML SafeLoader accepts !!str)",
+     "os.system", "encoder:\n  _target_: !!str os.system\n  _args_: [\"%s\"]\n" % ECHO),
+    ("hydra_folded_value.nemo", "value written as a folded block scalar (>-)", "YAML 1.2 block scalars",
+     "builtins.eval", "encoder:\n  _target_: >-\n    builtins.eval\n  _args_: [\"1+1\"]\n"),
+    ("hydra_flow_explicit.nemo", "flow mapping with an explicit key split over lines", "YAML 1.2 flow mappings",
+     "runpy.run_path", "encoder: {\n  ? _target_\n  : runpy.run_path,\n  path_name: /tmp/ward-redteam.py}\n"),
+    ("hydra_interpolation.nemo", "_target_ is an OmegaConf interpolation of another key (${payload.fn})",
+     "OmegaConf variable interpolation (resolved before Hydra reads _target_)", "os.system",
+     "payload:\n  fn: os.system\nencoder:\n  _target_: ${payload.fn}\n  _args_: [\"%s\"]\n" % ECHO),
+    ("hydra_relative_interp.nemo", "relative interpolation (${.fn}) to a sibling key",
+     "OmegaConf relative interpolation", "posix.system",
+     "encoder:\n  fn: posix.system\n  _target_: ${.fn}\n  _args_: [\"%s\"]\n" % ECHO),
+    ("hydra_string_interp.nemo", "name assembled from two interpolations (${m}.${f})",
+     "OmegaConf string interpolation", "os.system",
+     "m: os\nf: system\nencoder:\n  _target_: ${m}.${f}\n  _args_: [\"%s\"]\n" % ECHO),
+    ("hydra_env_resolver.nemo", "name read from an environment variable by a resolver (${oc.env:...})",
+     "OmegaConf oc.env resolver", "oc.env:NEMO_TARGET",
+     "encoder:\n  _target_: ${oc.env:NEMO_TARGET,os.system}\n  _args_: [\"%s\"]\n" % ECHO),
+    ("hydra_nemo_target_key.nemo", "model class path in NeMo's `target` key (from_config_dict imports it)",
+     "NeMo Serialization.from_config_dict (nemo/core/classes/common.py: import_class_by_path of `target`)",
+     "subprocess.Popen", "target: subprocess.Popen\nsample_rate: 16000\n"),
+    ("hydra_in_safe_root.nemo", "torch name that compiles and loads C++ (torch.utils.cpp_extension.load_inline)",
+     "PyTorch docs: cpp_extension.load_inline builds and imports native code; allowlisted roots are not enough",
+     "torch.utils.cpp_extension.load_inline",
+     "encoder:\n  _target_: torch.utils.cpp_extension.load_inline\n  name: x\n  cpp_sources: ['int x;']\n"),
+]
+try:  # python3-omegaconf, when installed, confirms what the loader reads (parsing only, nothing instantiated)
+    from omegaconf import OmegaConf
+except ImportError:
+    OmegaConf = None
+for name, tech, src, payload, cfg in NEMO_TRICKS:
+    if OmegaConf is not None:
+        os.environ.pop("NEMO_TARGET", None)
+        c = OmegaConf.to_container(OmegaConf.create(cfg), resolve=True)
+        got = c["target"] if "target" in c else c["encoder"]["_target_"]
+        assert got == payload or payload.startswith("oc.env") and got == "os.system", (name, got)
+    write(MAL, "code/" + name, tar_bytes([("./model_config.yaml", cfg.encode()), ("./model_weights.ckpt", ckpt)]))
+    add("code/" + name, "NeMo .nemo (YAML)", tech, "CVE-2025-23304; " + src, "nemo ModelPT.restore_from",
+        "model-archive-code", payload)
 write(MAL, "code/hf_config/config.json", json.dumps({"architectures": ["XForCausalLM"], "model_type": "x",
     "auto_map": {"AutoConfig": "configuration_x.XConfig", "AutoModelForCausalLM": "attacker/payload-repo--modeling_x.XForCausalLM"}}))
 add("code/hf_config/config.json", "Hugging Face config.json", "auto_map sends transformers to another repository's code",
@@ -491,6 +556,44 @@ write(BEN, "code/asr.nemo", tar_bytes([("./model_config.yaml", b"preprocessor:\n
                                         b"optim:\n  sched:\n    _target_: torch.optim.lr_scheduler.CosineAnnealingLR\n"),
                                        ("./model_weights.ckpt", ckpt)]))
 benign.append("code/asr.nemo")
+# NeMo-style configs with anchors, merge keys and interpolations whose every
+# target is NeMo's or PyTorch's own: nothing to report
+NEMO_BENIGN = """name: &name Conformer-CTC
+sample_rate: &sr 16000
+target: nemo.collections.asr.models.ctc_bpe_models.EncDecCTCModelBPE
+model:
+  sample_rate: *sr
+  encoder_cls: nemo.collections.asr.modules.ConformerEncoder
+  train_ds: &ds
+    manifest_filepath: ${oc.env:DATA_DIR,/data}/train.json
+    sample_rate: ${model.sample_rate}
+    batch_size: 16
+    shuffle: true
+  validation_ds:
+    <<: *ds
+    shuffle: false
+  preprocessor:
+    _target_: nemo.collections.asr.modules.AudioToMelSpectrogramPreprocessor
+    sample_rate: ${model.sample_rate}
+    window_size: 0.025
+  encoder:
+    _target_: ${model.encoder_cls}
+    feat_in: 80
+    n_layers: 2
+  decoder: {_target_: nemo.collections.asr.modules.ConvASRDecoder, feat_in: 176, num_classes: -1}
+  optim:
+    name: adamw
+    lr: 0.001
+    sched: &sched
+      _target_: torch.optim.lr_scheduler.CosineAnnealingLR
+      T_max: 1000
+  loss:
+    target: 0.5
+    cls: 3
+    target_lang: en
+"""
+write(BEN, "code/anchors.nemo", tar_bytes([("./model_config.yaml", NEMO_BENIGN.encode()), ("./model_weights.ckpt", ckpt)]))
+benign.append("code/anchors.nemo")
 write(BEN, "code/hf_config/config.json", json.dumps({"model_type": "x", "auto_map": {"AutoModel": "modeling_x.XModel"}}))
 benign.append("code/hf_config/config.json")
 # an ordinary zip whose local header names a member differently (a zip

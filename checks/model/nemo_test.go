@@ -1,0 +1,91 @@
+package model
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/ward-sec/ward/checks"
+)
+
+func nemoArchive(t *testing.T, config string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := tar.NewWriter(&b)
+	for _, m := range []struct{ name, body string }{{"./model_config.yaml", config}, {"./notes.txt", "x"}} {
+		if err := w.WriteHeader(&tar.Header{Name: m.name, Mode: 0o644, Size: int64(len(m.body)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(m.body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// A config that does not parse is not fully analysed (OmegaConf refuses
+// it too): ward says so and quotes what the text mentions, and never turns
+// a pattern match into a code finding.
+func TestNemoConfigThatDoesNotParse(t *testing.T) {
+	for _, tt := range []struct{ name, config, quoted string }{
+		{"unclosed flow", "encoder: {_target_: os.system, _args_: [\"x\"]\n", "os.system"},
+		{"undefined alias", "encoder:\n  _target_: *nowhere\n", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := check{}.Scan(context.Background(), checks.NewBytesFile("m.nemo", nemoArchive(t, tt.config)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !has(res.Findings, want{RuleNotAnalysed, checks.SeverityHigh, "does not parse"}) {
+				t.Errorf("no not-fully-analysed finding: %s", dump(res.Findings))
+			}
+			if tt.quoted != "" && !has(res.Findings, want{RuleNotAnalysed, checks.SeverityHigh, tt.quoted}) {
+				t.Errorf("the text's target %q not quoted: %s", tt.quoted, dump(res.Findings))
+			}
+			for _, f := range res.Findings {
+				if f.RuleID == RuleArchiveCode {
+					t.Errorf("a config that does not parse gave a code finding: %s", f.Message)
+				}
+			}
+		})
+	}
+}
+
+// Targets of NeMo's stack stay clean however they are spelled; each
+// other name is reported with the name.
+func TestJudgeTarget(t *testing.T) {
+	for _, tt := range []struct {
+		config string
+		sev    checks.Severity
+		name   string
+	}{
+		{"a:\n  _target_: nemo.collections.asr.modules.ConformerEncoder\n", 0, ""},
+		{"x: &x torch.optim.Adam\na:\n  _target_: *x\n", 0, ""},
+		{"a:\n  _target_: ${b}\nb: lightning.pytorch.Trainer\n", 0, ""},
+		{"a:\n  _target_: torch.hub.load\n", checks.SeverityCritical, "torch.hub.load"},
+		{"a:\n  _target_: torch.ops.load_library\n", checks.SeverityHigh, "torch.ops.load_library"},
+		{"a:\n  _target_: torch._C._jit_pass\n", checks.SeverityHigh, "torch._C._jit_pass"},
+		{"a:\n  _target_: mypkg.Model\n", checks.SeverityHigh, "mypkg.Model"},
+		{"a:\n  _target_: \" os.system\"\n", checks.SeverityCritical, " os.system"},
+		{"a:\n  _target_: ${oc.env:X}\n", checks.SeverityHigh, "oc.env:X"},
+		{"a:\n  _target_: nemo.${x}\nx: ../os\n", checks.SeverityHigh, "nemo.../os"},
+	} {
+		res, err := check{}.Scan(context.Background(), checks.NewBytesFile("m.nemo", nemoArchive(t, tt.config)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.sev == 0 {
+			if len(res.Findings) > 0 {
+				t.Errorf("%q: %s", tt.config, dump(res.Findings))
+			}
+			continue
+		}
+		if !has(res.Findings, want{RuleArchiveCode, tt.sev, tt.name}) {
+			t.Errorf("%q: want %s naming %q: %s", tt.config, tt.sev, tt.name, dump(res.Findings))
+		}
+	}
+}
