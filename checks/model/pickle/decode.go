@@ -226,8 +226,8 @@ func (m *machine) resolveBytes(v value, depth int) ([]byte, []string, bool) {
 	}
 	switch v.k {
 	case kStr, kBytes:
-		s, ok := m.str(v)
-		return []byte(s), nil, ok
+		b, ok := m.bytesOf(v)
+		return bytes.Clone(b), nil, ok
 	case kCall:
 		if v.ref < 0 {
 			return nil, nil, false

@@ -26,12 +26,14 @@ type machine struct {
 	marks []int
 	memo  memo
 
-	strs         []string
+	strs         table[span] // retained strings, in strArena
+	strArena     arena[byte]
 	strBytes     int64
 	strOver      bool
 	ring         *[ringSize]ringEntry // allocated when the budget is first exceeded
 	ringGen      uint32
-	seqs         []seq
+	seqs         table[seq] // tracked containers, their items in itemArena
+	itemArena    arena[value]
 	trackedItems int
 	calls        []callRec
 	globIdx      map[string]int32
@@ -56,7 +58,8 @@ func newMachine(ctx context.Context, lim Limits, res *Result, depth int, bud *bu
 	}
 	bud.charge(256 * costValue)
 	m := &machine{ctx: ctx, lim: lim, res: res, depth: depth, globIdx: map[string]int32{},
-		stack: make([]value, 0, 256), bud: bud}
+		stack: make([]value, 0, 256), bud: bud,
+		strArena: newArena[byte](1<<12, 1<<16), itemArena: newArena[value](1<<8, 1<<12)}
 	m.memo.bud = bud
 	return m
 }

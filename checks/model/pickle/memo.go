@@ -1,14 +1,15 @@
 package pickle
 
-// memo is the unpickler's memo: index → value. A dense index costs one byte
-// (the kind of a plain value: a dict, a list whose items are not tracked);
+// memo is the unpickler's memo: index → value. A dense index costs half a
+// byte (the kind of a plain value: a dict, a list whose items are not
+// tracked);
 // values that carry a reference (strings, globals, tracked containers) also
 // take 16 bytes in a parallel chunk allocated when the first one lands in
 // it. Chunks avoid copying on growth, and sparse indices (PUT 4000000000) go
 // to a map instead of a huge array. Every allocation is charged to the
 // analysis' memory budget.
 type memo struct {
-	chunks [][]uint8
+	chunks [][]uint8 // two entries a byte, low nibble first: 0 (empty), a kind, or memoRef
 	vals   [][]value // parallel to chunks; nil until a chunk holds a reference
 	sparse map[uint64]value
 	count  int
@@ -17,8 +18,8 @@ type memo struct {
 }
 
 const (
-	memoChunk = 1 << 14
-	memoRef   = 255 // the value is in vals
+	memoChunk = 1 << 14 // entries a chunk
+	memoRef   = 15      // the value is in vals
 	// memoSparseCost approximates a map entry with its share of buckets
 	memoSparseCost = 64
 )
@@ -47,24 +48,32 @@ func (mm *memo) put(idx uint64, v value, maxEntries int) bool {
 	if idx < dense+memoChunk*4 && idx < uint64(maxEntries)+memoChunk {
 		c := int(idx / memoChunk)
 		for len(mm.chunks) <= c {
-			mm.chunks = append(mm.chunks, make([]uint8, memoChunk))
+			mm.chunks = append(mm.chunks, make([]uint8, memoChunk/2))
 			mm.vals = append(mm.vals, nil)
-			mm.charge(memoChunk + 24*2)
+			mm.charge(memoChunk/2 + 24*2)
 		}
-		slot := &mm.chunks[c][idx%memoChunk]
-		if *slot == 0 {
+		i := idx % memoChunk
+		b, shift := &mm.chunks[c][i/2], 4*(i%2)
+		if *b>>shift&0xf == 0 {
 			mm.count++
 		}
+		code := uint8(memoRef)
 		if plain(v) {
-			*slot = uint8(v.k)
+			if v.k < memoRef {
+				code = uint8(v.k)
+			} else {
+				v = value{k: v.k, ref: -1} // what a plain entry reads back as
+			}
+		}
+		*b = *b&^(0xf<<shift) | code<<shift
+		if code != memoRef {
 			return true
 		}
-		*slot = memoRef
 		if mm.vals[c] == nil {
 			mm.vals[c] = make([]value, memoChunk)
 			mm.charge(memoChunk * 16)
 		}
-		mm.vals[c][idx%memoChunk] = v
+		mm.vals[c][i] = v
 		return true
 	}
 	if mm.sparse == nil {
@@ -83,11 +92,12 @@ func (mm *memo) put(idx uint64, v value, maxEntries int) bool {
 
 func (mm *memo) get(idx uint64) (value, bool) {
 	if c := idx / memoChunk; c < uint64(len(mm.chunks)) {
-		switch e := mm.chunks[c][idx%memoChunk]; e {
+		i := idx % memoChunk
+		switch e := mm.chunks[c][i/2] >> (4 * (i % 2)) & 0xf; e {
 		case 0:
 			return value{}, false
 		case memoRef:
-			return mm.vals[c][idx%memoChunk], true
+			return mm.vals[c][i], true
 		default:
 			return value{k: kind(e), ref: -1}, true
 		}

@@ -38,10 +38,12 @@ type value struct {
 
 var noValue = value{k: kOther, ref: -1}
 
-// seq holds the first items of a container (dict: key, value pairs).
+// seq holds the first items of a container (dict: key, value pairs) in the
+// machine's item arena.
 type seq struct {
-	items []value
-	full  bool // more items than were kept
+	run  span  // run.n is the run's capacity
+	n    uint8 // items kept
+	full bool  // more items than were kept
 }
 
 // callRec is one invocation recorded for argument resolution.
@@ -79,44 +81,55 @@ func (m *machine) newSeq(k kind, items []value) value {
 	if n > maxSeqItems {
 		n, full = maxSeqItems, true
 	}
-	var it []value
+	sq := seq{n: uint8(n), full: full}
 	if n > 0 {
-		it = make([]value, n)
-		copy(it, items[:n])
+		sq.run = m.itemArena.alloc(n)
+		copy(m.itemArena.get(sq.run), items[:n])
 	}
 	m.trackedItems += n + 1
 	m.bud.charge(costSeq + int64(n)*costValue)
-	m.seqs = append(m.seqs, seq{items: it, full: full})
-	return value{k: k, ref: int32(len(m.seqs) - 1), n: int64(len(items))}
+	return value{k: k, ref: int32(m.seqs.add(sq)), n: int64(len(items))}
 }
 
 // extend adds items to a tracked container.
 func (m *machine) extend(v value, items []value) {
-	if v.ref < 0 || int(v.ref) >= len(m.seqs) {
+	if v.ref < 0 || int(v.ref) >= m.seqs.len() || len(items) == 0 {
 		return
 	}
-	s := &m.seqs[v.ref]
-	for _, it := range items {
-		if len(s.items) >= maxSeqItems || m.trackedItems >= maxTrackedItems {
-			s.full = true
-			return
-		}
-		s.items = append(s.items, it)
-		m.trackedItems++
-		m.bud.charge(costValue)
+	s := m.seqs.at(int(v.ref))
+	add := min(len(items), maxSeqItems-int(s.n), max(maxTrackedItems-m.trackedItems, 0))
+	if add < len(items) {
+		s.full = true
 	}
+	if add <= 0 {
+		return
+	}
+	need := int(s.n) + add
+	if need > int(s.run.n) && !m.itemArena.grow(&s.run, need-int(s.run.n)) {
+		// move the items to a new run; the old one stays in its chunk,
+		// so it is charged. Doubling bounds that waste to the items kept.
+		old := s.run
+		s.run = m.itemArena.alloc(min(max(need, 2*int(old.n)), maxSeqItems))
+		copy(m.itemArena.get(s.run), m.itemArena.get(old)[:s.n])
+		m.bud.charge(int64(old.n) * costValue)
+	}
+	copy(m.itemArena.get(s.run)[s.n:], items[:add])
+	s.n += uint8(add)
+	m.trackedItems += add
+	m.bud.charge(int64(add) * costValue)
 }
 
 func (m *machine) items(v value) []value {
-	if !m.isContainer(v.k) || v.ref < 0 || int(v.ref) >= len(m.seqs) {
+	if !m.isContainer(v.k) || v.ref < 0 || int(v.ref) >= m.seqs.len() {
 		return nil
 	}
-	return m.seqs[v.ref].items
+	s := m.seqs.at(int(v.ref))
+	return m.itemArena.get(s.run)[:s.n:s.n]
 }
 
 // addString keeps s for name and argument resolution, within the budget.
 func (m *machine) addString(k kind, b []byte) value {
-	if m.strBytes+int64(len(b)) > m.lim.MaxStringBytes || len(m.strs) >= maxStrings {
+	if m.strBytes+int64(len(b)) > m.lim.MaxStringBytes || m.strs.len() >= maxStrings {
 		m.strOver = true
 		if len(b) <= 256 {
 			// beyond the budget, the most recent short strings stay
@@ -135,31 +148,40 @@ func (m *machine) addString(k kind, b []byte) value {
 	}
 	m.strBytes += int64(len(b))
 	m.bud.charge(int64(len(b)) + costString)
-	m.strs = append(m.strs, string(b))
+	run := m.strArena.alloc(len(b))
+	copy(m.strArena.get(run), b)
+	ref := m.strs.add(run)
 	if len(b) >= 8 && m.embedded < maxEmbedded && embeddedCandidate(b) {
 		m.embeddedPayload(b)
 	}
-	return value{k: k, ref: int32(len(m.strs) - 1), n: int64(len(b))}
+	return value{k: k, ref: int32(ref), n: int64(len(b))}
 }
 
-func (m *machine) str(v value) (string, bool) {
+// bytesOf returns the bytes of a resolvable string value; they belong to
+// the machine and must not be modified.
+func (m *machine) bytesOf(v value) ([]byte, bool) {
 	if v.k != kStr && v.k != kBytes {
-		return "", false
+		return nil, false
 	}
 	if v.ref <= -2 {
 		if m.ring == nil {
-			return "", false
+			return nil, false
 		}
 		e := &m.ring[(-2-v.ref)%ringSize]
 		if e.gen == uint32(v.n>>32) {
-			return string(e.b[:e.n]), true
+			return e.b[:e.n], true
 		}
-		return "", false
+		return nil, false
 	}
-	if v.ref < 0 || int(v.ref) >= len(m.strs) {
-		return "", false
+	if v.ref < 0 || int(v.ref) >= m.strs.len() {
+		return nil, false
 	}
-	return m.strs[v.ref], true
+	return m.strArena.get(*m.strs.at(int(v.ref))), true
+}
+
+func (m *machine) str(v value) (string, bool) {
+	b, ok := m.bytesOf(v)
+	return string(b), ok
 }
 
 // ringEntry is one recent string kept beyond the retention budget.
@@ -282,7 +304,7 @@ func (m *machine) renderItems(b *strings.Builder, v value, depth int) {
 		}
 		m.renderTo(b, it, depth)
 	}
-	if v.ref >= 0 && int(v.ref) < len(m.seqs) && m.seqs[v.ref].full {
+	if v.ref >= 0 && int(v.ref) < m.seqs.len() && m.seqs.at(int(v.ref)).full {
 		b.WriteString(", …")
 	}
 }
