@@ -2,15 +2,16 @@ package pickle
 
 // memo is the unpickler's memo: index → value. A dense index costs half a
 // byte (the kind of a plain value: a dict, a list whose items are not
-// tracked);
-// values that carry a reference (strings, globals, tracked containers) also
-// take 16 bytes in a parallel chunk allocated when the first one lands in
-// it. Chunks avoid copying on growth, and sparse indices (PUT 4000000000) go
-// to a map instead of a huge array. Every allocation is charged to the
-// analysis' memory budget.
+// tracked); values that carry a reference (strings, globals, tracked
+// containers) also take an 8-byte word in a parallel chunk allocated when
+// the first one lands in it, or, the rare ones that do not fit a word (an
+// int past 32 bits), an entry in a map. Chunks avoid copying on growth, and
+// sparse indices (PUT 4000000000) go to a map instead of a huge array. Every
+// allocation is charged to the analysis' memory budget.
 type memo struct {
-	chunks [][]uint8 // two entries a byte, low nibble first: 0 (empty), a kind, or memoRef
-	vals   [][]value // parallel to chunks; nil until a chunk holds a reference
+	chunks [][]uint8  // two entries a byte, low nibble first: 0 (empty), a kind, or memoRef
+	vals   [][]uint64 // parallel to chunks; nil until a chunk holds a reference
+	wide   map[uint64]value
 	sparse map[uint64]value
 	count  int
 	bytes  int64 // charged to bud
@@ -70,10 +71,20 @@ func (mm *memo) put(idx uint64, v value, maxEntries int) bool {
 			return true
 		}
 		if mm.vals[c] == nil {
-			mm.vals[c] = make([]value, memoChunk)
-			mm.charge(memoChunk * 16)
+			mm.vals[c] = make([]uint64, memoChunk)
+			mm.charge(memoChunk * 8)
 		}
-		mm.vals[c][i] = v
+		w, ok := packValue(v)
+		if !ok {
+			if mm.wide == nil {
+				mm.wide = map[uint64]value{}
+			}
+			if _, seen := mm.wide[idx]; !seen {
+				mm.charge(memoSparseCost)
+			}
+			mm.wide[idx] = v
+		}
+		mm.vals[c][i] = w
 		return true
 	}
 	if mm.sparse == nil {
@@ -97,11 +108,28 @@ func (mm *memo) get(idx uint64) (value, bool) {
 		case 0:
 			return value{}, false
 		case memoRef:
-			return mm.vals[c][i], true
+			if w := mm.vals[c][i]; w != 0 {
+				return unpackValue(w), true
+			}
+			return mm.wide[idx], true
 		default:
 			return value{k: kind(e), ref: -1}, true
 		}
 	}
 	v, ok := mm.sparse[idx]
 	return v, ok
+}
+
+// packValue puts v in a word: its kind, ref+1 in 28 bits and n in 32 bits.
+// The word is never 0 (a kind is never 0), which marks the values that do
+// not fit.
+func packValue(v value) (uint64, bool) {
+	if v.ref < -1 || v.ref >= 1<<28-1 || v.n < 0 || v.n >= 1<<32 {
+		return 0, false
+	}
+	return uint64(v.k) | uint64(v.ref+1)<<4 | uint64(v.n)<<32, true
+}
+
+func unpackValue(w uint64) value {
+	return value{k: kind(w & 0xf), ref: int32(w>>4&(1<<28-1)) - 1, n: int64(w >> 32)}
 }

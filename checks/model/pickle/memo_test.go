@@ -8,7 +8,11 @@ import "testing"
 func TestMemoEntries(t *testing.T) {
 	var vals []value
 	for k := kNone; k < kindCount; k++ {
-		vals = append(vals, value{k: k, ref: -1, n: 7}, value{k: k, ref: 3, n: 9}, value{k: k, ref: -5, n: 1 << 40})
+		// plain; a reference; a ring string's generation in n; an int past 32
+		// bits, a negative one, a reference past 28 bits (kept in the map)
+		vals = append(vals, value{k: k, ref: -1, n: 7}, value{k: k, ref: 3, n: 9}, value{k: k, ref: -5, n: 1 << 40},
+			value{k: k, n: 1 << 40}, value{k: k, n: -3}, value{k: k, ref: 1<<31 - 1, n: 1<<32 - 1}, value{k: k, ref: 1<<28 - 2, n: 1<<32 - 1},
+			value{k: k, ref: 1<<28 - 1, n: 1}, value{k: k, ref: 1, n: 1 << 32})
 	}
 	want := func(v value) value {
 		if plain(v) {
