@@ -20,6 +20,7 @@ type memo struct {
 
 const (
 	memoChunk = 1 << 14 // entries a chunk
+	memoFirst = 1 << 6  // entries the first chunk starts with: most pickles are small
 	memoRef   = 15      // the value is in vals
 	// memoSparseCost approximates a map entry with its share of buckets
 	memoSparseCost = 64
@@ -49,11 +50,18 @@ func (mm *memo) put(idx uint64, v value, maxEntries int) bool {
 	if idx < dense+memoChunk*4 && idx < uint64(maxEntries)+memoChunk {
 		c := int(idx / memoChunk)
 		for len(mm.chunks) <= c {
-			mm.chunks = append(mm.chunks, make([]uint8, memoChunk/2))
+			n := memoChunk
+			if len(mm.chunks) == 0 {
+				n = memoFirst
+			}
+			mm.chunks = append(mm.chunks, make([]uint8, n/2))
 			mm.vals = append(mm.vals, nil)
-			mm.charge(memoChunk/2 + 24*2)
+			mm.charge(int64(n/2) + 24*2)
 		}
 		i := idx % memoChunk
+		if i/2 >= uint64(len(mm.chunks[c])) {
+			mm.growFirst(int(i))
+		}
 		b, shift := &mm.chunks[c][i/2], 4*(i%2)
 		if *b>>shift&0xf == 0 {
 			mm.count++
@@ -71,8 +79,8 @@ func (mm *memo) put(idx uint64, v value, maxEntries int) bool {
 			return true
 		}
 		if mm.vals[c] == nil {
-			mm.vals[c] = make([]uint64, memoChunk)
-			mm.charge(memoChunk * 8)
+			mm.vals[c] = make([]uint64, 2*len(mm.chunks[c]))
+			mm.charge(int64(16 * len(mm.chunks[c])))
 		}
 		w, ok := packValue(v)
 		if !ok {
@@ -104,6 +112,9 @@ func (mm *memo) put(idx uint64, v value, maxEntries int) bool {
 func (mm *memo) get(idx uint64) (value, bool) {
 	if c := idx / memoChunk; c < uint64(len(mm.chunks)) {
 		i := idx % memoChunk
+		if i/2 >= uint64(len(mm.chunks[c])) {
+			return value{}, false // past the first chunk's current size
+		}
 		switch e := mm.chunks[c][i/2] >> (4 * (i % 2)) & 0xf; e {
 		case 0:
 			return value{}, false
@@ -118,6 +129,27 @@ func (mm *memo) get(idx uint64) (value, bool) {
 	}
 	v, ok := mm.sparse[idx]
 	return v, ok
+}
+
+// growFirst doubles the first chunk (the only one that is not allocated
+// whole) until it holds entry i. The old arrays are garbage the collector
+// has not freed yet: they stay charged.
+func (mm *memo) growFirst(i int) {
+	n := 2 * len(mm.chunks[0])
+	for n < i+1 {
+		n *= 2
+	}
+	n = min(n, memoChunk)
+	grown := make([]uint8, n/2)
+	copy(grown, mm.chunks[0])
+	mm.chunks[0] = grown
+	mm.charge(int64(n / 2))
+	if mm.vals[0] != nil {
+		vals := make([]uint64, n)
+		copy(vals, mm.vals[0])
+		mm.vals[0] = vals
+		mm.charge(int64(8 * n))
+	}
 }
 
 // packValue puts v in a word: its kind, ref+1 in 28 bits and n in 32 bits.

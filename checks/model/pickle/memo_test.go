@@ -48,6 +48,12 @@ func TestMemoEntries(t *testing.T) {
 	if _, ok := mm.get(uint64(2 * len(vals))); ok {
 		t.Error("an index never stored reads back")
 	}
+	if len(mm.chunks[0]) >= memoChunk/2 {
+		t.Errorf("the first chunk holds %d entries, more than the %d stored in it", 2*len(mm.chunks[0]), 2*len(vals))
+	}
+	if _, ok := mm.get(memoChunk - 1); ok {
+		t.Error("an index past the first chunk's size reads back")
+	}
 	if _, ok := mm.get(1 << 40); ok {
 		t.Error("an index past the chunks reads back")
 	}
