@@ -357,17 +357,17 @@ func isPermanent(err error) bool {
 	return false
 }
 
-// TreePaths lists the files of a commit through the git trees API (GitHub
-// truncates very large trees; the listed part is used).
-func (c *prClient) TreePaths(ctx context.Context, sha string) ([]string, error) {
+// TreeFiles lists the files of a commit, with their modes, through the git
+// trees API (GitHub truncates very large trees; the listed part is used).
+func (c *prClient) TreeFiles(ctx context.Context, sha string) ([]review.TreeFile, error) {
 	tree, _, err := c.gh.Git.GetTree(ctx, c.owner, c.repo, sha, true)
 	if err != nil {
 		return nil, fmt.Errorf("tree of %s: %w", sha, err)
 	}
-	out := make([]string, 0, len(tree.Entries))
+	out := make([]review.TreeFile, 0, len(tree.Entries))
 	for _, e := range tree.Entries {
 		if e.GetType() == "blob" {
-			out = append(out, e.GetPath())
+			out = append(out, review.TreeFile{Path: e.GetPath(), Mode: e.GetMode(), SHA: e.GetSHA(), Size: int64(e.GetSize())})
 		}
 	}
 	return out, nil

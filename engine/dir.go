@@ -76,8 +76,23 @@ func Walk(root string, args []string, skip func(path string) bool) ([]Target, er
 				}
 				return nil
 			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				// a link is analysed as git stores it, a blob holding its
+				// target (as in a PR review), so that one leading out of the
+				// repository is seen; the target is scanned where it lives
+				if skip != nil && skip(rel) {
+					return nil
+				}
+				target, err := os.Readlink(p)
+				if err != nil {
+					add(Target{Path: rel, Err: err})
+					return nil
+				}
+				add(Target{Path: rel, Data: []byte(filepath.ToSlash(target)), Tree: tree})
+				return nil
+			}
 			if !d.Type().IsRegular() {
-				return nil // symlinks and devices: the target is scanned where it lives
+				return nil // devices, sockets, pipes
 			}
 			if skip != nil && skip(rel) {
 				return nil
@@ -142,7 +157,8 @@ func listTree(root string) []string {
 		if e.IsDir() && e.Name() == ".git" {
 			return filepath.SkipDir
 		}
-		if e.Type().IsRegular() {
+		// links are listed too: a model's loader opens them by name
+		if e.Type().IsRegular() || e.Type()&fs.ModeSymlink != 0 {
 			if rel, err := filepath.Rel(root, p); err == nil {
 				out = append(out, filepath.ToSlash(rel))
 			}
@@ -152,13 +168,46 @@ func listTree(root string) []string {
 	return out
 }
 
-// Open implements checks.Tree: only files under Root can be opened.
-func (d *DirTree) Open(_ context.Context, p string) (*checks.Blob, error) {
+// inside returns p's location under Root, or false when p leaves it.
+func (d *DirTree) inside(p string) (string, bool) {
 	clean := filepath.Clean(filepath.FromSlash(p))
 	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.Join(d.Root, clean), true
+}
+
+// Readlink implements checks.LinkTree.
+func (d *DirTree) Readlink(_ context.Context, p string) (string, bool, error) {
+	full, ok := d.inside(p)
+	if !ok {
+		return "", false, nil
+	}
+	info, err := os.Lstat(full)
+	if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		return "", false, nil
+	}
+	target, err := os.Readlink(full)
+	if err != nil {
+		return "", false, fmt.Errorf("readlink %s: %w", p, err)
+	}
+	return filepath.ToSlash(target), true, nil
+}
+
+// Open implements checks.Tree: only files under Root can be opened, and
+// not through a link that leads out of it (ward would read a file of the
+// machine it runs on).
+func (d *DirTree) Open(ctx context.Context, p string) (*checks.Blob, error) {
+	full, ok := d.inside(p)
+	if !ok {
 		return nil, fmt.Errorf("open %s: outside the scanned tree: %w", p, fs.ErrNotExist)
 	}
-	full := filepath.Join(d.Root, clean)
+	if esc, err := checks.FollowLinks(ctx, d, p, ""); err != nil || esc != nil {
+		if err == nil {
+			err = fmt.Errorf("symbolic link %s points outside the scanned tree (%s)", esc.Link, esc.Target)
+		}
+		return nil, fmt.Errorf("open %s: %w", p, err)
+	}
 	info, err := os.Stat(full)
 	if err != nil {
 		return nil, err

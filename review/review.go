@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"sort"
@@ -533,8 +534,11 @@ type prTree struct {
 	gh    GitHub
 	ref   string
 	paths []string
+	links map[string]TreeFile // symbolic links (mode 120000) by path
 	mu    sync.Mutex
 	files map[string]treeEntry
+	// targets caches the links read (their blobs hold the target)
+	targets map[string]treeEntry
 }
 
 type treeEntry struct {
@@ -542,11 +546,21 @@ type treeEntry struct {
 	err  error
 }
 
+// TreeFile is one file of a commit's tree, with its git mode ("100644",
+// "100755", "120000" for a symbolic link) and blob.
+type TreeFile struct {
+	Path, Mode, SHA string
+	Size            int64
+}
+
+// modeSymlink is git's mode of a symbolic link: its blob holds the target.
+const modeSymlink = "120000"
+
 // TreeLister is implemented by GitHub clients that can list a commit's files
 // (the git trees API); without it, or when it fails, the tree is the PR's
-// changed files.
+// changed files and no link is known.
 type TreeLister interface {
-	TreePaths(ctx context.Context, sha string) ([]string, error)
+	TreeFiles(ctx context.Context, sha string) ([]TreeFile, error)
 }
 
 // Paths lists the repository's files at the head commit, asked for once per
@@ -554,14 +568,67 @@ type TreeLister interface {
 // torch).
 func (t *prTree) Paths() []string {
 	t.once.Do(func() {
-		if tl, ok := t.gh.(TreeLister); ok {
-			if all, err := tl.TreePaths(t.ctx, t.ref); err == nil && len(all) > 0 {
-				sort.Strings(all)
-				t.paths = all
+		tl, ok := t.gh.(TreeLister)
+		if !ok {
+			return
+		}
+		all, err := tl.TreeFiles(t.ctx, t.ref)
+		if err != nil || len(all) == 0 {
+			return
+		}
+		t.paths = t.paths[:0]
+		for _, f := range all {
+			t.paths = append(t.paths, f.Path)
+			if f.Mode == modeSymlink {
+				if t.links == nil {
+					t.links = map[string]TreeFile{}
+				}
+				t.links[f.Path] = f
 			}
 		}
+		sort.Strings(t.paths)
 	})
 	return t.paths
+}
+
+// maxLinkTarget bounds what is read of a link's blob (git allows any size;
+// a path is short).
+const maxLinkTarget = 4096
+
+// Readlink implements checks.LinkTree from the tree's modes: a link's blob
+// holds its target.
+func (t *prTree) Readlink(ctx context.Context, p string) (string, bool, error) {
+	t.Paths()
+	l, ok := t.links[p]
+	if !ok {
+		return "", false, nil
+	}
+	t.mu.Lock()
+	e, cached := t.targets[p]
+	t.mu.Unlock()
+	if !cached {
+		var b *checks.Blob
+		if b, e.err = t.gh.Blob(ctx, l.SHA, l.Size); e.err == nil {
+			n := min(b.Size, maxLinkTarget)
+			e.data = make([]byte, n)
+			if _, err := b.Content.ReadAt(e.data, 0); err != nil && !errors.Is(err, io.EOF) {
+				e.err = err
+			}
+		}
+		if e.err != nil {
+			e.err = fmt.Errorf("read link %s: %w", p, e.err)
+		}
+		t.mu.Lock()
+		if t.targets == nil {
+			t.targets = map[string]treeEntry{}
+		}
+		t.targets[p] = e
+		t.mu.Unlock()
+	}
+	if e.err != nil {
+		return "", true, e.err
+	}
+	return string(e.data), true, nil
 }
 
 func (t *prTree) Open(ctx context.Context, path string) (*checks.Blob, error) {

@@ -56,6 +56,15 @@ func hasDotDot(p string) bool {
 }
 
 func (s *scanner) scanSidecar(w where, sc pickle.Sidecar, sibling string) {
+	if esc, err := checks.FollowLinks(s.ctx, s.tree, sibling, path.Dir(s.path)); err == nil && esc != nil {
+		s.add(checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh, Offset: sc.Offset,
+			Message: fmt.Sprintf("%sA legacy joblib array wrapper (BUILD at offset %d) loads %q with "+
+				"numpy.load(allow_pickle=True), and %s is committed as a symbolic link to %q, outside the model's "+
+				"folder: the loader follows it to a file ward cannot see, whose pickle runs on load.",
+				w.prefix(), sc.Offset, sc.Name, esc.Link, esc.Target),
+			Evidence: w.member + ": NDArrayWrapper sidecar " + sc.Name + " → symlink " + esc.Target})
+		return
+	}
 	b, err := s.tree.Open(s.ctx, sibling)
 	if errors.Is(err, fs.ErrNotExist) {
 		return // joblib.load fails before it runs anything from it

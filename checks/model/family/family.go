@@ -8,6 +8,7 @@ import (
 	"github.com/ward-sec/ward/checks/model"
 	"github.com/ward-sec/ward/checks/model/gguf"
 	"github.com/ward-sec/ward/checks/model/keras"
+	"github.com/ward-sec/ward/checks/model/links"
 	"github.com/ward-sec/ward/checks/model/onnx"
 	"github.com/ward-sec/ward/checks/model/safetensors"
 	"github.com/ward-sec/ward/checks/model/tfmodel"
@@ -23,5 +24,6 @@ func New(code checks.Check) []checks.Check {
 		onnx.New(),        // ONNX external data, custom operators, tensor sizes
 		safetensors.New(), // safetensors headers, offsets, hidden bytes
 		tfmodel.New(),     // TensorFlow SavedModel / GraphDef ops
+		links.New(),       // committed symlinks leading out of the repository next to models
 	)
 }

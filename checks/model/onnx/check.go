@@ -210,6 +210,15 @@ func externalData(ctx context.Context, f *checks.File, m *Model, prefix string) 
 			continue
 		}
 		target := path.Join(dir, loc)
+		if esc, err := checks.FollowLinks(ctx, f.Tree, target, dir); err == nil && esc != nil {
+			out = append(out, checks.Finding{RuleID: RuleExternalPath, Severity: checks.SeverityHigh, Offset: u.first.Offset,
+				Message: prefix + fmt.Sprintf("%d tensor(s) (%s) load their data from %q, and %s is committed as a symbolic link "+
+					"to %q (%s), outside the model's folder: onnx.load and ONNX Runtime follow the link and read that file "+
+					"from the machine that loads the model.", len(u.tensors), strings.Join(first(u.tensors, 3), ", "), loc,
+					esc.Link, esc.Target, linkEnd(esc)),
+				Evidence: "external data " + loc + " → symlink " + esc.Target})
+			continue
+		}
 		blob, err := f.Tree.Open(ctx, target)
 		if errors.Is(err, fs.ErrNotExist) {
 			out = append(out, checks.Finding{RuleID: RuleMalformed, Severity: checks.SeverityMedium, Offset: u.first.Offset,
@@ -232,6 +241,17 @@ func externalData(ctx context.Context, f *checks.File, m *Model, prefix string) 
 		}
 	}
 	return out
+}
+
+// linkEnd says where a link leads, for a message.
+func linkEnd(e *checks.LinkEscape) string {
+	if strings.HasPrefix(e.Resolved, "/") || e.Resolved == e.Target {
+		return "an absolute path"
+	}
+	if strings.HasPrefix(e.Resolved, "..") {
+		return "outside the repository"
+	}
+	return "which resolves to " + e.Resolved
 }
 
 func first(s []string, n int) []string {

@@ -25,14 +25,14 @@ var rules = []checks.Rule{
 		Family:   "model",
 		Why: "Large ONNX models keep weights in separate files named by each tensor's external_data " +
 			"location. onnx.load and ONNX Runtime open that path relative to the model — and follow an " +
-			"absolute path or '..' anywhere on the disk (CVE-2024-27318, CVE-2022-25882). A model can then " +
+			"absolute path, '..' or a committed symbolic link anywhere on the disk (CVE-2024-27318, CVE-2022-25882). A model can then " +
 			"read /etc/passwd, SSH keys or cloud credentials into its weights and leak them through its " +
 			"outputs, or make the loader touch device files.",
 		Fix: "Keep external data files next to the model and name them with plain relative file names; " +
 			"re-save the model with onnx.save_model(..., save_as_external_data=True, location='weights.bin').",
 		FixExample: "onnx.save_model(model, 'model.onnx', save_as_external_data=True,\n" +
 			"                all_tensors_to_one_file=True, location='model.onnx.data')",
-		References: []string{"CWE-22", "CWE-73", "CVE-2024-27318", "CVE-2022-25882", "LLM03:2025"},
+		References: []string{"CWE-22", "CWE-59", "CWE-73", "CVE-2024-27318", "CVE-2022-25882", "LLM03:2025"},
 	},
 	{
 		ID:       RuleCustomOp,
