@@ -92,3 +92,22 @@ func BenchmarkMemoryBomb(b *testing.B) {
 		}
 	}
 }
+
+// TestStackGrowth: a million pushes allocate about twice the final stack
+// (doubling), not the five times append's quarter growth costs.
+func TestStackGrowth(t *testing.T) {
+	data := append([]byte("\x80\x04"), bytes.Repeat([]byte{'N'}, 1_100_000)...)
+	data = append(data, '.')
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	res, err := AnalyzeReaderAt(context.Background(), bytes.NewReader(data), int64(len(data)), Limits{})
+	runtime.ReadMemStats(&after)
+	if err != nil || !slices.Contains(res.Limits, LimitStack) {
+		t.Fatalf("limits %v, err %v: the stack limit was not reached", res.Limits, err)
+	}
+	stack := int64(DefaultLimits.MaxStack) * costValue
+	if alloc := int64(after.TotalAlloc - before.TotalAlloc); alloc > 5*stack/2 {
+		t.Errorf("a %d MB stack took %d MB of allocations", stack>>20, alloc>>20)
+	}
+}

@@ -93,7 +93,11 @@ func (m *machine) push(v value) error {
 		return errLimit
 	}
 	if len(m.stack) == cap(m.stack) {
-		m.stack = append(m.stack, v)
+		// double (append grows large slices by a quarter, which allocates
+		// five times the final stack on the way to a million items)
+		grown := make([]value, len(m.stack), min(max(2*cap(m.stack), 256), m.lim.MaxStack))
+		copy(grown, m.stack)
+		m.stack = append(grown, v)
 		m.bud.charge(int64(cap(m.stack)) * costValue) // the old array stays until the next GC
 		return nil
 	}
