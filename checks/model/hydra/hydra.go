@@ -142,13 +142,14 @@ func (w *walker) walk(start *frame) error {
 					path: fmt.Sprintf("%s[%d]", f.path, i)})
 			}
 		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if key := scalar(n.Content[i]); instantiated[key] {
+					w.target(f, join(f.path, key), key, n.Content[i+1])
+				}
+			}
 			for i := len(n.Content) - 2; i >= 0; i -= 2 {
 				k, v := n.Content[i], n.Content[i+1]
-				key := scalar(k)
-				p := join(f.path, key)
-				if instantiated[key] {
-					w.target(f, p, key, v)
-				}
+				p := join(f.path, scalar(k))
 				// keys are walked too: a complex key (? {…}) is a mapping
 				stack = append(stack, &frame{node: v, parent: f, root: f.root, path: p},
 					&frame{node: k, parent: f, root: f.root, path: p + "(key)"})
