@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/pickle"
 )
 
 type want struct {
@@ -238,6 +239,32 @@ func TestFixesNeverLoadTheFile(t *testing.T) {
 			}
 			if l != "torch.load(" && strings.Contains(r.Fix, l) {
 				t.Errorf("%s: fix suggests loading the file (%q): %s", r.ID, l, r.Fix)
+			}
+		}
+	}
+	for _, c := range []struct {
+		loader  string
+		globals []string
+		want    string
+	}{
+		{"joblib.load", []string{"posix.system"}, "skops"},
+		{defaultLoaders, []string{"sklearn.ensemble._forest.RandomForestClassifier", "posix.system"}, "skops"},
+		{defaultLoaders, []string{"pandas.core.frame.DataFrame", "builtins.exec"}, "Parquet"},
+		{"numpy.load(allow_pickle=True)", []string{"posix.system"}, "allow_pickle=False"},
+		{"torch.load", []string{"torch._utils._rebuild_tensor_v2", "posix.system"}, ""},
+	} {
+		res := &pickle.Result{}
+		for _, q := range c.globals {
+			i := strings.LastIndexByte(q, '.')
+			res.Globals = append(res.Globals, &pickle.Global{Module: q[:i], Name: q[i+1:]})
+		}
+		fix := fixMalicious(c.loader, res)
+		if c.want == "" && fix != "" || !strings.Contains(fix, c.want) {
+			t.Errorf("fixMalicious(%q, %v) = %q, want one naming %q", c.loader, c.globals, fix, c.want)
+		}
+		for _, l := range append(loads, "torch.load(") {
+			if strings.Contains(fix, l) {
+				t.Errorf("fixMalicious(%q) suggests loading the file (%q): %s", c.loader, l, fix)
 			}
 		}
 	}

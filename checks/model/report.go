@@ -115,6 +115,7 @@ func (s *scanner) reportGlobal(w where, res *pickle.Result, g *pickle.Global) {
 		}
 		s.add(checks.Finding{RuleID: RuleDangerousGlobal, Severity: checks.SeverityCritical, Offset: callOffset(g),
 			Message:  msg + " Anyone who loads this file runs it with their own permissions.",
+			Fix:      fixMalicious(w.loader, res),
 			Evidence: w.member + ": " + qual})
 	case direct || narrowed != "" || g.Unresolved && g.Called():
 		why := qual + " is not a function legitimate checkpoints call"
@@ -208,6 +209,38 @@ func fixFor(loader, qual string) string {
 	return dont + "If your own code wrote it, save tensors as safetensors " +
 		"(safetensors.torch.save_file(model.state_dict(), 'model.safetensors')) and configuration as JSON; " +
 		"otherwise get the model from its publisher in a format without code."
+}
+
+// fixMalicious is the fix of a file whose pickle runs a dangerous callable:
+// never load it, and replace it the way that fits what it holds (the
+// library its other globals come from, or its loader). "" keeps the rule's
+// own fix (PyTorch checkpoints: safetensors).
+func fixMalicious(loader string, res *pickle.Result) string {
+	const dont = "Do not load the file with any loader or option, not to inspect it either: PyTorch's weights-only " +
+		"mode was bypassed before torch 2.6 (CVE-2025-32434), and pickle, joblib and NumPy have no safe mode. Remove " +
+		"it from the pull request and find out where it came from. "
+	holds := ""
+	if res != nil {
+		for _, g := range res.Globals {
+			switch m := g.Module; {
+			case strings.HasPrefix(m, "sklearn.") || strings.HasPrefix(m, "xgboost.") || strings.HasPrefix(m, "lightgbm."):
+				holds = "sklearn"
+			case holds == "" && (strings.HasPrefix(m, "pandas.") || strings.HasPrefix(m, "pytz")):
+				holds = "pandas"
+			}
+		}
+	}
+	switch {
+	case holds == "sklearn" || holds == "" && loader == "joblib.load":
+		return dont + "Re-train or re-export the estimator from trusted code and data and save it without pickle: " +
+			"skops (skops.io.dump(model, 'model.skops'), loaded with an explicit trusted-types list) or ONNX via skl2onnx."
+	case holds == "pandas":
+		return dont + "Re-create the table from its source and store it as Parquet (df.to_parquet('data.parquet'))."
+	case strings.HasPrefix(loader, "numpy.load"):
+		return dont + "Re-create the arrays from trusted code with numeric dtypes (numpy.save(path, arr.astype('float32'))): " +
+			"they read back with allow_pickle=False, NumPy's default."
+	}
+	return ""
 }
 
 func benignNestedLoader(qual string) bool {
