@@ -44,6 +44,7 @@ type arena[T any] struct {
 	chunks [][]T
 	cur    int32 // chunk that new short runs go to; -1 when none
 	used   int   // elements handed out from chunks[cur]
+	held  int   // elements in all chunks, used or not: what is charged
 	first  int   // size of the first chunk
 	max    int
 }
@@ -56,6 +57,7 @@ func newArena[T any](first, max int) arena[T] {
 func (a *arena[T]) alloc(n int) span {
 	if n > a.max/4 {
 		a.chunks = append(a.chunks, make([]T, n))
+		a.held += n
 		return span{chunk: int32(len(a.chunks) - 1), n: uint32(n)}
 	}
 	if a.cur < 0 || a.used+n > len(a.chunks[a.cur]) {
@@ -64,6 +66,7 @@ func (a *arena[T]) alloc(n int) span {
 			size = min(2*len(a.chunks[a.cur]), a.max)
 		}
 		a.chunks = append(a.chunks, make([]T, max(size, n)))
+		a.held += max(size, n)
 		a.cur, a.used = int32(len(a.chunks)-1), 0
 	}
 	s := span{chunk: a.cur, off: uint32(a.used), n: uint32(n)}

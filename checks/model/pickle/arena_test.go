@@ -20,6 +20,10 @@ func TestArenaRuns(t *testing.T) {
 		copy(a.get(s), b)
 		runs, want = append(runs, s), append(want, b)
 	}
+	// chunks of 3, 6, 12, 24 and 48, and of their own for 40, 17 and 64
+	if a.held != 3+6+12+24+48+40+17+64 {
+		t.Errorf("held = %d", a.held)
+	}
 	for i, s := range runs {
 		got := a.get(s)
 		if !bytes.Equal(got, want[i]) {
@@ -100,5 +104,40 @@ func TestContainerItems(t *testing.T) {
 				t.Errorf("full = %v with %d items", full, n)
 			}
 		})
+	}
+}
+
+// TestArenaCharged: what the arenas hold is charged to the budget, also
+// the ends of chunks a string or container did not fit in and the part of
+// the last chunk not used yet.
+func TestArenaCharged(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("\x80\x04(")
+	for i := range 200 {
+		// 10 KiB strings: six fill 60 of a 64 KiB chunk
+		s := strings.Repeat(string(rune('a'+i%26)), 10<<10)
+		b.WriteString("\x8d")
+		b.WriteString(string([]byte{0, 40, 0, 0, 0, 0, 0, 0}))
+		b.WriteString(s)
+		b.WriteString("K\x07\x85") // a 1-tuple
+	}
+	b.WriteString("l.")
+	m := newMachine(context.Background(), DefaultLimits, &Result{}, 0, nil)
+	m.s = newSrc(strings.NewReader(b.String()), 0, 0)
+	if err := m.runStream(); err != nil {
+		t.Fatal(err)
+	}
+	held := int64(0)
+	for _, c := range m.strArena.chunks {
+		held += int64(len(c))
+	}
+	for _, c := range m.itemArena.chunks {
+		held += int64(len(c)) * costValue
+	}
+	if m.strs.len() != 200 {
+		t.Fatalf("%d strings kept", m.strs.len())
+	}
+	if m.bud.used < held {
+		t.Errorf("the budget was charged %d bytes for %d held by the arenas", m.bud.used, held)
 	}
 }

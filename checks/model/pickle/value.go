@@ -83,11 +83,11 @@ func (m *machine) newSeq(k kind, items []value) value {
 	}
 	sq := seq{n: uint8(n), full: full}
 	if n > 0 {
-		sq.run = m.itemArena.alloc(n)
+		sq.run = m.allocItems(n)
 		copy(m.itemArena.get(sq.run), items[:n])
 	}
 	m.trackedItems += n + 1
-	m.bud.charge(costSeq + int64(n)*costValue)
+	m.bud.charge(costSeq)
 	return value{k: k, ref: int32(m.seqs.add(sq)), n: int64(len(items))}
 }
 
@@ -106,17 +106,25 @@ func (m *machine) extend(v value, items []value) {
 	}
 	need := int(s.n) + add
 	if need > int(s.run.n) && !m.itemArena.grow(&s.run, need-int(s.run.n)) {
-		// move the items to a new run; the old one stays in its chunk,
-		// so it is charged. Doubling bounds that waste to the items kept.
+		// move the items to a new run; the old one stays in its chunk.
+		// Doubling bounds that waste to the items kept.
 		old := s.run
-		s.run = m.itemArena.alloc(min(max(need, 2*int(old.n)), maxSeqItems))
+		s.run = m.allocItems(min(max(need, 2*int(old.n)), maxSeqItems))
 		copy(m.itemArena.get(s.run), m.itemArena.get(old)[:s.n])
-		m.bud.charge(int64(old.n) * costValue)
 	}
 	copy(m.itemArena.get(s.run)[s.n:], items[:add])
 	s.n += uint8(add)
 	m.trackedItems += add
-	m.bud.charge(int64(add) * costValue)
+}
+
+// allocItems returns a run of n items. The budget is charged the arena's
+// chunks as they are allocated (runs that moved and chunk ends included),
+// never less than the items they hold.
+func (m *machine) allocItems(n int) span {
+	was := m.itemArena.held
+	run := m.itemArena.alloc(n)
+	m.bud.charge(int64(m.itemArena.held-was) * costValue)
+	return run
 }
 
 func (m *machine) items(v value) []value {
@@ -147,8 +155,11 @@ func (m *machine) addString(k kind, b []byte) value {
 		return value{k: k, ref: -1, n: int64(len(b))}
 	}
 	m.strBytes += int64(len(b))
-	m.bud.charge(int64(len(b)) + costString)
+	// the header, and the arena's chunks as they are allocated: never less
+	// than the bytes they hold
+	was := m.strArena.held
 	run := m.strArena.alloc(len(b))
+	m.bud.charge(costString + int64(m.strArena.held-was))
 	copy(m.strArena.get(run), b)
 	ref := m.strs.add(run)
 	if len(b) >= 8 && m.embedded < maxEmbedded && embeddedCandidate(b) {
