@@ -44,7 +44,7 @@ type arena[T any] struct {
 	chunks [][]T
 	cur    int32 // chunk that new short runs go to; -1 when none
 	used   int   // elements handed out from chunks[cur]
-	held  int   // elements in all chunks, used or not: what is charged
+	held   int   // elements in all chunks, used or not: what is charged
 	first  int   // size of the first chunk
 	max    int
 }
