@@ -54,7 +54,15 @@ func Walk(root string, args []string, skip func(path string) bool) ([]Target, er
 		}
 		if !info.IsDir() {
 			tree.addDir(filepath.Dir(abs))
-			add(Target{Path: ReportPath(root, abs), Disk: arg, Tree: tree})
+			t := Target{Path: ReportPath(root, abs), Disk: arg, Tree: tree}
+			// a link named on the command line (pre-commit passes the
+			// changed files) is read as git stores it, like one in a folder
+			if l, err := os.Lstat(arg); err == nil && l.Mode()&fs.ModeSymlink != 0 {
+				if target, err := os.Readlink(arg); err == nil {
+					t.Disk, t.Data = "", []byte(filepath.ToSlash(target))
+				}
+			}
+			add(t)
 			continue
 		}
 		tree.addDir(abs)

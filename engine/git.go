@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -109,6 +110,14 @@ func Diff(ctx context.Context, src DiffSource, root string, within []string, ski
 			if t.Data, err = git(ctx, src.Top, "cat-file", "blob", ":"+f.NewName); err != nil {
 				t.Err = fmt.Errorf("read %s from the index: %w", f.NewName, err)
 			}
+		} else if info, err := os.Lstat(disk); err == nil && info.Mode()&os.ModeSymlink != 0 {
+			// a link is read as git stores it, its target, never followed
+			// to a file of this machine that is not part of the change
+			target, err := os.Readlink(disk)
+			if err != nil {
+				t.Err = fmt.Errorf("read link %s: %w", f.NewName, err)
+			}
+			t.Data = []byte(filepath.ToSlash(target))
 		}
 		if baseRev != "" && !f.IsNew && src.WantsBase != nil && src.WantsBase(t.Path) {
 			if prev, err := git(ctx, src.Top, "cat-file", "blob", baseRev+":"+f.OldName); err == nil {

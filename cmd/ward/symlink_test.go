@@ -168,3 +168,50 @@ func dumpFindings(fs []scanFinding) string {
 	}
 	return b.String()
 }
+
+// `ward scan --diff` and `--staged` read a changed link as git stores it,
+// never the file it points to: the change is the link, and following it
+// would scan (and quote) a file of the developer's machine.
+func TestScanDiffReadsLinksAsLinks(t *testing.T) {
+	onnxModel, err := os.ReadFile("../../checks/model/testdata/redteam/benign/onnx/external/model.onnx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "notes.py")
+	if err := os.WriteFile(outside, []byte("import pickle\nd = pickle.loads(blob)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := gitRepo(t, map[string][]byte{"models/model.onnx": onnxModel, "models/w.bin": make([]byte, 8)})
+	gitIn(t, dir, "checkout", "-q", "-b", "feature")
+	if err := os.Remove(filepath.Join(dir, "models/w.bin")); err != nil {
+		t.Fatal(err)
+	}
+	symlink(t, outside, filepath.Join(dir, "models/w.bin"))
+	gitIn(t, dir, "add", "-A")
+	for _, args := range [][]string{{"--staged"}, {"--diff", "main"}} {
+		if args[0] == "--diff" {
+			gitIn(t, dir, "commit", "-q", "-m", "link")
+		}
+		_, got := scanJSON(t, dir, args...)
+		want := []string{"models/w.bin:0:model-symlink-outside"}
+		if len(got) != 1 || got[0] != want[0] {
+			t.Errorf("ward scan %v: %v, want %v (the linked file is not part of the change)", args, got, want)
+		}
+	}
+}
+
+// A link named on the command line (as pre-commit passes changed files) is
+// read as a link too.
+func TestScanNamedLink(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "notes.py")
+	if err := os.WriteFile(outside, []byte("import pickle\nd = pickle.loads(blob)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	copyFixture(t, "../../checks/model/testdata/redteam/benign/onnx/external/model.onnx", filepath.Join(dir, "models/model.onnx"))
+	symlink(t, outside, filepath.Join(dir, "models/w.bin"))
+	_, got := scanJSON(t, dir, "models/w.bin")
+	if len(got) != 1 || got[0] != "models/w.bin:0:model-symlink-outside" {
+		t.Errorf("ward scan models/w.bin: %v", got)
+	}
+}
