@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-github/v66/github"
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	webpage "github.com/ward-sec/ward/app/web"
 )

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/ward-sec/ward/checks"
 )
@@ -138,7 +138,7 @@ func Parse(data []byte) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
-		return Default(), fmt.Errorf("parse %s: %w", Path, err)
+		return Default(), fmt.Errorf("parse %s: %w", Path, ownDecodeError(err))
 	}
 	if c.FailOn == 0 {
 		c.FailOn = checks.SeverityHigh
@@ -175,6 +175,27 @@ func Parse(data []byte) (Config, error) {
 		c.Drafts = "hold"
 	}
 	return c, nil
+}
+
+// yamlTypeErrors start the messages of yaml's own type errors (a value of
+// the wrong kind, a duplicate or unknown key).
+var yamlTypeErrors = []string{"cannot unmarshal ", "mapping key ", "field "}
+
+// ownDecodeError keeps the message users see when ward's own decoders
+// (Toggle, checks.Severity) refuse a value: that error alone, as ward words
+// it. yaml v4 lists it among its type errors, prefixed with its line.
+func ownDecodeError(err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	for _, e := range te.Errors {
+		msg := e.Err.Error()
+		if !slices.ContainsFunc(yamlTypeErrors, func(p string) bool { return strings.HasPrefix(msg, p) }) {
+			return e.Err
+		}
+	}
+	return err
 }
 
 // Merge layers a repository's config over the organisation's defaults:

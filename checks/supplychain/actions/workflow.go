@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/rhysd/actionlint"
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // source gives access to the raw lines, to tell block scalars apart.

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // maxConfigBytes bounds a package-manager configuration file (.yarnrc.yml,

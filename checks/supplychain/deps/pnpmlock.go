@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // ParsePnpmLock reads pnpm-lock.yaml (lock versions 5, 6 and 9): every
