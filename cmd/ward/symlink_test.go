@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -210,8 +211,9 @@ func TestScanNamedLink(t *testing.T) {
 	}
 	copyFixture(t, "../../checks/model/testdata/redteam/benign/onnx/external/model.onnx", filepath.Join(dir, "models/model.onnx"))
 	symlink(t, outside, filepath.Join(dir, "models/w.bin"))
-	_, got := scanJSON(t, dir, "models/w.bin")
-	if len(got) != 1 || got[0] != "models/w.bin:0:model-symlink-outside" {
-		t.Errorf("ward scan models/w.bin: %v", got)
+	symlink(t, "/nonexistent/ward-test/w.bin", filepath.Join(dir, "models/dangling.bin")) // nothing there on this machine
+	_, got := scanJSON(t, dir, "models/w.bin", "models/dangling.bin")
+	if !slices.Equal(got, []string{"models/dangling.bin:0:model-symlink-outside", "models/w.bin:0:model-symlink-outside"}) {
+		t.Errorf("ward scan models/w.bin models/dangling.bin: %v", got)
 	}
 }
