@@ -514,7 +514,7 @@ func (s *scanner) scanTar(w where, r io.Reader) {
 				return
 			}
 			if ext := strings.ToLower(path.Ext(hdr.Name)); (ext == ".yaml" || ext == ".yml") && hdr.Size <= maxCodeBytes {
-				s.hydraConfig(mw, buf)
+				s.hydraConfig(mw, buf, path.Base(hdr.Name) == nemoConfig)
 				continue
 			}
 			s.scanAt(mw, bytes.NewReader(buf), hdr.Size, true)

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -107,6 +108,9 @@ var nemoSafe = []string{"nemo", "torch", "pytorch_lightning", "lightning", "mega
 var riskyInSafe = map[string]bool{"load_inline": true, "load_library": true, "load_url": true,
 	"load_state_dict_from_url": true, "hub": true, "cpp_extension": true, "package": true, "model_zoo": true}
 
+// nemoConfig is the member of a .nemo archive restore_from reads.
+const nemoConfig = "model_config.yaml"
+
 // maxHydraNodes bounds the YAML nodes walked in one config.
 const maxHydraNodes = 1 << 20
 
@@ -116,8 +120,11 @@ const maxHydraNodes = 1 << 20
 // from_config_dict (the model's target/cls class path). The YAML is parsed,
 // so anchors, merge keys, escaped or quoted keys, flow style, tags and
 // ${…} interpolations are seen as OmegaConf sees them.
-func (s *scanner) hydraConfig(w where, b []byte) {
+func (s *scanner) hydraConfig(w where, b []byte, nemo bool) {
 	targets, err := hydra.Targets(s.ctx, b, hydra.Limits{MaxNodes: maxHydraNodes})
+	if errors.Is(err, hydra.ErrParse) && !nemo && !bytes.Contains(b, []byte("_target_")) {
+		return // a YAML file of some other tarball (a Helm chart's templates): no loader instantiates it
+	}
 	if errors.Is(err, hydra.ErrParse) {
 		s.understood = true
 		what := fmt.Sprintf("the YAML config does not parse (%v), so the classes it names for Hydra were not read", err)
@@ -136,6 +143,9 @@ func (s *scanner) hydraConfig(w where, b []byte) {
 	}
 	var bad, danger []string
 	for _, t := range targets {
+		if t.Key != "_target_" && !nemo {
+			continue // target/cls name classes only in NeMo's own config
+		}
 		name := fmt.Sprintf("%s (at %s)", t.Value, t.Path)
 		if t.Computed != "" {
 			name = fmt.Sprintf("%s (at %s, computed at load time from %q)", t.Value, t.Path, t.Computed)

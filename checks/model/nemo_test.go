@@ -89,3 +89,41 @@ func TestJudgeTarget(t *testing.T) {
 		}
 	}
 }
+
+func tarOf(t *testing.T, name, body string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := tar.NewWriter(&b)
+	if err := w.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// YAML files of other tarballs (a Helm chart: Go templates that are not
+// YAML, `target:` host names) are nobody's Hydra config: nothing to report.
+func TestOtherTarballsYAML(t *testing.T) {
+	for _, tt := range []struct{ name, body string }{
+		{"chart/templates/deployment.yaml", "spec:\n  replicas: {{ .Values.replicas }}\n  {{- if .Values.x }}\n  x: [\n"},
+		{"chart/values.yaml", "ingress:\n  target: api.example.com\n  cls: nginx.ingress\n"},
+	} {
+		res, err := check{}.Scan(context.Background(), checks.NewBytesFile("chart.tar", tarOf(t, tt.name, tt.body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Findings) > 0 {
+			t.Errorf("%s: %s", tt.name, dump(res.Findings))
+		}
+	}
+	// the same text as NeMo's config is judged
+	res, _ := check{}.Scan(context.Background(), checks.NewBytesFile("m.nemo", tarOf(t, "./model_config.yaml", "target: api.example.com\n")))
+	if !has(res.Findings, want{RuleArchiveCode, checks.SeverityHigh, "api.example.com"}) {
+		t.Errorf("NeMo target not judged: %s", dump(res.Findings))
+	}
+}
