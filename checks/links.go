@@ -32,8 +32,9 @@ type LinkEscape struct {
 // maxLinkHops is how many links one resolution follows (Linux's limit).
 const maxLinkHops = 40
 
-// errLinkLoop is returned when links form a cycle or a chain over the limit.
-var errLinkLoop = errors.New("too many levels of symbolic links")
+// ErrLinkLoop is returned when links form a cycle or a chain over the
+// limit: the operating system refuses to open such a path (ELOOP).
+var ErrLinkLoop = errors.New("too many levels of symbolic links")
 
 // FollowLinks resolves p (a slash path in the tree) through the symbolic
 // links on the way, as the operating system would when a loader opens it,
@@ -73,7 +74,7 @@ func FollowLinks(ctx context.Context, t Tree, p, within string) (*LinkEscape, er
 			continue
 		}
 		if hops++; hops > maxLinkHops {
-			return nil, errLinkLoop
+			return nil, ErrLinkLoop
 		}
 		last = &LinkEscape{Link: cur, Target: target}
 		if strings.HasPrefix(target, "/") || strings.HasPrefix(target, "\\") || (len(target) > 1 && target[1] == ':') {

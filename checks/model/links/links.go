@@ -9,6 +9,7 @@ package links
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -51,11 +52,17 @@ func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 		return checks.Result{}, nil
 	}
 	target, isLink, err := lt.Readlink(ctx, f.Path)
-	if err != nil || !isLink {
+	if err != nil {
+		return checks.Result{}, fmt.Errorf("read link %s: %w", f.Path, err) // fail closed: the check errored
+	}
+	if !isLink {
 		return checks.Result{}, nil
 	}
 	esc, err := checks.FollowLinks(ctx, f.Tree, f.Path, "")
-	if err != nil || esc == nil {
+	if err != nil && ctx.Err() == nil && !errors.Is(err, checks.ErrLinkLoop) {
+		return checks.Result{}, fmt.Errorf("follow link %s: %w", f.Path, err)
+	}
+	if esc == nil {
 		// inside the repository: the target is analysed where it lives
 		return checks.Result{Analysed: true}, nil
 	}

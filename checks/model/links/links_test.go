@@ -2,6 +2,7 @@ package links
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"strings"
 	"testing"
@@ -66,5 +67,26 @@ func TestScan(t *testing.T) {
 		if len(res.Findings) != 1 || res.Findings[0].Severity != tt.sev || !strings.Contains(res.Findings[0].Message, tt.want) {
 			t.Errorf("%s: want %s naming %q, got %+v", tt.path, tt.sev, tt.want, res.Findings)
 		}
+	}
+}
+
+type failingTree struct{ tree }
+
+func (failingTree) Readlink(context.Context, string) (string, bool, error) {
+	return "", true, errors.New("blob unavailable")
+}
+
+// A link whose target cannot be read fails closed (the check errors, which
+// the framework reports high); a loop is refused by every loader: nothing.
+func TestScanFailsClosed(t *testing.T) {
+	f := checks.NewBytesFile("models/w.bin", []byte("/etc/passwd"))
+	f.Tree = failingTree{}
+	if _, err := New().Scan(context.Background(), f); err == nil {
+		t.Error("unreadable link: no error")
+	}
+	f.Tree = tree{links: map[string]string{"models/w.bin": "x.bin", "models/x.bin": "w.bin"}}
+	res, err := New().Scan(context.Background(), f)
+	if err != nil || len(res.Findings) != 0 {
+		t.Errorf("loop: %v %+v", err, res.Findings)
 	}
 }

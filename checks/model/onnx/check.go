@@ -210,7 +210,15 @@ func externalData(ctx context.Context, f *checks.File, m *Model, prefix string) 
 			continue
 		}
 		target := path.Join(dir, loc)
-		if esc, err := checks.FollowLinks(ctx, f.Tree, target, dir); err == nil && esc != nil {
+		esc, err := checks.FollowLinks(ctx, f.Tree, target, dir)
+		if err != nil && !errors.Is(err, checks.ErrLinkLoop) { // a loop is refused by the loader (ELOOP)
+			out = append(out, checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityHigh, Offset: u.first.Offset,
+				Message: prefix + fmt.Sprintf("%d tensor(s) load their data from %q, and where that path leads through "+
+					"symbolic links could not be resolved (%v).", len(u.tensors), loc, err),
+				Evidence: "external data " + loc + " unresolved"})
+			continue
+		}
+		if err == nil && esc != nil {
 			out = append(out, checks.Finding{RuleID: RuleExternalPath, Severity: checks.SeverityHigh, Offset: u.first.Offset,
 				Message: prefix + fmt.Sprintf("%d tensor(s) (%s) load their data from %q, and %s is committed as a symbolic link "+
 					"to %q (%s), outside the model's folder: onnx.load and ONNX Runtime follow the link and read that file "+
