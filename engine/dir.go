@@ -47,10 +47,11 @@ func Walk(root string, args []string, skip func(path string) bool) ([]Target, er
 		info, err := os.Stat(arg)
 		if err != nil {
 			// a dangling link is still a file of the change: read it as a link
-			if l, lerr := os.Lstat(arg); lerr != nil || l.Mode()&fs.ModeSymlink == 0 {
+			l, lerr := os.Lstat(arg)
+			if lerr != nil || l.Mode()&fs.ModeSymlink == 0 {
 				return nil, err
 			}
-			info, err = os.Lstat(arg)
+			info = l
 		}
 		abs, err := filepath.Abs(arg)
 		if err != nil {
