@@ -77,6 +77,17 @@ func (r *gitRepo) commit(branch, msg string, files map[string]string) string {
 			r.git("checkout", "-q", branch)
 		}
 	}
+	r.write(files)
+	r.git("add", "-A")
+	r.git("commit", "-q", "--allow-empty", "-m", msg)
+	sha := r.git("rev-parse", "HEAD")
+	r.git("checkout", "-q", "main")
+	return sha
+}
+
+// write puts files in the work tree.
+func (r *gitRepo) write(files map[string]string) {
+	r.t.Helper()
 	for p, content := range files {
 		full := filepath.Join(r.dir, p)
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
@@ -86,11 +97,6 @@ func (r *gitRepo) commit(branch, msg string, files map[string]string) string {
 			r.t.Fatal(err)
 		}
 	}
-	r.git("add", "-A")
-	r.git("commit", "-q", "--allow-empty", "-m", msg)
-	sha := r.git("rev-parse", "HEAD")
-	r.git("checkout", "-q", "main")
-	return sha
 }
 
 // remove deletes paths on branch and commits.

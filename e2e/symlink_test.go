@@ -12,15 +12,7 @@ import (
 func (r *gitRepo) commitLinks(branch, msg string, links, files map[string]string) string {
 	r.t.Helper()
 	r.git("checkout", "-q", "-B", branch)
-	for p, content := range files {
-		full := filepath.Join(r.dir, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			r.t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			r.t.Fatal(err)
-		}
-	}
+	r.write(files)
 	for p, target := range links {
 		full := filepath.Join(r.dir, p)
 		_ = os.Remove(full)
