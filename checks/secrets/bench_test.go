@@ -115,3 +115,23 @@ func BenchmarkSecretScan50MB(b *testing.B) {
 	}
 	b.ReportMetric(float64(found), "findings")
 }
+
+// BenchmarkSecretsBinaryLikeText: 16 MB of one line of non-UTF-8 bytes (a
+// pickle of MEMOIZE opcodes, say) and no keyword. gitleaks' lowering of the
+// whole text cost 110 MB per file here before the multi-line pass was
+// skipped for text without its keywords.
+// go test ./checks/secrets -run XXX -bench SecretsBinaryLikeText -benchmem
+func BenchmarkSecretsBinaryLikeText(b *testing.B) {
+	d, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.Repeat("N\x94", 8<<20)
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for range b.N {
+		if ms := d.Find(context.Background(), "x.pkl", text); len(ms) != 0 {
+			b.Fatalf("%d matches", len(ms))
+		}
+	}
+}

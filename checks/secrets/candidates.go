@@ -1,6 +1,10 @@
 package secrets
 
-import "github.com/zricethezav/gitleaks/v8/detect"
+import (
+	"strings"
+
+	"github.com/zricethezav/gitleaks/v8/detect"
+)
 
 // minEncodedRun is the shortest run of base64/hex characters worth handing
 // to gitleaks' decoder: the shortest key any rule matches, encoded, is longer.
@@ -11,7 +15,7 @@ const minEncodedRun = 24
 // value written on the next line), and lines holding encoded text (long
 // base64 or hex runs, percent or backslash escapes) that gitleaks decodes
 // before matching. Each fragment carries its 0-based start line.
-func candidateFragments(text string, keywords *keywordIndex) []detect.Fragment {
+func candidateFragments(text string, lower []byte, keywords *keywordIndex) []detect.Fragment {
 	if text == "" {
 		return nil
 	}
@@ -34,15 +38,6 @@ func candidateFragments(text string, keywords *keywordIndex) []detect.Fragment {
 		return lo
 	}
 	marked := make([]bool, len(starts)+1)
-	// ASCII-only lowering keeps byte offsets (keywords are ASCII).
-	lower := make([]byte, len(text))
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		lower[i] = c
-	}
 	keywords.each(lower, func(end int) { marked[lineOf(end)] = true })
 	markEncoded(text, starts, marked)
 
@@ -141,4 +136,27 @@ func markEncoded(text string, starts []int, marked []bool) {
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// asciiLower lowers text's ASCII letters only, which keeps byte offsets
+// (keywords are ASCII). It matches the keywords gitleaks finds in its
+// strings.ToLower of the text except where a rune lowers to ASCII (see
+// lowersToASCII).
+func asciiLower(text string) []byte {
+	lower := make([]byte, len(text))
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	return lower
+}
+
+// lowersToASCII reports whether text holds one of the two runes that Go's
+// strings.ToLower turns into an ASCII letter (İ → i, the Kelvin sign → k),
+// which asciiLower leaves alone.
+func lowersToASCII(text string) bool {
+	return strings.ContainsRune(text, '\u0130') || strings.ContainsRune(text, '\u212a')
 }

@@ -55,8 +55,9 @@ type Detector struct {
 	cfg   config.Config    // every rule: the reference for findAll
 	lines *detect.Detector // single-line rules, run on candidate lines
 	whole *detect.Detector // multi-line rules, run on the whole text
-	// keywords finds the lowercase keywords of the lines detector's rules.
-	keywords *keywordIndex
+	// keywords and wholeKeywords find the lowercase keywords of the lines
+	// and whole detectors' rules.
+	keywords, wholeKeywords *keywordIndex
 	// pathLists are the lines rules' path-bearing allowlists, by rule ID.
 	pathLists map[string][]*config.Allowlist
 	// stopWords are the rules' stop words (see takeStopWords), by rule ID.
@@ -124,13 +125,24 @@ func build() (*Detector, error) {
 	lines := detect.NewDetector(lineCfg)
 	lines.MaxDecodeDepth = maxDecodeDepth
 	whole := detect.NewDetector(wholeCfg)
-	kws := make([]string, 0, len(lineCfg.Keywords))
-	for k := range lineCfg.Keywords {
-		kws = append(kws, k)
+	for id, r := range wholeCfg.Rules {
+		if r.Regex != nil && len(r.Keywords) == 0 {
+			// Find skips the whole detector on text without its keywords.
+			return nil, fmt.Errorf("build secret rules: multi-line rule %s has no keywords", id)
+		}
+	}
+	return &Detector{cfg: cfg, lines: lines, whole: whole, keywords: keywordIndexOf(lineCfg.Keywords),
+		wholeKeywords: keywordIndexOf(wholeCfg.Keywords), pathLists: pathLists, stopWords: stopWords}, nil
+}
+
+// keywordIndexOf indexes a config's keyword set.
+func keywordIndexOf(set map[string]struct{}) *keywordIndex {
+	kws := make([]string, 0, len(set))
+	for k := range set {
+		kws = append(kws, strings.ToLower(k))
 	}
 	sort.Strings(kws)
-	return &Detector{cfg: cfg, lines: lines, whole: whole, keywords: newKeywordIndex(kws),
-		pathLists: pathLists, stopWords: stopWords}, nil
+	return newKeywordIndex(kws)
 }
 
 // fullDetector is gitleaks' detector over every rule, built on first use:
@@ -287,7 +299,16 @@ func (d *Detector) Find(ctx context.Context, path, text string) []Match {
 			}
 		}
 	}
-	collect(d.whole.DetectContext(ctx, detect.Fragment{Raw: text, FilePath: path}), nil)
+	// gitleaks lowers a fragment before it looks for keywords, at several
+	// times the text's size when it is not ASCII (16 MB of a binary-looking
+	// pickle cost 110 MB). The multi-line rules all have keywords, so a text
+	// without any runs only the path rules, which need no text.
+	lower := asciiLower(text)
+	wholeText := text
+	if !lowersToASCII(text) && !d.wholeKeywords.any(lower) {
+		wholeText = ""
+	}
+	collect(d.whole.DetectContext(ctx, detect.Fragment{Raw: wholeText, FilePath: path}), nil)
 	if d.pathAllowed(path) {
 		return dedupe(out)
 	}
@@ -300,7 +321,7 @@ func (d *Detector) Find(ctx context.Context, path, text string) []Match {
 	}
 	// The lines detector has no path-dependent rules: its fragments carry no
 	// path, which spares gitleaks the path allowlists on every line.
-	for _, fr := range candidateFragments(text, d.keywords) {
+	for _, fr := range candidateFragments(text, lower, d.keywords) {
 		if ctx.Err() != nil {
 			break
 		}

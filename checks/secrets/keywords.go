@@ -89,3 +89,15 @@ func (k *keywordIndex) each(text []byte, fn func(end int)) {
 		}
 	}
 }
+
+// any reports whether a keyword occurs in text.
+func (k *keywordIndex) any(text []byte) bool {
+	s := int32(0)
+	for _, b := range text {
+		s = k.next[int(s)*k.stride+int(k.class[b])]
+		if k.final[s] {
+			return true
+		}
+	}
+	return false
+}

@@ -358,6 +358,13 @@ func TestFindMatchesFullScan(t *testing.T) {
 			mixed.WriteString("-----BEGIN RSA " + pem + "\n" + strings.Repeat(newKeyGen(uint64(i)).chars(alnum, 64)+"\n", 6) + "-----END RSA " + pem + "\n")
 		}
 	}
+	// Text the multi-line pass skips (no keyword of its rules), and text
+	// where only strings.ToLower finds one (İ lowers to i).
+	pem := "PRIVATE" + " KEY-----"
+	body := strings.Repeat(newKeyGen(99).chars(alnum, 64)+"\n", 6)
+	docs = append(docs, strings.Repeat("N\x94", 4096)+"\n"+keys[0].line+"\n",
+		"-----BEG\u0130N RSA "+pem+"\n"+body+"-----END RSA "+pem+"\n",
+		"-----BEGIN RSA "+pem+"\n"+body+"-----END RSA "+pem+"\n\xff\xfe")
 	docs = append(docs, mixed.String(), string(notebookFromTemplate(t, keys)))
 	for i, doc := range docs {
 		fast := d.Find(context.Background(), "f.txt", doc)
