@@ -93,6 +93,22 @@ func findHidden(text string) []hiddenRun {
 	return out
 }
 
+// maxDecoded bounds what a run's Decoded keeps: a line of megabytes of
+// hidden characters would otherwise be spelt out in full.
+const maxDecoded = 4 << 10
+
+// hasHidden reports whether l holds a character classify counts, without
+// allocating: a long line of other non-ASCII text (CJK, or bytes that are not
+// UTF-8 at all) costs no copy.
+func hasHidden(l string) bool {
+	for _, r := range l {
+		if classify(r) != notHidden {
+			return true
+		}
+	}
+	return false
+}
+
 func scanLine(l string, line int, fileStart bool) (hiddenRun, bool) {
 	// Fast path: every character we look for is outside ASCII.
 	ascii := true
@@ -102,7 +118,7 @@ func scanLine(l string, line int, fileStart bool) (hiddenRun, bool) {
 			break
 		}
 	}
-	if ascii {
+	if ascii || !hasHidden(l) {
 		return hiddenRun{}, false
 	}
 	runes := []rune(l)
@@ -135,9 +151,12 @@ func scanLine(l string, line int, fileStart bool) (hiddenRun, bool) {
 			seen[k] = true
 			run.Kinds = append(run.Kinds, k)
 		}
-		if k == tagChar && r >= 0xE0020 && r <= 0xE007E {
+		switch {
+		case decoded.Len() > maxDecoded:
+			// enough to show; the finding shortens it further
+		case k == tagChar && r >= 0xE0020 && r <= 0xE007E:
 			decoded.WriteRune(r - 0xE0000)
-		} else if k == variationSelector {
+		case k == variationSelector:
 			// Smuggled bytes: FE00–FE0F carry 0–15, E0100–E01EF carry 16–255.
 			b := r - 0xFE00
 			if r >= 0xE0100 {
@@ -148,7 +167,7 @@ func scanLine(l string, line int, fileStart bool) (hiddenRun, bool) {
 			} else {
 				fmt.Fprintf(&decoded, "<0x%02X>", b)
 			}
-		} else {
+		default:
 			fmt.Fprintf(&decoded, "<U+%04X>", r)
 		}
 	}

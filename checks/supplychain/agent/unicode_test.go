@@ -126,3 +126,29 @@ func TestCleanIsStable(t *testing.T) {
 		t.Fatalf("runs %+v", runs)
 	}
 }
+
+// A line of megabytes of hidden characters is reported with a bounded
+// spelling of what they say.
+func TestHiddenDecodedBounded(t *testing.T) {
+	runs := findHidden("x = 1" + strings.Repeat("\u200b", 1<<20) + "\n")
+	if len(runs) != 1 || runs[0].Count != 1<<20 {
+		t.Fatalf("runs = %d", len(runs))
+	}
+	if n := len(runs[0].Decoded); n > maxDecoded+16 {
+		t.Errorf("Decoded holds %d bytes", n)
+	}
+}
+
+// BenchmarkHiddenLongLine: 16 MB of one line of non-UTF-8 bytes and no
+// hidden character (a pickle of MEMOIZE opcodes). It allocated 176 MB per
+// file before lines were checked for a hidden character before being copied.
+// go test ./checks/supplychain/agent -run XXX -bench HiddenLongLine -benchmem
+func BenchmarkHiddenLongLine(b *testing.B) {
+	text := strings.Repeat("N\x94", 8<<20)
+	b.SetBytes(int64(len(text)))
+	for range b.N {
+		if runs := findHidden(text); len(runs) != 0 {
+			b.Fatalf("%d runs", len(runs))
+		}
+	}
+}
