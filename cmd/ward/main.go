@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/checks/all"
+	"github.com/ward-sec/ward/checks/model/pickle"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -96,6 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // package reads it (WARD_OSV_DIR, WARD_OSV_URL: OSV data for the
 // dependency check).
 func checkSet(getenv func(string) string) []checks.Check {
+	sizeModelMemory()
 	return all.New(all.Options{OSVDir: getenv("WARD_OSV_DIR"), OSVURL: getenv("WARD_OSV_URL")})
 }
 
@@ -109,4 +112,14 @@ func fullVersion() string {
 		}
 	}
 	return v
+}
+
+// sizeModelMemory fits the memory all pickle analyses may hold at once to
+// the process's memory limit (GOMEMLIMIT, which a container's limit should
+// set): half of it, at most pickle.DefaultProcessMemory. Each file's own
+// budget still applies within it.
+func sizeModelMemory() {
+	if limit := debug.SetMemoryLimit(-1); limit < math.MaxInt64 {
+		pickle.SetProcessMemory(min(limit/2, pickle.DefaultProcessMemory))
+	}
 }

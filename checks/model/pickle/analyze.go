@@ -16,7 +16,9 @@ const probeLen = 4096
 func Analyze(ctx context.Context, r io.Reader, lim Limits) (*Result, error) {
 	lim = lim.withDefaults()
 	res := &Result{}
-	m := newMachine(ctx, lim, res, 0, nil)
+	bud := newPooledBudget(ctx, lim.MaxMemoryBytes)
+	defer bud.close()
+	m := newMachine(ctx, lim, res, 0, bud)
 	m.s = newSrc(r, 0, lim.MaxBytes)
 	return res, m.runStreams(true)
 }
@@ -25,7 +27,10 @@ func Analyze(ctx context.Context, r io.Reader, lim Limits) (*Result, error) {
 // it resynchronises: junk before the first stream is skipped, and pickles
 // embedded after the last stream (behind data a loader skips) are found.
 func AnalyzeReaderAt(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (*Result, error) {
-	return analyze(ctx, r, size, lim.withDefaults(), 0, nil)
+	lim = lim.withDefaults()
+	bud := newPooledBudget(ctx, lim.MaxMemoryBytes)
+	defer bud.close()
+	return analyze(ctx, r, size, lim, 0, bud)
 }
 
 func analyze(ctx context.Context, ra io.ReaderAt, size int64, lim Limits, depth int, bud *budget) (*Result, error) {
