@@ -26,6 +26,11 @@ type Finding struct {
 	// inline comment silences the finding; SuppressedBy says which and why.
 	Suppressed   bool   `json:"suppressed,omitempty"`
 	SuppressedBy string `json:"suppressed_by,omitempty"`
+	// Transient marks a finding that depends on the process's load when the
+	// file was analysed (a check out of time, pickle analyses out of their
+	// shared memory), not on the file alone: a review does not cache it, so
+	// the next one analyses the file again.
+	Transient bool `json:"-"`
 }
 
 // Suggestion is a mechanical fix: replace lines StartLine..EndLine with

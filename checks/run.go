@@ -81,7 +81,7 @@ func ScanFile(ctx context.Context, f *File, all []Check) []Finding {
 				msg = fmt.Sprintf("The %s check ran out of its time budget (%s) on this file; it was not fully analysed.", c.Name(), lim.Timeout)
 			}
 			out = append(out, Finding{RuleID: RuleCheckFailed, Severity: FailClosedSeverity, Path: f.Path,
-				Message: msg, Evidence: c.Name()})
+				Message: msg, Evidence: c.Name(), Transient: true})
 		}
 	}
 	if err := rec.failure(); err != nil && ctx.Err() == nil {

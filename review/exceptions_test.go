@@ -175,6 +175,29 @@ func TestCacheKeyFollowsAnalyserVersion(t *testing.T) {
 	}
 }
 
+// A result cut short by the process's load (a Transient finding: a check
+// out of time, pickle analyses out of their shared memory) is not cached:
+// the next review analyses the file again.
+func TestTransientResultsAreNotCached(t *testing.T) {
+	cache := &memCache{}
+	for i := range 2 {
+		gh := manyFiles(2, "a = BAD")
+		if _, err := Run(context.Background(), gh, Options{Cache: cache, Checks: []checks.Check{transientCheck{}}}); err != nil {
+			t.Fatal(err)
+		}
+		if gh.BlobReads != 2 {
+			t.Fatalf("run %d: %d blob reads, want 2 (nothing cached)", i, gh.BlobReads)
+		}
+	}
+}
+
+type transientCheck struct{ lineCheck }
+
+func (transientCheck) Scan(_ context.Context, f *checks.File) (checks.Result, error) {
+	return checks.Result{Findings: []checks.Finding{{RuleID: "test-not-fully-analysed", Severity: checks.SeverityHigh,
+		Message: "out of shared memory", Evidence: "pool", Transient: true}}}, nil
+}
+
 type versionedLineCheck struct {
 	lineCheck
 	v string

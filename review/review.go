@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -448,9 +449,11 @@ func analyseFile(ctx context.Context, gh GitHub, pr *PullRequest, f *reviewedFil
 		// The same per-file pipeline as `ward scan`: checks, not-read
 		// finding, inline suppressions.
 		findings = engine.AnalyseFile(ctx, cf, all, notRead)
-		// A scan cut short by cancellation, or missing part of its input,
-		// may have missed findings: only a complete one is cached.
-		if opts.cacheW != nil && f.BlobSHA != "" && ctx.Err() == nil && !hasRule(findings, checks.RuleNotRead) {
+		// A scan cut short by cancellation, missing part of its input, or
+		// cut short by the process's load (a Transient finding) may have
+		// missed findings: only a complete one is cached.
+		if opts.cacheW != nil && f.BlobSHA != "" && ctx.Err() == nil && !hasRule(findings, checks.RuleNotRead) &&
+			!slices.ContainsFunc(findings, func(x checks.Finding) bool { return x.Transient }) {
 			opts.cacheW.put(ctx, key, findings)
 		}
 	}

@@ -51,6 +51,12 @@ func (s *scanner) reportPickle(w where, res *pickle.Result, err error, member bo
 			Evidence: w.member + ": " + res.Malformed.Msg})
 	}
 	for _, l := range res.Limits {
+		if l == pickle.LimitSharedMemory {
+			s.limit(w, checks.SeverityHigh, "the pickle analyses running at the same time had used the memory ward "+
+				"gives them together (half of GOMEMLIMIT, at most 1 GiB); the next review analyses the file again")
+			s.findings[len(s.findings)-1].Transient = true
+			continue
+		}
 		if l == pickle.LimitMemory {
 			s.limit(w, checks.SeverityHigh, fmt.Sprintf("the pickle analysis used up its memory budget (%d MiB for "+
 				"memo, stacks, strings and call records; checks.Limits.MaxMemoryBytes)", s.lim.MaxMemoryBytes>>20))

@@ -67,7 +67,11 @@ func newMachine(ctx context.Context, lim Limits, res *Result, depth int, bud *bu
 // overBudget stops the analysis when the memory budget is spent.
 func (m *machine) overBudget() bool {
 	if m.bud.over() {
-		m.res.hitLimit(LimitMemory)
+		if m.bud.denied && m.bud.used <= m.bud.max {
+			m.res.hitLimit(LimitSharedMemory)
+		} else {
+			m.res.hitLimit(LimitMemory)
+		}
 		return true
 	}
 	return false

@@ -38,8 +38,8 @@ func TestProcessPoolBoundsConcurrentAnalyses(t *testing.T) {
 	}
 	wg.Wait()
 	for i, res := range results {
-		if res == nil || !slices.Contains(res.Limits, LimitMemory) {
-			t.Errorf("bomb %d: limits %v, want the memory limit", i, res.Limits)
+		if res == nil || !slices.Contains(res.Limits, LimitSharedMemory) {
+			t.Errorf("bomb %d: limits %v, want the shared memory limit", i, res.Limits)
 		}
 	}
 	if p.used != 0 {

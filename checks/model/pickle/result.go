@@ -154,6 +154,9 @@ const (
 	LimitGlobals Limit = "distinct globals"
 	LimitJoblib  Limit = "joblib array whose size could not be resolved"
 	LimitMemory  Limit = "memory budget"
+	// LimitSharedMemory: the analyses running at the same time had taken
+	// the process's pool (SetProcessMemory), and none returned enough in time.
+	LimitSharedMemory Limit = "memory shared by concurrent analyses"
 )
 
 // Result is what the machine found in one file (all its streams).
