@@ -150,6 +150,9 @@ func (s *scanner) hydraConfig(w where, b []byte, nemo bool) {
 		if t.Computed != "" {
 			name = fmt.Sprintf("%s (at %s, computed at load time from %q)", t.Value, t.Path, t.Computed)
 		}
+		if t.RemoteCode != "" {
+			name = strings.TrimSuffix(name, ")") + ", with trust_remote_code: " + t.RemoteCode + ")"
+		}
 		switch judgeTarget(t) {
 		case checks.SeverityCritical:
 			danger = append(danger, name)
@@ -172,20 +175,29 @@ func (s *scanner) hydraConfig(w where, b []byte, nemo bool) {
 	s.add(checks.Finding{RuleID: RuleArchiveCode, Severity: sev,
 		Message: fmt.Sprintf("%sThe model config names the Hydra target(s) %s: NeMo's restore_from hands the config to "+
 			"hydra.utils.instantiate, which imports and calls each _target_ while loading the model (CVE-2025-23304). "+
-			"Only NeMo's, PyTorch's and Lightning's own classes belong there.", w.prefix(), strings.Join(list, ", ")),
+			"Only NeMo's, PyTorch's and Lightning's own classes belong there: no functions or methods that load files "+
+			"(torch.jit.load, from_pretrained, restore_from) and no trust_remote_code, which imports a model repository's code.", w.prefix(), strings.Join(list, ", ")),
 		Evidence: w.member + ": _target_ " + strings.Join(list, " ")})
 }
 
 // judgeTarget is the severity of one instantiated name: critical for names
 // that run commands or code, high for anything not known to be a class of
-// NeMo's stack (or computed at load time), 0 for those.
+// NeMo's stack (or computed at load time, or given trust_remote_code), 0
+// for those. Inside NeMo's stack only classes pass: a function or method
+// (torch.jit.load, transformers.pipeline, AutoModel.from_pretrained,
+// ModelPT.restore_from, LightningModule.load_from_checkpoint) loads
+// checkpoints, pickles or a repository's code with the arguments the
+// config gives it.
 func judgeTarget(t hydra.Target) checks.Severity {
 	v := t.Value
 	if dangerousTarget(v) {
 		return checks.SeverityCritical
 	}
-	if t.Computed != "" || !validName.MatchString(v) {
+	if t.Computed != "" || !validName.MatchString(v) || t.RemoteCode != "" {
 		return checks.SeverityHigh
+	}
+	if inertTargets[v] {
+		return 0
 	}
 	segs := strings.Split(v, ".")
 	safe := false
@@ -197,10 +209,31 @@ func judgeTarget(t hydra.Target) checks.Severity {
 			safe = false
 		}
 	}
-	if !safe {
+	if !safe || !isClassName(segs[len(segs)-1]) {
 		return checks.SeverityHigh
 	}
 	return 0
+}
+
+// isClassName says whether a name is written as a class (PEP 8 CapWords),
+// not as a function, method or module.
+func isClassName(s string) bool {
+	return s != "" && s[0] >= 'A' && s[0] <= 'Z'
+}
+
+// inertTargets are the exact names outside the class rule that NeMo's own
+// published configs instantiate and that only build modules or read data
+// (testdata/nemo/real_targets.yaml lists where each is used).
+var inertTargets = map[string]bool{
+	// builds a TransformerEncoderNM/DecoderNM from config_dict; it raises
+	// when asked for model_name or pretrained weights, so it loads nothing
+	// (nemo/collections/asr/modules/transformer/transformer_utils.py).
+	// Canary's transf_decoder: examples/asr/conf/speech_multitask/fast-conformer_aed.yaml
+	"nemo.collections.asr.modules.transformer.get_nemo_transformer": true,
+	// NeMo's text normaliser (a class outside the nemo package) builds or
+	// reads its grammar cache (.far files, no code):
+	// examples/tts/conf/fastpitch_align_v1.05.yaml
+	"nemo_text_processing.text_normalization.normalize.Normalizer": true,
 }
 
 // validName is a dotted Python path, as Hydra's _locate imports it.

@@ -4,6 +4,8 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/ward-sec/ward/checks"
@@ -73,6 +75,34 @@ func TestJudgeTarget(t *testing.T) {
 		{"a:\n  _target_: \" os.system\"\n", checks.SeverityCritical, " os.system"},
 		{"a:\n  _target_: ${oc.env:X}\n", checks.SeverityHigh, "oc.env:X"},
 		{"a:\n  _target_: nemo.${x}\nx: ../os\n", checks.SeverityHigh, "nemo.../os"},
+		// inside NeMo's stack only classes pass: functions and methods load
+		// checkpoints, pickles or a repository's code (issue 13: exact
+		// names, never prefixes)
+		{"a:\n  _target_: torch.load\n  _args_: [evil.pt]\n", checks.SeverityCritical, "torch.load"},
+		{"a:\n  _target_: torch.jit.load\n  f: evil.pt\n", checks.SeverityCritical, "torch.jit.load"},
+		{"a:\n  _target_: torch.serialization.load\n", checks.SeverityCritical, "torch.serialization.load"},
+		{"a:\n  _target_: transformers.AutoModel.from_pretrained\n  pretrained_model_name_or_path: x/y\n",
+			checks.SeverityHigh, "transformers.AutoModel.from_pretrained"},
+		{"a:\n  _target_: transformers.pipeline\n  model: x/y\n", checks.SeverityHigh, "transformers.pipeline"},
+		{"a:\n  _target_: pytorch_lightning.LightningModule.load_from_checkpoint\n  checkpoint_path: x.ckpt\n",
+			checks.SeverityHigh, "pytorch_lightning.LightningModule.load_from_checkpoint"},
+		{"a:\n  _target_: nemo.core.ModelPT.restore_from\n  restore_path: other.nemo\n", checks.SeverityHigh,
+			"nemo.core.ModelPT.restore_from"},
+		{"a:\n  _target_: torch.utils.data.get_worker_info\n", checks.SeverityHigh, "torch.utils.data.get_worker_info"},
+		{"a:\n  _target_: lightning.pytorch.utilities.cloud_io._load\n", checks.SeverityHigh, "cloud_io._load"},
+		{"a:\n  _target_: megatron.core.dist_checkpointing.load\n", checks.SeverityCritical, "dist_checkpointing.load"},
+		{"a:\n  _target_: omegaconf.OmegaConf.load\n", checks.SeverityCritical, "omegaconf.OmegaConf.load"},
+		{"target: nemo.core.ModelPT.from_pretrained\n", checks.SeverityHigh, "nemo.core.ModelPT.from_pretrained"},
+		// trust_remote_code makes any class import a repository's code
+		{"tok:\n  _target_: nemo.collections.common.tokenizers.AutoTokenizer\n  pretrained_model_name: x/y\n  trust_remote_code: true\n",
+			checks.SeverityHigh, "trust_remote_code: true"},
+		{"tok:\n  _target_: transformers.AutoTokenizer\n  trust_remote_code: \"false\"\n", checks.SeverityHigh,
+			"transformers.AutoTokenizer (at tok._target_, with trust_remote_code: \"false\")"},
+		{"t: &t yes\nenc:\n  _target_: transformers.AutoModel\n  trust_remote_code: *t\n", checks.SeverityHigh,
+			"trust_remote_code: yes"},
+		{"tok:\n  _target_: transformers.AutoTokenizer\n  trust_remote_code: false\n", 0, ""},
+		{"a:\n  _target_: transformers.AutoConfig\n", 0, ""},
+		{"a:\n  _target_: torch.optim.lr_scheduler.CosineAnnealingLR\n", 0, ""},
 	} {
 		res, err := check{}.Scan(context.Background(), checks.NewBytesFile("m.nemo", nemoArchive(t, tt.config)))
 		if err != nil {
@@ -125,5 +155,28 @@ func TestOtherTarballsYAML(t *testing.T) {
 	res, _ := check{}.Scan(context.Background(), checks.NewBytesFile("m.nemo", tarOf(t, "./model_config.yaml", "target: api.example.com\n")))
 	if !has(res.Findings, want{RuleArchiveCode, checks.SeverityHigh, "api.example.com"}) {
 		t.Errorf("NeMo target not judged: %s", dump(res.Findings))
+	}
+}
+
+// The Hydra targets of real NeMo configs (testdata/nemo/real_targets.yaml,
+// one document per source file) give no finding, each as the
+// model_config.yaml of its own .nemo archive.
+func TestRealNemoTargets(t *testing.T) {
+	b, err := os.ReadFile("testdata/nemo/real_targets.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := strings.Split(string(b), "\n---\n")
+	if len(docs) < 10 {
+		t.Fatalf("%d documents, want at least 10", len(docs))
+	}
+	for i, doc := range docs {
+		res, err := check{}.Scan(context.Background(), checks.NewBytesFile("m.nemo", nemoArchive(t, doc)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Findings) > 0 {
+			t.Errorf("document %d: %s", i, dump(res.Findings))
+		}
 	}
 }

@@ -139,7 +139,8 @@ var rules = []checks.Rule{
 			"object their model_config.yaml names through Hydra's _target_ (CVE-2025-23304). That code is not " +
 			"reviewed as source in the pull request, and a model file is not where reviewers look for it.",
 		Fix: "Ship weights only (safetensors) and keep the model's code in the repository, where it is reviewed; " +
-			"for NeMo, restore from a checkpoint whose _target_ entries name only NeMo's own classes.",
+			"for NeMo, restore from a checkpoint whose _target_ entries name only classes of NeMo's stack (no functions " +
+			"or methods such as torch.jit.load or from_pretrained) and never set trust_remote_code.",
 		FixExample: "from safetensors.torch import save_file\nsave_file(model.state_dict(), 'model.safetensors')",
 		References: []string{"CWE-94", "CWE-502", "CVE-2025-23304", "LLM03:2025"},
 	},

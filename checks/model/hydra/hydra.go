@@ -31,6 +31,10 @@ type Target struct {
 	// an interpolation that does not resolve, an escaped ${); Value is
 	// then as far as ward got.
 	Computed string
+	// RemoteCode is the text of the mapping's trust_remote_code argument
+	// when Python would read it as true (or only load time decides it):
+	// the instantiated class then imports code a model repository ships.
+	RemoteCode string
 }
 
 // Limits bound the walk.
@@ -142,9 +146,21 @@ func (w *walker) walk(start *frame) error {
 					path: fmt.Sprintf("%s[%d]", f.path, i)})
 			}
 		case yaml.MappingNode:
+			direct := false
 			for i := 0; i+1 < len(n.Content); i += 2 {
-				if key := scalar(n.Content[i]); instantiated[key] {
+				if key := scalar(n.Content[i]); instantiated[key] && !isMerge(n.Content[i]) {
+					direct = true
 					w.target(f, join(f.path, key), key, n.Content[i+1])
+				}
+			}
+			if !direct {
+				// a _target_ merged in (<<: *base) is reported where its
+				// anchor is; trust_remote_code written next to the merge
+				// key is only seen here
+				if v := get(n, "_target_", 0); v != nil {
+					if rc := remoteCode(f, n); rc != "" {
+						w.target(f, join(f.path, "_target_"), "_target_", v)
+					}
 				}
 			}
 			for i := len(n.Content) - 2; i >= 0; i -= 2 {
@@ -177,8 +193,70 @@ func (w *walker) target(f *frame, p, key string, v *yaml.Node) {
 	if key != "_target_" && t.Computed == "" && !dottedPath.MatchString(t.Value) {
 		return // NeMo reads `target`/`cls` as a class path only when it is one
 	}
+	t.RemoteCode = remoteCode(f, f.node)
 	w.out = append(w.out, t)
 }
+
+// remoteCode is the text of mapping m's trust_remote_code argument when
+// Python reads it as true: Hydra passes it to the class, and transformers
+// (from_pretrained, pipeline, AutoTokenizer) or sentence-transformers then
+// import the code a model repository ships. Only false, no, off (in PyYAML's
+// spellings), null, 0 and empty values are false; a quoted "false" is a
+// non-empty string, which Python takes as true. A value that only load time
+// decides (a resolver, an interpolation that does not resolve) is reported
+// too. "" means not set or false.
+func remoteCode(f *frame, m *yaml.Node) string {
+	v := get(m, "trust_remote_code", 0)
+	for hop := 0; v != nil && hop < maxInterpHops; hop++ {
+		if v.Kind != yaml.ScalarNode || !strings.Contains(v.Value, "${") {
+			break
+		}
+		ref := interp.FindStringSubmatch(v.Value)
+		if ref == nil || ref[0] != strings.TrimSpace(v.Value) {
+			return v.Value // a resolver or a string built around ${…}
+		}
+		next := lookupNode(f, strings.TrimSpace(ref[1]))
+		if next == nil {
+			return v.Value
+		}
+		v = next
+	}
+	switch {
+	case v == nil:
+		return ""
+	case v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode:
+		if len(v.Content) == 0 {
+			return ""
+		}
+		return "a non-empty " + map[yaml.Kind]string{yaml.MappingNode: "mapping", yaml.SequenceNode: "list"}[v.Kind]
+	case v.Kind != yaml.ScalarNode:
+		return ""
+	}
+	quoted := v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 ||
+		v.Style&yaml.TaggedStyle != 0 && v.ShortTag() == "!!str"
+	if v.Value == "" || !quoted && falsy(v.Value) {
+		return ""
+	}
+	if quoted {
+		return fmt.Sprintf("%q", v.Value)
+	}
+	return v.Value
+}
+
+// falsy says whether PyYAML (which OmegaConf uses) reads a plain scalar as
+// a value Python takes as false: YAML 1.1 false and null spellings, and
+// zero written as a YAML 1.1 int or float.
+func falsy(s string) bool {
+	switch s {
+	case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "null", "Null", "NULL", "~":
+		return true
+	}
+	return yamlZero.MatchString(s)
+}
+
+// yamlZero is zero as PyYAML's int and float resolvers read it (signs,
+// underscores, 0x/0o/0b and 0-prefixed octal, exponents).
+var yamlZero = regexp.MustCompile(`^[-+]?(0[0_]*|0b[0_]+|0x[0_]+|0o[0_]+|(0[0_]*\.[0_]*|\.[0_]+|0[0_]*)([eE][-+]?[0-9]+)?)$`)
 
 var interp = regexp.MustCompile(`\$\{([^${}:\\]*)\}`)
 
@@ -207,8 +285,18 @@ func (w *walker) interpolate(f *frame, s string) (string, bool) {
 // document root, or relative with leading dots (one: f itself, each more:
 // one mapping up).
 func lookup(f *frame, ref string) (string, bool) {
-	if ref == "" || strings.ContainsAny(ref, "[]") {
+	n := lookupNode(f, ref)
+	if n == nil || n.Kind != yaml.ScalarNode {
 		return "", false
+	}
+	return n.Value, true
+}
+
+// lookupNode is the node an OmegaConf node path names (nil when it names
+// nothing ward can follow).
+func lookupNode(f *frame, ref string) *yaml.Node {
+	if ref == "" || strings.ContainsAny(ref, "[]") {
+		return nil
 	}
 	base := f.root
 	if strings.HasPrefix(ref, ".") {
@@ -219,7 +307,7 @@ func lookup(f *frame, ref string) (string, bool) {
 			g = g.parent
 		}
 		if g == nil {
-			return "", false
+			return nil
 		}
 		base = deref(g.node)
 	}
@@ -227,13 +315,10 @@ func lookup(f *frame, ref string) (string, bool) {
 	for _, seg := range strings.Split(ref, ".") {
 		n = get(n, seg, 0)
 		if n == nil {
-			return "", false
+			return nil
 		}
 	}
-	if n.Kind != yaml.ScalarNode {
-		return "", false
-	}
-	return n.Value, true
+	return n
 }
 
 // get finds key in mapping m as PyYAML builds it: a key written in m wins

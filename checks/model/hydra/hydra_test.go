@@ -73,6 +73,67 @@ func TestTargets(t *testing.T) {
 	}
 }
 
+// trust_remote_code next to an instantiated name is read as Python would
+// read the value PyYAML and OmegaConf hand over: every true spelling, a
+// quoted "false" (a non-empty string), aliases, merges and interpolations;
+// false, no, off, null, 0 and empty values are not reported.
+func TestRemoteCode(t *testing.T) {
+	const head = "m:\n  _target_: nemo.collections.common.tokenizers.AutoTokenizer\n"
+	for _, tt := range []struct{ name, yaml, want string }{
+		{"true", head + "  trust_remote_code: true\n", "true"},
+		{"True", head + "  trust_remote_code: True\n", "True"},
+		{"yes (YAML 1.1)", head + "  trust_remote_code: yes\n", "yes"},
+		{"ON", head + "  trust_remote_code: ON\n", "ON"},
+		{"1", head + "  trust_remote_code: 1\n", "1"},
+		{"quoted false is a string", head + "  trust_remote_code: \"false\"\n", `"false"`},
+		{"str tag", head + "  trust_remote_code: !!str no\n", `"no"`},
+		{"any word", head + "  trust_remote_code: y\n", "y"},
+		{"list", head + "  trust_remote_code: [1]\n", "a non-empty list"},
+		{"alias", "t: &t true\n" + head + "  trust_remote_code: *t\n", "true"},
+		{"interpolation", "t: true\n" + head + "  trust_remote_code: ${t}\n", "true"},
+		{"relative interpolation", head + "  rc: on\n  trust_remote_code: ${.rc}\n", "on"},
+		{"chained interpolation", "a: ${b}\nb: true\n" + head + "  trust_remote_code: ${a}\n", "true"},
+		{"resolver", head + "  trust_remote_code: ${oc.env:TRC,true}\n", "${oc.env:TRC,true}"},
+		{"unresolved", head + "  trust_remote_code: ${nowhere}\n", "${nowhere}"},
+		{"escaped key", head + "  \"trust\\x5fremote_code\": true\n", "true"},
+		{"merged in", "b: &b {trust_remote_code: true}\n" + head + "  <<: *b\n", "true"},
+		{"next to a merged target", "b: &b {_target_: transformers.AutoModel}\nm:\n  <<: *b\n  trust_remote_code: true\n",
+			"|true"},
+		{"false", head + "  trust_remote_code: false\n", ""},
+		{"No", head + "  trust_remote_code: No\n", ""},
+		{"OFF", head + "  trust_remote_code: OFF\n", ""},
+		{"null", head + "  trust_remote_code: null\n", ""},
+		{"tilde", head + "  trust_remote_code: ~\n", ""},
+		{"empty", head + "  trust_remote_code:\n", ""},
+		{"quoted empty", head + "  trust_remote_code: ''\n", ""},
+		{"zero", head + "  trust_remote_code: 0\n", ""},
+		{"zero float", head + "  trust_remote_code: 0.0\n", ""},
+		{"interpolated false", "t: false\n" + head + "  trust_remote_code: ${t}\n", ""},
+		{"not instantiated", "m:\n  name: x\n  trust_remote_code: true\n", "-"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Targets(context.Background(), []byte(tt.yaml), Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rc []string
+			for _, x := range got {
+				rc = append(rc, x.RemoteCode)
+			}
+			want := []string{tt.want}
+			switch {
+			case tt.want == "-":
+				want = nil
+			case strings.Contains(tt.want, "|"):
+				want = strings.Split(tt.want, "|")
+			}
+			if strings.Join(rc, "|") != strings.Join(want, "|") || len(rc) != len(want) {
+				t.Errorf("got %q, want %q (%s)", rc, want, values(got))
+			}
+		})
+	}
+}
+
 func TestTargetsParseFailure(t *testing.T) {
 	for _, src := range []string{"a: [1, 2\n", "a: *undefined\n", "\t- x: :\n  - ]\n", "a: 1\n a: 2\n  - b"} {
 		_, err := Targets(context.Background(), []byte(src), Limits{})
