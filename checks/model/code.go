@@ -151,7 +151,7 @@ func (s *scanner) hydraConfig(w where, b []byte, nemo bool) {
 			name = fmt.Sprintf("%s (at %s, computed at load time from %q)", t.Value, t.Path, t.Computed)
 		}
 		if t.RemoteCode != "" {
-			name = strings.TrimSuffix(name, ")") + ", with trust_remote_code: " + t.RemoteCode + ")"
+			name = strings.TrimSuffix(name, ")") + ", with " + t.RemoteCode + ")"
 		}
 		switch judgeTarget(t) {
 		case checks.SeverityCritical:

@@ -100,6 +100,8 @@ func TestJudgeTarget(t *testing.T) {
 			"transformers.AutoTokenizer (at tok._target_, with trust_remote_code: \"false\")"},
 		{"t: &t yes\nenc:\n  _target_: transformers.AutoModel\n  trust_remote_code: *t\n", checks.SeverityHigh,
 			"trust_remote_code: yes"},
+		{"emb:\n  _target_: transformers.AutoModel\n  model_kwargs: {trust_remote_code: on}\n", checks.SeverityHigh,
+			"model_kwargs.trust_remote_code: on"},
 		{"tok:\n  _target_: transformers.AutoTokenizer\n  trust_remote_code: false\n", 0, ""},
 		{"a:\n  _target_: transformers.AutoConfig\n", 0, ""},
 		{"a:\n  _target_: torch.optim.lr_scheduler.CosineAnnealingLR\n", 0, ""},

@@ -31,9 +31,10 @@ type Target struct {
 	// an interpolation that does not resolve, an escaped ${); Value is
 	// then as far as ward got.
 	Computed string
-	// RemoteCode is the text of the mapping's trust_remote_code argument
-	// when Python would read it as true (or only load time decides it):
-	// the instantiated class then imports code a model repository ships.
+	// RemoteCode is the mapping's trust_remote_code argument ("key: value",
+	// the key under a *kwargs mapping when it is there) when Python would
+	// read it as true (or only load time decides it): the instantiated
+	// class then imports code a model repository ships.
 	RemoteCode string
 }
 
@@ -197,7 +198,7 @@ func (w *walker) target(f *frame, p, key string, v *yaml.Node) {
 	w.out = append(w.out, t)
 }
 
-// remoteCode is the text of mapping m's trust_remote_code argument when
+// remoteCode is mapping m's trust_remote_code argument ("key: value") when
 // Python reads it as true: Hydra passes it to the class, and transformers
 // (from_pretrained, pipeline, AutoTokenizer) or sentence-transformers then
 // import the code a model repository ships. Only false, no, off (in PyYAML's
@@ -206,7 +207,27 @@ func (w *walker) target(f *frame, p, key string, v *yaml.Node) {
 // decides (a resolver, an interpolation that does not resolve) is reported
 // too. "" means not set or false.
 func remoteCode(f *frame, m *yaml.Node) string {
-	v := get(m, "trust_remote_code", 0)
+	if rc := remoteCodeValue(f, get(m, "trust_remote_code", 0)); rc != "" {
+		return "trust_remote_code: " + rc
+	}
+	// keyword arguments passed on by the class (sentence-transformers'
+	// model_kwargs/tokenizer_kwargs/config_kwargs, transformers'
+	// model_kwargs of pipeline)
+	if m = deref(m); m != nil && m.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if k := scalar(m.Content[i]); strings.HasSuffix(k, "kwargs") {
+				if rc := remoteCodeValue(f, get(m.Content[i+1], "trust_remote_code", 0)); rc != "" {
+					return k + ".trust_remote_code: " + rc
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// remoteCodeValue is the text of one trust_remote_code value when Python
+// reads it as true, "" otherwise (see remoteCode).
+func remoteCodeValue(f *frame, v *yaml.Node) string {
 	for hop := 0; v != nil && hop < maxInterpHops; hop++ {
 		if v.Kind != yaml.ScalarNode || !strings.Contains(v.Value, "${") {
 			break
