@@ -124,6 +124,9 @@ func processPool() *memoryPool {
 // take reserves n bytes, waiting up to poolWait (or until ctx ends) for
 // other analyses to return enough.
 func (p *memoryPool) take(ctx context.Context, n int64) bool {
+	if n > p.max {
+		return false // no amount of waiting makes it fit
+	}
 	var timer <-chan time.Time
 	for {
 		p.mu.Lock()

@@ -76,3 +76,18 @@ func TestProcessPoolWaitsForMemory(t *testing.T) {
 		t.Errorf("after the pool was returned: %v, limits %v", err, res.Limits)
 	}
 }
+
+// A pool smaller than one chunk refuses at once instead of waiting.
+func TestProcessPoolTooSmallRefusesAtOnce(t *testing.T) {
+	SetProcessMemory(1 << 20)
+	t.Cleanup(func() { SetProcessMemory(DefaultProcessMemory) })
+	start := time.Now()
+	mid := memoBomb(3 << 20)
+	res, err := AnalyzeReaderAt(context.Background(), bytes.NewReader(mid), int64(len(mid)), Limits{})
+	if err != nil || !slices.Contains(res.Limits, LimitSharedMemory) {
+		t.Errorf("%v, limits %v", err, res.Limits)
+	}
+	if d := time.Since(start); d > poolWaitDefault/2 {
+		t.Errorf("waited %s for memory that can never come", d)
+	}
+}
