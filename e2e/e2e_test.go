@@ -244,7 +244,9 @@ func completedRuns(gh *fakegithub.Server, repo, sha string) (done, open []fakegi
 func waitConclusion(t testing.TB, gh *fakegithub.Server, repo, sha string, n int) []fakegithub.CheckRun {
 	t.Helper()
 	var done []fakegithub.CheckRun
-	waitFor(t, 30*time.Second, fmt.Sprintf("%d completed check run(s) on %s", n, sha[:7]), func() bool {
+	// 60 s: a review that retries a failing blob read (TestUnservedBlobAndSubmoduleLink)
+	// takes ~20 s of backoff alone, more on a loaded two-core CI machine.
+	waitFor(t, 60*time.Second, fmt.Sprintf("%d completed check run(s) on %s", n, sha[:7]), func() bool {
 		done, _ = completedRuns(gh, repo, sha)
 		return len(done) >= n
 	})
