@@ -38,7 +38,7 @@ func candidateFragments(text string, lower []byte, keywords *keywordIndex) []det
 		return lo
 	}
 	marked := make([]bool, len(starts)+1)
-	keywords.each(lower, func(end int) { marked[lineOf(end)] = true })
+	keywords.each(lower, func(end int) bool { marked[lineOf(end)] = true; return true })
 	markEncoded(text, starts, marked)
 
 	// One fragment per candidate line: gitleaks then runs a rule only on the

@@ -5,6 +5,7 @@ import (
 
 	_ "embed"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -135,14 +136,9 @@ func build() (*Detector, error) {
 		wholeKeywords: keywordIndexOf(wholeCfg.Keywords), pathLists: pathLists, stopWords: stopWords}, nil
 }
 
-// keywordIndexOf indexes a config's keyword set.
+// keywordIndexOf indexes a config's keyword set (lowercased by splitConfig).
 func keywordIndexOf(set map[string]struct{}) *keywordIndex {
-	kws := make([]string, 0, len(set))
-	for k := range set {
-		kws = append(kws, strings.ToLower(k))
-	}
-	sort.Strings(kws)
-	return newKeywordIndex(kws)
+	return newKeywordIndex(slices.Sorted(maps.Keys(set)))
 }
 
 // fullDetector is gitleaks' detector over every rule, built on first use:

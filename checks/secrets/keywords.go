@@ -79,25 +79,21 @@ func newKeywordIndex(keywords []string) *keywordIndex {
 }
 
 // each calls fn with the index of the last byte of every place where a
-// keyword ends in text (once per position, however many keywords end there).
-func (k *keywordIndex) each(text []byte, fn func(end int)) {
+// keyword ends in text (once per position, however many keywords end there),
+// until fn returns false.
+func (k *keywordIndex) each(text []byte, fn func(end int) bool) {
 	s := int32(0)
 	for i, b := range text {
 		s = k.next[int(s)*k.stride+int(k.class[b])]
-		if k.final[s] {
-			fn(i)
+		if k.final[s] && !fn(i) {
+			return
 		}
 	}
 }
 
 // any reports whether a keyword occurs in text.
 func (k *keywordIndex) any(text []byte) bool {
-	s := int32(0)
-	for _, b := range text {
-		s = k.next[int(s)*k.stride+int(k.class[b])]
-		if k.final[s] {
-			return true
-		}
-	}
-	return false
+	found := false
+	k.each(text, func(int) bool { found = true; return false })
+	return found
 }

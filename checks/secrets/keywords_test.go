@@ -23,7 +23,7 @@ func naiveEnds(keywords []string, text []byte) []int {
 
 func indexEnds(keywords []string, text []byte) []int {
 	var out []int
-	newKeywordIndex(keywords).each(text, func(end int) { out = append(out, end) })
+	newKeywordIndex(keywords).each(text, func(end int) bool { out = append(out, end); return true })
 	return out
 }
 
@@ -58,6 +58,9 @@ func TestKeywordIndex(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("ends %v, want %v", got, want)
 			}
+			if has := newKeywordIndex(c.keywords).any([]byte(c.text)); has != (len(want) > 0) {
+				t.Errorf("any = %v, want %v", has, len(want) > 0)
+			}
 		})
 	}
 }
@@ -86,6 +89,9 @@ func FuzzKeywordIndex(f *testing.F) {
 		want, got := naiveEnds(kws, []byte(text)), indexEnds(kws, []byte(text))
 		if !slices.Equal(got, want) {
 			t.Fatalf("keywords %q in %q: ends %v, want %v", kws, text, got, want)
+		}
+		if has := newKeywordIndex(kws).any([]byte(text)); has != (len(want) > 0) {
+			t.Fatalf("keywords %q in %q: any = %v", kws, text, has)
 		}
 	})
 }

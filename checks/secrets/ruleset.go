@@ -144,7 +144,7 @@ func takeStopWords(vc *config.ViperConfig) map[string][]string {
 	}
 	for id, ws := range out {
 		sort.Strings(ws)
-		out[id] = compactStrings(ws)
+		out[id] = slices.Compact(ws)
 	}
 	return out
 }
@@ -157,16 +157,6 @@ func orCondition(c string) bool {
 		return true
 	}
 	return false
-}
-
-func compactStrings(s []string) []string {
-	out := s[:0]
-	for i, w := range s {
-		if i == 0 || w != s[i-1] {
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 // hasStopWord reports whether secret holds one of words, compared as

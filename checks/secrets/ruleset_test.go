@@ -69,7 +69,7 @@ func TestLoadRulesMatchesGitleaksExtend(t *testing.T) {
 			words = append(words, a.StopWords...)
 		}
 		sort.Strings(words)
-		if !slices.Equal(compactStrings(words), stopWords[id]) {
+		if !slices.Equal(slices.Compact(words), stopWords[id]) {
 			t.Errorf("%s: %d stop words in gitleaks' allowlists, %d taken", id, len(words), len(stopWords[id]))
 		}
 		for _, a := range g.Allowlists {
