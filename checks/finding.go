@@ -26,10 +26,10 @@ type Finding struct {
 	// inline comment silences the finding; SuppressedBy says which and why.
 	Suppressed   bool   `json:"suppressed,omitempty"`
 	SuppressedBy string `json:"suppressed_by,omitempty"`
-	// Transient marks a finding that depends on the process's load when the
-	// file was analysed (a check out of time, pickle analyses out of their
-	// shared memory), not on the file alone: a review does not cache it, so
-	// the next one analyses the file again.
+	// Transient marks a finding that may not hold for the same bytes next
+	// time (a check that failed or ran out of time, pickle analyses out of
+	// their shared memory): a review does not cache it, so the next one
+	// analyses the file again.
 	Transient bool `json:"-"`
 }
 

@@ -73,8 +73,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "serve":
+		sizeModelMemory()
 		return serveCmd(ctx, args[1:], stderr, checkSet(os.Getenv))
 	case "scan":
+		sizeModelMemory()
 		return scanCmd(ctx, args[1:], stdout, stderr, checkSet(os.Getenv))
 	case "rules":
 		checkSet(os.Getenv) // fills the rule catalogue
@@ -98,7 +100,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // package reads it (WARD_OSV_DIR, WARD_OSV_URL: OSV data for the
 // dependency check).
 func checkSet(getenv func(string) string) []checks.Check {
-	sizeModelMemory()
 	return all.New(all.Options{OSVDir: getenv("WARD_OSV_DIR"), OSVURL: getenv("WARD_OSV_URL")})
 }
 
