@@ -63,7 +63,7 @@ func Cells(ctx context.Context, raw []byte) ([]Cell, error) {
 		stack []frame
 		cells []Cell
 		cur   *Cell // the cell being read (depth 3: root > cells > cell)
-		w     sourceWriter
+		w     LineWriter
 	)
 	valueDone := func() {
 		if n := len(stack); n > 0 && stack[n-1].object {
@@ -110,11 +110,11 @@ func Cells(ctx context.Context, raw []byte) ([]Cell, error) {
 				if t == '{' && inCell(len(stack)) {
 					cells = append(cells, Cell{})
 					cur = &cells[len(cells)-1]
-					w = sourceWriter{}
+					w = LineWriter{}
 				}
 			case '}', ']':
 				if cur != nil && t == '}' && inCell(len(stack)) {
-					cur.Source, cur.Lines = w.b.String(), w.lines
+					cur.Source, cur.Lines = w.String(), w.Lines()
 					cur = nil
 				}
 				if len(stack) > 0 {
@@ -134,10 +134,10 @@ func Cells(ctx context.Context, raw []byte) ([]Cell, error) {
 				case inCell(n) && stack[n-1].key == "cell_type":
 					cur.Type = t
 				case inCell(n) && (stack[n-1].key == "source" || stack[n-1].key == "input"):
-					w.write(t, lineAt(StringStart(raw, before)))
+					w.Write(t, lineAt(StringStart(raw, before)))
 				case n >= 4 && !stack[n-1].object && inCell(n-1) &&
 					(stack[n-2].key == "source" || stack[n-2].key == "input"):
-					w.write(t, lineAt(StringStart(raw, before)))
+					w.Write(t, lineAt(StringStart(raw, before)))
 				}
 			}
 			valueDone()
@@ -147,14 +147,17 @@ func Cells(ctx context.Context, raw []byte) ([]Cell, error) {
 	}
 }
 
-// sourceWriter joins source strings and records each line's notebook line.
-type sourceWriter struct {
+// LineWriter joins strings into one text and records, for each of its lines,
+// the line of the file the line came from (a notebook cell's source, the
+// string values of a JSON document). Its zero value is ready to use.
+type LineWriter struct {
 	b       strings.Builder
 	lines   []int
 	midLine bool
 }
 
-func (w *sourceWriter) write(s string, line int) {
+// Write appends s, whose first character is on the file's line line.
+func (w *LineWriter) Write(s string, line int) {
 	for len(s) > 0 {
 		if !w.midLine {
 			w.lines = append(w.lines, line)
@@ -170,6 +173,20 @@ func (w *sourceWriter) write(s string, line int) {
 		w.midLine = false
 	}
 }
+
+// EndLine ends the current line if anything is on it.
+func (w *LineWriter) EndLine() {
+	if w.midLine {
+		w.b.WriteByte('\n')
+		w.midLine = false
+	}
+}
+
+// String is the text written so far.
+func (w *LineWriter) String() string { return w.b.String() }
+
+// Lines holds, for each line of String, the file's line it came from.
+func (w *LineWriter) Lines() []int { return w.lines }
 
 // StringStart finds the start of the JSON token that follows offset (a
 // json.Decoder's InputOffset before the token): only white space, commas

@@ -51,7 +51,7 @@ type jsonFrame struct {
 // walkJSON builds the jsonText of raw. On malformed input or a bound it
 // returns what it read so far and an error saying where it stopped.
 func walkJSON(ctx context.Context, raw []byte) (jsonText, error) {
-	w := &textWriter{atLineStart: true}
+	w := &textWriter{}
 	lineAt := notebook.NewLines(raw).At
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -92,7 +92,7 @@ func walkJSON(ctx context.Context, raw []byte) (jsonText, error) {
 				if len(stack) > 0 {
 					stack = stack[:len(stack)-1]
 				}
-				w.endLine()
+				w.EndLine()
 				valueDone()
 			}
 		case string:
@@ -106,15 +106,15 @@ func walkJSON(ctx context.Context, raw []byte) (jsonText, error) {
 			switch {
 			case top >= 0 && stack[top].object:
 				if !skippedKey(stack[top].key) {
-					w.endLine()
-					w.write(stack[top].key+" = "+t, line)
-					w.endLine()
+					w.EndLine()
+					w.Write(stack[top].key+" = "+t, line)
+					w.EndLine()
 				} else {
 					w.skip(raw, notebook.StringStart(raw, before), dec.InputOffset())
 				}
 			default: // an array element or a top-level string
 				if top < 1 || !stack[top-1].object || !skippedKey(stack[top-1].key) {
-					w.write(t, line)
+					w.Write(t, line)
 				} else {
 					w.skip(raw, notebook.StringStart(raw, before), dec.InputOffset())
 				}
@@ -132,12 +132,11 @@ func skippedKey(key string) bool {
 	return strings.HasPrefix(key, "image/") || key == "application/pdf"
 }
 
-// textWriter accumulates text and the source line of each of its lines.
+// textWriter accumulates text and the source line of each of its lines, and
+// the string tokens it skipped.
 type textWriter struct {
-	b           strings.Builder
-	lines       []int
-	atLineStart bool
-	skipped     [][2]int64
+	notebook.LineWriter
+	skipped [][2]int64
 }
 
 // skip records a skipped string token spanning raw[start:end], quotes
@@ -165,31 +164,6 @@ func without(raw []byte, skipped [][2]int64) string {
 	return b.String()
 }
 
-func (w *textWriter) write(s string, line int) {
-	for len(s) > 0 {
-		if w.atLineStart {
-			w.lines = append(w.lines, line)
-			w.atLineStart = false
-		}
-		i := strings.IndexByte(s, '\n')
-		if i < 0 {
-			w.b.WriteString(s)
-			return
-		}
-		w.b.WriteString(s[:i+1])
-		s = s[i+1:]
-		w.atLineStart = true
-	}
-}
-
-// endLine ends the current line if anything is on it.
-func (w *textWriter) endLine() {
-	if !w.atLineStart {
-		w.b.WriteByte('\n')
-		w.atLineStart = true
-	}
-}
-
 func (w *textWriter) result() jsonText {
-	return jsonText{Text: w.b.String(), JSONLine: w.lines, Skipped: w.skipped}
+	return jsonText{Text: w.String(), JSONLine: w.Lines(), Skipped: w.skipped}
 }
