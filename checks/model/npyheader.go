@@ -2,9 +2,9 @@ package model
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/ward-sec/ward/checks/model/pystr"
 )
 
 // pyLit is a Python literal as numpy.lib.format reads a .npy header with
@@ -185,64 +185,7 @@ func (p *literalParser) str() (string, error) {
 	if raw {
 		return body, nil
 	}
-	return unescapePy(body)
-}
-
-// unescapePy decodes Python string escapes (\x4f, \u004f, \N is refused).
-func unescapePy(s string) (string, error) {
-	if !strings.Contains(s, "\\") {
-		return s, nil
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 == len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		i++
-		switch c := s[i]; c {
-		case '\n':
-		case '\\', '\'', '"':
-			b.WriteByte(c)
-		case 'a':
-			b.WriteByte('\a')
-		case 'b':
-			b.WriteByte('\b')
-		case 'f':
-			b.WriteByte('\f')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		case 'v':
-			b.WriteByte('\v')
-		case 'x', 'u', 'U':
-			n := map[byte]int{'x': 2, 'u': 4, 'U': 8}[c]
-			if i+n >= len(s) {
-				return "", fmt.Errorf("truncated \\%c escape", c)
-			}
-			v, err := strconv.ParseUint(s[i+1:i+1+n], 16, 32)
-			if err != nil || !utf8.ValidRune(rune(v)) {
-				return "", fmt.Errorf("bad \\%c escape", c)
-			}
-			b.WriteRune(rune(v))
-			i += n
-		case '0', '1', '2', '3', '4', '5', '6', '7':
-			j := i
-			for j < len(s) && j < i+3 && s[j] >= '0' && s[j] <= '7' {
-				j++
-			}
-			v, _ := strconv.ParseUint(s[i:j], 8, 32)
-			b.WriteRune(rune(v))
-			i = j - 1
-		default:
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		}
-	}
-	return b.String(), nil
+	return pystr.Unescape(body)
 }
 
 // dictGet returns the value of a string key of a dict literal.

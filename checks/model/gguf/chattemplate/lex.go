@@ -2,10 +2,11 @@ package chattemplate
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ward-sec/ward/checks/model/pystr"
 )
 
 // The lexer follows Jinja2's (jinja2/lexer.py) with the delimiters and
@@ -325,61 +326,9 @@ func number(src string, k int) (int, bool) {
 }
 
 // unescape decodes a string literal's body as Python's unicode-escape
-// codec does (Jinja decodes literals that way).
+// codec does (Jinja decodes literals that way); an escape Python would refuse
+// is kept as written.
 func unescape(s string) string {
-	if !strings.ContainsRune(s, '\\') {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 >= len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		i++
-		switch c := s[i]; c {
-		case 'n':
-			b.WriteByte('\n')
-		case 't':
-			b.WriteByte('\t')
-		case 'r':
-			b.WriteByte('\r')
-		case 'a':
-			b.WriteByte(7)
-		case 'b':
-			b.WriteByte(8)
-		case 'f':
-			b.WriteByte(12)
-		case 'v':
-			b.WriteByte(11)
-		case '\\', '\'', '"':
-			b.WriteByte(c)
-		case '\n':
-		case 'x', 'u', 'U':
-			n := map[byte]int{'x': 2, 'u': 4, 'U': 8}[c]
-			if i+n < len(s)+0 && i+1+n <= len(s) {
-				if v, err := strconv.ParseUint(s[i+1:i+1+n], 16, 32); err == nil {
-					b.WriteRune(rune(v))
-					i += n
-					continue
-				}
-			}
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		default:
-			if c >= '0' && c <= '7' {
-				e := i
-				for e < len(s) && e < i+3 && s[e] >= '0' && s[e] <= '7' {
-					e++
-				}
-				v, _ := strconv.ParseUint(s[i:e], 8, 32)
-				b.WriteRune(rune(v))
-				i = e - 1
-				continue
-			}
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
+	out, _ := pystr.Unescape(s)
+	return out
 }
