@@ -52,8 +52,9 @@ func (s *scanner) reportPickle(w where, res *pickle.Result, err error, member bo
 	}
 	for _, l := range res.Limits {
 		if l == pickle.LimitSharedMemory {
-			s.limit(w, checks.SeverityHigh, "the pickle analyses running at the same time had used the memory ward "+
-				"gives them together (half of GOMEMLIMIT, at most 1 GiB); the next review analyses the file again")
+			s.limit(w, checks.SeverityHigh, "the memory ward gives all pickle analyses of the process together (half "+
+				"of GOMEMLIMIT, at most 1 GiB) was in use by others or too small for this file; the next run or review "+
+				"analyses it again")
 			s.findings[len(s.findings)-1].Transient = true
 			continue
 		}
