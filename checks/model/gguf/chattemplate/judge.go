@@ -100,12 +100,15 @@ type judge struct {
 	memoBuilt   map[string]bool
 	visits      int
 	truncated   bool
+	// guarded holds the lookups obj[key] that an enclosing
+	// {% if obj is mapping and key in obj %} makes plain item reads.
+	guarded map[string]int
 }
 
 func newJudge(c *collector) *judge {
 	return &judge{c: c, assigned: map[string][]*Node{}, loopOver: map[string][]*Node{}, opaque: map[string]bool{},
 		blocks: map[string]bool{}, macros: map[string]bool{}, local: map[string]bool{}, evaluing: map[string]bool{},
-		memoVals: map[string]memoValue{}, memoNumeric: map[string]bool{}, memoBuilt: map[string]bool{}}
+		memoVals: map[string]memoValue{}, memoNumeric: map[string]bool{}, memoBuilt: map[string]bool{}, guarded: map[string]int{}}
 }
 
 type memoValue struct {
@@ -895,6 +898,13 @@ func (j *judge) judge(n *Node, depth int) {
 				}
 			}
 		}
+	case kIf:
+		if g := j.memberships(n.A[0], 0); len(g) > 0 {
+			j.judge(n.A[0], depth+1)
+			j.guardedBody(n.Body, g, depth+1)
+			j.judgeAll(n.Else, depth+1)
+			return
+		}
 	case kFor:
 		if it := n.A[0]; it != nil && it.K == eName && helpers[it.Name] && !j.local[it.Name] {
 			c.add(checks.SeverityHigh, "for … in "+it.Name, "iterates over Jinja's %s helper itself instead of calling it", it.Name)
@@ -965,10 +975,150 @@ func (j *judge) item(n *Node) {
 		return
 	}
 	j.helperUse(obj, n, "["+render(key, 0)+"]")
-	if j.numeric(key, 0) || j.sameMapping(obj, key) || j.localDict(obj) {
+	if j.numeric(key, 0) || j.sameMapping(obj, key) || j.localDict(obj) || j.guarded[lookupKey(obj, key)] > 0 {
 		return
 	}
 	j.computed(render(obj, 0)+"["+render(key, 0)+"]", key, "indexes with", j.chained(obj, 0))
+}
+
+// A membership guard: under {% if obj is mapping and key in obj %}, obj[key]
+// finds the item, so Jinja never falls back to getattr (the JSON-pointer walk
+// of real tool-schema templates: ns.node[segment]). Only a plain name as the
+// key and a name or namespace attribute as the mapping qualify, and only
+// until either may have changed: a later binding of their names, or any call
+// (a macro may reassign a namespace attribute; d.clear() empties a mapping).
+type guard struct {
+	key   string   // lookupKey(obj, key)
+	names []string // the root names of obj and key
+}
+
+func lookupKey(obj, key *Node) string { return render(obj, 0) + "\x00" + render(key, 0) }
+
+// memberships returns the guards an if test establishes: conjuncts
+// "obj is mapping" and "key in obj" joined by and.
+func (j *judge) memberships(test *Node, depth int) []guard {
+	if calls, _ := effects(test, nil, 0); calls {
+		return nil // a call in the test may change obj after "key in obj"
+	}
+	var conj []*Node
+	var walk func(e *Node, d int)
+	walk = func(e *Node, d int) {
+		if e == nil || d > 64 {
+			return
+		}
+		if e.K == eBin && e.Op == "and" {
+			walk(e.A[0], d+1)
+			walk(e.A[1], d+1)
+			return
+		}
+		conj = append(conj, e)
+	}
+	walk(test, depth)
+	mapping := map[string]bool{}
+	for _, c := range conj {
+		if c.K == eTest && c.Name == "mapping" && c.Op == "" && plainRef(c.A[0]) {
+			mapping[render(c.A[0], 0)] = true
+		}
+	}
+	var out []guard
+	for _, c := range conj {
+		if c.K != eBin || c.Op != "in" || c.A[0].K != eName || !plainRef(c.A[1]) || !mapping[render(c.A[1], 0)] {
+			continue
+		}
+		out = append(out, guard{key: lookupKey(c.A[1], c.A[0]), names: []string{c.A[0].Name, rootName(c.A[1])}})
+	}
+	return out
+}
+
+// plainRef: a name or a chain of constant attributes on one (ns.node).
+func plainRef(e *Node) bool {
+	for e.K == eGetattr {
+		e = e.A[0]
+	}
+	return e.K == eName
+}
+
+func rootName(e *Node) string {
+	for e.K == eGetattr {
+		e = e.A[0]
+	}
+	return e.Name
+}
+
+// guardedBody judges an if body with its guards active for as long as they
+// hold: a statement that calls anything, or binds a guarded name other than
+// as the target of a plain set (whose value is read before it is bound),
+// is judged without them, and so is everything after it.
+func (j *judge) guardedBody(body []*Node, gs []guard, depth int) {
+	active := true
+	for _, st := range body {
+		names := map[string]bool{}
+		for _, g := range gs {
+			for _, n := range g.names {
+				names[n] = true
+			}
+		}
+		calls, binds := effects(st, names, 0)
+		plainSet := st.K == kSet && !calls
+		if active && (!binds || plainSet) && !calls {
+			for _, g := range gs {
+				j.guarded[g.key]++
+			}
+			j.judge(st, depth)
+			for _, g := range gs {
+				j.guarded[g.key]--
+			}
+		} else {
+			j.judge(st, depth)
+		}
+		if calls || binds {
+			active = false
+		}
+	}
+}
+
+// effects reports whether n holds a call (a function, macro or call block,
+// or a statement that runs one) and whether it binds one of names.
+func effects(n *Node, names map[string]bool, depth int) (calls, binds bool) {
+	if n == nil {
+		return false, false
+	}
+	if depth > maxDepth*2 {
+		return true, true
+	}
+	switch n.K {
+	case eCall, kCallBlock, kDo, kLoad, kBlock:
+		calls = true
+	}
+	for _, t := range n.Targets {
+		if r := targetRoot(t); r == "" || names[r] {
+			binds = true
+		}
+	}
+	for _, p := range n.Params {
+		if p.K == eName && names[p.Name] {
+			binds = true
+		}
+	}
+	for _, list := range [][]*Node{n.A, n.Targets, n.Params, n.Body, n.Else} {
+		for _, x := range list {
+			c, b := effects(x, names, depth+1)
+			calls, binds = calls || c, binds || b
+		}
+	}
+	return calls, binds
+}
+
+// targetRoot is the variable an assignment target binds ("" when ward
+// cannot tell, which counts as binding anything).
+func targetRoot(t *Node) string {
+	switch t.K {
+	case eName, eGetattr:
+		return rootName(t)
+	case eTuple, eList:
+		return "" // unpacking: judged conservatively
+	}
+	return ""
 }
 
 // localDict: obj is a variable the template only ever sets to dict

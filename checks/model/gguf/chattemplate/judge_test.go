@@ -50,6 +50,16 @@ func TestWholeTreeIsJudged(t *testing.T) {
 		{"include", `{% include '/etc/passwd' %}`, checks.SeverityHigh, "include"},
 		{"generation with payload", `{% for m in messages %}{% generation %}{{ m.__class__ }}{% endgeneration %}{% endfor %}`, checks.SeverityCritical, "__class__"},
 		{"octal escapes", `{{ ''|attr('\137\137class\137\137') }}`, checks.SeverityCritical, `\137`},
+		// a membership guard makes obj[key] an item read only while it holds
+		{"guard then clear", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in d %}{{ d.clear() or d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
+		{"guard then rebind", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in d %}{% set k = k ~ 'x' %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
+		{"guard then macro", `{% macro m(n) %}{% set n.d = '' %}{% endmacro %}{% set k = messages[0].content ~ '' %}{% set ns = namespace(d={}) %}{% if ns.d is mapping and k in ns.d %}{{ m(ns) }}{{ ns.d[k] }}{% endif %}`, checks.SeverityHigh, "ns.d[k]"},
+		{"guard on another mapping", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in e %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
+		{"guard with or", `{% set k = messages[0].content ~ '' %}{% if d is mapping or k in d %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
+		{"guard without mapping", `{% set k = messages[0].content ~ '' %}{% if k in d %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
+		{"guard in else", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in d %}{% else %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
+		{"guard then loop rebinds", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in d %}{% for x in messages %}{% set k = x.content ~ '' %}{{ d[k] }}{% endfor %}{% endif %}`, checks.SeverityHigh, "d[k]"},
+		{"guard with call in test", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in d and d.clear() is none %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
 		{"large template", strings.Repeat("{{ message['content'] }}", 60000) + "{{ ()|attr('__cla' ~ 'ss__') }}", checks.SeverityCritical, "__class__"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,6 +96,9 @@ func TestDocumentedUseIsQuiet(t *testing.T) {
 		`{% set role_indicators = {'system': '[|system|]', 'user': '[|user|]'} %}{{ role_indicators['system'] }}{% for m in messages %}{{ role_indicators[m.role] }}{% endfor %}`,
 		`{{ conversation.system }}{{ message['system'] }}`,
 		`{% set a, b = messages[0].role, messages[0].content %}{% set (c, d) = (1, 2) %}{{ a ~ b }}{{ x.startswith('a') and y.split(':')[-1].strip() }}`,
+		// GigaChat 3.5's tool-schema template (llama.cpp models/templates/GigaChat3.5.jinja)
+		// walks a JSON pointer with membership-guarded lookups
+		`{%- set ns_p = namespace(n=schema) -%}{%- for raw_seg in refstr[2:].split('/') -%}{%- set seg = raw_seg | replace('~1', '/') | replace('~0', '~') -%}{%- if ns_p.n is mapping and seg in ns_p.n -%}{%- set ns_p.n = ns_p.n[seg] -%}{%- elif ns_p.n is sequence and ns_p.n is not string and seg == (seg | int | string) -%}{%- set ns_p.n = ns_p.n[seg | int] -%}{%- else -%}{%- set ns_p.n = none -%}{%- endif -%}{%- endfor -%}`,
 		`{% block b %}{{ self.b() }}{% endblock %}{% macro f(a, b=[1, 2], c={'k': 'v'}) %}{{ varargs }}{% endmacro %}`,
 	} {
 		r := Analyse(src)
