@@ -103,12 +103,13 @@ type judge struct {
 	// guarded holds the lookups obj[key] that an enclosing
 	// {% if obj is mapping and key in obj %} makes plain item reads.
 	guarded map[string]int
+	assumed map[string]int // variables taken as numeric while deciding them
 }
 
 func newJudge(c *collector) *judge {
 	return &judge{c: c, assigned: map[string][]*Node{}, loopOver: map[string][]*Node{}, opaque: map[string]bool{},
 		blocks: map[string]bool{}, macros: map[string]bool{}, local: map[string]bool{}, evaluing: map[string]bool{},
-		memoVals: map[string]memoValue{}, memoNumeric: map[string]bool{}, memoBuilt: map[string]bool{}, guarded: map[string]int{}}
+		memoVals: map[string]memoValue{}, memoNumeric: map[string]bool{}, memoBuilt: map[string]bool{}, guarded: map[string]int{}, assumed: map[string]int{}}
 }
 
 type memoValue struct {
@@ -726,8 +727,14 @@ func (j *judge) numeric(e *Node, depth int) bool {
 		fallthrough
 	case eName:
 		k := targetKey(e)
-		if k == "" || j.evaluing[k] {
+		if k == "" {
 			return false
+		}
+		if j.evaluing[k] {
+			// a counter's own update (ns.i = ns.i + 1): numeric if every
+			// other assignment is; the answer holds only once k is decided
+			j.assumed[k]++
+			return true
 		}
 		if v, ok := j.memoNumeric[k]; ok {
 			return v
@@ -735,7 +742,11 @@ func (j *judge) numeric(e *Node, depth int) bool {
 		j.evaluing[k] = true
 		v := j.nameNumeric(k, depth)
 		delete(j.evaluing, k)
-		j.memoNumeric[k] = v
+		delete(j.assumed, k)
+		// true that leaned on an undecided outer variable is not final
+		if !v || len(j.assumed) == 0 {
+			j.memoNumeric[k] = v
+		}
 		return v
 	case eCond:
 		return j.numeric(e.A[0], depth+1) && (e.A[2] == nil || j.numeric(e.A[2], depth+1))
@@ -897,6 +908,19 @@ func (j *judge) judge(n *Node, depth int) {
 					c.assembled(s, "string operators")
 				}
 			}
+		}
+	case eCond: // A[0] if A[1] else A[2]
+		if g := j.memberships(n.A[1], 0); len(g) > 0 {
+			j.judge(n.A[1], depth+1)
+			if calls, _ := effects(n.A[0], nil, 0); !calls {
+				j.guard(g, +1)
+				j.judge(n.A[0], depth+1)
+				j.guard(g, -1)
+			} else {
+				j.judge(n.A[0], depth+1)
+			}
+			j.judge(n.A[2], depth+1)
+			return
 		}
 	case kIf:
 		if g := j.memberships(n.A[0], 0); len(g) > 0 {
@@ -1061,19 +1085,21 @@ func (j *judge) guardedBody(body []*Node, gs []guard, depth int) {
 		calls, binds := effects(st, names, 0)
 		plainSet := st.K == kSet && !calls
 		if active && (!binds || plainSet) && !calls {
-			for _, g := range gs {
-				j.guarded[g.key]++
-			}
+			j.guard(gs, +1)
 			j.judge(st, depth)
-			for _, g := range gs {
-				j.guarded[g.key]--
-			}
+			j.guard(gs, -1)
 		} else {
 			j.judge(st, depth)
 		}
 		if calls || binds {
 			active = false
 		}
+	}
+}
+
+func (j *judge) guard(gs []guard, by int) {
+	for _, g := range gs {
+		j.guarded[g.key] += by
 	}
 }
 

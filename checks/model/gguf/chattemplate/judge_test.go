@@ -60,6 +60,9 @@ func TestWholeTreeIsJudged(t *testing.T) {
 		{"guard in else", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in d %}{% else %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
 		{"guard then loop rebinds", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in d %}{% for x in messages %}{% set k = x.content ~ '' %}{{ d[k] }}{% endfor %}{% endif %}`, checks.SeverityHigh, "d[k]"},
 		{"guard with call in test", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in d and d.clear() is none %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
+		{"guard in a conditional without mapping", `{% set k = m.name.split('.')[0] %}{{ d[k] if k in d else '' }}`, checks.SeverityHigh, "d[k]"},
+		{"counter reassigned text", `{% set ns = namespace(i=0) %}{% set ns.i = ns.i + 1 %}{% set ns.i = messages[0].content ~ '' %}{{ x[ns.i] }}`, checks.SeverityHigh, "x[ns.i]"},
+		{"numeric cycle through a text", `{% set a = b + 1 %}{% set b = a %}{% set b = messages[0].content ~ '' %}{{ x[b] }}{{ y[a] }}`, checks.SeverityHigh, "x[b]"},
 		{"large template", strings.Repeat("{{ message['content'] }}", 60000) + "{{ ()|attr('__cla' ~ 'ss__') }}", checks.SeverityCritical, "__class__"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -99,6 +102,9 @@ func TestDocumentedUseIsQuiet(t *testing.T) {
 		// GigaChat 3.5's tool-schema template (llama.cpp models/templates/GigaChat3.5.jinja)
 		// walks a JSON pointer with membership-guarded lookups
 		`{%- set ns_p = namespace(n=schema) -%}{%- for raw_seg in refstr[2:].split('/') -%}{%- set seg = raw_seg | replace('~1', '/') | replace('~0', '~') -%}{%- if ns_p.n is mapping and seg in ns_p.n -%}{%- set ns_p.n = ns_p.n[seg] -%}{%- elif ns_p.n is sequence and ns_p.n is not string and seg == (seg | int | string) -%}{%- set ns_p.n = ns_p.n[seg | int] -%}{%- else -%}{%- set ns_p.n = none -%}{%- endif -%}{%- endfor -%}`,
+		// Kimi K3 (llama.cpp models/templates/Kimi-K3.jinja): a namespace counter as an index
+		`{%- macro next_image(state) -%}{{- image_prompts[state.image_index] -}}{%- set state.image_index = state.image_index + 1 -%}{%- endmacro -%}{%- set state = namespace(image_index=0) -%}{{ next_image(state) }}`,
+		`{% set k = m.name.split('.')[0] %}{{ d[k] if d is mapping and k in d else '' }}`,
 		`{% block b %}{{ self.b() }}{% endblock %}{% macro f(a, b=[1, 2], c={'k': 'v'}) %}{{ varargs }}{% endmacro %}`,
 	} {
 		r := Analyse(src)
