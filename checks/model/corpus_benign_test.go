@@ -67,6 +67,35 @@ func TestBenignCorpus(t *testing.T) {
 	}
 }
 
+// TestNewerLibraryReconstructions scans testdata/corpus/newer: pickles
+// shaped the way scikit-learn 1.3-1.8, pandas 2/3 with pyarrow strings,
+// NumPy 2 and PyTorch 2 write them, rebuilt from those libraries' sources by
+// gen_newer.py (stand-ins, not real-library outputs: those versions cannot
+// be installed here). Nothing at medium or above: every global they use is
+// allowlisted. They are not evidence for TestAllowlistCallsHaveEvidence.
+func TestNewerLibraryReconstructions(t *testing.T) {
+	root := filepath.Join("testdata", "corpus", "newer")
+	files := 0
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) == ".md" {
+			return err
+		}
+		files++
+		for _, f := range scanFixture(t, p) {
+			if f.Severity >= checks.SeverityMedium {
+				t.Errorf("%s: %s %s: %s", p, f.Severity, f.RuleID, f.Message)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 60 {
+		t.Fatalf("only %d reconstructions; run gen_newer.py", files)
+	}
+}
+
 // TestAllowlistCallsHaveEvidence: an allowlisted compiled reconstructor
 // (builtin or Cython, so gen_allowlist_listing.py has no source to read) is
 // only allowed to be called because the library itself writes that call:

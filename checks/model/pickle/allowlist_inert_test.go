@@ -74,7 +74,10 @@ func TestAllowlistIsInert(t *testing.T) {
 		}
 		if status == "missing" {
 			// names of other library versions (torch 2.x, NumPy 2.x,
-			// tokenizers): not importable here, reviewed from their source
+			// scikit-learn 1.4+, pandas 2/3, pyarrow, tokenizers): not
+			// importable here, reviewed from their source; the pickles
+			// those versions write are reconstructed in
+			// ../testdata/corpus/newer (gen_newer.py)
 			missing++
 			continue
 		}
@@ -94,7 +97,7 @@ func TestAllowlistIsInert(t *testing.T) {
 			t.Errorf("%s: its source calls %s; review it and give the reason in reviewedFlags", e.Name, flags)
 		}
 	}
-	if missing > 48 {
+	if missing > 104 {
 		t.Errorf("%d allowlist entries are not importable with the installed libraries", missing)
 	}
 	t.Logf("%d entries checked against the libraries, %d from other library versions", len(es)-missing, missing)

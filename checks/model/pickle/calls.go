@@ -164,6 +164,11 @@ func (m *machine) call(off int64, fn, args, kwargs value, kind CallKind) value {
 		if i, ok := classArg[qual]; ok && len(a) > i && a[i].k == kGlobal {
 			m.recordCall(a[i].ref, CallNewObj, off, noValue, false)
 		}
+		// reconstructors that call an argument: the callee is judged as
+		// called with the other argument
+		if ix, ok := ctorArg[qual]; ok && len(a) > ix[0] && len(a) > ix[1] && a[ix[0]].k == kGlobal {
+			m.recordCall(a[ix[0]].ref, CallReduce, off, m.newSeq(kTuple, a[ix[1]:ix[1]+1]), false)
+		}
 	}
 	if loaders[qual] && len(a) >= 1 {
 		m.nested(off, qual, a[0])

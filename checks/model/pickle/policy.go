@@ -338,6 +338,21 @@ var classArg = map[string]int{
 	"pandas._libs.interval.__pyx_unpickle_IntervalMixin": 0, "sklearn._loss._loss.__pyx_unpickle_CyHalfGammaLoss": 0,
 	"sklearn._loss._loss.__pyx_unpickle_CyHalfMultinomialLoss": 0, "sklearn._loss._loss.__pyx_unpickle_CyHalfPoissonLoss": 0,
 	"sklearn._loss._loss.__pyx_unpickle_CyHalfSquaredError": 0, "sklearn._loss._loss.__pyx_unpickle_CyHalfTweedieLossIdentity": 0,
+	"sklearn._loss._loss.__pyx_unpickle_CyAbsoluteError": 0, "sklearn._loss._loss.__pyx_unpickle_CyHalfBinomialLoss": 0,
+	"sklearn._loss._loss.__pyx_unpickle_CyHalfTweedieLoss": 0, "sklearn._loss._loss.__pyx_unpickle_CyPinballLoss": 0,
+	"sklearn._loss._loss.__pyx_unpickle_CyHuberLoss": 0, "sklearn._loss._loss.__pyx_unpickle_CyExponentialLoss": 0,
+	"sklearn.neighbors._kd_tree.__pyx_unpickle_KDTree": 0, "sklearn.neighbors._ball_tree.__pyx_unpickle_BallTree": 0,
+	"numpy.random.bit_generator.__pyx_unpickle_SeedSequence": 0,
+	// NumPy 2: __bit_generator_ctor(cls) returns cls() when given a class
+	"numpy.random._pickle.__bit_generator_ctor": 0,
+}
+
+// ctorArg maps allowlisted reconstructors that call one of their arguments
+// with another to (callee index, argument index): NumPy's
+// __randomstate_ctor(name, ctor) and __generator_ctor(name, ctor) return
+// RandomState(ctor(name)) (numpy/random/_pickle.py).
+var ctorArg = map[string][2]int{
+	"numpy.random._pickle.__randomstate_ctor": {1, 0}, "numpy.random._pickle.__generator_ctor": {1, 0},
 }
 
 // FirstArgMustBeNone lists allowlisted constructors that are inert only
