@@ -148,14 +148,28 @@ func (m *machine) call(off int64, fn, args, kwargs value, kind CallKind) value {
 				m.recordCall(c, CallNewObj, off, m.newSeq(kTuple, a[1:]), false)
 			}
 		}
-	case "torch._tensor._rebuild_from_type_v2":
-		// _rebuild_from_type_v2(func, new_type, args, state): func(*args),
-		// then new_type's __setstate__ or _set_state
+	case "torch._tensor._rebuild_from_type", "torch._tensor._rebuild_from_type_v2":
+		// _rebuild_from_type(_v2)(func, new_type, args, state): func(*args),
+		// then new_type's __setstate__ or _set_state (v2) or __dict__ (v1)
 		if len(a) >= 3 && a[0].k == kGlobal {
 			m.recordCall(a[0].ref, CallReduce, off, a[2], false)
 		}
 		if len(a) >= 2 && a[1].k == kGlobal {
 			m.recordCall(a[1].ref, CallNewObj, off, noValue, false)
+		}
+	case "numpy.random._pickle.__randomstate_ctor", "numpy.random._pickle.__generator_ctor":
+		// (bit_generator_name, bit_generator_ctor): NumPy returns
+		// RandomState(bit_generator_ctor(bit_generator_name)), calling
+		// whatever callable the pickle hands it with the first argument
+		if len(a) >= 2 && a[1].k == kGlobal {
+			m.recordCall(a[1].ref, CallReduce, off, m.newSeq(kTuple, a[:1]), false)
+			if canonicalQual(m.res.Globals[a[1].ref].QualName()) == "numpy.random._pickle.__bit_generator_ctor" {
+				m.bitGeneratorCtor(off, a[0])
+			}
+		}
+	case "numpy.random._pickle.__bit_generator_ctor":
+		if len(a) >= 1 {
+			m.bitGeneratorCtor(off, a[0])
 		}
 	default:
 		// reconstructors that instantiate a class they are given: the class
@@ -174,4 +188,13 @@ func (m *machine) call(off int64, fn, args, kwargs value, kind CallKind) value {
 		m.nested(off, qual, a[0])
 	}
 	return res
+}
+
+// bitGeneratorCtor models numpy.random._pickle.__bit_generator_ctor(arg):
+// NumPy 2 calls arg when it is a class (NumPy 1.x looks a name up in its
+// own table), so a global given there is called without arguments.
+func (m *machine) bitGeneratorCtor(off int64, arg value) {
+	if arg.k == kGlobal && arg.ref >= 0 {
+		m.recordCall(arg.ref, CallReduce, off, m.newSeq(kTuple, nil), false)
+	}
 }
