@@ -356,6 +356,20 @@ func TestNpyDescr(t *testing.T) {
 			t.Errorf("descr %s: object = %v, want %v", c.descr, got, c.object)
 		}
 	}
+	// a key written twice has its last value (Python's dict literal)
+	for hdr, object := range map[string]bool{
+		"{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'descr': '|O', }":     true,
+		"{'descr': '|O', 'fortran_order': False, 'shape': (1,), 'descr': '<f8', }":     false,
+		"{'d\\x65scr': '<f8', 'descr': '|O', 'fortran_order': False, 'shape': (1,), }": true,
+	} {
+		lit, err := parsePyLiteral(hdr)
+		if err != nil {
+			t.Fatalf("%s: %v", hdr, err)
+		}
+		if d, _ := lit.dictGet("descr"); descrHasObject(d, 0) != object {
+			t.Errorf("%s: object = %v, want %v", hdr, !object, object)
+		}
+	}
 	for _, bad := range []string{"{'descr': '<f4'", "{'descr': '\\x4'}", "{'descr' '<f4'}", strings.Repeat("(", 100) + "1" + strings.Repeat(")", 100)} {
 		if _, err := parsePyLiteral(bad); err == nil {
 			t.Errorf("%q parsed", bad)

@@ -188,12 +188,14 @@ func (p *literalParser) str() (string, error) {
 	return pystr.Unescape(body)
 }
 
-// dictGet returns the value of a string key of a dict literal.
+// dictGet returns the value of a string key of a dict literal. A key
+// written twice has its last value, as in Python: a header that says
+// '<f8' first and 'O' later is an object array to numpy.load.
 func (v pyLit) dictGet(key string) (pyLit, bool) {
 	if v.kind != 'd' {
 		return pyLit{}, false
 	}
-	for i := 0; i+1 < len(v.items); i += 2 {
+	for i := len(v.items) - len(v.items)%2 - 2; i >= 0; i -= 2 {
 		if v.items[i].kind == 's' && v.items[i].s == key {
 			return v.items[i+1], true
 		}
