@@ -157,16 +157,6 @@ func (m *machine) call(off int64, fn, args, kwargs value, kind CallKind) value {
 		if len(a) >= 2 && a[1].k == kGlobal {
 			m.recordCall(a[1].ref, CallNewObj, off, noValue, false)
 		}
-	case "numpy.random._pickle.__randomstate_ctor", "numpy.random._pickle.__generator_ctor":
-		// (bit_generator_name, bit_generator_ctor): NumPy returns
-		// RandomState(bit_generator_ctor(bit_generator_name)), calling
-		// whatever callable the pickle hands it with the first argument
-		if len(a) >= 2 && a[1].k == kGlobal {
-			m.recordCall(a[1].ref, CallReduce, off, m.newSeq(kTuple, a[:1]), false)
-			if canonicalQual(m.res.Globals[a[1].ref].QualName()) == "numpy.random._pickle.__bit_generator_ctor" {
-				m.bitGeneratorCtor(off, a[0])
-			}
-		}
 	case "numpy.random._pickle.__bit_generator_ctor":
 		if len(a) >= 1 {
 			m.bitGeneratorCtor(off, a[0])
@@ -182,6 +172,9 @@ func (m *machine) call(off int64, fn, args, kwargs value, kind CallKind) value {
 		// called with the other argument
 		if ix, ok := ctorArg[qual]; ok && len(a) > ix[0] && len(a) > ix[1] && a[ix[0]].k == kGlobal {
 			m.recordCall(a[ix[0]].ref, CallReduce, off, m.newSeq(kTuple, a[ix[1]:ix[1]+1]), false)
+			if canonicalQual(m.res.Globals[a[ix[0]].ref].QualName()) == "numpy.random._pickle.__bit_generator_ctor" {
+				m.bitGeneratorCtor(off, a[ix[1]]) // NumPy 2's own shape: (cls, __bit_generator_ctor)
+			}
 		}
 	}
 	if loaders[qual] && len(a) >= 1 {

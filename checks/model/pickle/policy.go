@@ -343,8 +343,6 @@ var classArg = map[string]int{
 	"sklearn._loss._loss.__pyx_unpickle_CyHuberLoss": 0, "sklearn._loss._loss.__pyx_unpickle_CyExponentialLoss": 0,
 	"sklearn.neighbors._kd_tree.__pyx_unpickle_KDTree": 0, "sklearn.neighbors._ball_tree.__pyx_unpickle_BallTree": 0,
 	"numpy.random.bit_generator.__pyx_unpickle_SeedSequence": 0,
-	// NumPy 2: __bit_generator_ctor(cls) returns cls() when given a class
-	"numpy.random._pickle.__bit_generator_ctor": 0,
 }
 
 // ctorArg maps allowlisted reconstructors that call one of their arguments
