@@ -169,6 +169,78 @@ out("pickle/module_override.pkl", b"\x80\x04" + sg("torch", "_utils") + b"\x94}"
     b"sb0" + sg("torch._utils", "_rebuild_tensor_v2") + su(CMD) + b"\x85R.", "BUILD on a module: an allowed name becomes os.system",
     FK + "module attribute override", "pickle.load", "model-pickle-mutates-module", "torch._utils")
 
+# ---------------------------------------------------------------- pickle: entries for newer library versions
+# Abuse of the allowlist entries added for NumPy 2, scikit-learn 1.3+, pandas
+# 2/3 and pyarrow (issue 13): each reconstructor is handed a callable, a
+# class or a nested payload it would run or pass on.
+NL = "issue 13 (allowlist entries for newer library versions): "
+
+
+def tup(*parts):  # MARK parts TUPLE
+    return b"(" + b"".join(parts) + b"t"
+
+
+def red(fn, *args):  # fn(*args) where fn and args are opcode strings
+    return fn + tup(*args) + b"R"
+
+
+def binbytes(b):  # BINBYTES (protocol 3+)
+    return b"B" + struct.pack("<I", len(b)) + b
+
+
+newer = [
+    ("numpy_randomstate_ctor_callable.pkl",
+     red(glob("numpy.random._pickle", "__randomstate_ctor"), bu("import os; os.system('true')"),
+         glob("sklearn.utils._testing", "assert_run_python_script")),
+     "__randomstate_ctor(name, ctor) calls ctor(name): a test helper that runs Python source in a subprocess",
+     "numpy/random/_pickle.py", HIGH, "sklearn.utils._testing.assert_run_python_script"),
+    ("numpy_generator_ctor_callable.pkl",
+     red(glob("numpy.random._pickle", "__generator_ctor"), bu(CMD), glob("IPython.utils.process", "system")),
+     "__generator_ctor(name, ctor) calls ctor(name): IPython's shell-command runner", "numpy/random/_pickle.py",
+     HIGH, "IPython.utils.process.system"),
+    ("numpy_bit_generator_ctor_class.pkl",
+     red(glob("numpy.random._pickle", "__bit_generator_ctor"), glob("tkinter", "Tk")),
+     "NumPy 2's __bit_generator_ctor(cls) returns cls(): an arbitrary class's __init__ runs",
+     "numpy/random/_pickle.py (v2.0.0+)", HIGH, "tkinter.Tk"),
+    ("numpy_stringdtype_kwargs_nested_call.pkl",
+     red(glob("numpy._core._internal", "_convert_to_stringdtype_kwargs"), b"K\x01",
+         red(glob("IPython.utils.process", "system"), bu(CMD))),
+     "StringDType's reconstructor given a na_object computed by an unknown call",
+     "numpy/_core/_internal.py _convert_to_stringdtype_kwargs", HIGH, "IPython.utils.process.system"),
+    ("numpy_seedsequence_setstate_payload.pkl",
+     red(glob("numpy.random.bit_generator", "__pyx_unpickle_SeedSequence"), glob("numpy.random.bit_generator", "SeedSequence"),
+         b"K\x00", b"N") + tup(red(glob("os", "system"), bu(CMD)), b"K\x00") + b"b",
+     "Cython auto-pickle reconstructor whose BUILD state holds a call", "numpy/random/bit_generator.pyx", CRIT, "os.system"),
+    ("sklearn_cyloss_class_popen.pkl",
+     red(glob("sklearn._loss._loss", "__pyx_unpickle_CyHuberLoss"), glob("subprocess", "Popen"), b"K\x00", b")"),
+     "Cython loss reconstructor handed another class to instantiate", "sklearn/_loss/_loss.pyx.tp", CRIT, "subprocess.Popen"),
+    ("pandas_stringdtype_na_eval.pkl",
+     red(sg("pandas.core.arrays.string_", "StringDtype"), su("pyarrow"), sg("builtins", "eval")),
+     "StringDtype(storage, na_value) with a dangerous callable as na_value (STACK_GLOBAL)",
+     "pandas/core/arrays/string_.py StringDtype.__reduce__", CRIT, "builtins.eval"),
+    ("pyarrow_py_buffer_nested_pickle.pkl",
+     red(glob("pyarrow.lib", "py_buffer"), red(glob("pickle", "loads"), binbytes(SYS))),
+     "py_buffer of bytes produced by pickle.loads of a second payload", "pyarrow io.pxi Buffer.__reduce_ex__",
+     CRIT, "os.system"),
+    ("pyarrow_restore_array_subprocess.pkl",
+     red(glob("pyarrow.lib", "_restore_array"),
+         tup(red(glob("pyarrow.lib", "type_for_alias"), bu("string")), b"K\x01", b"K\x00", b"K\x00",
+             b"(N" + red(glob("pyarrow.lib", "py_buffer"), red(glob("subprocess", "check_output"), tup(bu(CMD)))) + b"l",
+             b"]", b"N")),
+     "_restore_array whose buffer is the output of a command", "pyarrow array.pxi Array.__reduce__", CRIT,
+     "subprocess.check_output"),
+    ("pyarrow_type_for_alias_globals.pkl",
+     red(glob("builtins", "getattr"), glob("pyarrow.lib", "type_for_alias"), bu("__globals__")),
+     "getattr on an allowlisted function to reach its module globals", "pyarrow types.pxi DataType.__reduce__",
+     CRIT, "builtins.getattr"),
+    ("torch_new_dtype_called.pkl", red(sg("torch", "float8_e8m0fnu"), bu("x")),
+     "a dtype allowlisted to be referenced, called with an argument", "torch/storage.py _new_dtypes", HIGH,
+     "torch.float8_e8m0fnu"),
+]
+for name, body, technique, src, rule, ev in newer:
+    proto = b"\x80\x04" if b"\x93" in body or name.startswith("pyarrow_py_buffer") else b"\x80\x02"
+    out("pickle/" + name, proto + body + b".", technique, NL + src, "pickle.load / joblib.load / pandas.read_pickle", rule, ev)
+
 # ---------------------------------------------------------------- PyTorch zip / legacy / tar
 def torch_zip(pkl, root="archive", method=zipfile.ZIP_STORED, crc_bad=False, extra=None):
     b = io.BytesIO()
