@@ -24,6 +24,9 @@ var reviewedFlags = map[string]string{
 	"pandas.core.indexes.base._new_Index":     "imports pandas' own PeriodIndex and RangeIndex; the class passed is judged as instantiated",
 	"dateutil.tz.tz._ttinfo":                  "setattr of its own slots in __init__ and __setstate__",
 	"pandas.core.dtypes.dtypes.IntervalDtype": "imports pandas' own dtype helpers in __new__",
+	"pytz.FixedOffset":                        "'pickle' appears in its docstring only; it returns a cached fixed-offset tzinfo",
+	"dateutil.tz.tz.tzrange":                  "__init__ imports dateutil.relativedelta; pickles reach it by NEWOBJ and BUILD only",
+	"dateutil.tz.tz.tzstr":                    "__init__ imports dateutil's own parser; pickles reach it by NEWOBJ and BUILD only",
 }
 
 // sameLibrary is the top-level package code of an entry may live in
