@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/relpath"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -165,7 +166,7 @@ func externalData(ctx context.Context, f *checks.File, m *Model, prefix string) 
 			continue
 		}
 		for _, other := range t.Locations {
-			if other != t.External["location"] && escapes(other) {
+			if other != t.External["location"] && relpath.Escapes(other) {
 				out = append(out, checks.Finding{RuleID: RuleExternalPath, Severity: checks.SeverityHigh, Offset: t.Offset,
 					Message: prefix + fmt.Sprintf("Tensor %q names several external locations; one of them, %q, is outside the "+
 						"model's folder. Readers that take the first entry (ONNX Runtime) and the last (onnx's Python helper) "+
@@ -189,7 +190,7 @@ func externalData(ctx context.Context, f *checks.File, m *Model, prefix string) 
 	dir := path.Dir(f.Path)
 	for _, loc := range locs {
 		u := byLoc[loc]
-		if escapes(loc) {
+		if relpath.Escapes(loc) {
 			out = append(out, checks.Finding{RuleID: RuleExternalPath, Severity: checks.SeverityHigh, Offset: u.first.Offset,
 				Message: prefix + fmt.Sprintf("%d tensor(s) (%s) load their data from %q, outside the model's folder: onnx.load and "+
 					"ONNX Runtime read that file from the machine that loads the model (path traversal, CVE-2024-27318).",
@@ -267,21 +268,6 @@ func first(s []string, n int) []string {
 		return append(s[:n:n], "…")
 	}
 	return s
-}
-
-// escapes reports locations that are absolute, climb with "..", name a
-// drive or a URL, or use backslashes (read as separators on Windows).
-func escapes(loc string) bool {
-	if strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "\\") || strings.HasPrefix(loc, "~") ||
-		strings.Contains(loc, "://") || (len(loc) > 1 && loc[1] == ':') || strings.ContainsRune(loc, 0) {
-		return true
-	}
-	for _, part := range strings.FieldsFunc(loc, func(r rune) bool { return r == '/' || r == '\\' }) {
-		if part == ".." {
-			return true
-		}
-	}
-	return false
 }
 
 // externalRange checks offset/length against the external file and shape.
