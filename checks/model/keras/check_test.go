@@ -183,3 +183,34 @@ func TestConfigDepthLimit(t *testing.T) {
 		t.Errorf("findings = %v", got)
 	}
 }
+
+// TestHubTokenizerFiles: a keras-hub tokenizer whose vocabulary, merges or
+// proto is a string reads that path when the model is built; inline
+// vocabularies and the null keras-hub saves (files in the assets) do not.
+func TestHubTokenizerFiles(t *testing.T) {
+	for _, c := range []struct {
+		obj  string
+		want string // evidence of the file-access finding, "" for none
+	}{
+		{`{"module":"keras_hub.src.tokenizers.word_piece_tokenizer","class_name":"WordPieceTokenizer","registered_name":"keras_hub>WordPieceTokenizer","config":{"vocabulary":"/etc/passwd"}}`, "WordPieceTokenizer vocabulary /etc/passwd"},
+		{`{"module":"keras_nlp.src.models.gpt2.gpt2_tokenizer","class_name":"GPT2Tokenizer","config":{"vocabulary":{"a":0},"merges":"../../merges.txt"}}`, "GPT2Tokenizer merges ../../merges.txt"},
+		{`{"class_name":"GemmaTokenizer","registered_name":"keras_hub>GemmaTokenizer","config":{"proto":"gs://bucket/x.model"}}`, "GemmaTokenizer proto gs://bucket/x.model"},
+		{`{"module":"keras_hub.src.tokenizers.word_piece_tokenizer","class_name":"WordPieceTokenizer","config":{"vocabulary":null}}`, ""},
+		{`{"module":"keras_hub.src.tokenizers.word_piece_tokenizer","class_name":"WordPieceTokenizer","config":{"vocabulary":["[PAD]","a"]}}`, ""},
+		{`{"module":"mypkg.layers","class_name":"MyTokenizer","config":{"vocabulary":"vocab.txt"}}`, ""},
+	} {
+		probs, err := AnalyseConfig([]byte(c.obj), "config.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for _, p := range probs {
+			if p.Rule == RuleFileAccess {
+				got = p.Evidence
+			}
+		}
+		if got != c.want {
+			t.Errorf("%s: file access %q, want %q", c.obj, got, c.want)
+		}
+	}
+}

@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
 	"reflect"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/relpath"
 )
 
 // Bounds of one configuration.
@@ -176,7 +176,7 @@ func (w *walker) object(obj map[string]any, cls string, trail []string) {
 		w.code(code, at, "a Keras 3 __lambda__ object (Python code Keras rebuilds with safe_mode=False or after keras.config.enable_unsafe_deserialization())")
 		return
 	case "TFSMLayer":
-		if p, ok := cfg["filepath"].(string); ok && outside(p) {
+		if p, ok := cfg["filepath"].(string); ok && relpath.Escapes(p) {
 			w.add(RuleTFSMLayer, checks.SeverityHigh, "TFSMLayer "+p,
 				"%s: TFSMLayer loads and runs the SavedModel at %q, outside the model archive, when %s is loaded.", at, p, w.where)
 		}
@@ -187,6 +187,20 @@ func (w *walker) object(obj map[string]any, cls string, trail []string) {
 			w.add(RuleFileAccess, checks.SeverityHigh, cls+" vocabulary "+p,
 				"%s: the layer's vocabulary is the path %q, which Keras reads (through tf.io.gfile: local files, "+
 					"gs://, http) when the model is loaded, even with safe_mode=True: its content ends up in the model.", at, p)
+		}
+	default:
+		if hubTokenizer(module, obj, cls) {
+			// keras-hub's tokenizers take a vocabulary, merges or
+			// SentencePiece proto either inline or as a path they read
+			// when built (keras-hub PR #2517); what keras-hub saves
+			// itself is null here, the files living in the archive's assets
+			for _, k := range []string{"vocabulary", "merges", "proto"} {
+				if p, ok := cfg[k].(string); ok && p != "" {
+					w.add(RuleFileAccess, checks.SeverityHigh, cls+" "+k+" "+p,
+						"%s: the tokenizer's %s is the path %q, which keras-hub reads (through tf.io.gfile: local files, "+
+							"gs://, http) when the model is loaded (safe_mode=True did not stop it before keras-hub PR #2517): its content ends up in the model.", at, k, p)
+				}
+			}
 		}
 	}
 	name := cls
@@ -442,12 +456,19 @@ func dottedName(s string) bool {
 	return true
 }
 
-// outside reports whether a TFSMLayer path leaves the archive's folder.
-func outside(p string) bool {
-	if strings.Contains(p, "://") || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "\\") ||
-		strings.HasPrefix(p, "~") || (len(p) > 1 && p[1] == ':') {
-		return true
+// hubTokenizer: a tokenizer class of keras-hub (or its predecessor
+// keras-nlp), named by its module or its registered name.
+func hubTokenizer(module string, obj map[string]any, cls string) bool {
+	if !strings.HasSuffix(cls, "Tokenizer") {
+		return false
 	}
-	c := path.Clean(strings.ReplaceAll(p, "\\", "/"))
-	return c == ".." || strings.HasPrefix(c, "../")
+	reg, _ := obj["registered_name"].(string)
+	for _, s := range []string{module, reg} {
+		for _, p := range []string{"keras_hub", "keras_nlp"} {
+			if s == p || strings.HasPrefix(s, p+".") || strings.HasPrefix(s, p+">") {
+				return true
+			}
+		}
+	}
+	return false
 }

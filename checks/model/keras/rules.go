@@ -70,8 +70,9 @@ var rules = []checks.Rule{
 		Title:    "Keras config makes the loader read a file or URL",
 		Severity: checks.SeverityHigh,
 		Family:   "model",
-		Why: "StringLookup, IntegerLookup and TextVectorization accept a vocabulary given as a path, which Keras " +
-			"reads through tf.io.gfile (local files, gs://, http) while rebuilding the model, even with " +
+		Why: "StringLookup, IntegerLookup and TextVectorization, and keras-hub's tokenizers (WordPiece, BytePair, " +
+			"SentencePiece and the model tokenizers built on them), accept a vocabulary, merges or proto given as a " +
+			"path, which Keras reads through tf.io.gfile (local files, gs://, http) while rebuilding the model, even with " +
 			"safe_mode=True: a model file can pull /etc/passwd or a cloud credential into its weights, or make " +
 			"the loading host fetch a URL.",
 		Fix:        "Ship the vocabulary inside the model (a list in the config), or load it from reviewed code.",
