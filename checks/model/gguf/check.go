@@ -13,8 +13,11 @@ import (
 )
 
 // NewChecks returns the family's checks: GGUF metadata, Hugging Face
-// auto_map entries and tokenizer chat templates.
-func NewChecks() []checks.Check { return []checks.Check{autoMapCheck{}, check{}, templateCheck{}} }
+// auto_map entries, sharded-checkpoint indexes and tokenizer chat
+// templates.
+func NewChecks() []checks.Check {
+	return []checks.Check{autoMapCheck{}, shardIndexCheck{}, check{}, templateCheck{}}
+}
 
 type check struct{}
 
