@@ -256,6 +256,19 @@ add("keras/tfsmlayer_outside.keras", keras_zip([("config.json", json.dumps(seq({
     "Keras 3 TFSMLayer (keras/src/export/tfsm_layer.py); safe_mode does not cover it", K3, "model-keras-tfsm-outside",
     "/tmp/ward-redteam/saved_model")
 
+HUB = "keras-team/keras-hub PR #2517 (Jan 2026): safe_mode bypass, tokenizers read vocabulary/proto files from any path"
+add("keras/hub_wordpiece_vocab.keras", keras_zip([("config.json", json.dumps(seq({"module": "keras_hub.src.tokenizers.word_piece_tokenizer",
+    "class_name": "WordPieceTokenizer", "registered_name": "keras_hub>WordPieceTokenizer",
+    "config": {"name": "tokenizer", "vocabulary": "/etc/passwd", "sequence_length": 8}}))), ("model.weights.h5", weights_h5())]),
+    "Keras 3 .keras", "keras-hub WordPieceTokenizer whose vocabulary is a path: the file is read into the model at load",
+    HUB, K3 + " with keras-hub, safe_mode=True", "model-keras-file-access", "/etc/passwd")
+add("keras/hub_sentencepiece_proto.keras", keras_zip([("config.json", json.dumps(seq({"module": "keras_hub.src.models.gemma.gemma_tokenizer",
+    "class_name": "GemmaTokenizer", "registered_name": "keras_hub>GemmaTokenizer",
+    "config": {"name": "tokenizer", "proto": "/root/.config/gcloud/application_default_credentials.json"}}))),
+    ("model.weights.h5", weights_h5())]),
+    "Keras 3 .keras", "a model tokenizer built on SentencePieceTokenizer given a proto path (a cloud credential file)",
+    HUB, K3 + " with keras-hub, safe_mode=True", "model-keras-file-access", "application_default_credentials.json")
+
 
 # ---------------------------------------------------------------- TensorFlow (hand-written protobuf)
 def varint(n):
@@ -394,6 +407,20 @@ add("hf/tokenizer_pair/tokenizer_config.json", json.dumps({"tokenizer_class": "X
     "Hugging Face tokenizer_config.json", "AutoTokenizer auto_map as a [slow, fast] pair naming another repository",
     "transformers tokenization_auto (auto_map AutoTokenizer is a pair)", "AutoTokenizer.from_pretrained(trust_remote_code=True)",
     HFR, "attacker/tok")
+
+IDX = "huggingface/transformers issues #46097, #47176 (2026): get_checkpoint_shard_files joins weight_map names unchecked"
+write("hf/shard_traversal/config.json", json.dumps({"model_type": "llama", "architectures": ["LlamaForCausalLM"]}))
+add("hf/shard_traversal/model.safetensors.index.json", json.dumps({"metadata": {"total_size": 16}, "weight_map": {
+    "model.embed_tokens.weight": "model-00001-of-00002.safetensors",
+    "lm_head.weight": "../../../../home/user/.cache/huggingface/hub/models--private--model/snapshots/main/model.safetensors"}}),
+    "Hugging Face shard index", "one weight_map shard climbs out of the model folder: another model's weights are copied in",
+    IDX, "AutoModel.from_pretrained(local folder), use_safetensors=True, weights_only=True", "model-hf-shard-outside",
+    "models--private--model")
+write("hf/shard_absolute/config.json", json.dumps({"model_type": "bert"}))
+add("hf/shard_absolute/pytorch_model.bin.index.json", json.dumps({"metadata": {"total_size": 8}, "weight_map": {
+    "bert.embeddings.word_embeddings.weight": "/tmp/ward-redteam/uploaded.bin"}}),
+    "Hugging Face shard index", "an absolute shard path to a pickle dropped elsewhere (torch.load unpickles it)",
+    IDX, "AutoModel.from_pretrained(local folder) with .bin shards (torch.load)", "model-hf-shard-outside", "/tmp/ward-redteam/uploaded.bin")
 
 if __name__ == "__main__":
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
