@@ -161,6 +161,13 @@ def numpy2():
     for p in (2, 4):
         save("numpy2", "random_generator_p%d.pkl" % p, gen, p, RP)
         save("numpy2", "random_state_p%d.pkl" % p, rs, p, RP)
+    # numpy/_core/__init__.py: _DType_reduce pickles numpy.dtypes classes by
+    # name, _ufunc_reduce pickles a ufunc by __name__ (module from
+    # pickle.whichmodule); numpy/dtypes.pyi lists the class names.
+    dts = [C("numpy.dtypes.%sDType" % d) for d in ("UInt8", "UInt16", "UInt32", "UInt64", "LongLong", "ULongLong", "StringDType"[:-5],
+                                                   "DateTime64", "TimeDelta64", "Void", "LongDouble", "CLongDouble")]
+    save("numpy2", "dtype_classes_and_ufuncs_p4.pkl", [dts, G("numpy.log1p"), G("numpy.expm1"), G("numpy._core._multiarray_umath.sqrt")], 4,
+         NP + ": _DType_reduce, _ufunc_reduce")
     for name in ("_philox.Philox", "_sfc64.SFC64", "_pcg64.PCG64DXSM"):
         save("numpy2", "bitgen_%s_p4.pkl" % name.split(".")[1], R(bgc, (C("numpy.random." + name),), (pcg_state, ss)), 4, RP)
 
@@ -351,15 +358,12 @@ def torch_zip(name, obj, blobs):
     os.makedirs(d, exist_ok=True)
     buf = io.BytesIO()
     TorchPickler(buf, protocol=2).dump(obj)
+    members = [("archive/data.pkl", buf.getvalue()), ("archive/.format_version", b"1"), ("archive/.storage_alignment", b"64"),
+               ("archive/byteorder", b"little")] + [("archive/data/" + k, bytes(n)) for k, n in blobs] + \
+              [("archive/version", b"3\n"), ("archive/.data/serialization_id", b"0123456789012345678901234567890123456789")]
     with zipfile.ZipFile(os.path.join(d, name), "w", zipfile.ZIP_STORED) as z:
-        z.writestr("archive/data.pkl", buf.getvalue())
-        z.writestr("archive/.format_version", "1")
-        z.writestr("archive/.storage_alignment", "64")
-        z.writestr("archive/byteorder", "little")
-        for k, n in blobs:
-            z.writestr("archive/data/" + k, bytes(n))
-        z.writestr("archive/version", "3\n")
-        z.writestr("archive/.data/serialization_id", "0123456789012345678901234567890123456789")
+        for n, data in members:
+            z.writestr(zipfile.ZipInfo(n, date_time=(1980, 1, 1, 0, 0, 0)), data)  # reproducible
     rows.append(("torch/" + name, 2, TV))
 
 
