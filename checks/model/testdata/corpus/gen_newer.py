@@ -402,8 +402,25 @@ def torch2():
     torch_zip("whole_module_torch2.pt", whole, [("0", 16)])
 
 
+# ------------------------------------------------------------ xgboost / LightGBM wrappers
+# xgboost python-package/xgboost/core.py Booster.__getstate__ (dict, 'handle'
+# = bytearray of the serialized model); sklearn.py XGBClassifier has no
+# __reduce__ (NEWOBJ + BUILD of __dict__). LightGBM basic.py
+# Booster.__getstate__ (dict, '_handle' = model text); sklearn.py LGBMModel.
+def boosting():
+    xb = NEW(C("xgboost.core.Booster"), {"handle": bytearray(b"{L\x00\x00\x00\x00"), "feature_names": None, "feature_types": None})
+    for q in ("XGBClassifier", "XGBRegressor", "XGBRanker", "XGBRFClassifier", "XGBRFRegressor"):
+        est = NEW(C("xgboost.sklearn." + q), {"n_estimators": 2, "_Booster": xb, "n_classes_": 2, "objective": "binary:logistic"})
+        save("boosting", "xgboost_%s_p4.pkl" % q, est, 4, "xgboost 2.x-3.x python-package/xgboost/{core,sklearn}.py")
+    lb = NEW(C("lightgbm.basic.Booster"), {"_handle": "tree\nversion=v4\n", "best_iteration": 0, "pandas_categorical": None})
+    for q in ("LGBMClassifier", "LGBMRegressor", "LGBMRanker"):
+        est = NEW(C("lightgbm.sklearn." + q), {"n_estimators": 2, "_Booster": lb, "_n_features": 3, "_objective": "binary"})
+        save("boosting", "lightgbm_%s_p4.pkl" % q, est, 4, "LightGBM 4.x python-package/lightgbm/{basic,sklearn}.py")
+
+
 def main():
     numpy2()
+    boosting()
     sklearn()
     pyarrow_objs()
     for p in (2, 4, 5):
