@@ -317,6 +317,21 @@ def pandas(protocol):
     nullable = [NEW(C("pandas.core.arrays.integer.%sDtype" % t)) for t in ("Int8", "Int16", "Int32", "UInt16", "UInt32", "UInt64")] + \
                [NEW(C("pandas.core.arrays.floating.Float32Dtype"))]
     save("pandas", "arrays_p%d.pkl" % protocol, [sv2, py_str, adt, aea, nullable], protocol, PD + ": string_arrow.py, dtypes.py, arrow/array.py")
+    # pandas/_libs/tslibs/timestamps.pyx Timestamp.__reduce__:
+    # (_unpickle_timestamp, (value, freq=None, tz, reso)); timedeltas.pyx
+    # (_timedelta_unpickle, (value, reso)); pandas 3 defaults to zoneinfo /
+    # datetime.timezone.utc tzinfos (stdlib objects, pickled for real here).
+    import datetime, zoneinfo
+    ts = [R(G("pandas._libs.tslibs.timestamps._unpickle_timestamp"), (1577836800000000, None, tz, 8))
+          for tz in (zoneinfo.ZoneInfo("Europe/Paris"), datetime.timezone.utc, None)]
+    td = R(G("pandas._libs.tslibs.timedeltas._timedelta_unpickle"), (5, 9))
+    # pandas/_libs/arrays.pyx NDArrayBacked: Cython auto-pickle with a cpdef
+    # __setstate__ ((cls, checksum, None) + BUILD (dtype, ndarray, __dict__))
+    tzdt = NEW(C("pandas.core.dtypes.dtypes.DatetimeTZDtype"), {"_unit": "us", "_tz": zoneinfo.ZoneInfo("UTC")})
+    dta = R(G("pandas._libs.arrays.__pyx_unpickle_NDArrayBacked"), (C("pandas.core.arrays.datetimes.DatetimeArray"), 0x4a2b3c1, None),
+            (tzdt, array("i8", (2,), bytes(16), protocol), {"_freq": None}))
+    dti = R(G("pandas.core.indexes.datetimes._new_DatetimeIndex"), (C("pandas.core.indexes.datetimes.DatetimeIndex"), {"data": dta, "name": None}))
+    save("pandas", "timestamps_zoneinfo_p%d.pkl" % protocol, [ts, td, dti], protocol, PD + ": timestamps.pyx, timedeltas.pyx, arrays.pyx, datetimes.py")
 
 
 # ------------------------------------------------------------ PyTorch 2.x
