@@ -230,6 +230,14 @@ def sklearn():
     tree = R(C("sklearn.tree._tree.Tree"), (2, array("i8", (1,), struct.pack("<q", 2), 4), 1),
              {"max_depth": 1, "node_count": 1, "nodes": arr(1), "values": arr(2)})
     save("sklearn", "decision_tree_p4.pkl", estimator("sklearn.tree._classes.DecisionTreeClassifier", tree_=tree), 4, SK + ": sklearn/tree/_tree.pyx")
+    # sklearn/metrics/_scorer.py (1.4+): one _Scorer class keeps the metric
+    # function, sign, kwargs and response method (NEWOBJ + BUILD dict)
+    scorer = NEW(C("sklearn.metrics._scorer._Scorer"), {"_score_func": G("sklearn.metrics._classification.accuracy_score"),
+                                                         "_sign": 1, "_kwargs": {}, "_response_method": "predict"})
+    search = estimator("sklearn.model_selection._search.GridSearchCV", scoring="accuracy", scorer_=scorer,
+                       best_estimator_=estimator("sklearn.linear_model._logistic.LogisticRegression", C=1.0),
+                       cv=NEW(C("sklearn.model_selection._split.StratifiedKFold"), {"n_splits": 2, "shuffle": False, "random_state": None}))
+    save("sklearn", "gridsearch_scorer_p4.pkl", search, 4, SK + ": sklearn/metrics/_scorer.py _Scorer (1.4+)")
     # estimators added in 1.3-1.6 (plain BaseEstimator: NEWOBJ + BUILD dict)
     for q in ("sklearn.cluster._hdbscan.hdbscan.HDBSCAN", "sklearn.preprocessing._target_encoder.TargetEncoder",
               "sklearn.model_selection._classification_threshold.TunedThresholdClassifierCV",
