@@ -441,9 +441,41 @@ def boosting():
         save("boosting", "lightgbm_%s_p4.pkl" % q, est, 4, "LightGBM 4.x python-package/lightgbm/{basic,sklearn}.py")
 
 
+# ------------------------------------------------------------ Hugging Face training_args.bin
+# transformers src/transformers/trainer.py saves torch.save(self.args,
+# "training_args.bin"): the TrainingArguments dataclass (no __reduce__:
+# NEWOBJ + BUILD of __dict__) whose strategy fields are ExplicitEnum members
+# (Enum.__reduce_ex__: (EnumClass, (value,))) from trainer_utils.py /
+# training_args.py / debug_utils.py, accelerator_config an AcceleratorConfig
+# dataclass (trainer_pt_utils.py, 4.38+), and, once devices were set up,
+# distributed_state an accelerate PartialState whose distributed_type is a
+# DistributedType member (accelerate src/accelerate/state.py, utils/dataclasses.py).
+def hf_training_args():
+    E = lambda q, v: R(C(q), (v,))
+    dev = R(C("torch.device"), ("cpu",))
+    state = NEW(C("accelerate.state.PartialState"), {"_cpu": False, "backend": None, "device": dev, "debug": False,
+                "distributed_type": E("accelerate.utils.dataclasses.DistributedType", "NO"), "num_processes": 1,
+                "process_index": 0, "local_process_index": 0, "fork_launched": False})
+    for cls in ("transformers.training_args.TrainingArguments", "transformers.training_args_seq2seq.Seq2SeqTrainingArguments"):
+        args = NEW(C(cls), {"output_dir": "out", "eval_strategy": E("transformers.trainer_utils.IntervalStrategy", "steps"),
+                            "save_strategy": E("transformers.trainer_utils.SaveStrategy", "epoch"),
+                            "logging_strategy": E("transformers.trainer_utils.IntervalStrategy", "steps"),
+                            "lr_scheduler_type": E("transformers.trainer_utils.SchedulerType", "linear"),
+                            "optim": E("transformers.training_args.OptimizerNames", "adamw_torch"),
+                            "hub_strategy": E("transformers.trainer_utils.HubStrategy", "every_save"),
+                            "debug": [E("transformers.debug_utils.DebugOption", "underflow_overflow")],
+                            "fsdp": [E("transformers.trainer_utils.FSDPOption", "full_shard")],
+                            "accelerator_config": NEW(C("transformers.trainer_pt_utils.AcceleratorConfig"),
+                                                      {"split_batches": False, "dispatch_batches": None, "even_batches": True}),
+                            "distributed_state": state, "_n_gpu": 0, "__cached__setup_devices": dev, "report_to": ["none"]})
+        torch_zip("hf_%s_training_args.bin" % cls.rsplit(".", 1)[1], args, [])
+        rows[-1] = ("torch/" + rows[-1][0].split("/", 1)[1], 2, "transformers 4.38-4.5x src/transformers/{training_args,trainer_utils,trainer_pt_utils,debug_utils}.py, accelerate state.py")
+
+
 def main():
     numpy2()
     boosting()
+    hf_training_args()
     sklearn()
     pyarrow_objs()
     for p in (2, 4, 5):

@@ -184,6 +184,10 @@ def red(fn, *args):  # fn(*args) where fn and args are opcode strings
     return fn + tup(*args) + b"R"
 
 
+def NEWOBJ_BUILD(cls, statecall):  # cls.__new__(cls) then BUILD {'k': statecall}
+    return cls + b")\x81" + b"}" + su("k") + statecall + b"sb"
+
+
 def binbytes(b):  # BINBYTES (protocol 3+)
     return b"B" + struct.pack("<I", len(b)) + b
 
@@ -240,6 +244,13 @@ newer = [
     ("scipy_kde_called.pkl", red(glob("scipy.stats._kde", "gaussian_kde"), red(glob("IPython.utils.process", "getoutput"), bu(CMD))),
      "a class allowlisted to be instantiated (NEWOBJ + BUILD) called with a computed argument", "scipy/stats/_kde.py", HIGH,
      "IPython.utils.process.getoutput"),
+    ("hf_enum_nested_call.pkl", red(glob("transformers.trainer_utils", "IntervalStrategy"),
+                                    red(glob("IPython.utils.process", "getoutput"), bu(CMD))),
+     "a training_args.bin enum whose value is computed by an unknown call", "transformers trainer_utils.py ExplicitEnum",
+     HIGH, "IPython.utils.process.getoutput"),
+    ("hf_training_args_state_exec.pkl",
+     NEWOBJ_BUILD(glob("transformers.training_args", "TrainingArguments"), red(glob("builtins", "exec"), bu("import os"))),
+     "TrainingArguments NEWOBJ whose BUILD state runs exec", "transformers training_args.py", CRIT, "builtins.exec"),
     ("torch_new_dtype_called.pkl", red(sg("torch", "float8_e8m0fnu"), bu("x")),
      "a dtype allowlisted to be referenced, called with an argument", "torch/storage.py _new_dtypes", HIGH,
      "torch.float8_e8m0fnu"),
