@@ -53,6 +53,10 @@ func cases() []struct {
 			true, []string{"model-tf-dangerous-op/high"}},
 		{"matching files and immutable const", savedModel(graphDef(with(node("m", "MatchingFiles", []string{"x"}), node("ic", "ImmutableConst", nil)))),
 			true, []string{"model-tf-dangerous-op/medium", "model-tf-dangerous-op/medium"}},
+		{"immutable const of a file", savedModel(graphDef(with(node("ic", "ImmutableConst", nil, attrString("memory_region_name", "/etc/passwd"))))),
+			true, []string{"model-tf-dangerous-op/high"}},
+		{"immutable const of the memmapped package", savedModel(graphDef(with(node("ic", "ImmutableConst", nil,
+			attrString("memory_region_name", "memmapped_package://w"))))), true, []string{"model-tf-dangerous-op/medium"}},
 		{"truncated after write", func() []byte {
 			b := savedModel(graphDef(with(node("wf", "WriteFile", []string{"p", "x"}), node("late", "Identity", []string{"x"}))))
 			return b[:len(b)-3]

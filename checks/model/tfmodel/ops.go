@@ -160,7 +160,21 @@ func inspect(g Graph, funcs map[string]bool) []Problem {
 			if tok := n.Strings["token"]; len(tok) > 0 {
 				msg += fmt.Sprintf(" Python function token: %q.", clip(tok[0]))
 			}
-			out = append(out, Problem{r.sev, n.Op, g.Where, msg, ev})
+			sev := r.sev
+			if n.Op == "ImmutableConst" {
+				// TensorFlow's memmapped format names regions
+				// memmapped_package://…, inside its own package; any other
+				// name is a file path the default Env maps into the tensor
+				for _, p := range n.Strings["memory_region_name"] {
+					if !strings.HasPrefix(p, "memmapped_package://") {
+						sev = checks.SeverityHigh
+						msg += fmt.Sprintf(" Its memory region is the file %q, whose bytes become the tensor's value.", clip(p))
+						ev += " " + clip(p)
+						break
+					}
+				}
+			}
+			out = append(out, Problem{sev, n.Op, g.Where, msg, ev})
 			continue
 		}
 		switch {

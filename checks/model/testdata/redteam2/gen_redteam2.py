@@ -318,6 +318,11 @@ add("tf/savev2_fixed_path/saved_model.pb", fld(1, 1) + fld(2, fld(2, graph(BASE 
     "TF SavedModel", "SaveV2 (an op every SavedModel holds) given a constant prefix outside the model: a checkpoint written over "
     "~/.bashrc", "TensorFlow io_ops SaveV2; issue 13 class: file writers", TF, TFOP, "/home/user/.bashrc")
 
+add("tf/immutable_const_file/saved_model.pb", fld(1, 1) + fld(2, fld(2, graph(BASE + [node("c", "ImmutableConst", [],
+    fld(5, fld(1, "memory_region_name") + fld(2, fld(2, "/root/.aws/credentials"))))]))),
+    "TF SavedModel", "ImmutableConst whose memory region is a file path: its bytes become a tensor the model can return",
+    "TensorFlow ImmutableConst (core/kernels/immutable_constant_op.cc: Env::NewReadOnlyMemoryRegionFromFile)", TF, TFOP,
+    "/root/.aws/credentials")
 
 # ---------------------------------------------------------------- ONNX: external data everywhere onnx.load looks
 def external(t, loc):

@@ -1,0 +1,8 @@
+lj
+
+xPlaceholder
+
+yMatMulxx
+C
+cImmutableConst*.
+memory_region_name/root/.aws/credentials
