@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model"
 	"github.com/ward-sec/ward/checks/model/keras/hdf5"
 )
 
@@ -159,7 +160,58 @@ func scanHDF5(ctx context.Context, f *checks.File) (checks.Result, error) {
 			Message:  prefix + fmt.Sprintf("HDF5 root group %s. Attributes past that point were not checked.", what),
 			Evidence: "root attributes"})
 	}
+	out = append(out, pickledAttributes(ctx, f, h, prefix)...)
 	return checks.Result{Analysed: true, Findings: out}, nil
+}
+
+// pickledAttributes: PyTables (tables.open_file, pandas.read_hdf and
+// HDFStore) unpickles a fixed-length string attribute of any group or
+// dataset whose value ends with "." as it reads it (tables/attributeset.py;
+// pandas writes its own metadata that way, protocol 0). Each such value is
+// analysed like any pickle file; what does not parse as a pickle is left
+// alone, as PyTables keeps it as a string.
+func pickledAttributes(ctx context.Context, f *checks.File, h *hdf5.File, prefix string) []checks.Finding {
+	var out []checks.Finding
+	var unread []string
+	werr := h.Walk(func(o hdf5.Object) {
+		if o.Err != nil && o.Path != "/" { // the root's are reported with the Keras config
+			unread = append(unread, o.Path+": "+o.Err.Error())
+		}
+		for _, a := range o.Attributes {
+			if a.Class != 3 || len(a.Strings) != 1 || ctx.Err() != nil {
+				continue // PyTables unpickles NumPy bytes scalars only
+			}
+			v := a.Strings[0]
+			if len(v) < 2 || v[len(v)-1] != '.' {
+				continue
+			}
+			where := fmt.Sprintf("attribute %s of %s", a.Name, o.Path)
+			fs, ok := model.Analyse(ctx, where, strings.NewReader(v), int64(len(v)), f.Limits)
+			if !ok {
+				continue
+			}
+			for _, x := range fs {
+				if strings.HasPrefix(x.RuleID, "model-pickle-") {
+					x.Path = ""
+					x.Message = prefix + "PyTables (pandas.read_hdf) unpickles the " + where + ": " + x.Message
+					x.Evidence = where + ": " + strings.TrimPrefix(x.Evidence, ": ")
+					out = append(out, x)
+				}
+			}
+		}
+	})
+	if werr != nil {
+		unread = append(unread, werr.Error())
+	}
+	if len(unread) > 0 {
+		if len(unread) > 3 {
+			unread = append(unread[:3], fmt.Sprintf("%d more", len(unread)-3))
+		}
+		out = append(out, checks.Finding{RuleID: RuleNotAnalysed, Severity: checks.SeverityMedium,
+			Message: prefix + "Not every group and dataset of the HDF5 file could be read (" + strings.Join(unread, "; ") +
+				"); attributes there, which PyTables would unpickle when they end in '.', were not checked.", Evidence: "HDF5 groups"})
+	}
+	return out
 }
 
 // scanArchive reads config.json of a Keras 3 .keras zip archive. Other zip

@@ -16,6 +16,12 @@ import (
 // fully read), alongside those that could.
 func (f *File) RootAttributes() ([]Attribute, error) {
 	msgs, err := f.messages(f.rootAddr)
+	return f.attributesOf(msgs, err)
+}
+
+// attributesOf returns the attributes of one object header's messages
+// (msgs, err as messages returned them).
+func (f *File) attributesOf(msgs []message, err error) ([]Attribute, error) {
 	var out []Attribute
 	var problems []string
 	dense, denseFailed, limited := false, false, false

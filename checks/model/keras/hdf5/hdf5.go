@@ -2,7 +2,9 @@
 // of the superblock (versions 0–3), object headers (versions 1 and 2),
 // attribute messages and dense attribute storage (fractal heap and version
 // 2 B-tree name index) to read the string attributes of the root group,
-// which is where Keras stores its model configuration. No maintained pure-Go HDF5
+// which is where Keras stores its model configuration, and of every group
+// and dataset (Walk: symbol-table, compact and dense groups), which PyTables
+// unpickles. No maintained pure-Go HDF5
 // library exists; the Go bindings need cgo and libhdf5.
 //
 // Every read is bounded: header blocks, message counts, continuation

@@ -270,6 +270,47 @@ add("keras/hub_sentencepiece_proto.keras", keras_zip([("config.json", json.dumps
     HUB, K3 + " with keras-hub, safe_mode=True", "model-keras-file-access", "application_default_credentials.json")
 
 
+
+# ---------------------------------------------------------------- HDF5 read by PyTables (pandas.read_hdf)
+# PyTables unpickles any fixed-length string attribute ending in "." when it
+# reads it (tables/attributeset.py); pandas stores its own metadata that
+# way (protocol 0). pandas writes the benign stores; the malicious ones swap
+# one attribute for a payload, or put it deep in the group tree.
+import pandas as pd  # noqa: E402
+
+BEN = os.path.join(HERE, "benign")
+os.makedirs(BEN, exist_ok=True)
+benign = []
+warnings.simplefilter("ignore")
+frame = pd.DataFrame({"a": [1, 2], "f": [0.5, 1.5]}, index=pd.date_range("2020-01-01", periods=2, tz="UTC"))
+frame.to_hdf(os.path.join(BEN, "pandas_fixed_utc.h5"), key="df", mode="w", format="fixed")
+benign.append("pandas_fixed_utc.h5")
+pd.DataFrame({"a": [1, 2], "c": pd.Categorical(["u", "v"])}).to_hdf(os.path.join(BEN, "pandas_table_categorical.h5"), key="df",
+                                                                       mode="w", format="table", complevel=9, complib="zlib")
+benign.append("pandas_table_categorical.h5")
+pd.Series([1.0, 2.0], index=pd.period_range("2020-01", periods=2, freq="M")).to_hdf(os.path.join(BEN, "pandas_period_series.h5"),
+                                                                                    key="s", mode="w")
+benign.append("pandas_period_series.h5")
+PT = "PyTables issues #47, #813 (attributes unpickled on read); pandas PR #35554 (read_hdf can run pickle)"
+RH = "pandas.read_hdf / pd.HDFStore / tables.open_file"
+p = os.path.join(MAL, "hdf5/pandas_tz_swapped.h5")
+os.makedirs(os.path.dirname(p), exist_ok=True)
+frame.to_hdf(p, key="df", mode="w", format="fixed")
+with h5py.File(p, "r+") as f:
+    f["df/axis1"].attrs["tz"] = np.bytes_(P0)
+add("hdf5/pandas_tz_swapped.h5", None, "HDF5 (PyTables)", "a pandas-written store whose index tz attribute (a protocol 0 "
+    "pickle pandas itself writes) is swapped for a payload", PT, RH, CRIT, "os.system")
+with h5py.File(os.path.join(MAL, "hdf5/deep_group.h5"), "w") as f:
+    f.create_group("store/frames/train").attrs["non_index_axes"] = np.bytes_(P0)
+add("hdf5/deep_group.h5", None, "HDF5 (PyTables)", "payload in an attribute three old-style groups down (symbol-table groups)",
+    PT, RH, CRIT, "os.system")
+with h5py.File(os.path.join(MAL, "hdf5/dense_links.h5"), "w", libver="latest") as f:
+    for i in range(20):
+        f.create_group("df/g%d" % i)
+    f.create_dataset("df/g7/values", data=np.zeros(3)).attrs["info"] = np.bytes_(P0)
+add("hdf5/dense_links.h5", None, "HDF5 (PyTables)", "payload on a dataset inside a new-style group with dense link storage "
+    "(fractal heap, 20 links)", PT + "; HDF5 file format spec (link info message)", RH, CRIT, "os.system")
+
 # ---------------------------------------------------------------- TensorFlow (hand-written protobuf)
 def varint(n):
     b = b""
@@ -429,7 +470,7 @@ add("hf/shard_absolute/pytorch_model.bin.index.json", json.dumps({"metadata": {"
 
 if __name__ == "__main__":
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
-        json.dump({"malicious": entries}, f, indent=1)
+        json.dump({"malicious": entries, "benign": benign}, f, indent=1)
         f.write("\n")
     if "--table" in sys.argv:
         print("| # | file | technique | source | loader that runs it | ward's finding |")
