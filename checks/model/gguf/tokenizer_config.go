@@ -11,6 +11,7 @@ import (
 
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/checks/model/gguf/chattemplate"
+	"github.com/ward-sec/ward/checks/model/relpath"
 )
 
 // RuleConfigTemplateInjection is the chat-template rule for templates that
@@ -46,8 +47,23 @@ func (templateCheck) Rules() []checks.Rule {
 		FixExample: "from jinja2.sandbox import ImmutableSandboxedEnvironment\n" +
 			"prompt = ImmutableSandboxedEnvironment().from_string(reviewed_template).render(messages=messages)",
 		References: []string{"CWE-1336", "CWE-94", "CVE-2024-34359", "LLM03:2025", "LLM05:2025"},
+	}, {
+		ID:       RuleTemplateNamePath,
+		Title:    "Named chat template writes outside the save folder",
+		Severity: checks.SeverityHigh,
+		Family:   "model",
+		Why: "transformers saves each named chat template of tokenizer_config.json as " +
+			"additional_chat_templates/<name>.jinja when a tokenizer or processor is saved (save_pretrained, push_to_hub, " +
+			"Trainer checkpoints). A name holding '/', '\\' or '..' or an absolute path makes that write land outside the " +
+			"folder, with the template text as content (transformers PR #46191).",
+		Fix:        "Name templates with plain words, as transformers' own templates are named (default, tool_use, rag).",
+		FixExample: "\"chat_template\": [{\"name\": \"tool_use\", \"template\": \"...\"}]",
+		References: []string{"CWE-22", "CWE-73", "LLM03:2025"},
 	}}
 }
+
+// RuleTemplateNamePath: a named chat template whose name is a path.
+const RuleTemplateNamePath = "model-chat-template-name-path"
 
 // maxConfigBytes bounds the JSON or template read.
 const maxConfigBytes = 8 << 20
@@ -80,6 +96,14 @@ func (templateCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, e
 	}
 	sort.Strings(names)
 	var out []checks.Finding
+	for _, n := range names {
+		if name, ok := strings.CutPrefix(n, "chat_template."); ok && (relpath.Escapes(name) || strings.ContainsAny(name, "/\\")) {
+			out = append(out, checks.Finding{RuleID: RuleTemplateNamePath, Severity: checks.SeverityHigh,
+				Message: fmt.Sprintf("The chat template named %q is saved as additional_chat_templates/%s.jinja by save_pretrained: "+
+					"the name is a path, so the template's text is written outside the save folder.", name, name),
+				Evidence: "chat template name " + name})
+		}
+	}
 	for _, n := range names {
 		if ctx.Err() != nil {
 			return checks.Result{Analysed: true, Findings: out}, ctx.Err()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -118,5 +119,25 @@ func TestSourceCodeIsNotATemplate(t *testing.T) {
 	tmpl := []byte("{% for message in messages %}{{ message.role }}{{ message.__class__.__mro__ }}{% endfor %}")
 	if _, got := checktest.Scan(t, templateCheck{}, "prompts/chat.j2", tmpl); len(got) != 1 {
 		t.Errorf("a .j2 chat template was not analysed: %v", got)
+	}
+}
+
+// TestTemplateNamePath: a named template is saved as
+// additional_chat_templates/<name>.jinja; a name that is a path is
+// reported, plain names are not.
+func TestTemplateNamePath(t *testing.T) {
+	loop := "{% for message in messages %}{{ message['content'] }}{% endfor %}"
+	for name, want := range map[string][]string{
+		"tool_use":                            nil,
+		"rag-v2.1":                            nil,
+		"../../../home/u/.config/autostart/x": {RuleTemplateNamePath + "/high"},
+		"sub/dir":                             {RuleTemplateNamePath + "/high"},
+		"/etc/cron.d/x":                       {RuleTemplateNamePath + "/high"},
+	} {
+		src := `{"chat_template": [{"name": "default", "template": "` + loop + `"}, {"name": "` + name + `", "template": "` + loop + `"}]}`
+		_, got := checktest.Scan(t, templateCheck{}, "tokenizer_config.json", []byte(src))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %v, want %v", name, got, want)
+		}
 	}
 }

@@ -13,7 +13,8 @@ run. They are harmless (os.system('true'), `echo ward-redteam`, a path under
 /tmp/ward-redteam, or a file read into a model). manifest.json lists, per
 file, the technique, its public source, the loader that would run it and the
 finding ward must give (TestRedTeam2 in redteam_test.go); `--table` prints
-the README table.
+the README table. HDF5 files carry write times (PyTables, h5py), so a rerun
+changes their bytes, not what they hold.
 """
 import bz2, gzip, io, json, lzma, os, struct, subprocess, sys, tarfile, zipfile
 
@@ -440,6 +441,13 @@ for name, body, tech, src, ev in [
      "{% extends %} of an absolute path (a template loader reads it)", "Jinja2 template inheritance; issue 13 (include/import)", "/etc/passwd"),
 ]:
     add("templates/%s/chat_template.jinja" % name, LOOP + body, "chat_template.jinja", tech, src, TPL, TPLR, ev)
+
+add("templates/name_traversal/tokenizer_config.json", json.dumps({"chat_template": [
+    {"name": "default", "template": LOOP},
+    {"name": "../../../../home/user/.config/autostart/ward-redteam", "template": "[Desktop Entry]\nExec=" + ECHO + "\n"}]}),
+    "tokenizer_config.json", "a named chat template whose name is a path: save_pretrained writes its text outside the folder",
+    "huggingface/transformers PR #46191 (2026): chat template names used verbatim as file names",
+    "tokenizer.save_pretrained / push_to_hub / Trainer checkpoints", "model-chat-template-name-path", "autostart/ward-redteam")
 
 # ---------------------------------------------------------------- Hugging Face configs naming code elsewhere
 HFR = "model-hf-remote-code"
