@@ -2,6 +2,7 @@ package model
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"compress/bzip2"
@@ -293,6 +294,35 @@ func (s *scanner) openMember(z *zipEntry, r io.ReaderAt, size int64) (io.Reader,
 		return &boundedReader{s: s, r: d, in: cr, limit: int64(z.usize)}, closeFn, nil
 	}
 }
+
+// RegisterZipMethods lets an archive/zip reader of another model check
+// (Keras reads config.json the way Python's zipfile does) open what
+// zipfile opens besides stored and deflated members: bzip2 (12), LZMA (14,
+// ended by its end marker, as zipfile writes it) and zstd (93, zipfile in
+// Python 3.14). most bounds what an LZMA member may decompress to; the zip
+// reader itself stops any member at its declared size.
+func RegisterZipMethods(zr *zip.Reader, most uint64) {
+	zr.RegisterDecompressor(12, func(r io.Reader) io.ReadCloser { return io.NopCloser(bzip2.NewReader(r)) })
+	zr.RegisterDecompressor(14, func(r io.Reader) io.ReadCloser {
+		lr, err := zipLZMA(r, 2, most, most)
+		if err != nil {
+			return io.NopCloser(&failingReader{err})
+		}
+		return io.NopCloser(lr)
+	})
+	zr.RegisterDecompressor(93, func(r io.Reader) io.ReadCloser {
+		d, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(256<<20))
+		if err != nil {
+			return io.NopCloser(&failingReader{err})
+		}
+		return d.IOReadCloser()
+	})
+}
+
+// failingReader returns err on every read.
+type failingReader struct{ err error }
+
+func (f *failingReader) Read([]byte) (int, error) { return 0, f.err }
 
 // maxLZMADict bounds the dictionary an LZMA member makes ward allocate: 64
 // MiB is what xz and 7-Zip use at their highest presets.

@@ -46,6 +46,7 @@ func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 	// a zip/HDF5 polyglot named .h5 is not waved through.
 	if bytes.HasPrefix(f.Head(4), []byte("PK\x03\x04")) {
 		if zr, err := zip.NewReader(f.Content, f.Size); err == nil {
+			model.RegisterZipMethods(zr, maxConfigBytes)
 			res, err := scanArchive(ctx, f, zr)
 			if err != nil || res.Analysed || len(res.Findings) > 0 {
 				return res, err
@@ -62,6 +63,7 @@ func (check) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 	// Python's zipfile (which Keras uses) finds the archive from its end,
 	// so a .keras archive behind a prefix loads like any other
 	if zr, err := zip.NewReader(f.Content, f.Size); err == nil {
+		model.RegisterZipMethods(zr, maxConfigBytes)
 		return scanArchive(ctx, f, zr)
 	}
 	if f.Size <= maxConfigBytes && looksJSONObject(f.Head(16)) {

@@ -250,6 +250,11 @@ add("keras/duplicate_config.keras", keras_zip([("config.json", json.dumps(seq(de
                                                ("model.weights.h5", weights_h5())]),
     "Keras 3 .keras", "two config.json members: a clean one first, os.system in the one Python's zipfile returns (the last)",
     "Python zipfile (NameToInfo keeps the last duplicate); Sonatype CVE-2025-1944 class (zip name confusion)", K3, KU, "os.system")
+for method, mname in [(zipfile.ZIP_BZIP2, "bzip2"), (zipfile.ZIP_LZMA, "lzma")]:
+    add("keras/%s_config.keras" % mname, keras_zip([("config.json", OS_FN, method), ("model.weights.h5", weights_h5())]),
+        "Keras 3 .keras", "config.json stored with %s compression (method %d), which Python's zipfile reads and Go's "
+        "archive/zip does not" % (mname, method), "APPNOTE 4.4.5 compression methods; Python zipfile (Keras saving_lib reads "
+        "config.json through it); nullifAI class (compression scanners skip)", K3, KU, "os.system")
 add("keras/tfsmlayer_outside.keras", keras_zip([("config.json", json.dumps(seq({"module": "keras.layers", "class_name": "TFSMLayer",
     "registered_name": None, "config": {"name": "t", "filepath": "/tmp/ward-redteam/saved_model", "call_endpoint": "serve"}}))),
     ("model.weights.h5", weights_h5())]),
