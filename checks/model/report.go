@@ -181,17 +181,8 @@ func beyondAllowance(g *pickle.Global, direct bool) string {
 // statically to an allowlisted attribute: protocols 0-3 pickle a bound
 // class method such as ZoneInfo._unpickle as getattr(ZoneInfo, '_unpickle').
 func resolvedGetattr(g *pickle.Global) bool {
-	if pickleCanon(g.QualName()) != "builtins.getattr" || g.CallCount == 0 || g.ResolvedCalls != g.CallCount ||
-		len(g.Targets) != g.CallCount {
-		return false
-	}
-	for _, t := range g.Targets {
-		i := strings.LastIndexByte(t, '.')
-		if i < 0 || pickle.Allowance(t[:i], t[i+1:]) == pickle.UseNone {
-			return false
-		}
-	}
-	return true
+	return pickleCanon(g.QualName()) == "builtins.getattr" && g.CallCount > 0 && g.ResolvedCalls == g.CallCount &&
+		g.UnlistedTargets == 0
 }
 
 // fixFor tailors the fix of a non-denylisted global to the library that

@@ -110,10 +110,11 @@ func (m *machine) call(off int64, fn, args, kwargs value, kind CallKind) value {
 						name = t.Name + "." + attr
 					}
 					ng := m.importGlobal(off, "getattr", mod, name, false)
-					if gl := m.res.Globals[g]; len(gl.Targets) < maxCallsPerGlob {
-						gl.Targets = append(gl.Targets, m.res.Globals[ng].QualName())
-						gl.ResolvedCalls++
-					}
+					m.resolvedTo(g, ng)
+					return value{k: kGlobal, ref: ng}
+				}
+				if ng := m.boundMethod(off, a[0], attr); ng >= 0 {
+					m.resolvedTo(g, ng)
 					return value{k: kGlobal, ref: ng}
 				}
 			}
@@ -181,6 +182,42 @@ func (m *machine) call(off int64, fn, args, kwargs value, kind CallKind) value {
 		m.nested(off, qual, a[0])
 	}
 	return res
+}
+
+// resolvedTo notes that a call of the getattr global g reached global ng:
+// every call is counted, and so is every target the allowlist lacks; the
+// names are kept for the message up to a bound.
+func (m *machine) resolvedTo(g, ng int32) {
+	gl, t := m.res.Globals[g], m.res.Globals[ng]
+	gl.ResolvedCalls++
+	if Allowance(t.Module, t.Name) == UseNone {
+		gl.UnlistedTargets++
+	}
+	if len(gl.Targets) < maxCallsPerGlob {
+		gl.Targets = append(gl.Targets, t.QualName())
+	}
+}
+
+// boundMethod resolves getattr(obj, attr) on an object the pickle built by
+// calling a class C directly (NEWOBJ, REDUCE) to the global C.attr, when
+// the allowlist names that exact method: pickle writes a bound method such
+// as SciPy 1.10's vectorize(self._entropy) or torch 1.13's OneCycleLR
+// anneal_func that way. The result is judged as that global from then on:
+// its entry allows a reference, so calling it while loading is reported,
+// whatever BUILD may have stored under the name. It returns -1 otherwise.
+func (m *machine) boundMethod(off int64, obj value, attr string) int32 {
+	if obj.k != kCall || obj.ref < 0 {
+		return -1
+	}
+	rec := m.calls[obj.ref]
+	if rec.fn.k != kGlobal || rec.global < 0 {
+		return -1
+	}
+	c := m.res.Globals[rec.global]
+	if c.Name == "" || c.Unresolved || Allowance(c.Module, c.Name+"."+attr) == UseNone {
+		return -1
+	}
+	return m.importGlobal(off, "getattr", c.Module, c.Name+"."+attr, false)
 }
 
 // bitGeneratorCtor models numpy.random._pickle.__bit_generator_ctor(arg):

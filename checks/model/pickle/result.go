@@ -111,8 +111,9 @@ type Global struct {
 	Mutated []Call
 	// Targets are the attributes a getattr global resolved to (bounded);
 	// ResolvedCalls counts its calls whose target resolved statically.
-	Targets       []string
-	ResolvedCalls int
+	Targets         []string
+	ResolvedCalls   int
+	UnlistedTargets int // resolved calls whose target the allowlist lacks
 }
 
 // Called reports whether the unpickler invokes the global (or an instance of it).

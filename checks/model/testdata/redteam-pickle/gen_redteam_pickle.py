@@ -259,6 +259,27 @@ for name, body, technique, src, rule, ev in newer:
     proto = b"\x80\x04" if b"\x93" in body or name.startswith("pyarrow_py_buffer") else b"\x80\x02"
     out("pickle/" + name, proto + body + b".", technique, NL + src, "pickle.load / joblib.load / pandas.read_pickle", rule, ev)
 
+# Bound methods the allowlist names (getattr on an object built by calling a
+# class directly): referenced only, never called, never shadowed.
+POISSON = glob("scipy.stats._discrete_distns", "poisson_gen")
+ENT = "scipy.stats._discrete_distns.poisson_gen._entropy"
+bound = [
+    ("scipy_bound_method_called.pkl", red(red(glob("builtins", "getattr"), POISSON + b")\x81", bu("_entropy")), bu(CMD)),
+     "an allowlisted bound method (SciPy's vectorize(self._entropy)) called while loading", HIGH, ENT),
+    ("scipy_bound_method_shadowed.pkl",
+     red(red(glob("builtins", "getattr"), POISSON + b")\x81}" + su("_entropy") + glob("IPython.utils.process", "system") + b"sb",
+             bu("_entropy")), bu(CMD)),
+     "BUILD stores a command runner under the bound method's name, then getattr and a call reach it", HIGH, ENT),
+    ("scipy_unlisted_method.pkl", red(glob("builtins", "getattr"), POISSON + b")\x81", bu("rvs")),
+     "getattr of a method the allowlist does not name on an allowlisted object", CRIT, "builtins.getattr"),
+    ("scipy_method_via_reconstructor.pkl",
+     red(glob("builtins", "getattr"), red(glob("copyreg", "_reconstructor"), POISSON, glob("builtins", "object"), b"N"), bu("_entropy")),
+     "the allowlisted method name on an object built by a reconstructor, not by calling its class", CRIT, "builtins.getattr"),
+]
+for name, body, technique, rule, ev in bound:
+    out("pickle/" + name, b"\x80\x02" + body + b".", technique, "issue 13 (bound methods: SciPy 1.10 vecentropy, torch 1.13 "
+        "OneCycleLR anneal_func)", "pickle.load / joblib.load", rule, ev)
+
 # ---------------------------------------------------------------- PyTorch zip / legacy / tar
 def torch_zip(pkl, root="archive", method=zipfile.ZIP_STORED, crc_bad=False, extra=None):
     b = io.BytesIO()
