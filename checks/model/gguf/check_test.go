@@ -2,6 +2,7 @@ package gguf
 
 import (
 	"context"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -95,6 +96,7 @@ func FuzzGGUF(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	f.Add(ggufOf(binary.BigEndian, "{{ messages }}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file := checks.NewBytesFile("fuzz.gguf", data)
 		file.Limits.MaxFileBytes = 1 << 20

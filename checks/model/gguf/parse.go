@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"strings"
 )
 
@@ -64,6 +65,7 @@ type File struct {
 	Tensors   []Tensor
 	Alignment uint64
 	DataStart int64 // offset of the tensor data
+	BigEndian bool  // numbers after the magic are big-endian
 }
 
 type reader struct {
@@ -74,6 +76,7 @@ type reader struct {
 	limit int64 // bytes that may be read
 	ver   uint32
 	items int
+	order binary.ByteOrder // little-endian, or big-endian GGUF (gguf-py reads both)
 }
 
 func (r *reader) fail(kind error, format string, a ...any) error {
@@ -118,7 +121,7 @@ func (r *reader) u32() (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	return binary.LittleEndian.Uint32(b), nil
+	return r.order.Uint32(b), nil
 }
 
 func (r *reader) u64() (uint64, error) {
@@ -126,7 +129,7 @@ func (r *reader) u64() (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return binary.LittleEndian.Uint64(b), nil
+	return r.order.Uint64(b), nil
 }
 
 // count reads a count or length: 32 bits in version 1, 64 after.
@@ -171,7 +174,8 @@ func Sniff(head []byte) bool { return len(head) >= 4 && string(head[:4]) == "GGU
 // Parse reads the header, metadata and tensor table. It returns what it
 // read before an error; errors wrap errLimit or errMalformed.
 func Parse(ctx context.Context, ra io.ReaderAt, size, limit int64) (*File, error) {
-	r := &reader{ctx: ctx, br: bufio.NewReaderSize(io.NewSectionReader(ra, 0, size), 64<<10), size: size, limit: limit}
+	r := &reader{ctx: ctx, br: bufio.NewReaderSize(io.NewSectionReader(ra, 0, size), 64<<10), size: size, limit: limit,
+		order: binary.LittleEndian}
 	f := &File{Strings: map[string]string{}, Alignment: defaultAlign}
 	magic, err := r.bytes(4)
 	if err != nil {
@@ -182,6 +186,12 @@ func Parse(ctx context.Context, ra io.ReaderAt, size, limit int64) (*File, error
 	}
 	if f.Version, err = r.u32(); err != nil {
 		return f, err
+	}
+	if f.Version&0xffff == 0 && f.Version != 0 {
+		// a big-endian file (GGUF's own converters write them for s390x);
+		// gguf-py (transformers' GGUF loading) detects it this way and
+		// reads every number after the magic big-endian
+		r.order, f.Version, f.BigEndian = binary.BigEndian, bits.ReverseBytes32(f.Version), true
 	}
 	if f.Version < 1 || f.Version > 3 {
 		return f, r.fail(errMalformed, "unknown GGUF version %d (1–3 exist)", f.Version)

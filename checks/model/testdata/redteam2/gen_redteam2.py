@@ -435,6 +435,20 @@ add("templates/gguf_duplicate_key.gguf", gguf([("general.architecture", "llama")
     "GGUF", "tokenizer.chat_template written twice: a clean first value, the payload second (readers differ on which wins)",
     "GGUF spec (keys should be unique, nothing enforces it); gguf-py GGUFReader duplicate-key handling; CVE-2024-34359",
     "llama-cpp-python / transformers GGUF loading", "model-gguf-chat-template-injection", "__globals__")
+
+def gguf_be(kvs):
+    """The same file big-endian: every number after the magic swapped (gguf-py reads these)."""
+    b = b"GGUF" + struct.pack(">IQQ", 3, 0, len(kvs))
+    for k, v in kvs:
+        kb, vb = k.encode(), v.encode()
+        b += struct.pack(">Q", len(kb)) + kb + struct.pack(">I", 8) + struct.pack(">Q", len(vb)) + vb
+    return b
+
+
+add("templates/gguf_big_endian.gguf", gguf_be([("general.architecture", "llama"), ("tokenizer.chat_template", EVIL_TPL)]),
+    "GGUF", "big-endian GGUF (version read as 0x03000000 little-endian): scanners that refuse the version pass it",
+    "gguf-py GGUFReader (byte order detected from the version field); GGUF spec (big-endian files for s390x); CVE-2024-34359",
+    "transformers from_pretrained(gguf_file=...) (gguf-py)", "model-gguf-chat-template-injection", "__globals__")
 for name, body, tech, src, ev in [
     ("kwarg_names", "{% set n = dict(__class__=1)|list|first %}{{ ()|attr(n) }}",
      "the name is a keyword argument's name, read back with dict(...)|list|first", "PayloadsAllTheThings SSTI (Jinja2 filter bypass with dict keys)", "__class__"),
