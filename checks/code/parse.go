@@ -263,7 +263,10 @@ func lineStarts(src []byte) []int {
 }
 
 // flagStrings finds string literals that contain --trust-remote-code by a
-// byte search first: most files have none.
+// byte search first: most files have none. A string that declares the
+// option (parser.add_argument("--trust-remote-code", action="store_true"),
+// click.option, typer.Option) or sits in a help= text passes nothing: the
+// opt-in flag is what the rule's fix recommends.
 func (b *tsBuilder) flagStrings() {
 	needle := []byte("--trust-remote-code")
 	for off := 0; ; {
@@ -274,20 +277,35 @@ func (b *tsBuilder) flagStrings() {
 		at := uint32(off + i)
 		off += i + len(needle)
 		// The innermost string literal around the match: the last one in
-		// pre-order that contains it.
-		best := none
+		// pre-order that contains it; and the innermost call around it.
+		best, call, help := none, none, false
 		for j := range b.t {
 			if b.t[j].sb > at {
 				break
 			}
 			if b.t[j].eb >= at+uint32(len(needle)) {
-				if k := b.kindOf(tn(j)); k == "string" || k == "template_string" {
+				switch b.kindOf(tn(j)) {
+				case "string", "template_string":
 					best = tn(j)
+				case "call", "call_expression":
+					call, help = tn(j), false
+				case "keyword_argument", "pair":
+					help = help || b.text(b.field(tn(j), "name")) == "help" || b.text(b.field(tn(j), "key")) == "help"
 				}
 			}
 		}
-		if best >= 0 {
+		if best >= 0 && !help && !declaresFlag(b.text(b.field(call, "function"))) {
 			b.u.flagStrings = append(b.u.flagStrings, b.expr(best, 0))
 		}
 	}
+}
+
+// declaresFlag: callee is an option parser's declaration call.
+func declaresFlag(callee string) bool {
+	for _, suffix := range []string{"add_argument", "add_option", "click.option", "typer.Option", ".option", ".Option"} {
+		if strings.HasSuffix(callee, suffix) {
+			return true
+		}
+	}
+	return callee == "option" || callee == "Option"
 }

@@ -25,3 +25,12 @@ m2 = AutoModelForCausalLM.from_pretrained("./local", trust_remote_code=False)
 m3 = AutoModelForCausalLM.from_pretrained("./local")
 # ok: code-trust-remote-code
 subprocess.run(["vllm", "serve", "./weights"], check=True)
+import argparse
+parser = argparse.ArgumentParser()
+# declaring the opt-in flag passes nothing (llama.cpp's convert_lora_to_gguf.py)
+# ok: code-trust-remote-code
+parser.add_argument("--trust-remote-code", default=False, action="store_true", help="trust remote code in the model")
+# ok: code-trust-remote-code
+parser.add_argument("--model", help="add --trust-remote-code for models with custom code")
+# ruleid: code-trust-remote-code
+subprocess.run(["python", "convert.py", "--outfile", "m.gguf", "--trust-remote-code"], check=True)
