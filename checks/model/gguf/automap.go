@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/pyjson"
 )
 
 // RuleRemoteCode: a Hugging Face config whose auto_map points at code in
@@ -68,7 +69,7 @@ func (autoMapCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, er
 			Impl json.RawMessage `json:"impl"`
 		} `json:"custom_pipelines"`
 	}
-	if json.Unmarshal(bytes.TrimPrefix(b, []byte("\ufeff")), &doc) != nil {
+	if json.Unmarshal(pyjson.Literals(bytes.TrimPrefix(b, []byte("\ufeff"))), &doc) != nil {
 		return checks.Result{}, nil
 	}
 	// a pipeline's impl is resolved the same way (get_class_from_dynamic_module)

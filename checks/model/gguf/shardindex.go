@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
+	"github.com/ward-sec/ward/checks/model/pyjson"
 	"github.com/ward-sec/ward/checks/model/relpath"
 )
 
@@ -62,7 +63,7 @@ func (shardIndexCheck) Scan(_ context.Context, f *checks.File) (checks.Result, e
 	var doc struct {
 		WeightMap map[string]json.RawMessage `json:"weight_map"`
 	}
-	if json.Unmarshal(bytes.TrimPrefix(b, []byte("\ufeff")), &doc) != nil || doc.WeightMap == nil {
+	if json.Unmarshal(pyjson.Literals(bytes.TrimPrefix(b, []byte("\ufeff"))), &doc) != nil || doc.WeightMap == nil {
 		return checks.Result{}, nil
 	}
 	seen := map[string]bool{}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/checks/model/gguf/chattemplate"
+	"github.com/ward-sec/ward/checks/model/pyjson"
 	"github.com/ward-sec/ward/checks/model/relpath"
 )
 
@@ -129,7 +130,7 @@ func (templateCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, e
 // {"name", "template"} objects.
 func jsonTemplates(b []byte) map[string]string {
 	var doc map[string]json.RawMessage
-	if json.Unmarshal(b, &doc) != nil {
+	if json.Unmarshal(pyjson.Literals(b), &doc) != nil {
 		return nil
 	}
 	raw, ok := doc["chat_template"]

@@ -6,14 +6,26 @@ import (
 	"errors"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/ward-sec/ward/checks/model/pyjson"
 )
 
 // PythonJSONText returns JSON bytes as UTF-8 the way Python's json.loads
 // reads bytes (json.detect_encoding): a UTF-8 BOM is dropped, UTF-16 and
 // UTF-32 are recognised by their BOM or, without one, by where the zero
 // bytes of the first characters fall. Keras reads config.json that way,
-// so a config in UTF-16 is a config.
+// so a config in UTF-16 is a config. The literals NaN, Infinity and
+// -Infinity, which Python's json accepts, become null (pyjson).
 func PythonJSONText(b []byte) ([]byte, error) {
+	t, err := pythonEncoding(b)
+	if err != nil {
+		return nil, err
+	}
+	return pyjson.Literals(t), nil
+}
+
+// pythonEncoding decodes b to UTF-8 as json.detect_encoding would.
+func pythonEncoding(b []byte) ([]byte, error) {
 	switch {
 	case bytes.HasPrefix(b, []byte{0, 0, 0xfe, 0xff}):
 		return utf32(b[4:], binary.BigEndian)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/ward-sec/ward/checks/model/textproto"
+
+	"github.com/ward-sec/ward/checks/model/pyjson"
 )
 
 // onnx.load(f, format="textproto") and format="json" read a ModelProto
@@ -37,7 +39,7 @@ func decodeText(b []byte) (*Model, error) {
 	h := bytes.TrimLeft(b, " \t\r\n")
 	if len(h) > 0 && h[0] == '{' {
 		var v map[string]any
-		if err := json.Unmarshal(b, &v); err != nil {
+		if err := json.Unmarshal(pyjson.Literals(b), &v); err != nil { // onnx.load reads it with Python's json
 			return nil, fmt.Errorf("ONNX JSON: %w", err)
 		}
 		return fromTree(jsonMsg{v}), nil

