@@ -361,6 +361,8 @@ func TestNpyDescr(t *testing.T) {
 		"{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'descr': '|O', }":     true,
 		"{'descr': '|O', 'fortran_order': False, 'shape': (1,), 'descr': '<f8', }":     false,
 		"{'d\\x65scr': '<f8', 'descr': '|O', 'fortran_order': False, 'shape': (1,), }": true,
+		"{'descr': '\\x7cO', # a comment\n 'fortran_order': False, 'shape': (1,), }":   true,
+		"{'descr': '<f8', # 'descr': '|O'\n 'fortran_order': False, 'shape': (1,), }":  false,
 	} {
 		lit, err := parsePyLiteral(hdr)
 		if err != nil {

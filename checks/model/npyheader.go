@@ -38,9 +38,20 @@ func parsePyLiteral(src string) (pyLit, error) {
 	return v, nil
 }
 
+// space skips whitespace and comments: numpy.load evaluates the header
+// with Python's parser, which drops "# …" to the end of the line.
 func (p *literalParser) space() {
-	for p.pos < len(p.src) && strings.IndexByte(" \t\r\n\f\v", p.src[p.pos]) >= 0 {
-		p.pos++
+	for p.pos < len(p.src) {
+		switch c := p.src[p.pos]; {
+		case strings.IndexByte(" \t\r\n\f\v", c) >= 0:
+			p.pos++
+		case c == '#':
+			for p.pos < len(p.src) && p.src[p.pos] != '\n' && p.src[p.pos] != '\r' {
+				p.pos++
+			}
+		default:
+			return
+		}
 	}
 }
 

@@ -186,6 +186,10 @@ add("numpy/duplicate_descr.npy", npy("{'descr': '<f8', 'fortran_order': False, '
 add("numpy/escaped_key.npy", npy("{'d\\x65scr': '|O', 'fortran_order': False, 'shape': (1,), }", SYS),
     "numpy", "the key itself is an escaped literal ('d\\x65scr')", "numpy/lib/format.py (ast.literal_eval)",
     "numpy.load(allow_pickle=True)", CRIT, "os.system")
+add("numpy/comment_in_header.npy", npy("{'descr': '\\x7cO', # a comment Python's parser drops\n 'fortran_order': False, 'shape': (1,), }", SYS),
+    "numpy", "a Python comment inside the header dict (ast.literal_eval ignores it) next to an escaped '|O'",
+    "numpy/lib/format.py (safe_eval of the header: Python's tokenizer drops comments)", "numpy.load(allow_pickle=True)",
+    CRIT, "os.system")
 b = io.BytesIO()
 with zipfile.ZipFile(b, "w", zipfile.ZIP_BZIP2) as z:
     z.writestr(zipfile.ZipInfo("a.npy", (2025, 1, 1, 0, 0, 0)), npy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", SYS))
