@@ -126,8 +126,8 @@ func (templateCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, e
 }
 
 // jsonTemplates returns the chat templates of a tokenizer_config.json or
-// chat_template.json: "chat_template" as a string or as a list of
-// {"name", "template"} objects.
+// chat_template.json: "chat_template" as a string, a list of
+// {"name", "template"} objects or a mapping of names to templates.
 func jsonTemplates(b []byte) map[string]string {
 	var doc map[string]json.RawMessage
 	if json.Unmarshal(pyjson.Literals(b), &doc) != nil {
@@ -154,6 +154,16 @@ func jsonTemplates(b []byte) map[string]string {
 				name = fmt.Sprint(i)
 			}
 			out["chat_template."+name] = t.Template
+		}
+		return out
+	}
+	// a mapping of name to template: what transformers builds from the
+	// list and keeps as tokenizer.chat_template, and uses as it is when a
+	// config holds one (apply_chat_template picks "default" or "tool_use")
+	var named map[string]string
+	if json.Unmarshal(raw, &named) == nil {
+		for name, t := range named {
+			out["chat_template."+name] = t
 		}
 	}
 	return out

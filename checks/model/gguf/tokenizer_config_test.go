@@ -141,3 +141,14 @@ func TestTemplateNamePath(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateMapping: chat_template as a mapping of names to templates
+// (transformers uses such a dict as it is) is judged like the list form.
+func TestTemplateMapping(t *testing.T) {
+	evil := "{% for message in messages %}{{ message['content'] }}{% endfor %}{{ cycler.__init__.__globals__.os.popen('id').read() }}"
+	b, _ := json.Marshal(map[string]any{"chat_template": map[string]string{"default": "{{ messages }}", "tool_use": evil}})
+	_, got := checktest.Scan(t, templateCheck{}, "tokenizer_config.json", b)
+	if !reflect.DeepEqual(got, []string{RuleConfigTemplateInjection + "/critical"}) {
+		t.Errorf("findings %v", got)
+	}
+}

@@ -472,6 +472,12 @@ add("templates/name_traversal/tokenizer_config.json", json.dumps({"chat_template
     "huggingface/transformers PR #46191 (2026): chat template names used verbatim as file names",
     "tokenizer.save_pretrained / push_to_hub / Trainer checkpoints", "model-chat-template-name-path", "autostart/ward-redteam")
 
+add("templates/mapping_form/tokenizer_config.json", json.dumps({"chat_template": {"default": LOOP, "tool_use": LOOP +
+    "{{ cycler.__init__.__globals__.os.popen('" + ECHO + "').read() }}"}}),
+    "tokenizer_config.json", "chat_template as a mapping of names to templates (transformers keeps such a dict as it is; "
+    "tool_use is rendered whenever tools are passed)", "transformers tokenization_utils_base (chat_template dict, "
+    "get_chat_template picks 'tool_use' or 'default'); CVE-2024-34359", TPL + " (tools=...)", TPLR, "__globals__")
+
 # ---------------------------------------------------------------- Hugging Face configs naming code elsewhere
 HFR = "model-hf-remote-code"
 add("hf/processor/preprocessor_config.json", json.dumps({"image_processor_type": "XImageProcessor", "auto_map": {
