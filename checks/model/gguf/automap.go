@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -51,25 +52,33 @@ func (autoMapCheck) Rules() []checks.Rule {
 
 const maxHFConfigBytes = 4 << 20
 
-func (autoMapCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
+// hfJSON decodes a small JSON object file (a Hugging Face config) into
+// doc when it mentions one of keys, the way transformers reads it (a BOM
+// dropped, Python's NaN and Infinity literals accepted). It reports
+// whether doc was filled.
+func hfJSON(f *checks.File, doc any, keys ...string) bool {
 	if f.Size < 8 || f.Size > maxHFConfigBytes || f.Content == nil {
-		return checks.Result{}, nil
+		return false
 	}
 	head := bytes.TrimLeft(f.Head(64), " \t\r\n\ufeff")
 	if len(head) == 0 || head[0] != '{' {
-		return checks.Result{}, nil
+		return false
 	}
 	b, err := f.ReadAll(maxHFConfigBytes)
-	if err != nil || !bytes.Contains(b, []byte(`"auto_map"`)) && !bytes.Contains(b, []byte(`"custom_pipelines"`)) {
-		return checks.Result{}, nil
+	if err != nil || !slices.ContainsFunc(keys, func(k string) bool { return bytes.Contains(b, []byte(`"`+k+`"`)) }) {
+		return false
 	}
+	return json.Unmarshal(pyjson.Literals(bytes.TrimPrefix(b, []byte("\ufeff"))), doc) == nil
+}
+
+func (autoMapCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, error) {
 	var doc struct {
 		AutoMap         map[string]json.RawMessage `json:"auto_map"`
 		CustomPipelines map[string]struct {
 			Impl json.RawMessage `json:"impl"`
 		} `json:"custom_pipelines"`
 	}
-	if json.Unmarshal(pyjson.Literals(bytes.TrimPrefix(b, []byte("\ufeff"))), &doc) != nil {
+	if !hfJSON(f, &doc, "auto_map", "custom_pipelines") {
 		return checks.Result{}, nil
 	}
 	// a pipeline's impl is resolved the same way (get_class_from_dynamic_module)

@@ -1,7 +1,6 @@
 package gguf
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/ward-sec/ward/checks"
-	"github.com/ward-sec/ward/checks/model/pyjson"
 	"github.com/ward-sec/ward/checks/model/relpath"
 )
 
@@ -49,21 +47,10 @@ func (shardIndexCheck) Rules() []checks.Rule {
 }
 
 func (shardIndexCheck) Scan(_ context.Context, f *checks.File) (checks.Result, error) {
-	if f.Size < 8 || f.Size > maxHFConfigBytes || f.Content == nil {
-		return checks.Result{}, nil
-	}
-	head := bytes.TrimLeft(f.Head(64), " \t\r\n\ufeff")
-	if len(head) == 0 || head[0] != '{' {
-		return checks.Result{}, nil
-	}
-	b, err := f.ReadAll(maxHFConfigBytes)
-	if err != nil || !bytes.Contains(b, []byte(`"weight_map"`)) {
-		return checks.Result{}, nil
-	}
 	var doc struct {
 		WeightMap map[string]json.RawMessage `json:"weight_map"`
 	}
-	if json.Unmarshal(pyjson.Literals(bytes.TrimPrefix(b, []byte("\ufeff"))), &doc) != nil || doc.WeightMap == nil {
+	if !hfJSON(f, &doc, "weight_map") || doc.WeightMap == nil {
 		return checks.Result{}, nil
 	}
 	seen := map[string]bool{}
