@@ -65,7 +65,7 @@ func hfJSON(f *checks.File, doc any, keys ...string) bool {
 		return false
 	}
 	b, err := f.ReadAll(maxHFConfigBytes)
-	if err != nil || !slices.ContainsFunc(keys, func(k string) bool { return bytes.Contains(b, []byte(`"`+k+`"`)) }) {
+	if err != nil || !slices.ContainsFunc(keys, func(k string) bool { return pyjson.MentionsKey(b, k) }) {
 		return false
 	}
 	return json.Unmarshal(pyjson.Literals(bytes.TrimPrefix(b, []byte("\ufeff"))), doc) == nil

@@ -82,7 +82,11 @@ func (templateCheck) Scan(ctx context.Context, f *checks.File) (checks.Result, e
 		return checks.Result{}, nil
 	}
 	var templates map[string]string
+	if head[0] == '{' && !bytes.Contains(b, []byte(`"chat_template"`)) && pyjson.MentionsKey(b, "chat_template") {
+		templates = jsonTemplates(b) // the key may be spelt with escapes
+	}
 	switch {
+	case len(templates) > 0:
 	case head[0] == '{' && bytes.Contains(b, []byte(`"chat_template"`)):
 		templates = jsonTemplates(b)
 	case loadedAsTemplate(f.Path) || !sourceCode[strings.ToLower(path.Ext(f.Path))] && looksLikeChatTemplate(b):

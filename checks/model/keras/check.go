@@ -14,6 +14,7 @@ import (
 	"github.com/ward-sec/ward/checks"
 	"github.com/ward-sec/ward/checks/model"
 	"github.com/ward-sec/ward/checks/model/keras/hdf5"
+	"github.com/ward-sec/ward/checks/model/pyjson"
 )
 
 // New returns the check.
@@ -96,7 +97,7 @@ func scanConfigFile(ctx context.Context, f *checks.File) (checks.Result, error) 
 	if err != nil {
 		return checks.Result{}, nil
 	}
-	if !bytes.Contains(text, []byte(`"class_name"`)) {
+	if !pyjson.MentionsKey(text, "class_name") {
 		return checks.Result{}, nil // most JSON files end here, unparsed
 	}
 	var top map[string]json.RawMessage
@@ -229,7 +230,7 @@ func scanArchive(ctx context.Context, f *checks.File, zr *zip.Reader) (checks.Re
 		return checks.Result{}, nil
 	}
 	raw, err := readMember(config, min(maxConfigBytes, f.Limits.Effective().MaxDecompressedBytes))
-	if text, terr := PythonJSONText(raw); err == nil && (terr != nil || !bytes.Contains(text, []byte(`"class_name"`))) {
+	if text, terr := PythonJSONText(raw); err == nil && (terr != nil || !pyjson.MentionsKey(text, "class_name")) {
 		return checks.Result{}, nil // a zip with some other config.json
 	}
 	prefix := namePrefix(f.Path, "Keras 3 archive", ".keras")

@@ -49,3 +49,11 @@ func Literals(b []byte) []byte {
 	}
 	return out
 }
+
+// MentionsKey is a cheap filter before decoding: whether b may hold the
+// object key key. JSON may spell a key with escapes ("auto\u005fmap"),
+// which Python's json decodes like any other, so text holding an escape
+// is always decoded.
+func MentionsKey(b []byte, key string) bool {
+	return bytes.Contains(b, []byte(`"`+key+`"`)) || bytes.Contains(b, []byte(`\u`))
+}

@@ -36,3 +36,13 @@ func FuzzLiterals(f *testing.F) {
 		}
 	})
 }
+
+func TestMentionsKey(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"auto_map": {}}`: true, `{"auto\u005fmap": {}}`: true, `{"model_type": "x"}`: false, `{"a": "my auto_map key"}`: false,
+	} {
+		if got := MentionsKey([]byte(in), "auto_map"); got != want {
+			t.Errorf("MentionsKey(%s) = %v, want %v", in, got, want)
+		}
+	}
+}

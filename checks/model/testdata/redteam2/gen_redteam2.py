@@ -528,6 +528,16 @@ add("json/ninf_index/model.safetensors.index.json", '{"metadata": {"total_size":
     "climbs out of the folder", PYJ + "; huggingface/transformers #47176", "AutoModel.from_pretrained(local folder)",
     "model-hf-shard-outside", "/home/user/.cache/other/model.safetensors")
 
+# keys spelt with JSON escapes: json.loads decodes them like any other
+add("json/escaped_key_auto_map/config.json", '{"model_type": "x", "auto\\u005fmap": {"AutoModel": "attacker/esc-repo--modeling_x.XModel"}}',
+    "Hugging Face config.json", "the auto_map key spelt with a \\u escape (a text search for \"auto_map\" misses it)",
+    "RFC 8259 string escapes in object keys; transformers dynamic_module_utils", "AutoModel.from_pretrained(trust_remote_code=True)",
+    HFR, "attacker/esc-repo")
+write("json/escaped_key_index/config.json", json.dumps({"model_type": "llama"}))
+add("json/escaped_key_index/model.safetensors.index.json", '{"weight\\u005fmap": {"lm_head.weight": "../../../../root/.cache/x.safetensors"}}',
+    "Hugging Face shard index", "the weight_map key spelt with a \\u escape", "RFC 8259 string escapes; huggingface/transformers #47176",
+    "AutoModel.from_pretrained(local folder)", "model-hf-shard-outside", "root/.cache/x.safetensors")
+
 if __name__ == "__main__":
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
         json.dump({"malicious": entries, "benign": benign}, f, indent=1)
