@@ -1046,12 +1046,69 @@ func (j *judge) memberships(test *Node, depth int) []guard {
 	}
 	var out []guard
 	for _, c := range conj {
-		if c.K != eBin || c.Op != "in" || c.A[0].K != eName || !plainRef(c.A[1]) || !mapping[render(c.A[1], 0)] {
+		if c.K != eBin || c.Op != "in" || c.A[0].K != eName || !plainRef(c.A[1]) {
+			continue
+		}
+		if !mapping[render(c.A[1], 0)] && !(c.A[1].K == eName && j.callerData(c.A[1].Name, 0)) {
 			continue
 		}
 		out = append(out, guard{key: lookupKey(c.A[1], c.A[0]), names: []string{c.A[0].Name, rootName(c.A[1])}})
 	}
 	return out
+}
+
+// publisherText are the render variables whose values come from the model's
+// own files (transformers passes the special tokens of tokenizer_config.json,
+// llama.cpp those of the GGUF): a publisher can make them any string.
+var publisherText = map[string]bool{"bos_token": true, "eos_token": true, "unk_token": true, "sep_token": true,
+	"pad_token": true, "cls_token": true, "mask_token": true, "additional_special_tokens": true}
+
+// callerData: every value name can hold is a dict literal or a render
+// variable the caller supplies (tools, messages, chat-template kwargs),
+// never a string the publisher chose. "key in name" is then a real
+// membership test on the caller's data, so name[key] reads an item the
+// caller put there ({% set nd = tool_namespace_descriptions if
+// tool_namespace_descriptions is defined else {} %}…nd[tns] if tns in nd).
+func (j *judge) callerData(name string, depth int) bool {
+	if depth > 16 || publisherText[name] || helpers[name] || name == "self" || name == "loop" {
+		return false
+	}
+	if !j.local[name] {
+		return true
+	}
+	if j.opaque[name] || len(j.loopOver[name]) > 0 || len(j.assigned[name]) == 0 {
+		return false
+	}
+	for _, a := range j.assigned[name] {
+		if !j.callerValue(a, depth+1) {
+			return false
+		}
+	}
+	return true
+}
+
+func (j *judge) callerValue(e *Node, depth int) bool {
+	if e == nil {
+		return true // a conditional without else: undefined
+	}
+	switch e.K {
+	case eDict:
+		return true
+	case eName:
+		return j.callerData(e.Name, depth)
+	case eCond:
+		return j.callerValue(e.A[0], depth) && j.callerValue(e.A[2], depth)
+	case eFilter:
+		if e.Name == "default" && e.A[0] != nil {
+			for _, x := range e.A {
+				if !j.callerValue(x, depth) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
 }
 
 // plainRef: a name or a chain of constant attributes on one (ns.node).

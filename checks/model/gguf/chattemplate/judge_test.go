@@ -56,13 +56,17 @@ func TestWholeTreeIsJudged(t *testing.T) {
 		{"guard then macro", `{% macro m(n) %}{% set n.d = '' %}{% endmacro %}{% set k = messages[0].content ~ '' %}{% set ns = namespace(d={}) %}{% if ns.d is mapping and k in ns.d %}{{ m(ns) }}{{ ns.d[k] }}{% endif %}`, checks.SeverityHigh, "ns.d[k]"},
 		{"guard on another mapping", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in e %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
 		{"guard with or", `{% set k = messages[0].content ~ '' %}{% if d is mapping or k in d %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
-		{"guard without mapping", `{% set k = messages[0].content ~ '' %}{% if k in d %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
+		{"guard without mapping", `{% set d = 'x__class__' %}{% set k = messages[0].content ~ '' %}{% if k in d %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
 		{"guard in else", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in d %}{% else %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
 		{"guard then loop rebinds", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in d %}{% for x in messages %}{% set k = x.content ~ '' %}{{ d[k] }}{% endfor %}{% endif %}`, checks.SeverityHigh, "d[k]"},
 		{"guard with call in test", `{% set k = messages[0].content ~ '' %}{% if d is mapping and k in d and d.clear() is none %}{{ d[k] }}{% endif %}`, checks.SeverityHigh, "d[k]"},
-		{"guard in a conditional without mapping", `{% set k = m.name.split('.')[0] %}{{ d[k] if k in d else '' }}`, checks.SeverityHigh, "d[k]"},
+		{"guard in a conditional without mapping", `{% set d = eos_token %}{% set k = m.name.split('.')[0] %}{{ d[k] if k in d else '' }}`, checks.SeverityHigh, "d[k]"},
 		{"counter reassigned text", `{% set ns = namespace(i=0) %}{% set ns.i = ns.i + 1 %}{% set ns.i = messages[0].content ~ '' %}{{ x[ns.i] }}`, checks.SeverityHigh, "x[ns.i]"},
 		{"numeric cycle through a text", `{% set a = b + 1 %}{% set b = a %}{% set b = messages[0].content ~ '' %}{{ x[b] }}{{ y[a] }}`, checks.SeverityHigh, "x[b]"},
+		{"guard on a publisher token", `{% set k = m.name.split('.')[0] %}{{ bos_token[k] if k in bos_token else '' }}`, checks.SeverityHigh, "bos_token[k]"},
+		{"guard on a token through a variable", `{% set nd = eos_token if x else {} %}{% set k = m.name.split('.')[0] %}{{ nd[k] if k in nd else '' }}`, checks.SeverityHigh, "nd[k]"},
+		{"guard on a literal string", `{% set nd = '__class__' %}{% set k = m.name.split('.')[0] %}{{ nd[k] if k in nd else '' }}`, checks.SeverityHigh, "nd[k]"},
+		{"guard on a loop variable", `{% for nd in ['__class__'] %}{% set k = m.name.split('.')[0] %}{{ nd[k] if k in nd else '' }}{% endfor %}`, checks.SeverityHigh, "nd[k]"},
 		{"large template", strings.Repeat("{{ message['content'] }}", 60000) + "{{ ()|attr('__cla' ~ 'ss__') }}", checks.SeverityCritical, "__class__"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -105,6 +109,9 @@ func TestDocumentedUseIsQuiet(t *testing.T) {
 		// Kimi K3 (llama.cpp models/templates/Kimi-K3.jinja): a namespace counter as an index
 		`{%- macro next_image(state) -%}{{- image_prompts[state.image_index] -}}{%- set state.image_index = state.image_index + 1 -%}{%- endmacro -%}{%- set state = namespace(image_index=0) -%}{{ next_image(state) }}`,
 		`{% set k = m.name.split('.')[0] %}{{ d[k] if d is mapping and k in d else '' }}`,
+		// Muse Glimmer (vLLM examples/tool_chat_template_muse_glimmer.jinja, llama.cpp models/templates):
+		// a caller-supplied mapping or an empty dict, looked up under a membership test
+		`{%- set nd = tool_namespace_descriptions if tool_namespace_descriptions is defined else {} -%}{%- for fn in tools -%}{%- set tns = fn.name.split('.')[0] -%}{{ (nd[tns] if tns in nd else '') | tojson }}{%- endfor -%}`,
 		`{% block b %}{{ self.b() }}{% endblock %}{% macro f(a, b=[1, 2], c={'k': 'v'}) %}{{ varargs }}{% endmacro %}`,
 	} {
 		r := Analyse(src)
