@@ -1131,25 +1131,26 @@ func rootName(e *Node) string {
 // as the target of a plain set (whose value is read before it is bound),
 // is judged without them, and so is everything after it.
 func (j *judge) guardedBody(body []*Node, gs []guard, depth int) {
+	names := map[string]bool{}
+	for _, g := range gs {
+		for _, n := range g.names {
+			names[n] = true
+		}
+	}
 	active := true
 	for _, st := range body {
-		names := map[string]bool{}
-		for _, g := range gs {
-			for _, n := range g.names {
-				names[n] = true
-			}
+		guarded := false
+		if active {
+			calls, binds := effects(st, names, 0)
+			guarded = !calls && (!binds || st.K == kSet)
+			active = !calls && !binds
 		}
-		calls, binds := effects(st, names, 0)
-		plainSet := st.K == kSet && !calls
-		if active && (!binds || plainSet) && !calls {
+		if guarded {
 			j.guard(gs, +1)
-			j.judge(st, depth)
-			j.guard(gs, -1)
-		} else {
-			j.judge(st, depth)
 		}
-		if calls || binds {
-			active = false
+		j.judge(st, depth)
+		if guarded {
+			j.guard(gs, -1)
 		}
 	}
 }
@@ -1195,13 +1196,10 @@ func effects(n *Node, names map[string]bool, depth int) (calls, binds bool) {
 // targetRoot is the variable an assignment target binds ("" when ward
 // cannot tell, which counts as binding anything).
 func targetRoot(t *Node) string {
-	switch t.K {
-	case eName, eGetattr:
+	if t.K == eName || t.K == eGetattr {
 		return rootName(t)
-	case eTuple, eList:
-		return "" // unpacking: judged conservatively
 	}
-	return ""
+	return "" // unpacking (a, b = …): counts as binding every name
 }
 
 // localDict: obj is a variable the template only ever sets to dict
