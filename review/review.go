@@ -606,10 +606,7 @@ func (t *prTree) Readlink(ctx context.Context, p string) (string, bool, error) {
 	if !ok {
 		return "", false, nil
 	}
-	t.mu.Lock()
-	e, cached := t.targets[p]
-	t.mu.Unlock()
-	if !cached {
+	e := t.cached(&t.targets, p, func() (e treeEntry) {
 		var b *checks.Blob
 		if b, e.err = t.gh.Blob(ctx, l.SHA, l.Size); e.err == nil {
 			n := min(b.Size, maxLinkTarget)
@@ -621,13 +618,8 @@ func (t *prTree) Readlink(ctx context.Context, p string) (string, bool, error) {
 		if e.err != nil {
 			e.err = fmt.Errorf("read link %s: %w", p, e.err)
 		}
-		t.mu.Lock()
-		if t.targets == nil {
-			t.targets = map[string]treeEntry{}
-		}
-		t.targets[p] = e
-		t.mu.Unlock()
-	}
+		return e
+	}, func(treeEntry) bool { return true })
 	if e.err != nil {
 		return "", true, e.err
 	}
@@ -635,24 +627,37 @@ func (t *prTree) Readlink(ctx context.Context, p string) (string, bool, error) {
 }
 
 func (t *prTree) Open(ctx context.Context, path string) (*checks.Blob, error) {
-	t.mu.Lock()
-	e, ok := t.files[path]
-	t.mu.Unlock()
-	if !ok {
+	e := t.cached(&t.files, path, func() (e treeEntry) {
 		e.data, e.err = t.gh.FileAt(ctx, path, t.ref)
-		if e.err == nil || errors.Is(e.err, fs.ErrNotExist) {
-			t.mu.Lock()
-			if t.files == nil {
-				t.files = map[string]treeEntry{}
-			}
-			t.files[path] = e
-			t.mu.Unlock()
-		}
-	}
+		return e
+	}, func(e treeEntry) bool {
+		return e.err == nil || errors.Is(e.err, fs.ErrNotExist) // a transient error is retried
+	})
 	if e.err != nil {
 		return nil, e.err
 	}
 	return &checks.Blob{Size: int64(len(e.data)), Content: strings.NewReader(string(e.data))}, nil
+}
+
+// cached returns the entry for key in *m, loading it on a miss (outside the
+// lock: loads are network reads) and keeping it when keep says so.
+func (t *prTree) cached(m *map[string]treeEntry, key string, load func() treeEntry, keep func(treeEntry) bool) treeEntry {
+	t.mu.Lock()
+	e, ok := (*m)[key]
+	t.mu.Unlock()
+	if ok {
+		return e
+	}
+	e = load()
+	if keep(e) {
+		t.mu.Lock()
+		if *m == nil {
+			*m = map[string]treeEntry{}
+		}
+		(*m)[key] = e
+		t.mu.Unlock()
+	}
+	return e
 }
 
 func short(sha string) string {
