@@ -272,20 +272,11 @@ func TestDenseBudget(t *testing.T) {
 // mutations land in the heap, its blocks and the B-trees rather than
 // anywhere in the file.
 func FuzzDenseStorage(f *testing.F) {
-	var bases [][]byte
-	for _, name := range []string{"keras_lambda_dense_many.h5", "keras_lambda_dense_huge.h5", "keras_benign_dense.h5"} {
-		b := readFixture(f, name)
-		bases = append(bases, b)
-		for _, sig := range []string{"FRHP", "BTHD", "BTIN", "BTLF", "FHIB", "FHDB"} {
-			if i := bytes.Index(b, []byte(sig)); i >= 0 {
-				f.Add(uint8(len(bases)-1), uint32(i+5), []byte{0xff, 0x7f})
-				f.Add(uint8(len(bases)-1), uint32(i+16), []byte{0, 0, 0, 0, 0x40})
-			}
-		}
-	}
+	bases := seedPatches(f, []string{filepath.Join(fixtures, "keras_lambda_dense_many.h5"),
+		filepath.Join(fixtures, "keras_lambda_dense_huge.h5"), filepath.Join(fixtures, "keras_benign_dense.h5")},
+		[]string{"FRHP", "BTHD", "BTIN", "BTLF", "FHIB", "FHDB"}, 5, 16)
 	f.Fuzz(func(t *testing.T, which uint8, at uint32, patch []byte) {
-		b := bytes.Clone(bases[int(which)%len(bases)])
-		copy(b[int(at%uint32(len(b))):], patch)
+		b := patched(bases, which, at, patch)
 		h, err := Open(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
 			return
@@ -293,4 +284,33 @@ func FuzzDenseStorage(f *testing.F) {
 		h.MaxValueBytes = 1 << 20
 		_, _ = h.RootAttributes()
 	})
+}
+
+// seedPatches reads the base files and seeds f with two patches after each
+// signature found in them (at +first and +second): mutations then land in
+// the structures those signatures open, not anywhere in the file.
+func seedPatches(f *testing.F, files, sigs []string, first, second int) [][]byte {
+	f.Helper()
+	var bases [][]byte
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		bases = append(bases, b)
+		for _, sig := range sigs {
+			if i := bytes.Index(b, []byte(sig)); i >= 0 {
+				f.Add(uint8(len(bases)-1), uint32(i+first), []byte{0xff, 0x7f})
+				f.Add(uint8(len(bases)-1), uint32(i+second), []byte{0, 0, 0, 0, 0x40})
+			}
+		}
+	}
+	return bases
+}
+
+// patched is a copy of one base with patch written at an offset.
+func patched(bases [][]byte, which uint8, at uint32, patch []byte) []byte {
+	b := bytes.Clone(bases[int(which)%len(bases)])
+	copy(b[int(at%uint32(len(b))):], patch)
+	return b
 }
