@@ -15,6 +15,9 @@ printed by `gen_redteam_pickle.py --table`.
 import bz2, gzip, io, json, lzma, os, struct, sys, tarfile, zipfile, zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in testdata
+sys.path.insert(0, os.path.dirname(HERE))  # redteam_wire.py, shared by the red-team generators
+from redteam_wire import bu, glob  # noqa: E402
 OUT = os.path.join(HERE, "malicious")
 entries = []
 
@@ -35,15 +38,6 @@ def out(name, data, technique, source, loader, rule, evidence):
 def su(s):  # SHORT_BINUNICODE or BINUNICODE
     b = s.encode()
     return (b"\x8c" + bytes([len(b)]) if len(b) < 256 else b"X" + struct.pack("<I", len(b))) + b
-
-
-def bu(s):  # BINUNICODE (protocol 1+)
-    b = s.encode()
-    return b"X" + struct.pack("<I", len(b)) + b
-
-
-def glob(mod, name):  # GLOBAL (protocol 0+)
-    return b"c" + mod.encode() + b"\n" + name.encode() + b"\n"
 
 
 def call(mod, name, *args, proto=2):

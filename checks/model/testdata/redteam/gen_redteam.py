@@ -21,6 +21,7 @@ import io
 import json
 import marshal
 import os
+import sys
 import struct
 import tarfile
 import zipfile
@@ -32,6 +33,9 @@ from google.protobuf import json_format, text_format
 from onnx import TensorProto, helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in testdata
+sys.path.insert(0, os.path.dirname(HERE))  # redteam_wire.py, shared by the red-team generators
+from redteam_wire import const_str, fld, gguf, node, varint  # noqa: E402
 MAL = os.path.join(HERE, "malicious")
 BEN = os.path.join(HERE, "benign")
 ECHO = "echo ward-redteam"
@@ -63,15 +67,6 @@ def write(base, rel, data):
 
 
 # ---------------------------------------------------------------- GGUF / Jinja
-def gguf(kvs):
-    """A GGUF v3 file with string metadata only and no tensors."""
-    b = b"GGUF" + struct.pack("<IQQ", 3, 0, len(kvs))
-    for k, v in kvs:
-        kb, vb = k.encode(), v.encode()
-        b += struct.pack("<Q", len(kb)) + kb + struct.pack("<I", 8) + struct.pack("<Q", len(vb)) + vb
-    return b
-
-
 BENIGN_TPL = ("{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + "
               "'<|im_end|>\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")
 CVE_34359 = "CVE-2024-34359 (llama-cpp-python, GGUF chat template SSTI)"
@@ -260,33 +255,6 @@ add("keras/h5_os_module.h5", "Keras HDF5 (read by Keras 3)", "posix.system as a 
     "CVE-2025-1550 via the legacy H5 path", K3 + " of a .h5", "model-keras-unsafe-module", "posix.system")
 
 # ---------------------------------------------------------------- TensorFlow (hand-written protobuf)
-def varint(n):
-    b = b""
-    while True:
-        c = n & 0x7F
-        n >>= 7
-        b += bytes([c | (0x80 if n else 0)])
-        if not n:
-            return b
-
-
-def fld(num, payload):
-    if isinstance(payload, int):
-        return varint(num << 3) + varint(payload)
-    if isinstance(payload, str):
-        payload = payload.encode()
-    return varint(num << 3 | 2) + varint(len(payload)) + payload
-
-
-def node(name, op, inputs=(), attrs=b""):
-    return fld(1, name) + fld(2, op) + b"".join(fld(3, i) for i in inputs) + attrs
-
-
-def const_str(name, s):
-    tensor = fld(1, 7) + fld(8, s)  # dtype DT_STRING, string_val
-    return node(name, "Const", attrs=fld(5, fld(1, "value") + fld(2, fld(8, tensor))))
-
-
 def attr_func(key, fname):
     return fld(5, fld(1, key) + fld(2, fld(10, fld(1, fname))))
 

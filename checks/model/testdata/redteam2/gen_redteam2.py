@@ -23,6 +23,9 @@ import numpy as np
 from onnx import TensorProto, helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in testdata
+sys.path.insert(0, os.path.dirname(HERE))  # redteam_wire.py, shared by the red-team generators
+from redteam_wire import bu, const_str, fld, gguf, glob, node, varint  # noqa: E402
 MAL = os.path.join(HERE, "malicious")
 entries = []
 
@@ -47,18 +50,9 @@ def add(rel, data, fmt, technique, source, loader, rule, evidence):
 
 
 # ---------------------------------------------------------------- pickle opcodes
-def bu(s):  # BINUNICODE
-    b = s.encode()
-    return b"X" + struct.pack("<I", len(b)) + b
-
-
 def su(s):  # SHORT_BINUNICODE
     b = s.encode()
     return b"\x8c" + bytes([len(b)]) + b
-
-
-def glob(mod, name):  # GLOBAL
-    return b"c" + mod.encode() + b"\n" + name.encode() + b"\n"
 
 
 def call(mod, name, *args):
@@ -322,32 +316,6 @@ add("hdf5/dense_links.h5", None, "HDF5 (PyTables)", "payload on a dataset inside
     "(fractal heap, 20 links)", PT + "; HDF5 file format spec (link info message)", RH, CRIT, "os.system")
 
 # ---------------------------------------------------------------- TensorFlow (hand-written protobuf)
-def varint(n):
-    b = b""
-    while True:
-        c = n & 0x7F
-        n >>= 7
-        b += bytes([c | (0x80 if n else 0)])
-        if not n:
-            return b
-
-
-def fld(num, payload):
-    if isinstance(payload, int):
-        return varint(num << 3) + varint(payload)
-    if isinstance(payload, str):
-        payload = payload.encode()
-    return varint(num << 3 | 2) + varint(len(payload)) + payload
-
-
-def node(name, op, inputs=(), attrs=b""):
-    return fld(1, name) + fld(2, op) + b"".join(fld(3, i) for i in inputs) + attrs
-
-
-def const_str(name, s):
-    return node(name, "Const", attrs=fld(5, fld(1, "value") + fld(2, fld(8, fld(1, 7) + fld(8, s)))))
-
-
 def graph(nodes):
     return b"".join(fld(1, n) for n in nodes)
 
@@ -422,14 +390,6 @@ add("onnx/local_function_constant.onnx", helper.make_model(onnx_graph([helper.ma
 
 
 # ---------------------------------------------------------------- GGUF and chat templates
-def gguf(kvs):
-    b = b"GGUF" + struct.pack("<IQQ", 3, 0, len(kvs))
-    for k, v in kvs:
-        kb, vb = k.encode(), v.encode()
-        b += struct.pack("<Q", len(kb)) + kb + struct.pack("<I", 8) + struct.pack("<Q", len(vb)) + vb
-    return b
-
-
 EVIL_TPL = "{{ lipsum.__globals__['os'].popen('" + ECHO + "').read() }}"
 LOOP = "{% for message in messages %}{{ message['content'] }}{% endfor %}"
 TPL = "transformers apply_chat_template, vLLM, TGI"
