@@ -104,12 +104,14 @@ type judge struct {
 	// {% if obj is mapping and key in obj %} makes plain item reads.
 	guarded map[string]int
 	assumed map[string]int // variables taken as numeric while deciding them
+	// memoCaller: callerData per variable (false while being decided)
+	memoCaller map[string]bool
 }
 
 func newJudge(c *collector) *judge {
 	return &judge{c: c, assigned: map[string][]*Node{}, loopOver: map[string][]*Node{}, opaque: map[string]bool{},
 		blocks: map[string]bool{}, macros: map[string]bool{}, local: map[string]bool{}, evaluing: map[string]bool{},
-		memoVals: map[string]memoValue{}, memoNumeric: map[string]bool{}, memoBuilt: map[string]bool{}, guarded: map[string]int{}, assumed: map[string]int{}}
+		memoVals: map[string]memoValue{}, memoNumeric: map[string]bool{}, memoBuilt: map[string]bool{}, guarded: map[string]int{}, assumed: map[string]int{}, memoCaller: map[string]bool{}}
 }
 
 type memoValue struct {
@@ -1079,12 +1081,21 @@ func (j *judge) callerData(name string, depth int) bool {
 	if j.opaque[name] || len(j.loopOver[name]) > 0 || len(j.assigned[name]) == 0 {
 		return false
 	}
+	// each name is decided once: a chain of conditional sets would
+	// otherwise be walked once per path; a cycle counts as publisher text
+	if v, ok := j.memoCaller[name]; ok {
+		return v
+	}
+	j.memoCaller[name] = false
+	v := true
 	for _, a := range j.assigned[name] {
 		if !j.callerValue(a, depth+1) {
-			return false
+			v = false
+			break
 		}
 	}
-	return true
+	j.memoCaller[name] = v
+	return v
 }
 
 func (j *judge) callerValue(e *Node, depth int) bool {

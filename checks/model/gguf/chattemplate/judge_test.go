@@ -151,6 +151,23 @@ func TestBounds(t *testing.T) {
 	}
 }
 
+// A chain of conditional sets, each name assigned six times from the next
+// one on both branches, is decided once per name (callerData), not once per
+// path (12^12 of them).
+func TestCallerDataChainIsLinear(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 12; i++ {
+		for k := 0; k < 6; k++ {
+			b.WriteString("{% set a" + strconv.Itoa(i) + " = a" + strconv.Itoa(i+1) + " if x else a" + strconv.Itoa(i+1) + " %}")
+		}
+	}
+	b.WriteString("{% set k = m.name.split('.')[0] %}{{ a0[k] if k in a0 else '' }}")
+	r := Analyse(b.String())
+	if !r.Parsed || r.Truncated || r.Worst() >= checks.SeverityHigh {
+		t.Errorf("a lookup guarded by caller data: %+v", r)
+	}
+}
+
 // A chain of sets that each use the previous one twice is a DAG whose
 // paths double at every step: each variable must be evaluated once.
 func TestSetChainIsLinear(t *testing.T) {
